@@ -1,0 +1,41 @@
+# Two commands on a fresh machine with Python >= 3.11, git and make:
+#   make demo   sets up and opens the workbench on the demo project
+#   make test   sets up and runs the whole suite
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+DEMO_DB ?= demo.db
+
+.PHONY: setup demo demo-reset test lint bench clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+setup: $(STAMP)
+
+# Opens the existing demo project (your coding is kept); `make demo-reset` rebuilds it.
+demo: setup
+	@if [ -f $(DEMO_DB) ]; then $(BIN)/qualcode --db $(DEMO_DB) tui; \
+	else $(BIN)/qualcode --db $(DEMO_DB) demo; fi
+
+demo-reset: setup
+	rm -f $(DEMO_DB) $(DEMO_DB)-wal $(DEMO_DB)-shm
+	$(BIN)/qualcode --db $(DEMO_DB) demo
+
+lint: setup
+	$(BIN)/ruff check qualcode tests benchmarks
+	$(BIN)/mypy
+	$(BIN)/lint-imports
+
+test: lint
+	$(BIN)/pytest -n auto -q
+
+bench: setup
+	$(BIN)/python -m benchmarks
+
+clean:
+	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache

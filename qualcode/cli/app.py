@@ -1,0 +1,101 @@
+"""The Typer application: global options, error handling, and the shared context.
+
+Commands live in sibling modules, one per area; each imports its services inside the
+command so `qualcode --help` and light commands start without loading heavy parts.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from dataclasses import dataclass
+from typing import Annotated, Any
+
+import typer
+from typer.core import TyperGroup
+from typer.exceptions import TyperException
+
+from qualcode.config import resolve_coder, resolve_db
+from qualcode.errors import UserError
+
+
+class _Group(TyperGroup):
+    """Turns every failure into SPEC's one clear line on stderr and exit status 1."""
+
+    def list_commands(self, ctx: Any) -> list[str]:
+        return list(self.commands)  # the order they are declared in, not alphabetical
+
+    def invoke(self, ctx: Any) -> Any:
+        try:
+            return super().invoke(ctx)
+        except UserError as exc:
+            _fail(str(exc))
+        except KeyboardInterrupt:
+            _fail("interrupted; nothing was written by the unfinished action", code=130)
+        except (typer.Exit, typer.Abort, TyperException):
+            raise
+        except Exception as exc:  # a bug or an environment failure: still one line
+            from sqlalchemy.exc import OperationalError
+
+            if os.environ.get("QUALCODE_DEBUG"):
+                raise
+            if isinstance(exc, OperationalError):
+                _fail(f"database error: {str(exc.orig).splitlines()[0]}")
+            _fail(f"internal error ({type(exc).__name__}: {exc}); "
+                  "set QUALCODE_DEBUG=1 for details")
+        return None
+
+
+def _fail(message: str, code: int = 1) -> None:
+    print(f"qualcode: {message}", file=sys.stderr)
+    raise typer.Exit(code)
+
+
+app = typer.Typer(
+    cls=_Group,
+    help="Code focus-group verbatims with a codebook, review as a team, report by group cell.",
+    no_args_is_help=False,
+    invoke_without_command=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+
+@dataclass
+class State:
+    db: str
+    coder: str
+
+
+def state(ctx: typer.Context) -> State:
+    obj = ctx.find_root().obj
+    assert isinstance(obj, State)
+    return obj
+
+
+@app.callback()
+def _root(
+    ctx: typer.Context,
+    db: Annotated[str | None, typer.Option("--db", help="Project file or postgresql:// URL "
+                                           "(default $QUALCODE_DB, else ./qualcode.db).")] = None,
+    coder: Annotated[str | None, typer.Option("--coder", help="Who is coding (default "
+                                              "$QUALCODE_CODER, else your login name).")] = None,
+    version: Annotated[bool, typer.Option("--version", help="Show the version.")] = False,
+) -> None:
+    if version:
+        from qualcode import __version__
+
+        print(f"qualcode {__version__}")
+        raise typer.Exit()
+    ctx.obj = State(db=resolve_db(db), coder=resolve_coder(coder))
+    if ctx.invoked_subcommand is None:
+        from qualcode.cli.project_cmds import open_workbench
+
+        open_workbench(ctx.obj)
+
+
+def emit_json(data: Any) -> None:
+    import json
+
+    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")

@@ -1,0 +1,96 @@
+"""`codebook show|validate|import|export`: YAML (and REFI-QDA .qdc, by extension)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from qualcode.cli.app import _Group, app, state
+
+codebook_app = typer.Typer(cls=_Group, help="Show, check, import and export the codebook.",
+                           no_args_is_help=True)
+app.add_typer(codebook_app, name="codebook")
+
+
+@codebook_app.command()
+def show(ctx: typer.Context) -> None:
+    """The codebook as a tree, with hotkeys and how many quotes carry each code."""
+    from sqlalchemy import text
+
+    from qualcode.db.engine import open_project
+    from qualcode.services.codebook import code_tree
+    from qualcode.services.quotes import CLOSURE_CTE
+
+    project = open_project(state(ctx).db)
+    try:
+        with project.read() as session:
+            nodes = code_tree(session)
+            counts = dict(session.execute(text(
+                CLOSURE_CTE + "SELECT cl.ancestor, COUNT(DISTINCT c.quote_id) FROM coding c "
+                "JOIN code_closure cl ON cl.descendant = c.code_id GROUP BY cl.ancestor"
+            )).all())
+    finally:
+        project.close()
+    for node in nodes:
+        key = f"[{node.key}] " if node.key else "    "
+        flag = " (exclusive)" if node.exclusive else ""
+        print(f"{'  ' * node.depth}{key}{node.name}{flag}  — {counts.get(node.id, 0)} quotes")
+
+
+@codebook_app.command()
+def validate(file: Annotated[Path, typer.Argument(help="Codebook file (YAML).")]) -> None:
+    """Check a codebook file: bad YAML, unknown keys, duplicate or near-empty names."""
+    from qualcode.domain.codebook import validate_file
+    from qualcode.errors import UserError
+
+    findings = validate_file(file)
+    for f in findings:
+        where = f"{file}:{f.line}" if f.line else str(file)
+        print(f"{where}: {'error' if f.fatal else 'warning'}: {f.message}")
+    errors = sum(1 for f in findings if f.fatal)
+    if errors:
+        raise UserError(f"{errors} error(s) in the codebook", path=str(file))
+    print(f"{file}: ok" + (f" ({len(findings)} warning(s))" if findings else ""))
+
+
+@codebook_app.command("import")
+def import_(ctx: typer.Context,
+            file: Annotated[Path, typer.Argument(help="Codebook file (YAML).")]) -> None:
+    """Bring a codebook into the project; codes are matched by name, nothing is deleted."""
+    from qualcode.db.engine import open_project
+    from qualcode.domain.codebook import load_codebook
+    from qualcode.services import events
+    from qualcode.services.codebook import import_codebook
+
+    st = state(ctx)
+    book = load_codebook(file)
+    project = open_project(st.db)
+    try:
+        with project.write() as session:
+            added, updated = import_codebook(session, book)
+            events.record(session, coder=st.coder, action="codebook", path=str(file),
+                          added=added, updated=updated)
+    finally:
+        project.close()
+    print(f"{file}: {added} codes added, {updated} updated")
+
+
+@codebook_app.command()
+def export(ctx: typer.Context,
+           file: Annotated[Path, typer.Argument(help="Target file (.yaml).")]) -> None:
+    """Write the project's codebook back to a file."""
+    from qualcode.db.engine import open_project
+    from qualcode.domain.codebook import to_yaml
+    from qualcode.exporters.files import write_owner_only
+    from qualcode.services.codebook import export_codebook
+
+    project = open_project(state(ctx).db)
+    try:
+        with project.read() as session:
+            book = export_codebook(session)
+    finally:
+        project.close()
+    write_owner_only(file, to_yaml(book))
+    print(f"wrote {file}")

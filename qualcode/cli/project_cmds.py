@@ -1,0 +1,75 @@
+"""Creating projects and opening the workbench: `init`, `demo`, `tui`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from qualcode.cli.app import State, app, state
+
+
+@app.command()
+def init(
+    ctx: typer.Context,
+    study: Annotated[Path | None, typer.Option("--study", help="Study design (TOML).")] = None,
+    codebook: Annotated[Path | None, typer.Option("--codebook", help="Codebook (YAML).")] = None,
+) -> None:
+    """Create the project (never overwrites one); with no option, an empty project."""
+    from qualcode.db.engine import create_project, discard_project_file
+    from qualcode.domain.codebook import load_codebook
+    from qualcode.domain.study import load_study
+    from qualcode.services import events
+    from qualcode.services.codebook import import_codebook
+    from qualcode.services.study import apply_study
+
+    st = state(ctx)
+    spec = load_study(study) if study else None
+    book = load_codebook(codebook) if codebook else None
+    project = create_project(st.db)
+    try:
+        with project.write() as session:
+            if spec is not None:
+                apply_study(session, spec)
+            if book is not None:
+                import_codebook(session, book)
+            events.record(session, coder=st.coder, action="init",
+                          study=str(study) if study else None,
+                          codebook=str(codebook) if codebook else None)
+    except BaseException:
+        project.close()
+        discard_project_file(st.db)
+        raise
+    project.close()
+    groups = f", {len(spec.groups)} groups" if spec else ""
+    codes = f", {sum(1 for _ in book.walk())} codes" if book else ""
+    print(f"created {st.db}{groups}{codes}")
+
+
+@app.command()
+def demo(
+    ctx: typer.Context,
+    no_tui: Annotated[bool, typer.Option("--no-tui", help="Build it, do not open it.")] = False,
+) -> None:
+    """Build the demo project (the seed study) into the chosen db, then open the workbench."""
+    from qualcode.services.demo import build_demo
+
+    st = state(ctx)
+    quotes = build_demo(st.db)
+    print(f"demo project created in {st.db}: {quotes} verbatims of the seed study, coded as `seed`")
+    if not no_tui:
+        open_workbench(st)
+
+
+@app.command()
+def tui(ctx: typer.Context) -> None:
+    """Open the coding workbench (the default when no command is given)."""
+    open_workbench(state(ctx))
+
+
+def open_workbench(st: State) -> None:
+    from qualcode.cli.report_cmds import print_summary
+
+    print("(the coding workbench is not built yet; here is the report instead)")
+    print_summary(st)

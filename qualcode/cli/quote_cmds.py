@@ -1,0 +1,149 @@
+"""Quotes in and out, and coding from scripts: `import`, `quotes`, `code`, `log`."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from qualcode.cli.app import app, emit_json, state
+
+
+@app.command("import")
+def import_(
+    ctx: typer.Context,
+    files: Annotated[list[Path], typer.Argument(help="Transcripts or quote tables.")],
+    group: Annotated[str | None, typer.Option("--group", help="Group of a transcript.")] = None,
+    fmt: Annotated[str, typer.Option("--format", help="auto, or a format name.")] = "auto",
+) -> None:
+    """Import transcripts or quote tables; re-importing the same file adds nothing."""
+    from qualcode.db.engine import open_project
+    from qualcode.services.imports import parse_files, write_sources
+
+    st = state(ctx)
+    project = open_project(st.db)
+    try:
+        parsed = parse_files(files, fmt)
+        with project.write() as session:
+            summaries = write_sources(session, [(str(p), s) for p, s in zip(files, parsed,
+                                                                              strict=True)],
+                                      group=group, coder=st.coder)
+    finally:
+        project.close()
+    for summary in summaries:
+        print(summary.line())
+
+
+@app.command()
+def quotes(
+    ctx: typer.Context,
+    group: Annotated[str | None, typer.Option("--group", help="Only this group.")] = None,
+    code: Annotated[str | None, typer.Option("--code", help="Only quotes with this code "
+                                             "(or a sub-code).")] = None,
+    coder: Annotated[str | None, typer.Option("--coder", help="Only this coder's work.")] = None,
+    uncoded: Annotated[bool, typer.Option("--uncoded", help="Only quotes nobody (or --coder) "
+                                          "has coded or reviewed.")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="JSON, as SPEC describes.")] = False,
+) -> None:
+    """List quotes with their ids and codes, in transcript order."""
+    from qualcode.db.engine import open_project
+    from qualcode.services.quotes import QuoteFilter, list_quotes
+
+    project = open_project(state(ctx).db)
+    try:
+        with project.read() as session:
+            views = list_quotes(session, QuoteFilter(group=group, code=code, coder=coder,
+                                                     uncoded=uncoded))
+    finally:
+        project.close()
+    if as_json:
+        emit_json([v.as_json() for v in views])
+        return
+    for v in views:
+        who = " (moderator)" if v.moderator else ""
+        codes = "; ".join(f"{c}: {', '.join(n)}" for c, n in v.codes.items())
+        print(f"#{v.id} {v.group} {v.speaker}{who}" + (f"  [{codes}]" if codes else ""))
+        print(f"    {v.text}")
+
+
+@app.command()
+def code(
+    ctx: typer.Context,
+    quote_id: Annotated[int, typer.Argument(help="Quote id (see `qualcode quotes`).")],
+    codes: Annotated[list[str] | None, typer.Argument(help="Code names.")] = None,
+    remove: Annotated[bool, typer.Option("--remove", help="Remove these codes.")] = False,
+    memo: Annotated[str | None, typer.Option("--memo", help="Memo on the codings, or on the "
+                                             "quote when no code is given.")] = None,
+    reviewed: Annotated[bool, typer.Option("--reviewed", help="Reviewed: none applies.")] = False,
+) -> None:
+    """Apply or remove codes on a quote as the current coder."""
+    from qualcode.db.engine import open_project
+    from qualcode.errors import UserError
+    from qualcode.services import coding
+
+    st = state(ctx)
+    names = codes or []
+    if reviewed and (names or remove):
+        raise UserError("--reviewed takes no code and no --remove")
+    if not names and not reviewed and memo is None:
+        raise UserError("name at least one code, or --reviewed, or --memo")
+    project = open_project(st.db)
+    try:
+        with project.write() as session:
+            if reviewed:
+                coding.mark_reviewed(session, quote_id=quote_id, coder=st.coder)
+                print(f"quote {quote_id}: reviewed by {st.coder}, no code applies")
+            elif remove:
+                change = coding.remove_codes(session, quote_id=quote_id, codes=names,
+                                             coder=st.coder)
+                print(f"quote {quote_id}: removed {', '.join(change.removed) or 'nothing'}")
+            elif names:
+                change = coding.apply_codes(session, quote_id=quote_id, codes=names,
+                                            coder=st.coder, memo=memo)
+                extra = f" (replacing {', '.join(change.removed)})" if change.removed else ""
+                print(f"quote {quote_id}: {st.coder} applied "
+                      f"{', '.join(change.added) or 'nothing new'}{extra}")
+            else:
+                coding.set_memo(session, quote_id=quote_id, coder=st.coder, text=memo or "")
+                print(f"quote {quote_id}: memo saved")
+    finally:
+        project.close()
+
+
+@app.command()
+def log(
+    ctx: typer.Context,
+    coder: Annotated[str | None, typer.Option("--coder", help="Only this coder.")] = None,
+    since: Annotated[str | None, typer.Option("--since", help="From this date "
+                                              "(YYYY-MM-DD or ISO time, UTC).")] = None,
+) -> None:
+    """Who did what, when (from the project's journal)."""
+    from qualcode.db.engine import open_project
+    from qualcode.errors import UserError
+    from qualcode.services.events import history
+
+    start = None
+    if since:
+        try:
+            start = datetime.fromisoformat(since)
+        except ValueError:
+            raise UserError(f"--since {since!r} is not a date like 2026-11-28") from None
+        if start.tzinfo is None:
+            start = start.replace(tzinfo=UTC)
+    project = open_project(state(ctx).db)
+    try:
+        with project.read() as session:
+            entries = history(session, coder=coder, since=start)
+    finally:
+        project.close()
+    for e in entries:
+        detail = ", ".join(f"{k}={v}" for k, v in e.payload.items()
+                           if k not in ("created", "deleted") and v is not None)
+        changes = ""
+        if e.payload.get("created") or e.payload.get("deleted"):
+            changes = (f" +{len(e.payload.get('created', []))}"
+                       f" -{len(e.payload.get('deleted', []))} codings")
+        when = e.at.strftime("%Y-%m-%d %H:%M:%S")
+        print(f"{when}  {e.coder:<12} {e.action:<8} {detail}{changes}")

@@ -1,0 +1,148 @@
+"""Opening and creating projects: one SQLite file, or a PostgreSQL URL for a team.
+
+Every user action runs in one transaction (`Project.write()`); reads use
+`Project.read()`. Opening checks the schema revision with a single query and only
+loads Alembic when a migration is due, so everyday commands start fast.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy import Engine, create_engine, text
+from sqlalchemy.exc import DatabaseError, OperationalError
+from sqlmodel import Session
+
+from qualcode.config import is_url
+from qualcode.db import sqlite as sqlite_db
+from qualcode.db.schema_version import SCHEMA_REVISION
+from qualcode.errors import UserError
+
+
+def normalise_url(db: str) -> str:
+    """`postgresql://` means psycopg 3; a bare path means an SQLite file."""
+    if db.startswith("postgresql://") or db.startswith("postgres://"):
+        return "postgresql+psycopg://" + db.split("://", 1)[1]
+    if is_url(db):
+        return db
+    return f"sqlite:///{Path(db)}"
+
+
+@dataclass
+class Project:
+    """An open project: its location and engine. Sessions never outlive an action."""
+
+    location: str
+    engine: Engine
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.engine.dialect.name == "sqlite"
+
+    @property
+    def path(self) -> Path | None:
+        return None if is_url(self.location) else Path(self.location)
+
+    @contextmanager
+    def write(self) -> Iterator[Session]:
+        """One user action: commits on success, leaves nothing behind on failure."""
+        bind = self.engine.execution_options(qualcode_write=True)
+        with Session(bind, expire_on_commit=False) as session:
+            try:
+                yield session
+                session.commit()
+            except BaseException:
+                session.rollback()
+                raise
+
+    @contextmanager
+    def read(self) -> Iterator[Session]:
+        with Session(self.engine, expire_on_commit=False) as session:
+            yield session
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+
+def _engine(db: str) -> Engine:
+    url = normalise_url(db)
+    if url.startswith("sqlite"):
+        engine = create_engine(url, connect_args={"check_same_thread": False})
+        sqlite_db.install_pragmas(engine)
+        return engine
+    return create_engine(url, pool_pre_ping=True)
+
+
+def create_project(db: str) -> Project:
+    """Make a new, empty project at the latest schema; refuses to overwrite one."""
+    path = None if is_url(db) else Path(db)
+    if path is not None:
+        sqlite_db.create_owner_only(path)
+    project = Project(db, _engine(db))
+    try:
+        if path is None and _current_revision(project) is not None:
+            raise UserError("a project already exists in this database", path=db)
+        from qualcode.db.migrate import upgrade
+
+        upgrade(project)
+    except BaseException:
+        project.close()
+        discard_project_file(db)
+        raise
+    return project
+
+
+def discard_project_file(db: str) -> None:
+    """Remove a project file this command created and could not finish (SQLite only)."""
+    if not is_url(db):
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{db}{suffix}").unlink(missing_ok=True)
+
+
+def open_project(db: str, *, warn: bool = True) -> Project:
+    """Open an existing project, upgrading an older schema (after a backup)."""
+    path = None if is_url(db) else Path(db)
+    if path is not None:
+        sqlite_db.check_is_project_file(path)
+        if warn and sqlite_db.readable_by_others(path):
+            print(
+                f"warning: {path} is readable by other users; `chmod 600 {path}` protects it",
+                file=sys.stderr,
+            )
+    project = Project(db, _engine(db))
+    try:
+        revision = _current_revision(project)
+        if revision is None:
+            raise UserError("not a qualcode project (no schema found)", path=db)
+        if revision != SCHEMA_REVISION:
+            from qualcode.db.migrate import upgrade_existing
+
+            upgrade_existing(project, revision)
+    except BaseException:
+        project.close()
+        raise
+    return project
+
+
+def _current_revision(project: Project) -> str | None:
+    try:
+        with project.engine.connect() as conn:
+            has = conn.execute(
+                text(
+                    "SELECT name FROM sqlite_master WHERE type='table' AND name='alembic_version'"
+                    if project.is_sqlite
+                    else "SELECT tablename FROM pg_tables WHERE tablename='alembic_version'"
+                )
+            ).first()
+            if has is None:
+                return None
+            row = conn.execute(text("SELECT version_num FROM alembic_version")).first()
+            return None if row is None else str(row[0])
+    except OperationalError as exc:
+        raise UserError(f"cannot open the project: {exc.orig}", path=project.location) from None
+    except DatabaseError as exc:
+        raise UserError(f"not a qualcode project ({exc.orig})", path=project.location) from None

@@ -1,0 +1,19 @@
+"""Alembic environment: runs on the engine the caller hands over, never on a URL guess."""
+
+from __future__ import annotations
+
+from alembic import context
+from sqlmodel import SQLModel
+
+import qualcode.db.models  # noqa: F401  (registers every table on the metadata)
+
+engine = context.config.attributes["engine"]
+with engine.connect() as connection:
+    context.configure(
+        connection=connection,
+        target_metadata=SQLModel.metadata,
+        render_as_batch=True,  # SQLite can only ALTER by copying tables
+    )
+    with context.begin_transaction():
+        context.run_migrations()
+    connection.commit()

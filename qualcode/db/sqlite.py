@@ -1,0 +1,89 @@
+"""Everything SQLite-specific, in one place.
+
+A project file holds health-related verbatims, so it is created owner-only (0600)
+before SQLite ever opens it. Connections run in WAL mode with foreign keys on and a
+generous busy timeout, and a writing transaction starts with BEGIN IMMEDIATE: taking
+the write lock up front means two writers queue on the busy timeout instead of one of
+them failing with "database is locked" when it upgrades a read lock mid-transaction.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import stat
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, event
+
+from qualcode.errors import UserError
+
+BUSY_TIMEOUT_MS = 30_000
+SQLITE_MAGIC = b"SQLite format 3\x00"
+
+
+def create_owner_only(path: Path) -> None:
+    """Create an empty file readable and writable by its owner alone; refuse to overwrite."""
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        raise UserError("a project already exists here; choose another --db",
+                        path=str(path)) from None
+    except OSError as exc:
+        raise UserError(f"cannot create the project file: {exc.strerror}", path=str(path)) from None
+    os.close(fd)
+    os.chmod(path, 0o600)  # the umask may have narrowed it further, never widened: make it exact
+
+
+def check_is_project_file(path: Path) -> None:
+    """Refuse a missing file or one that is not an SQLite database, with one clear line."""
+    if not path.exists():
+        raise UserError("no project here; create one with `qualcode init` or `qualcode demo`",
+                        path=str(path))
+    try:
+        with path.open("rb") as fh:
+            head = fh.read(16)
+    except OSError as exc:
+        raise UserError(f"cannot read the project file: {exc.strerror}", path=str(path)) from None
+    if head and head != SQLITE_MAGIC:
+        raise UserError("not a qualcode project (not an SQLite database)", path=str(path))
+
+
+def readable_by_others(path: Path) -> bool:
+    return bool(path.stat().st_mode & (stat.S_IRGRP | stat.S_IROTH))
+
+
+def install_pragmas(engine: Engine) -> None:
+    """Set the per-connection pragmas and take transactions into our own hands."""
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_conn: sqlite3.Connection, _record: Any) -> None:
+        dbapi_conn.isolation_level = None  # we emit BEGIN ourselves, below
+        cur = dbapi_conn.cursor()
+        cur.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        cur.execute("PRAGMA foreign_keys = ON")
+        cur.execute("PRAGMA journal_mode = WAL")
+        cur.execute("PRAGMA synchronous = NORMAL")  # durable across app crashes in WAL mode
+        cur.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn: Any) -> None:
+        write = conn.get_execution_options().get("qualcode_write", False)
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
+
+
+def backup_to(engine: Engine, target: Path) -> None:
+    """Consistent online copy of the live database (others may keep writing)."""
+    create_owner_only(target)
+    raw = engine.raw_connection()
+    try:
+        src = raw.driver_connection
+        assert isinstance(src, sqlite3.Connection)
+        dst = sqlite3.connect(target)
+        try:
+            src.backup(dst)
+        finally:
+            dst.close()
+    finally:
+        raw.close()

@@ -1,0 +1,288 @@
+"""Codebooks as plain-text YAML: load with line numbers, validate, write back.
+
+A codebook lives under `codebooks/` and in version control, so errors must point at
+the line to fix, and writing it back must keep it readable (block style, UTF-8,
+accents as they are, keys in the order SPEC lists them).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from qualcode.errors import UserError
+
+CODE_KEYS = (
+    "name", "key", "color", "description", "include", "exclude", "example",
+    "keywords", "exclusive", "children",
+)
+TOP_KEYS = ("name", "version", "codes")
+HOTKEYS = frozenset("123456789")
+COLOR = re.compile(r"^#[0-9a-fA-F]{6}$")
+MIN_NAME = 2
+NEAR_DUPLICATE = 90.0
+"""rapidfuzz ratio above which two code names are flagged as probably the same code."""
+
+
+@dataclass
+class CodeSpec:
+    name: str
+    description: str = ""
+    include: str = ""
+    exclude: str = ""
+    example: str = ""
+    color: str | None = None
+    key: str | None = None
+    keywords: list[str] = field(default_factory=list)
+    exclusive: bool = False
+    children: list[CodeSpec] = field(default_factory=list)
+    line: int | None = field(default=None, compare=False)
+    """Where the code starts in its file, for messages; not part of its identity."""
+
+
+@dataclass
+class Codebook:
+    name: str
+    version: str
+    codes: list[CodeSpec]
+
+    def walk(self) -> Iterator[tuple[CodeSpec, CodeSpec | None, int]]:
+        """Every code in tree order, with its parent and depth."""
+
+        def rec(nodes: list[CodeSpec], parent: CodeSpec | None, depth: int) -> Iterator[
+            tuple[CodeSpec, CodeSpec | None, int]
+        ]:
+            for node in nodes:
+                yield node, parent, depth
+                yield from rec(node.children, node, depth + 1)
+
+        yield from rec(self.codes, None, 0)
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One problem found in a codebook; `fatal` ones stop an import."""
+
+    line: int | None
+    message: str
+    fatal: bool = True
+
+
+class _LineLoader(yaml.SafeLoader):
+    """A safe loader that remembers the line where each mapping starts."""
+
+
+def _mapping_with_line(loader: _LineLoader, node: yaml.MappingNode) -> dict[str, Any]:
+    mapping: dict[str, Any] = {str(k): v for k, v in
+                               loader.construct_mapping(node, deep=True).items()}
+    mapping["__line__"] = node.start_mark.line + 1
+    keys = [k.value for k, _ in node.value if isinstance(k, yaml.ScalarNode)]
+    dupes = {k for k in keys if keys.count(k) > 1}
+    if dupes:
+        mapping["__dupkeys__"] = sorted(dupes)
+    return mapping
+
+
+_LineLoader.add_constructor(
+    yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG,
+    _mapping_with_line,
+)
+
+
+def _read(path: Path) -> str:
+    try:
+        return path.read_bytes().decode("utf-8-sig")
+    except OSError as exc:
+        raise UserError(f"cannot read the codebook: {exc.strerror}", path=str(path)) from None
+    except UnicodeDecodeError:
+        raise UserError("the codebook is not UTF-8 text", path=str(path)) from None
+
+
+def parse(text: str, where: str) -> tuple[Codebook | None, list[Finding]]:
+    """Parse and check a codebook; returns it (None when unusable) and every finding."""
+    try:
+        data = yaml.load(text, Loader=_LineLoader)  # noqa: S506 (a SafeLoader subclass)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = mark.line + 1 if mark is not None else None
+        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        return None, [Finding(line, f"invalid YAML: {problem}")]
+    findings: list[Finding] = []
+    if not isinstance(data, dict):
+        return None, [Finding(1, "a codebook is a mapping with name, version and codes")]
+    for key in sorted(set(data) - set(TOP_KEYS) - {"__line__", "__dupkeys__"}):
+        findings.append(Finding(_key_line(text, key, 1),
+                                f"unknown key {key!r} (allowed: {', '.join(TOP_KEYS)})"))
+    codes_raw = data.get("codes")
+    if not isinstance(codes_raw, list) or not codes_raw:
+        findings.append(Finding(data.get("__line__"), "`codes` must be a non-empty list"))
+        return None, findings
+    codes = [_code(raw, findings) for raw in codes_raw]
+    book = Codebook(
+        name=str(data.get("name") or Path(where).stem),
+        version=str(data.get("version") if data.get("version") is not None else "1"),
+        codes=[c for c in codes if c is not None],
+    )
+    findings.extend(_check_tree(book))
+    fatal = any(f.fatal for f in findings)
+    return (None if fatal else book), findings
+
+
+def _key_line(text: str, key: str, default: int | None) -> int | None:
+    for number, line in enumerate(text.splitlines(), start=1):
+        if line.lstrip().startswith(f"{key}:"):
+            return number
+    return default
+
+
+def _text(raw: dict[str, Any], key: str, line: int, findings: list[Finding]) -> str:
+    value = raw.get(key, "")
+    if value is None:
+        return ""
+    if not isinstance(value, str | int | float):
+        findings.append(Finding(line, f"`{key}` must be text"))
+        return ""
+    return str(value).strip()
+
+
+def _code(raw: Any, findings: list[Finding]) -> CodeSpec | None:
+    if not isinstance(raw, dict):
+        findings.append(Finding(None, f"a code must be a mapping, not {raw!r}"))
+        return None
+    line = int(raw.get("__line__", 0)) or None
+    for key in raw.get("__dupkeys__", []):
+        findings.append(Finding(line, f"key {key!r} appears twice in one code"))
+    unknown = sorted(set(raw) - set(CODE_KEYS) - {"__line__", "__dupkeys__"})
+    for key in unknown:
+        findings.append(Finding(line, f"unknown key {key!r} (allowed: {', '.join(CODE_KEYS)})"))
+    name = raw.get("name")
+    if not isinstance(name, str):
+        findings.append(Finding(line, "a code has no name"))
+        name = ""
+    name = " ".join(name.split())
+    key = raw.get("key")
+    if key is not None:
+        key = str(key)
+        if key not in HOTKEYS:
+            findings.append(Finding(line, f"hotkey {key!r} of {name!r} must be one digit 1-9"))
+    color = raw.get("color")
+    if color is not None and (not isinstance(color, str) or not COLOR.match(color)):
+        findings.append(Finding(line, f"colour {color!r} of {name!r} must look like #1f77b4"))
+        color = None
+    keywords = raw.get("keywords") or []
+    if not isinstance(keywords, list) or not all(isinstance(k, str | int) for k in keywords):
+        findings.append(Finding(line, f"keywords of {name!r} must be a list of words"))
+        keywords = []
+    exclusive = raw.get("exclusive", False)
+    if not isinstance(exclusive, bool):
+        findings.append(Finding(line, f"`exclusive` of {name!r} must be true or false"))
+        exclusive = False
+    children_raw = raw.get("children") or []
+    if not isinstance(children_raw, list):
+        findings.append(Finding(line, f"children of {name!r} must be a list"))
+        children_raw = []
+    children = [c for c in (_code(child, findings) for child in children_raw) if c is not None]
+    if exclusive and len(children) < 2:
+        findings.append(Finding(line, f"{name!r} is exclusive but has fewer than two children"))
+    return CodeSpec(
+        name=name,
+        description=_text(raw, "description", line or 0, findings),
+        include=_text(raw, "include", line or 0, findings),
+        exclude=_text(raw, "exclude", line or 0, findings),
+        example=_text(raw, "example", line or 0, findings),
+        color=color,
+        key=key,
+        keywords=[str(k).strip() for k in keywords if str(k).strip()],
+        exclusive=exclusive,
+        children=children,
+        line=line,
+    )
+
+
+def normalise_name(name: str) -> str:
+    return " ".join(name.casefold().split())
+
+
+def _check_tree(book: Codebook) -> list[Finding]:
+    from rapidfuzz import fuzz
+
+    from qualcode.search.normalise import fold
+
+    findings: list[Finding] = []
+    seen: dict[str, CodeSpec] = {}
+    keys: dict[str, CodeSpec] = {}
+    for code, _parent, _depth in book.walk():
+        if len(code.name.strip()) < MIN_NAME or not any(ch.isalnum() for ch in code.name):
+            findings.append(Finding(code.line, f"code name {code.name!r} is empty or too short"))
+            continue
+        norm = normalise_name(code.name)
+        if norm in seen:
+            first = seen[norm].line
+            findings.append(
+                Finding(code.line, f"duplicate code name {code.name!r} (first at line {first})")
+            )
+            continue
+        for other_norm, other in seen.items():
+            score = fuzz.ratio(fold(norm), fold(other_norm))
+            if score >= NEAR_DUPLICATE:
+                findings.append(
+                    Finding(
+                        code.line,
+                        f"code name {code.name!r} is nearly the same as {other.name!r} "
+                        f"(line {other.line}, similarity {score:.0f})",
+                        fatal=False,
+                    )
+                )
+        seen[norm] = code
+        if code.key is not None:
+            if code.key in keys:
+                owner = keys[code.key].name
+                findings.append(
+                    Finding(code.line, f"hotkey {code.key} of {code.name!r} is already {owner!r}'s")
+                )
+            keys[code.key] = code
+    return findings
+
+
+def load_codebook(path: Path) -> Codebook:
+    """Load a YAML codebook or raise the first fatal problem as a one-line error."""
+    book, findings = parse(_read(path), str(path))
+    for finding in findings:
+        if finding.fatal:
+            raise UserError(finding.message, path=str(path), line=finding.line)
+    assert book is not None
+    return book
+
+
+def validate_file(path: Path) -> list[Finding]:
+    return parse(_read(path), str(path))[1]
+
+
+def to_yaml(book: Codebook) -> str:
+    """Block-style YAML with SPEC's key order, accents kept, nothing empty written."""
+
+    def node(code: CodeSpec) -> dict[str, Any]:
+        out: dict[str, Any] = {"name": code.name}
+        if code.key:
+            out["key"] = code.key
+        if code.color:
+            out["color"] = code.color
+        for attr in ("description", "include", "exclude", "example"):
+            value = getattr(code, attr)
+            if value:
+                out[attr] = value
+        if code.keywords:
+            out["keywords"] = list(code.keywords)
+        if code.exclusive:
+            out["exclusive"] = True
+        if code.children:
+            out["children"] = [node(c) for c in code.children]
+        return out
+
+    doc = {"name": book.name, "version": book.version, "codes": [node(c) for c in book.codes]}
+    return yaml.safe_dump(doc, allow_unicode=True, sort_keys=False, width=88)

@@ -1,0 +1,117 @@
+"""The study design file (TOML): dimensions with ordered levels, and the groups.
+
+Parsed into plain dataclasses, checked as a whole, and only then written: a bad file
+gives one line naming the file and line and leaves the project untouched.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from qualcode.errors import UserError
+
+
+@dataclass(frozen=True)
+class GroupSpec:
+    name: str
+    levels: dict[str, str]
+    attributes: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class StudySpec:
+    title: str
+    attributes: dict[str, Any]
+    dimensions: dict[str, list[str]]
+    groups: list[GroupSpec]
+
+
+def _plain(value: Any) -> Any:
+    """TOML dates and times become ISO strings so they store as JSON anywhere."""
+    if isinstance(value, dt.date | dt.time):
+        return value.isoformat()
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    return value
+
+
+def _line_of(text: str, needle: str) -> int | None:
+    for number, line in enumerate(text.splitlines(), start=1):
+        if needle in line:
+            return number
+    return None
+
+
+def load_study(path: Path) -> StudySpec:
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise UserError(f"cannot read the study file: {exc.strerror}", path=str(path)) from None
+    try:
+        text = raw.decode("utf-8-sig")
+        data = tomllib.loads(text)
+    except UnicodeDecodeError:
+        raise UserError("the study file is not UTF-8 text", path=str(path)) from None
+    except tomllib.TOMLDecodeError as exc:
+        line = getattr(exc, "lineno", None)
+        msg = str(exc).split(" (at line")[0]
+        raise UserError(f"invalid TOML: {msg}", path=str(path), line=line) from None
+    return parse_study(data, text, str(path))
+
+
+def parse_study(data: dict[str, Any], text: str, where: str) -> StudySpec:
+    def fail(message: str, needle: str | None = None) -> UserError:
+        return UserError(message, path=where, line=_line_of(text, needle) if needle else None)
+
+    study = data.get("study", {})
+    if not isinstance(study, dict):
+        raise fail("[study] must be a table", "study")
+    title = study.get("title")
+    if not isinstance(title, str) or not title.strip():
+        raise fail("[study] needs a title", "[study]")
+    dims = data.get("dimensions", {})
+    if not isinstance(dims, dict):
+        raise fail("[dimensions] must be a table of name = [levels]", "dimensions")
+    dimensions: dict[str, list[str]] = {}
+    for name, levels in dims.items():
+        ok = isinstance(levels, list) and levels and all(isinstance(v, str) and v for v in levels)
+        if not ok:
+            raise fail(f"dimension {name!r} needs a list of level names", f"{name}")
+        if len(set(levels)) != len(levels):
+            raise fail(f"dimension {name!r} repeats a level", f"{name}")
+        dimensions[name] = list(levels)
+    groups_raw = data.get("groups", [])
+    if not isinstance(groups_raw, list):
+        raise fail("[[groups]] must be an array of tables", "groups")
+    groups: list[GroupSpec] = []
+    seen: set[str] = set()
+    for entry in groups_raw:
+        if not isinstance(entry, dict):
+            raise fail("each [[groups]] entry must be a table", "[[groups]]")
+        name = entry.get("name")
+        if not isinstance(name, str) or not name.strip():
+            raise fail("a [[groups]] entry has no name", "[[groups]]")
+        if name in seen:
+            raise fail(f"group {name!r} is defined twice", f'"{name}"')
+        seen.add(name)
+        cell: dict[str, str] = {}
+        for dim, allowed in dimensions.items():
+            value = entry.get(dim)
+            if value is None:
+                raise fail(f"group {name!r} has no value for dimension {dim!r}", f'"{name}"')
+            if value not in allowed:
+                raise fail(
+                    f"group {name!r}: {value!r} is not a level of {dim!r} ({', '.join(allowed)})",
+                    f'"{value}"',
+                )
+            cell[dim] = value
+        attributes = {k: _plain(v) for k, v in entry.items() if k != "name" and k not in dimensions}
+        groups.append(GroupSpec(name=name, levels=cell, attributes=attributes))
+    attributes = {k: _plain(v) for k, v in study.items() if k != "title"}
+    return StudySpec(title=title, attributes=attributes, dimensions=dimensions, groups=groups)

@@ -1,0 +1,20 @@
+"""The one exception type users see.
+
+Every user-facing failure (bad file, unknown code, locked project…) is raised as a
+`UserError` whose message is already the single line the CLI prints: naming the file
+and line where there is one. Anything else reaching the top is a bug.
+"""
+
+from __future__ import annotations
+
+
+class UserError(Exception):
+    """A problem the user can fix; its text is shown as is, on one line."""
+
+    def __init__(self, message: str, *, path: str | None = None, line: int | None = None) -> None:
+        where = ""
+        if path is not None:
+            where = f"{path}:{line}: " if line is not None else f"{path}: "
+        super().__init__(f"{where}{message}")
+        self.path = path
+        self.line = line

@@ -1,0 +1,1 @@
+"""Exporters: one module a format, pure functions of plain report/project data."""

@@ -1,0 +1,122 @@
+"""The codebook inside a project: import from a `Codebook`, read back as a tree.
+
+Import merges by name: a code already in the project is updated in place (its
+codings stay attached), a new one is added, and nothing is deleted behind the
+user's back.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlmodel import Session, col, select
+
+from qualcode.db.models import Code, Meta
+from qualcode.domain.codebook import Codebook, CodeSpec, normalise_name
+from qualcode.errors import UserError
+
+
+@dataclass(frozen=True)
+class CodeNode:
+    """A code as the rest of the program sees it: no ORM object leaves a session."""
+
+    id: int
+    name: str
+    parent_id: int | None
+    depth: int
+    key: str | None
+    color: str | None
+    exclusive: bool
+    keywords: tuple[str, ...]
+
+
+def import_codebook(session: Session, book: Codebook) -> tuple[int, int]:
+    """Returns (added, updated)."""
+    existing = {normalise_name(c.name): c for c in session.exec(select(Code)).all()}
+    added = updated = 0
+
+    def put(spec: CodeSpec, parent_id: int | None, position: int) -> None:
+        nonlocal added, updated
+        code = existing.get(normalise_name(spec.name))
+        if code is None:
+            code = Code(name=spec.name)
+            added += 1
+        else:
+            updated += 1
+        code.parent_id = parent_id
+        code.position = position
+        code.description, code.include, code.exclude = spec.description, spec.include, spec.exclude
+        code.example, code.color, code.key = spec.example, spec.color, spec.key
+        code.keywords, code.exclusive = list(spec.keywords), spec.exclusive
+        session.add(code)
+        session.flush()
+        for pos, child in enumerate(spec.children):
+            put(child, code.id, pos)
+
+    # Hotkeys move between codes on re-import: clear them first so the new set applies.
+    for code in existing.values():
+        code.key = None
+        session.add(code)
+    session.flush()
+    for pos, spec in enumerate(book.codes):
+        put(spec, None, pos)
+    _set_meta(session, "codebook.name", book.name)
+    _set_meta(session, "codebook.version", book.version)
+    session.flush()
+    return added, updated
+
+
+def _set_meta(session: Session, key: str, value: str) -> None:
+    row = session.get(Meta, key) or Meta(key=key, value=value)
+    row.value = value
+    session.add(row)
+
+
+def export_codebook(session: Session) -> Codebook:
+    codes = session.exec(select(Code).order_by(col(Code.position), col(Code.id))).all()
+    specs = {
+        c.id: CodeSpec(
+            name=c.name, description=c.description, include=c.include, exclude=c.exclude,
+            example=c.example, color=c.color, key=c.key, keywords=list(c.keywords),
+            exclusive=c.exclusive,
+        )
+        for c in codes
+    }
+    roots: list[CodeSpec] = []
+    for c in codes:
+        (specs[c.parent_id].children if c.parent_id is not None else roots).append(specs[c.id])
+    name = session.get(Meta, "codebook.name")
+    version = session.get(Meta, "codebook.version")
+    return Codebook(name=name.value if name else "codebook",
+                    version=version.value if version else "1", codes=roots)
+
+
+def code_tree(session: Session) -> list[CodeNode]:
+    """Every code in tree order (parents before children, siblings by position)."""
+    codes = session.exec(select(Code).order_by(col(Code.position), col(Code.id))).all()
+    children: dict[int | None, list[Code]] = {}
+    for c in codes:
+        children.setdefault(c.parent_id, []).append(c)
+    out: list[CodeNode] = []
+
+    def walk(parent: int | None, depth: int) -> None:
+        for c in children.get(parent, []):
+            assert c.id is not None
+            out.append(CodeNode(c.id, c.name, c.parent_id, depth, c.key, c.color, c.exclusive,
+                                tuple(c.keywords)))
+            walk(c.id, depth + 1)
+
+    walk(None, 0)
+    return out
+
+
+def resolve_codes(session: Session, names: list[str]) -> list[CodeNode]:
+    """Code names as typed (case and spacing forgiven) to codes; unknown ones are an error."""
+    by_name = {normalise_name(n.name): n for n in code_tree(session)}
+    found: list[CodeNode] = []
+    for name in names:
+        node = by_name.get(normalise_name(name))
+        if node is None:
+            raise UserError(f"unknown code {name!r}; `qualcode codebook show` lists them")
+        found.append(node)
+    return found

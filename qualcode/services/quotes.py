@@ -1,0 +1,115 @@
+"""Listing quotes with their codes, in transcript order, as plain records."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import text as sql
+from sqlmodel import Session
+
+from qualcode.errors import UserError
+
+
+@dataclass
+class QuoteView:
+    id: int
+    group: str
+    speaker: str
+    moderator: bool
+    text: str
+    codes: dict[str, list[str]] = field(default_factory=dict)
+    reviewed_by: list[str] = field(default_factory=list)
+
+    def as_json(self) -> dict[str, Any]:
+        return {"id": self.id, "group": self.group, "speaker": self.speaker,
+                "moderator": self.moderator, "text": self.text, "codes": self.codes,
+                "reviewed_by": self.reviewed_by}
+
+
+@dataclass(frozen=True)
+class QuoteFilter:
+    group: str | None = None
+    code: str | None = None
+    coder: str | None = None
+    uncoded: bool = False
+
+
+def list_quotes(session: Session, flt: QuoteFilter = QuoteFilter()) -> list[QuoteView]:
+    where = ["1=1"]
+    params: dict[str, Any] = {}
+    if flt.group is not None:
+        where.append("g.name = :group")
+        params["group"] = flt.group
+    if flt.code is not None:
+        from qualcode.services.codebook import resolve_codes
+
+        (node,) = resolve_codes(session, [flt.code])
+        where.append(
+            "q.id IN (SELECT c.quote_id FROM coding c JOIN coder k ON k.id = c.coder_id "
+            "WHERE c.code_id IN (SELECT descendant FROM code_closure WHERE ancestor = :code)"
+            + (" AND k.name = :coder" if flt.coder else "") + ")"
+        )
+        params["code"] = node.id
+    if flt.coder is not None:
+        if not session.execute(sql("SELECT 1 FROM coder WHERE name = :n"),
+                               {"n": flt.coder}).first():
+            raise UserError(f"unknown coder {flt.coder!r}")
+        params["coder"] = flt.coder
+        if flt.code is None and not flt.uncoded:
+            where.append(
+                "(q.id IN (SELECT c.quote_id FROM coding c JOIN coder k ON k.id = c.coder_id "
+                "WHERE k.name = :coder) OR q.id IN (SELECT r.quote_id FROM review r JOIN coder k "
+                "ON k.id = r.coder_id WHERE k.name = :coder))"
+            )
+    if flt.uncoded:
+        extra = " AND k.name = :coder" if flt.coder else ""
+        where.append(
+            f"q.id NOT IN (SELECT c.quote_id FROM coding c JOIN coder k ON k.id = c.coder_id"
+            f" WHERE 1=1{extra}) AND q.id NOT IN (SELECT r.quote_id FROM review r JOIN coder k"
+            f" ON k.id = r.coder_id WHERE 1=1{extra})"
+        )
+    rows = session.execute(
+        sql(
+            CLOSURE_CTE + "SELECT q.id, g.name, p.label, p.is_moderator, q.text FROM quote q "
+            "JOIN study_group g ON g.id = q.group_id JOIN participant p ON p.id = q.participant_id "
+            f"WHERE {' AND '.join(where)} ORDER BY g.position, g.id, q.position"
+        ),
+        params,
+    ).all()
+    views = {r[0]: QuoteView(r[0], r[1], r[2], bool(r[3]), r[4]) for r in rows}
+    if not views:
+        return []
+    _attach_codes(session, views)
+    return list(views.values())
+
+
+CLOSURE_CTE = (
+    "WITH RECURSIVE code_closure(ancestor, descendant) AS ("
+    "SELECT id, id FROM code UNION ALL "
+    "SELECT cc.ancestor, c.id FROM code_closure cc JOIN code c ON c.parent_id = cc.descendant) "
+)
+"""Every (ancestor, descendant) pair of the codebook tree, each code its own ancestor."""
+
+
+def _attach_codes(session: Session, views: dict[int, QuoteView]) -> None:
+    codings = session.execute(
+        sql("SELECT c.quote_id, k.name, d.name FROM coding c JOIN coder k ON k.id = c.coder_id "
+            "JOIN code d ON d.id = c.code_id ORDER BY k.name, d.position, d.id")
+    ).all()
+    reviews = session.execute(
+        sql("SELECT r.quote_id, k.name FROM review r JOIN coder k ON k.id = r.coder_id")
+    ).all()
+    for quote_id, coder, code in codings:
+        view = views.get(quote_id)
+        if view is None:
+            continue
+        names = view.codes.setdefault(coder, [])
+        if code not in names:
+            names.append(code)
+    for quote_id, coder in reviews:
+        view = views.get(quote_id)
+        if view is not None and coder not in view.reviewed_by:
+            view.reviewed_by.append(coder)
+    for view in views.values():
+        view.reviewed_by = sorted(set(view.reviewed_by) | set(view.codes))

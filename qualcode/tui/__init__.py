@@ -1,0 +1,1 @@
+"""The coding workbench: the only package that imports Textual."""
