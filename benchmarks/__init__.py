@@ -1,0 +1,1 @@
+"""The benchmark harness: `make bench` (never part of `make test`'s timings)."""

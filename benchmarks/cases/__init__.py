@@ -1,0 +1,1 @@
+"""One module per area, each defining `CASES: list[Case]` (see `benchmarks.harness`)."""

@@ -1,0 +1,48 @@
+"""What a benchmark case is, and the corpus it runs on.
+
+Each area's module in `benchmarks/cases/` defines `CASES: list[Case]`. A case times a
+qualcode operation (`run`) and, in the same run on the same corpus, its bare floor
+(`floor`: the same work done with the raw library or one SQL statement), so the ratio
+means something on any machine.
+"""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+SIZES = ("1k", "10k", "100k")
+
+
+@dataclass(frozen=True)
+class Corpus:
+    """A generated project and its raw files, at one size."""
+
+    size: str
+    quotes: int
+    db: Path
+    """SQLite project: study, codebook, transcripts' turns, 1-3 coders' codings."""
+    raw: Path
+    """Folder of the same content as files: `transcripts/*.txt` and `quotes.csv`."""
+
+    def fresh_copy(self, folder: Path) -> Path:
+        """A private copy of the project for operations that write."""
+        target = folder / f"copy-{self.size}.db"
+        for suffix in ("-wal", "-shm", ""):
+            Path(f"{target}{suffix}").unlink(missing_ok=True)
+        shutil.copyfile(self.db, target)
+        target.chmod(0o600)
+        return target
+
+
+@dataclass
+class Case:
+    name: str
+    run: Callable[[Corpus], object]
+    floor: Callable[[Corpus], object] | None = None
+    sizes: tuple[str, ...] = SIZES
+    repeat: int = 5
+    notes: str = ""
+    extra: dict[str, float] = field(default_factory=dict)
