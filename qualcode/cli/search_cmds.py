@@ -1,0 +1,162 @@
+"""Finding quotes and codes for them: `search`, `suggest`, `duplicates`."""
+
+from __future__ import annotations
+
+import sys
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from qualcode.cli.app import app, emit_json, state
+
+if TYPE_CHECKING:
+    from sqlmodel import Session
+
+
+def _quotes(session: Session, ids: set[int]) -> dict[int, tuple[str, str, str]]:
+    """Group, speaker and text of these quotes."""
+    from sqlmodel import col, select
+
+    from qualcode.db.models import Group, Participant, Quote
+
+    rows = session.exec(
+        select(Quote.id, Group.name, Participant.label, Quote.text)
+        .join(Group, col(Group.id) == Quote.group_id)
+        .join(Participant, col(Participant.id) == Quote.participant_id)
+        .where(col(Quote.id).in_(ids))
+    ).all()
+    return {int(r[0] or 0): (r[1], r[2], r[3]) for r in rows}
+
+
+def _highlight(text: str, spans: tuple[tuple[int, int], ...]) -> str:
+    """Matched words in bold on a terminal; plain text when piped."""
+    if not sys.stdout.isatty():
+        return text
+    out, last = [], 0
+    for start, end in spans:
+        out += [text[last:start], typer.style(text[start:end], bold=True, underline=True)]
+        last = end
+    return "".join(out + [text[last:]])
+
+
+@app.command()
+def search(
+    ctx: typer.Context,
+    query: Annotated[str, typer.Argument(help='Words (typos and missing accents forgiven); '
+                                         '"an exact phrase" in double quotes.')],
+    limit: Annotated[int, typer.Option("--limit", min=1, help="At most this many.")] = 50,
+    regex: Annotated[bool, typer.Option("--regex", help="QUERY is a regular expression.")]
+    = False,
+    group: Annotated[str | None, typer.Option("--group", help="Only this group.")] = None,
+    level: Annotated[list[str] | None, typer.Option(
+        "--level", help="Only groups at this design level: `age=60+` or `CSP-` (repeatable)."
+    )] = None,
+    code: Annotated[str | None, typer.Option("--code", help="Only quotes with this code "
+                                             "(or a sub-code).")] = None,
+    coder: Annotated[str | None, typer.Option("--coder", help="Only this coder's work.")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="JSON, as SPEC describes.")] = False,
+) -> None:
+    """Accent- and typo-tolerant search over quotes, best first."""
+    from qualcode.db.engine import open_project
+    from qualcode.search.engine import SearchIndex
+    from qualcode.search.filters import SearchFilter, quote_ids
+
+    project = open_project(state(ctx).db)
+    try:
+        with project.read() as session:
+            within = quote_ids(session, SearchFilter(group=group, levels=tuple(level or ()),
+                                                     code=code, coder=coder))
+            index = SearchIndex.load(session)
+            run = index.search_regex if regex else index.search
+            hits = run(query, limit=limit, within=within)
+            rows = _quotes(session, {h.quote_id for h in hits})
+    finally:
+        project.close()
+    if as_json:
+        emit_json([{"id": h.quote_id, "group": rows[h.quote_id][0],
+                    "speaker": rows[h.quote_id][1], "score": h.score,
+                    "text": rows[h.quote_id][2]} for h in hits])
+        return
+    if not hits:
+        print("no quote matches", file=sys.stderr)
+    for h in hits:
+        grp, speaker, text = rows[h.quote_id]
+        print(f"#{h.quote_id} {grp} {speaker}  ({h.score:.0f})")
+        print(f"    {_highlight(text, h.spans)}")
+
+
+@app.command()
+def suggest(
+    ctx: typer.Context,
+    quote_id: Annotated[int | None, typer.Argument(help="Quote id (every quote if omitted).")]
+    = None,
+    apply: Annotated[bool, typer.Option("--apply", help="Code the suggestions at or above "
+                                        "--threshold, as the coder `auto` (never as you).")]
+    = False,
+    threshold: Annotated[float | None, typer.Option(
+        "--threshold", min=0.0, max=100.0, help="Least score for --apply (default 70)."
+    )] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="JSON output.")] = False,
+) -> None:
+    """Codes suggested by the codebook's keywords, with the words that matched."""
+    from qualcode.db.engine import open_project
+    from qualcode.search import suggest as sg
+
+    cut = sg.APPLY_THRESHOLD if threshold is None else threshold
+    project = open_project(state(ctx).db)
+    try:
+        if apply:
+            with project.write() as session:
+                found = ({quote_id: sg.suggest(session, quote_id)} if quote_id is not None
+                         else sg.suggest_all(session))
+                added = sg.apply_suggestions(session, found, threshold=cut)
+        else:
+            with project.read() as session:
+                found = ({quote_id: sg.suggest(session, quote_id)} if quote_id is not None
+                         else sg.suggest_all(session))
+    finally:
+        project.close()
+    if as_json:
+        emit_json([{"id": qid, "suggestions": [{"code": s.code, "score": s.score,
+                                                "matched": list(s.matched)} for s in sugg]}
+                   for qid, sugg in found.items()])
+    else:
+        for qid, sugg in found.items():
+            if not sugg:
+                continue
+            print(f"#{qid}")
+            for s in sugg:
+                mark = "*" if s.score >= cut else " "
+                print(f"  {mark} {s.score:5.1f}  {s.code}  ({', '.join(s.matched)})")
+    if apply:
+        print(f"{added} codings added as `{sg.AUTO_CODER}` (score >= {cut:g})",
+              file=sys.stderr if as_json else sys.stdout)
+
+
+@app.command()
+def duplicates(
+    ctx: typer.Context,
+    threshold: Annotated[float, typer.Option("--threshold", min=0.0, max=100.0,
+                                             help="Least similarity, 0-100.")] = 92.0,
+    as_json: Annotated[bool, typer.Option("--json", help="JSON output.")] = False,
+) -> None:
+    """Quotes that look like the same verbatim imported twice, most similar first."""
+    from qualcode.db.engine import open_project
+    from qualcode.search.duplicates import near_duplicates
+
+    project = open_project(state(ctx).db)
+    try:
+        with project.read() as session:
+            pairs = near_duplicates(session, threshold=threshold)
+            rows = _quotes(session, {i for a, b, _ in pairs for i in (a, b)})
+    finally:
+        project.close()
+    if as_json:
+        emit_json([{"ids": [a, b], "similarity": score} for a, b, score in pairs])
+        return
+    if not pairs:
+        print("no near-duplicate quotes")
+    for a, b, score in pairs:
+        print(f"#{a} {rows[a][0]} {rows[a][1]} ~ #{b} {rows[b][0]} {rows[b][1]}  ({score:.1f})")
+        print(f"    {rows[a][2]}")
+        print(f"    {rows[b][2]}")
