@@ -47,7 +47,7 @@ def stem(word: str) -> str:
         return word[:-3] + "al"
     if len(word) > 3 and word[-1] in "sx":
         word = word[:-1]
-    if len(word) > 3 and word[-1] == "e":
+    while len(word) > 3 and word[-1] == "e":  # "connectée" and "connecté" alike
         word = word[:-1]
     return word
 

@@ -1,0 +1,125 @@
+"""The `s` dialog: codes the codebook's keywords suggest for the quote on screen.
+
+Accepting a suggestion is the person's own decision, so the code is applied as the
+coder at the keyboard (unlike `qualcode suggest --apply`, which records `auto`).
+Reading and writing happen in thread workers: the dialog never blocks typing.
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical
+from textual.events import Key
+from textual.screen import ModalScreen
+from textual.widgets import Label, OptionList
+from textual.widgets.option_list import Option
+
+from qualcode.db.engine import Project
+from qualcode.search.suggest import Suggestion
+
+DIGITS = "123456789"
+
+
+class SuggestionsScreen(ModalScreen[str | None]):
+    """Lists the suggestions; Enter or the digit shown applies one and returns its name."""
+
+    DEFAULT_CLASSES = "dialog"
+    DEFAULT_CSS = """
+    SuggestionsScreen { align: center middle; }
+    SuggestionsScreen > Vertical {
+        width: 80%; max-width: 100; height: auto; padding: 1 2;
+        border: round $accent; background: $surface;
+    }
+    SuggestionsScreen OptionList { height: auto; max-height: 14; }
+    SuggestionsScreen .title { text-style: bold; }
+    SuggestionsScreen .hint { color: $text-muted; }
+    """
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "dismiss(None)", "Cancel")]
+
+    def __init__(self, project: Project, coder: str, quote_id: int) -> None:
+        super().__init__()
+        self.project, self.coder, self.quote_id = project, coder, quote_id
+        self.suggestions: list[Suggestion] = []
+        self._busy = False
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Label(f"Codes suggested for quote #{self.quote_id}", classes="title")
+            yield Label("reading the codebook's keywords…", id="status")
+            yield OptionList(id="suggestions")
+            yield Label("enter or digit: apply as you · escape: close", classes="hint")
+
+    def on_mount(self) -> None:
+        self._load()
+
+    @work(thread=True, exclusive=True, group="suggestions-load", exit_on_error=False)
+    def _load(self) -> None:
+        from qualcode.errors import UserError
+        from qualcode.search.suggest import suggest
+
+        try:
+            with self.project.read() as session:
+                found = suggest(session, self.quote_id)
+        except UserError as exc:
+            self.app.call_from_thread(self._failed, str(exc))
+            return
+        self.app.call_from_thread(self._show, found)
+
+    def _show(self, found: list[Suggestion]) -> None:
+        self.suggestions = found
+        status = self.query_one("#status", Label)
+        status.update("no code suggested: no keyword of the codebook is in this quote"
+                      if not found else f"{len(found)} suggestion(s), best first")
+        options = self.query_one("#suggestions", OptionList)
+        options.set_options(_option(n, s) for n, s in enumerate(found))
+        options.highlighted = 0 if found else None
+        options.focus()
+
+    def on_key(self, event: Key) -> None:
+        if event.character and event.character in DIGITS:
+            index = DIGITS.index(event.character)
+            if index < len(self.suggestions):
+                event.stop()
+                self._accept(self.suggestions[index].code)
+
+    @on(OptionList.OptionSelected, "#suggestions")
+    def _selected(self, event: OptionList.OptionSelected) -> None:
+        if event.option.id is not None:
+            self._accept(event.option.id)
+
+    def _accept(self, code: str) -> None:
+        if not self._busy:
+            self._busy = True
+            self._apply(code)
+
+    @work(thread=True, exclusive=True, group="suggestions-apply", exit_on_error=False)
+    def _apply(self, code: str) -> None:
+        from qualcode.errors import UserError
+        from qualcode.services.coding import apply_codes
+
+        try:
+            with self.project.write() as session:
+                apply_codes(session, quote_id=self.quote_id, codes=[code], coder=self.coder)
+        except UserError as exc:
+            self.app.call_from_thread(self._failed, str(exc))
+            return
+        self.app.call_from_thread(self.dismiss, code)
+
+    def _failed(self, message: str) -> None:
+        self._busy = False
+        self.notify(message, severity="error")
+
+
+def _option(index: int, suggestion: Suggestion) -> Option:
+    label = Text()
+    if index < len(DIGITS):
+        label.append(f"{DIGITS[index]} ", style="bold")
+    label.append(suggestion.code, style="bold")
+    label.append(f"  {suggestion.score:.0f}  ")
+    label.append(", ".join(suggestion.matched), style="italic")
+    return Option(label, id=suggestion.code)
