@@ -86,6 +86,9 @@ def test_quoted_phrase_must_appear_as_typed(index: SearchIndex) -> None:
     assert {h.quote_id for h in index.search("carte vitale")} >= {50, 60}
     hit = index.search('"CARTE VITALE"')[0]
     assert [TEXTS[4][a:b] for a, b in hit.spans] == ["carte Vitale"]
+    assert index.search('"arte vitale"') == []  # a phrase starts at a word's start
+    assert [h.quote_id for h in index.search('"carte vit')] == [50]  # still being typed
+    assert [h.quote_id for h in index.search('"carte vitale" galere')] == [50]
     assert Query.parse('"carte vitale" galere').phrases == ("carte vitale",)
     assert Query.parse('"carte vitale" galere').words == ("galere",)
 

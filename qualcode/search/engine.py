@@ -9,17 +9,20 @@ how rare each word is, so `securite donees` ranks "sécurité des données" firs
 while a stray "des" counts for little; the best candidates are then reordered a
 little by how well the whole query aligns with the text, so words found together
 and in order come before words scattered through a long turn.
-A phrase in double quotes must appear as typed (accents and case still forgiven).
+A phrase in double quotes must appear as typed, from the start of a word (accents
+and case still forgiven).
 """
 
 from __future__ import annotations
 
-import heapq
 import math
 import re
-from collections.abc import Collection, Iterable
+from collections.abc import Collection
 from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
 
+import numpy as np
 from rapidfuzz import fuzz, process
 from sqlmodel import Session, col, select
 
@@ -37,7 +40,13 @@ ALIGNMENT_WEIGHT = 0.1
 RERANK_POOL = 4
 """Candidates re-examined per requested hit, to reorder by alignment."""
 _CACHE_SIZE = 512
+_WORD_CACHE_SIZE = 100_000
+Scores = np.ndarray[Any, np.dtype[np.float64]]
+"""One score (0-100) per quote of the index, in index order."""
 _PHRASE = re.compile(r'"([^"]*)"?')
+_TEXT_WORD = re.compile(r"[\w\u0300-\u036f]+")
+"""A word of the original text, combining accents included, so that it folds to one
+word of the folded text."""
 
 
 @dataclass(frozen=True)
@@ -69,6 +78,12 @@ def _cutoff(word: str) -> float:
     return 100.0 if len(word) <= 3 else 80.0
 
 
+@lru_cache(maxsize=64)
+def _phrase_pattern(phrase: str) -> re.Pattern[str]:
+    """A folded phrase starting at a word's start."""
+    return re.compile(r"(?<!\w)" + re.escape(phrase))
+
+
 class SearchIndex:
     """The folded texts of a project's quotes and their vocabulary, built once."""
 
@@ -81,10 +96,11 @@ class SearchIndex:
         for i, folded in enumerate(self.folded):
             for word in set(WORD.findall(folded)):
                 postings.setdefault(word, []).append(i)
-        self._postings = postings
+        self._postings = {w: np.array(p, dtype=np.int32) for w, p in postings.items()}
         self._vocab = list(postings)
         self._prefixes: dict[int, list[str]] = {}
         self._terms_cache: dict[str, dict[str, float]] = {}
+        self._word_cache: dict[str, str] = {}
 
     @classmethod
     def load(cls, session: Session) -> SearchIndex:
@@ -100,14 +116,15 @@ class SearchIndex:
         parsed = Query.parse(query)
         if limit <= 0 or not (parsed.words or parsed.phrases):
             return []
-        allowed = self._allowed(within)
         terms = [self._terms(w) for w in parsed.words]
-        base = self._word_scores(terms, allowed)
+        scores = self._word_scores(terms)
+        if within is not None:
+            keep = np.zeros(len(self.ids), dtype=bool)
+            keep[[self._position[q] for q in within if q in self._position]] = True
+            scores[~keep] = 0.0
         if parsed.phrases:
-            pool: Iterable[int] = base if parsed.words else (allowed or range(len(self.ids)))
-            base = {i: base.get(i, 100.0) for i in pool
-                    if all(p in self.folded[i] for p in parsed.phrases)}
-        ranked = self._rerank(base, parsed, limit)
+            scores = self._phrase_scores(scores, parsed)
+        ranked = self._rerank(scores, parsed, limit)
         matched = {t for found in terms for t in found}
         return [Hit(self.ids[i], score, self._spans(i, matched, parsed.phrases))
                 for i, score in ranked]
@@ -123,9 +140,10 @@ class SearchIndex:
             rx = re.compile(pattern, re.IGNORECASE)
         except re.error as exc:
             raise UserError(f"invalid regular expression {pattern!r}: {exc}") from None
-        allowed = self._allowed(within)
+        positions = (range(len(self.ids)) if within is None
+                     else sorted(self._position[q] for q in within if q in self._position))
         hits: list[Hit] = []
-        for i in sorted(allowed) if allowed is not None else range(len(self.ids)):
+        for i in positions:
             spans = [m.span() for m in rx.finditer(self.texts[i]) if m.end() > m.start()]
             if not spans and rx.search(self.folded[i]):
                 folded, offsets = fold_with_offsets(self.texts[i])
@@ -136,11 +154,6 @@ class SearchIndex:
                 if len(hits) == limit:
                     break
         return hits
-
-    def _allowed(self, within: Collection[int] | None) -> set[int] | None:
-        if within is None:
-            return None
-        return {self._position[q] for q in within if q in self._position}
 
     def _terms(self, word: str) -> dict[str, float]:
         """Vocabulary words similar to a query word, with their similarity (0-100)."""
@@ -174,59 +187,92 @@ class SearchIndex:
                                                  for t in self._vocab]
         return prefixes
 
-    def _word_scores(self, terms: list[dict[str, float]],
-                     allowed: set[int] | None) -> dict[int, float]:
-        """Each quote's weighted mean similarity to the query words."""
-        if not terms:
-            return {}
+    def _word_scores(self, terms: list[dict[str, float]]) -> Scores:
+        """Each quote's mean similarity to the query words, weighted by their rarity
+        (100 for every quote when the query is only phrases)."""
         total = len(self.ids)
-        per_word: list[dict[int, float]] = []
+        if not terms:
+            return np.full(total, 100.0)
+        scores = np.zeros(total)
+        weight_sum = 0.0
         for found in terms:
-            best: dict[int, float] = {}
+            best = np.zeros(total)
             for term, score in sorted(found.items(), key=lambda kv: kv[1]):
-                best.update(dict.fromkeys(self._postings[term], score))
-            per_word.append(best)
-        weights = [math.log(1.0 + total / (1.0 + len(best))) for best in per_word]
-        weight_sum = sum(weights)
-        selective = [b for b in per_word if len(b) * 2 <= total] or per_word
-        candidates: set[int] = set().union(*selective)
-        if allowed is not None:
-            candidates &= allowed
-        scores: dict[int, float] = {}
-        for i in candidates:
-            score = sum(w * b.get(i, 0.0) for w, b in zip(weights, per_word, strict=True))
-            scores[i] = score / weight_sum
+                best[self._postings[term]] = score  # the best term of a quote is set last
+            weight = math.log(1.0 + total / (1.0 + np.count_nonzero(best)))
+            scores += weight * best
+            weight_sum += weight
+        scores /= weight_sum
         return scores
 
-    def _rerank(self, base: dict[int, float], parsed: Query,
-                limit: int) -> list[tuple[int, float]]:
-        pool = heapq.nsmallest(max(limit * RERANK_POOL, 100), base.items(),
-                               key=lambda kv: (-kv[1], kv[0]))
-        whole = " ".join(parsed.words + parsed.phrases)
-        ranked: list[tuple[int, float]] = []
-        for i, score in pool:
-            if score < MIN_SCORE:
+    def _phrase_scores(self, scores: Scores, parsed: Query) -> Scores:
+        """Scores kept only where every phrase appears (the rest drop to 0).
+
+        A phrase's words are whole words of the text except the last, which may be the
+        start of one (it may still be being typed), so the quotes to read are those
+        holding all the whole words, found in the posting lists.
+        """
+        keep = scores >= MIN_SCORE
+        for phrase in parsed.phrases:
+            words = WORD.findall(phrase)
+            if not words:
                 continue
-            if len(parsed.words) + len(parsed.phrases) > 1:
-                aligned = fuzz.partial_ratio(whole, self.folded[i])
-                score = (1 - ALIGNMENT_WEIGHT) * score + ALIGNMENT_WEIGHT * aligned
-            ranked.append((i, score))
-        ranked.sort(key=lambda kv: (-kv[1], kv[0]))
-        return ranked[:limit]
+            has = np.zeros(len(self.ids), dtype=bool)
+            for term in self._vocab if len(words) == 1 else ():
+                if term.startswith(words[0]):
+                    has[self._postings[term]] = True
+            for word in words[:-1]:
+                found = np.zeros(len(self.ids), dtype=bool)
+                if word in self._postings:
+                    found[self._postings[word]] = True
+                has = found if word == words[0] else has & found
+            keep &= has
+        out = np.zeros(len(self.ids))
+        patterns = [_phrase_pattern(p) for p in parsed.phrases]
+        for i in np.flatnonzero(keep).tolist():
+            if all(rx.search(self.folded[i]) for rx in patterns):
+                out[i] = scores[i]
+        return out
+
+    def _rerank(self, scores: Scores, parsed: Query, limit: int) -> list[tuple[int, float]]:
+        """The best `limit`, after nudging the leading candidates by alignment."""
+        size = max(limit * RERANK_POOL, 100)
+        candidates = np.flatnonzero(scores >= MIN_SCORE)
+        if len(candidates) > size:
+            kth = np.partition(scores[candidates], len(candidates) - size)[-size]
+            candidates = candidates[scores[candidates] >= kth]
+        order = np.lexsort((candidates, -scores[candidates]))
+        pool = [(int(i), float(scores[i])) for i in candidates[order[:size]]]
+        whole = " ".join(parsed.words + parsed.phrases)
+        if len(parsed.words) + len(parsed.phrases) > 1:
+            pool = [(i, (1 - ALIGNMENT_WEIGHT) * score
+                     + ALIGNMENT_WEIGHT * fuzz.partial_ratio(whole, self.folded[i]))
+                    for i, score in pool]
+            pool.sort(key=lambda kv: (-kv[1], kv[0]))
+        return pool[:limit]
 
     def _spans(self, i: int, matched: set[str],
                phrases: tuple[str, ...]) -> tuple[tuple[int, int], ...]:
-        folded, offsets = fold_with_offsets(self.texts[i])
-        found = [m.span() for m in WORD.finditer(folded) if m.group() in matched]
-        for phrase in phrases:
-            start = folded.find(phrase)
-            while start >= 0:
-                found.append((start, start + len(phrase)))
-                start = folded.find(phrase, start + 1)
+        text = self.texts[i]
+        found = [m.span() for m in _TEXT_WORD.finditer(text) if self._fold_word(m) in matched]
+        if phrases:
+            folded, offsets = fold_with_offsets(text)
+            for phrase in phrases:
+                found += [original_span(offsets, *m.span())
+                          for m in _phrase_pattern(phrase).finditer(folded)]
         merged: list[tuple[int, int]] = []
         for start, end in sorted(found):
             if merged and start <= merged[-1][1]:
                 merged[-1] = (merged[-1][0], max(merged[-1][1], end))
             else:
                 merged.append((start, end))
-        return tuple(original_span(offsets, s, e) for s, e in merged)
+        return tuple(merged)
+
+    def _fold_word(self, match: re.Match[str]) -> str:
+        word = match.group()
+        folded = self._word_cache.get(word)
+        if folded is None:
+            if len(self._word_cache) >= _WORD_CACHE_SIZE:
+                self._word_cache.clear()
+            folded = self._word_cache[word] = fold(word)
+        return folded

@@ -36,10 +36,14 @@ class _Table(dict[int, str]):
 
     def __missing__(self, code: int) -> str:
         folded = self[code] = _fold_char(chr(code))
+        if len(folded) != 1:
+            _UNEVEN.add(chr(code))
         return folded
 
 
 _TABLE = _Table()
+_UNEVEN: set[str] = set()
+"""Characters seen so far that do not fold to exactly one character (œ, accents alone)."""
 
 
 def fold(text: str) -> str:
@@ -51,6 +55,9 @@ def fold_with_offsets(text: str) -> tuple[str, list[int]]:
 
     A folded span `[a, b)` covers the original `[offsets[a], offsets[b - 1] + 1)`.
     """
+    folded = text.translate(_TABLE)
+    if _UNEVEN.isdisjoint(text) and " ".join(folded.split()) == folded:
+        return folded, list(range(len(text)))  # one character for one: the usual case
     out: list[str] = []
     offsets: list[int] = []
     space = True  # drops leading whitespace and collapses runs
