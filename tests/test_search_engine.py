@@ -29,8 +29,9 @@ def reference_fold(text: str) -> str:
     return re.sub(r"\s+", " ", bare.casefold()).strip()
 
 
-FRENCHISH = st.text(alphabet=st.sampled_from(list("aeéèêàçôœÆß’ \u00a0\u202f\t\nXYZ-'.«»İ")
-                                             + ["\u0301", "ǅ", "ﬁ"]), max_size=40)
+ODD = ["\u0301", "ǅ", "ﬁ", "´", "¨", "…", "\u2002"]
+FRENCHISH = st.text(alphabet=st.sampled_from(list("aeéèêàçôœÆß’ \u00a0\u202f\t\nXYZ-'.«»İ") + ODD),
+                    max_size=40)
 
 
 @given(st.one_of(FRENCHISH, st.text(max_size=30)))
@@ -163,3 +164,9 @@ def test_near_duplicates_are_paired_and_short_turns_are_not() -> None:
     assert [(a, b) for a, b, _ in pairs] == [(1, 2)]
     assert 92 <= pairs[0][2] <= 100
     assert near_duplicate_pairs([1, 2], texts[:2], threshold=100.0) == []
+
+
+def test_offsets_of_ligatures_ellipses_and_odd_spaces() -> None:
+    assert fold_with_offsets("  Sœur…\n\nélan ") == (
+        "soeur... elan", [2, 3, 3, 4, 5, 6, 6, 6, 7, 9, 10, 11, 12])
+    assert fold_with_offsets("a ´ b") == ("a b", [0, 1, 4])

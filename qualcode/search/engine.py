@@ -40,13 +40,9 @@ ALIGNMENT_WEIGHT = 0.1
 RERANK_POOL = 4
 """Candidates re-examined per requested hit, to reorder by alignment."""
 _CACHE_SIZE = 512
-_WORD_CACHE_SIZE = 100_000
 Scores = np.ndarray[Any, np.dtype[np.float64]]
 """One score (0-100) per quote of the index, in index order."""
 _PHRASE = re.compile(r'"([^"]*)"?')
-_TEXT_WORD = re.compile(r"[\w\u0300-\u036f]+")
-"""A word of the original text, combining accents included, so that it folds to one
-word of the folded text."""
 
 
 @dataclass(frozen=True)
@@ -78,6 +74,10 @@ def _cutoff(word: str) -> float:
     return 100.0 if len(word) <= 3 else 80.0
 
 
+def _pool_size(limit: int) -> int:
+    return max(limit * RERANK_POOL, 100)
+
+
 @lru_cache(maxsize=64)
 def _phrase_pattern(phrase: str) -> re.Pattern[str]:
     """A folded phrase starting at a word's start."""
@@ -100,7 +100,6 @@ class SearchIndex:
         self._vocab = list(postings)
         self._prefixes: dict[int, list[str]] = {}
         self._terms_cache: dict[str, dict[str, float]] = {}
-        self._word_cache: dict[str, str] = {}
 
     @classmethod
     def load(cls, session: Session) -> SearchIndex:
@@ -123,10 +122,12 @@ class SearchIndex:
             keep[[self._position[q] for q in within if q in self._position]] = True
             scores[~keep] = 0.0
         if parsed.phrases:
-            scores = self._phrase_scores(scores, parsed)
+            scores = self._phrase_scores(scores, parsed, _pool_size(limit))
         ranked = self._rerank(scores, parsed, limit)
-        matched = {t for found in terms for t in found}
-        return [Hit(self.ids[i], score, self._spans(i, matched, parsed.phrases))
+        matched = sorted({t for found in terms for t in found}, key=lambda t: (-len(t), t))
+        words = (re.compile(r"(?<!\w)(?:" + "|".join(map(re.escape, matched)) + r")(?!\w)")
+                 if matched else None)
+        return [Hit(self.ids[i], score, self._spans(i, words, parsed.phrases))
                 for i, score in ranked]
 
     def search_regex(self, pattern: str, *, limit: int = 50,
@@ -205,7 +206,7 @@ class SearchIndex:
         scores /= weight_sum
         return scores
 
-    def _phrase_scores(self, scores: Scores, parsed: Query) -> Scores:
+    def _phrase_scores(self, scores: Scores, parsed: Query, size: int) -> Scores:
         """Scores kept only where every phrase appears (the rest drop to 0).
 
         A phrase's words are whole words of the text except the last, which may be the
@@ -229,14 +230,20 @@ class SearchIndex:
             keep &= has
         out = np.zeros(len(self.ids))
         patterns = [_phrase_pattern(p) for p in parsed.phrases]
-        for i in np.flatnonzero(keep).tolist():
+        candidates = np.flatnonzero(keep)
+        kept = 0
+        # Best first, so reading stops once the reranking pool is full.
+        for i in candidates[np.lexsort((candidates, -scores[candidates]))].tolist():
             if all(rx.search(self.folded[i]) for rx in patterns):
                 out[i] = scores[i]
+                kept += 1
+                if kept == size:
+                    break
         return out
 
     def _rerank(self, scores: Scores, parsed: Query, limit: int) -> list[tuple[int, float]]:
         """The best `limit`, after nudging the leading candidates by alignment."""
-        size = max(limit * RERANK_POOL, 100)
+        size = _pool_size(limit)
         candidates = np.flatnonzero(scores >= MIN_SCORE)
         if len(candidates) > size:
             kth = np.partition(scores[candidates], len(candidates) - size)[-size]
@@ -251,15 +258,14 @@ class SearchIndex:
             pool.sort(key=lambda kv: (-kv[1], kv[0]))
         return pool[:limit]
 
-    def _spans(self, i: int, matched: set[str],
+    def _spans(self, i: int, words: re.Pattern[str] | None,
                phrases: tuple[str, ...]) -> tuple[tuple[int, int], ...]:
-        text = self.texts[i]
-        found = [m.span() for m in _TEXT_WORD.finditer(text) if self._fold_word(m) in matched]
-        if phrases:
-            folded, offsets = fold_with_offsets(text)
-            for phrase in phrases:
-                found += [original_span(offsets, *m.span())
-                          for m in _phrase_pattern(phrase).finditer(folded)]
+        found: list[tuple[int, int]] = []
+        if words is not None and words.search(self.folded[i]) or phrases:
+            folded, offsets = fold_with_offsets(self.texts[i])
+            patterns = [_phrase_pattern(p) for p in phrases]
+            for rx in ([words] if words is not None else []) + patterns:
+                found += [original_span(offsets, *m.span()) for m in rx.finditer(folded)]
         merged: list[tuple[int, int]] = []
         for start, end in sorted(found):
             if merged and start <= merged[-1][1]:
@@ -267,12 +273,3 @@ class SearchIndex:
             else:
                 merged.append((start, end))
         return tuple(merged)
-
-    def _fold_word(self, match: re.Match[str]) -> str:
-        word = match.group()
-        folded = self._word_cache.get(word)
-        if folded is None:
-            if len(self._word_cache) >= _WORD_CACHE_SIZE:
-                self._word_cache.clear()
-            folded = self._word_cache[word] = fold(word)
-        return folded

@@ -54,27 +54,62 @@ def fold_with_offsets(text: str) -> tuple[str, list[int]]:
     """`fold(text)` and, for each of its characters, its index in `text`.
 
     A folded span `[a, b)` covers the original `[offsets[a], offsets[b - 1] + 1)`.
+    Most characters fold to exactly one: only the others (œ, "…", runs of spaces)
+    are looked at one by one.
     """
-    folded = text.translate(_TABLE)
-    if _UNEVEN.isdisjoint(text) and " ".join(folded.split()) == folded:
-        return folded, list(range(len(text)))  # one character for one: the usual case
+    folded = fold(text)
+    odd = _odd_characters()
     out: list[str] = []
+    offsets: list[int] = []
+    last = 0
+    for match in odd.finditer(text):
+        start, end = match.span()
+        out.append(text[last:start].translate(_TABLE))
+        offsets += range(last, start)
+        if match.group().isspace():
+            if start > 0 and end < len(text):
+                out.append(" ")
+                offsets.append(start)
+        else:
+            piece = _TABLE[ord(match.group())]
+            out.append(piece)
+            offsets += [start] * len(piece)
+        last = end
+    out.append(text[last:].translate(_TABLE))
+    offsets += range(last, len(text))
+    if "".join(out) == folded:
+        return folded, offsets
+    return folded, _offsets_slowly(text)
+
+
+def _odd_characters() -> re.Pattern[str]:
+    """Characters not folding one for one: irregular whitespace, and `_UNEVEN`."""
+    if _ODD[0] != len(_UNEVEN):
+        chars = "".join(re.escape(c) for c in sorted(_UNEVEN))
+        _ODD[:] = [len(_UNEVEN), re.compile(r"^\s+|\s+$|\s{2,}|[^\S ]" +
+                                            (f"|[{chars}]" if chars else ""))]
+    pattern = _ODD[1]
+    assert isinstance(pattern, re.Pattern)
+    return pattern
+
+
+_ODD: list[object] = [-1, None]
+
+
+def _offsets_slowly(text: str) -> list[int]:
+    """Character by character: for texts where folding joins characters across spaces
+    (a lone accent "´" folds to a space next to another)."""
     offsets: list[int] = []
     space = True  # drops leading whitespace and collapses runs
     for index, ch in enumerate(text):
-        for c in ch.translate(_TABLE):
-            if c.isspace():
-                if space:
-                    continue
-                space, c = True, " "
-            else:
-                space = False
-            out.append(c)
+        for c in _TABLE[ord(ch)]:
+            if c.isspace() and space:
+                continue
+            space = c.isspace()
             offsets.append(index)
-    if out and out[-1] == " ":
-        out.pop()
-        offsets.pop()
-    return "".join(out), offsets
+    if space and offsets:
+        offsets.pop()  # the trailing space
+    return offsets
 
 
 def original_span(offsets: list[int], start: int, end: int) -> tuple[int, int]:
