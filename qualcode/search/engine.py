@@ -147,7 +147,7 @@ class SearchIndex:
         for i in positions:
             spans = [m.span() for m in rx.finditer(self.texts[i]) if m.end() > m.start()]
             if not spans and rx.search(self.folded[i]):
-                folded, offsets = fold_with_offsets(self.texts[i])
+                folded, offsets = fold_with_offsets(self.texts[i], self.folded[i])
                 spans = [original_span(offsets, *m.span()) for m in rx.finditer(folded)
                          if m.end() > m.start()]
             if spans:
@@ -262,7 +262,7 @@ class SearchIndex:
                phrases: tuple[str, ...]) -> tuple[tuple[int, int], ...]:
         found: list[tuple[int, int]] = []
         if words is not None and words.search(self.folded[i]) or phrases:
-            folded, offsets = fold_with_offsets(self.texts[i])
+            folded, offsets = fold_with_offsets(self.texts[i], self.folded[i])
             patterns = [_phrase_pattern(p) for p in phrases]
             for rx in ([words] if words is not None else []) + patterns:
                 found += [original_span(offsets, *m.span()) for m in rx.finditer(folded)]

@@ -50,24 +50,26 @@ def fold(text: str) -> str:
     return " ".join(text.translate(_TABLE).split())
 
 
-def fold_with_offsets(text: str) -> tuple[str, list[int]]:
-    """`fold(text)` and, for each of its characters, its index in `text`.
+def fold_with_offsets(text: str, folded: str | None = None) -> tuple[str, list[int]]:
+    """`fold(text)` (pass it as `folded` when known) and, for each of its characters,
+    its index in `text`.
 
     A folded span `[a, b)` covers the original `[offsets[a], offsets[b - 1] + 1)`.
     Most characters fold to exactly one: only the others (œ, "…", runs of spaces)
     are looked at one by one.
     """
-    folded = fold(text)
-    odd = _odd_characters()
+    folded = fold(text) if folded is None else folded
+    if text[:1].isspace() or text[-1:].isspace():
+        return folded, _offsets_slowly(text)
     out: list[str] = []
     offsets: list[int] = []
     last = 0
-    for match in odd.finditer(text):
+    for match in _odd_characters().finditer(text):
         start, end = match.span()
         out.append(text[last:start].translate(_TABLE))
         offsets += range(last, start)
         if match.group().isspace():
-            if start > 0 and end < len(text):
+            if not text[end:end + 1].isspace():  # the last of a run of spaces stays
                 out.append(" ")
                 offsets.append(start)
         else:
@@ -83,11 +85,11 @@ def fold_with_offsets(text: str) -> tuple[str, list[int]]:
 
 
 def _odd_characters() -> re.Pattern[str]:
-    """Characters not folding one for one: irregular whitespace, and `_UNEVEN`."""
+    """What does not fold one for one: whitespace other than a single space, and
+    the characters of `_UNEVEN`."""
     if _ODD[0] != len(_UNEVEN):
         chars = "".join(re.escape(c) for c in sorted(_UNEVEN))
-        _ODD[:] = [len(_UNEVEN), re.compile(r"^\s+|\s+$|\s{2,}|[^\S ]" +
-                                            (f"|[{chars}]" if chars else ""))]
+        _ODD[:] = [len(_UNEVEN), re.compile(r"[^\S ]| (?=\s)" + (f"|[{chars}]" if chars else ""))]
     pattern = _ODD[1]
     assert isinstance(pattern, re.Pattern)
     return pattern
