@@ -164,6 +164,8 @@ def test_near_duplicates_are_paired_and_short_turns_are_not() -> None:
     assert [(a, b) for a, b, _ in pairs] == [(1, 2)]
     assert 92 <= pairs[0][2] <= 100
     assert near_duplicate_pairs([1, 2], texts[:2], threshold=100.0) == []
+    same = [texts[0]] * 3 + [texts[4]]
+    assert near_duplicate_pairs([7, 3, 5, 9], same) == [(3, 5, 100.0), (5, 7, 100.0)]
 
 
 def test_offsets_of_ligatures_ellipses_and_odd_spaces() -> None:
