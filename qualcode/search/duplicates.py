@@ -17,8 +17,9 @@ from sqlmodel import Session, col, select
 from qualcode.db.models import Participant, Quote
 from qualcode.search.normalise import WORD, fold
 
-MIN_WORDS = 6
-"""Quotes shorter than this are never flagged."""
+MIN_LENGTH = 40
+"""Quotes shorter than this (in folded characters) are never flagged: two short
+sentences a few letters apart are usually two different things said."""
 KEY_WORDS = 5
 """How many words at each end make a comparison group."""
 MAX_GROUP = 50
@@ -37,7 +38,7 @@ def near_duplicate_pairs(ids: list[int], texts: list[str], *,
         folded = fold(text)
         if folded not in words:
             words[folded] = WORD.findall(folded)
-        if len(words[folded]) >= MIN_WORDS:
+        if len(folded) >= MIN_LENGTH:
             copies.setdefault(folded, []).append(qid)
     found: dict[tuple[int, int], float] = {}
     for same in copies.values():
