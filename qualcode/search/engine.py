@@ -106,9 +106,6 @@ class SearchIndex:
         rows = session.exec(select(Quote.id, Quote.text).order_by(col(Quote.id))).all()
         return cls([int(r[0] or 0) for r in rows], [r[1] for r in rows])
 
-    def __len__(self) -> int:
-        return len(self.ids)
-
     def search(self, query: str, *, limit: int = 50,
                within: Collection[int] | None = None) -> list[Hit]:
         """Best first; `within` restricts to these quote ids (e.g. a filter's result)."""
