@@ -179,8 +179,12 @@ def fmt_time(seconds: float | None) -> str:
     return f"{seconds:.2f} s"
 
 
-def fmt_mb(value: int | None) -> str:
-    return "-" if value is None else f"{value / 2**20:.0f} MB"
+def fmt_mb(peak: int | None, base: int | None) -> str:
+    """Peak, and in brackets what the operation added to the idle process."""
+    if peak is None:
+        return "-"
+    extra = f" (+{(peak - base) / 2**20:.0f})" if base is not None else ""
+    return f"{peak / 2**20:.0f} MB{extra}"
 
 
 def _previous_key(row: dict[str, Any]) -> tuple[str, str, str]:
@@ -202,7 +206,7 @@ def table(rows: list[Row], previous: dict[tuple[str, str, str], dict[str, Any]])
         if before and before.get("run") and r.run is not None:
             change = f"{(r.run / float(before['run']) - 1) * 100:+.0f} %"
         lines.append([r.case, r.size, fmt_time(r.run), fmt_time(r.floor), ratio,
-                      fmt_mb(r.rss_run), change])
+                      fmt_mb(r.rss_run, r.rss_base), change])
     measured = [line for line in lines if line[3] or line[4] or line[5]]
     widths = [max([len(h), *(len(line[i]) for line in measured)]) for i, h in enumerate(header)]
     widths[0] = max([widths[0], *(len(line[0]) for line in lines)])
