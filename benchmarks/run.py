@@ -2,10 +2,11 @@
 
 Each operation (a case's `run`, then its `floor`) is measured in a fresh Python process
 per size: one warm-up call, then `repeat` timed calls with `time.perf_counter`, median
-kept. The process's peak resident memory (`ru_maxrss`, after the calls) is what the
-operation cost on top of a bare interpreter with qualcode imported; the baseline taken
-before the first call is kept beside it. `--in-process` skips the subprocesses (the
-smoke test uses it) and then reports no memory.
+kept. The process's peak resident memory (Linux `VmHWM`, after the calls) is what the
+operation costs, interpreter included; the baseline taken before the first call
+(interpreter, harness and the case's module imported) is kept beside it, and the table
+shows both. `--in-process` skips the subprocesses (the smoke test uses it) and then
+reports no memory.
 """
 
 from __future__ import annotations
@@ -76,11 +77,24 @@ def discover(only: list[str] | None = None) -> list[tuple[str, Case]]:
 
     found: list[tuple[str, Case]] = []
     for info in sorted(pkgutil.iter_modules(package.__path__), key=lambda m: m.name):
-        module = importlib.import_module(f"{package.__name__}.{info.name}")
+        try:
+            module = importlib.import_module(f"{package.__name__}.{info.name}")
+        except Exception as exc:  # one broken module must not hide every other number
+            found.append((info.name, _broken(info.name, exc)))
+            continue
         for case in getattr(module, "CASES", []):
             if not only or any(word in case.name or word in info.name for word in only):
                 found.append((info.name, case))
     return found
+
+
+def _broken(module: str, exc: Exception) -> Case:
+    message = f"cannot import benchmarks/cases/{module}.py: {type(exc).__name__}: {exc}"
+
+    def fail(_: Corpus) -> object:
+        raise RuntimeError(message)
+
+    return Case(f"{module} (import failed)", fail)
 
 
 def find_case(module: str, name: str) -> Case:
@@ -108,7 +122,19 @@ def measure(op: Callable[[Corpus], object], corpus: Corpus, repeat: int) -> Timi
 
 
 def _max_rss() -> int:
-    """Peak resident set of this process in bytes (Linux reports KiB, macOS bytes)."""
+    """Peak resident set of this process in bytes.
+
+    On Linux, `VmHWM` of the current address space: `ru_maxrss` would also carry the
+    parent's peak across fork, so a worker forked by a harness that had just generated
+    a large corpus would report the harness's memory, not its own.
+    """
+    try:
+        with open("/proc/self/status", encoding="ascii") as fh:
+            for line in fh:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) * 1024
+    except OSError:
+        pass
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     return int(peak if sys.platform == "darwin" else peak * 1024)
 
@@ -209,7 +235,8 @@ def table(rows: list[Row], previous: dict[tuple[str, str, str], dict[str, Any]])
                       fmt_mb(r.rss_run, r.rss_base), change])
     measured = [line for line in lines if line[3] or line[4] or line[5]]
     widths = [max([len(h), *(len(line[i]) for line in measured)]) for i, h in enumerate(header)]
-    widths[0] = max([widths[0], *(len(line[0]) for line in lines)])
+    for i in (0, 1):
+        widths[i] = max([widths[i], *(len(line[i]) for line in lines)])
     out = ["  ".join(h.ljust(w) for h, w in zip(header, widths, strict=True)).rstrip()]
     out.append("  ".join("-" * w for w in widths))
     for line in lines:
@@ -239,7 +266,7 @@ def write_results(results: Path, rows: list[Row], manifests: dict[str, Any],
         "machine": {"platform": platform.platform(), "python": platform.python_version(),
                     "cpus": os.cpu_count()},
         "memory": "not measured (in-process)" if in_process else
-                  "peak RSS of a fresh process per operation (ru_maxrss), interpreter included",
+                  "peak RSS (VmHWM) of a fresh process per operation, interpreter included",
         "corpora": manifests,
         "results": [{**asdict(r), "ratio": r.ratio} for r in rows],
     }
