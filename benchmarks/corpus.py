@@ -26,9 +26,12 @@ import sqlite3
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from benchmarks.harness import Corpus
+
+if TYPE_CHECKING:
+    from qualcode.domain.study import StudySpec
 
 GENERATOR_VERSION = 1
 """Bump when the output changes: cached corpora of another version are rebuilt."""
@@ -206,11 +209,11 @@ def build(size: str, folder: Path, *, seed: int = SEED) -> Manifest:
     return manifest
 
 
-def _study(quotes: int) -> Any:
+def _study(quotes: int) -> StudySpec:
     """The seed's design, with G1..Gn cycling its six cells when there are more groups."""
     from qualcode.domain.study import GroupSpec, StudySpec, load_study
 
-    seed_study: StudySpec = load_study(STUDY_FILE)
+    seed_study = load_study(STUDY_FILE)
     count = max(len(seed_study.groups), round(quotes / 1000))
     start = datetime(2023, 11, 9)
     groups = []
@@ -234,7 +237,7 @@ def _toml_value(value: Any) -> str:
     return json.dumps(str(value), ensure_ascii=False)
 
 
-def _study_toml(study: Any) -> str:
+def _study_toml(study: StudySpec) -> str:
     """The generated design as a study file, so `qualcode init --study` can load it."""
     lines = ["[study]", f"title = {_toml_value(study.title)}"]
     lines += [f"{k} = {_toml_value(v)}" for k, v in study.attributes.items()]
@@ -247,7 +250,7 @@ def _study_toml(study: Any) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _empty_project(path: Path, study: Any) -> None:
+def _empty_project(path: Path, study: StudySpec) -> None:
     """A project with the design and codebook and nothing else: what `qualcode init` makes."""
     from qualcode.db.engine import create_project
     from qualcode.domain.codebook import load_codebook
@@ -428,7 +431,7 @@ def _participants(rng: random.Random, group_index: int, levels: dict[str, str]
     return out
 
 
-def _fill(folder: Path, size: str, profile: Profile, study: Any, rng: random.Random,
+def _fill(folder: Path, size: str, profile: Profile, study: StudySpec, rng: random.Random,
           seed: int) -> Manifest:
     from sqlalchemy import insert
 
@@ -575,7 +578,7 @@ def _fill(folder: Path, size: str, profile: Profile, study: Any, rng: random.Ran
     )
 
 
-def _write_quote_table(path: Path, study: Any, turns: list[_Turn],
+def _write_quote_table(path: Path, study: StudySpec, turns: list[_Turn],
                        speakers: list[list[tuple[int, str]]]) -> None:
     import csv
 

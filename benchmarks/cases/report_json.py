@@ -1,10 +1,12 @@
 """The theme-by-group report as JSON, against one GROUP BY giving the same counts.
 
 The floor joins coding, coder, quote and participant, rolls codes up to their themes
-through a closure of the codebook tree computed beforehand in Python (outside the timed
-call: the warm-up fills the cache), and groups by (theme, group): the per-cell quotes,
-participants and codings the report shows, without the design, the zeros, the shares,
-the flags or the per-group totals the report adds.
+through a closure of the codebook tree, and groups by (theme, group): the per-cell
+quotes, participants and codings the report shows, without the design, the zeros, the
+shares, the flags or the per-group totals the report adds. The closure's pairs are
+computed beforehand in Python (outside the timed call: the warm-up fills the cache) and
+loaded into an indexed temporary table, which SQLite joins faster than a VALUES list
+(21 s against 12.5 s at 100k quotes when measured).
 """
 
 from __future__ import annotations
@@ -44,8 +46,11 @@ def closure_values(conn: sqlite3.Connection) -> str:
 
 
 def counts(conn: sqlite3.Connection, closure: str) -> list[tuple[int, int, int, int, int]]:
+    conn.execute("CREATE TEMP TABLE IF NOT EXISTS cl (descendant INTEGER, ancestor INTEGER, "
+                 "PRIMARY KEY (descendant, ancestor)) WITHOUT ROWID")
+    conn.execute("DELETE FROM cl")
+    conn.execute(f"INSERT INTO cl (ancestor, descendant) VALUES {closure}")
     return conn.execute(
-        f"WITH cl(ancestor, descendant) AS (VALUES {closure}) "
         "SELECT cl.ancestor, q.group_id, COUNT(DISTINCT q.id), COUNT(DISTINCT q.participant_id),"
         " COUNT(*) FROM coding c JOIN coder k ON k.id = c.coder_id "
         "JOIN cl ON cl.descendant = c.code_id JOIN quote q ON q.id = c.quote_id "
@@ -68,5 +73,5 @@ def floor(corpus: Corpus) -> str:
 CASES = [
     Case("report json", run, floor,
          notes="reports.counts.compute + JSON vs one GROUP BY over coding⋈quote⋈participant "
-               "with a precomputed code closure"),
+               "with a precomputed code closure (indexed temp table)"),
 ]
