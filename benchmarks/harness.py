@@ -36,6 +36,23 @@ class Corpus:
         target.chmod(0o600)
         return target
 
+    def fresh_empty(self, folder: Path) -> Path:
+        """A private copy of the project as `qualcode init` left it: the same study design
+        and codebook, no participant, quote or coding. What import cases import into."""
+        template = self.db.parent / "empty.db"
+        if not template.is_file():
+            raise FileNotFoundError(f"{template}: corpora from benchmarks.corpus have one")
+        target = folder / f"empty-{self.size}.db"
+        for suffix in ("-wal", "-shm", ""):
+            Path(f"{target}{suffix}").unlink(missing_ok=True)
+        shutil.copyfile(template, target)
+        target.chmod(0o600)
+        return target
+
+
+class Skip(Exception):
+    """Raised by `run` or `floor` when the case cannot be measured at this size."""
+
 
 @dataclass
 class Case:

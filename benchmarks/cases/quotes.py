@@ -1,0 +1,69 @@
+"""`qualcode quotes --group G1 --json`: one group's quotes with every coder's codes.
+
+The floor produces the same JSON from two bare SELECTs (the group's quotes; the codings
+and review marks of those quotes) assembled in plain Python.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from typing import Any
+
+from benchmarks.harness import Case, Corpus
+
+GROUP = "G1"
+
+
+def run(corpus: Corpus) -> str:
+    from qualcode.db.engine import open_project
+    from qualcode.services.quotes import QuoteFilter, list_quotes
+
+    project = open_project(str(corpus.db), warn=False)
+    try:
+        with project.read() as session:
+            views = list_quotes(session, QuoteFilter(group=GROUP))
+    finally:
+        project.close()
+    return json.dumps([v.as_json() for v in views], ensure_ascii=False)
+
+
+def floor(corpus: Corpus) -> str:
+    conn = sqlite3.connect(corpus.db)
+    try:
+        quotes: dict[int, dict[str, Any]] = {
+            qid: {"id": qid, "group": group, "speaker": speaker, "moderator": bool(moderator),
+                  "text": text, "codes": {}, "reviewed_by": []}
+            for qid, group, speaker, moderator, text in conn.execute(
+                "SELECT q.id, g.name, p.label, p.is_moderator, q.text FROM quote q "
+                "JOIN study_group g ON g.id = q.group_id "
+                "JOIN participant p ON p.id = q.participant_id WHERE g.name = ? "
+                "ORDER BY q.position", (GROUP,))
+        }
+        reviewed: dict[int, set[str]] = {}
+        for qid, coder, code in conn.execute(
+                "SELECT c.quote_id, k.name, d.name FROM coding c "
+                "JOIN coder k ON k.id = c.coder_id JOIN code d ON d.id = c.code_id "
+                "JOIN quote q ON q.id = c.quote_id JOIN study_group g ON g.id = q.group_id "
+                "WHERE g.name = ? ORDER BY k.name, d.position, d.id", (GROUP,)):
+            names = quotes[qid]["codes"].setdefault(coder, [])
+            if code not in names:
+                names.append(code)
+            reviewed.setdefault(qid, set()).add(coder)
+        for qid, coder in conn.execute(
+                "SELECT r.quote_id, k.name FROM review r JOIN coder k ON k.id = r.coder_id "
+                "JOIN quote q ON q.id = r.quote_id JOIN study_group g ON g.id = q.group_id "
+                "WHERE g.name = ?", (GROUP,)):
+            reviewed.setdefault(qid, set()).add(coder)
+        for qid, coders in reviewed.items():
+            quotes[qid]["reviewed_by"] = sorted(coders)
+    finally:
+        conn.close()
+    return json.dumps(list(quotes.values()), ensure_ascii=False)
+
+
+CASES = [
+    Case("quotes --json one group", run, floor,
+         notes=f"services.quotes.list_quotes(group={GROUP}) + JSON vs two bare SELECTs "
+               "restricted to the group"),
+]

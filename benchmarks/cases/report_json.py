@@ -1,0 +1,77 @@
+"""The theme-by-group report as JSON, against one GROUP BY giving the same counts.
+
+The floor joins coding, coder, quote and participant, rolls codes up to their themes
+through a closure of the codebook tree, and groups by (theme, group): the per-cell
+quotes, participants and codings the report shows, without the design, the zeros, the
+shares, the flags or the per-group totals the report adds. The closure's pairs are
+computed beforehand in Python (outside the timed call: the warm-up fills the cache) and
+loaded into an indexed temporary table, which SQLite joins faster than a VALUES list
+(21 s against 12.5 s at 100k quotes when measured).
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from pathlib import Path
+
+from benchmarks.harness import Case, Corpus
+
+_CLOSURES: dict[Path, str] = {}
+
+
+def run(corpus: Corpus) -> str:
+    from qualcode.db.engine import open_project
+    from qualcode.reports.counts import compute
+
+    project = open_project(str(corpus.db), warn=False)
+    try:
+        with project.read() as session:
+            report = compute(session)
+    finally:
+        project.close()
+    return json.dumps(report, ensure_ascii=False)
+
+
+def closure_values(conn: sqlite3.Connection) -> str:
+    """Every (ancestor, descendant) pair of the tree as an SQL VALUES list."""
+    parent = dict(conn.execute("SELECT id, parent_id FROM code").fetchall())
+    pairs = []
+    for code in parent:
+        node: int | None = code
+        while node is not None:
+            pairs.append(f"({node}, {code})")
+            node = parent[node]
+    return ", ".join(pairs)
+
+
+def counts(conn: sqlite3.Connection, closure: str) -> list[tuple[int, int, int, int, int]]:
+    conn.execute("CREATE TEMP TABLE IF NOT EXISTS cl (descendant INTEGER, ancestor INTEGER, "
+                 "PRIMARY KEY (descendant, ancestor)) WITHOUT ROWID")
+    conn.execute("DELETE FROM cl")
+    conn.execute(f"INSERT INTO cl (ancestor, descendant) VALUES {closure}")
+    return conn.execute(
+        "SELECT cl.ancestor, q.group_id, COUNT(DISTINCT q.id), COUNT(DISTINCT q.participant_id),"
+        " COUNT(*) FROM coding c JOIN coder k ON k.id = c.coder_id "
+        "JOIN cl ON cl.descendant = c.code_id JOIN quote q ON q.id = c.quote_id "
+        "JOIN participant p ON p.id = q.participant_id "
+        "WHERE NOT p.is_moderator AND k.name <> 'auto' GROUP BY cl.ancestor, q.group_id"
+    ).fetchall()
+
+
+def floor(corpus: Corpus) -> str:
+    conn = sqlite3.connect(corpus.db)
+    try:
+        if corpus.db not in _CLOSURES:
+            _CLOSURES[corpus.db] = closure_values(conn)
+        rows = counts(conn, _CLOSURES[corpus.db])
+    finally:
+        conn.close()
+    return json.dumps(rows)
+
+
+CASES = [
+    Case("report json", run, floor,
+         notes="reports.counts.compute + JSON vs one GROUP BY over coding⋈quote⋈participant "
+               "with a precomputed code closure (indexed temp table)"),
+]

@@ -1,0 +1,328 @@
+"""Running the cases: discovery, timing, memory, the table and the results file.
+
+Each operation (a case's `run`, then its `floor`) is measured in a fresh Python process
+per size: one warm-up call, then `repeat` timed calls with `time.perf_counter`, median
+kept. The process's peak resident memory (Linux `VmHWM`, after the calls) is what the
+operation costs, interpreter included; the baseline taken before the first call
+(interpreter, harness and the case's module imported) is kept beside it, and the table
+shows both. `--in-process` skips the subprocesses (the smoke test uses it) and then
+reports no memory.
+"""
+
+from __future__ import annotations
+
+import importlib
+import json
+import os
+import pkgutil
+import platform
+import resource
+import statistics
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, TextIO
+
+from benchmarks import corpus as corpora
+from benchmarks.harness import Case, Corpus, Skip
+
+RESULTS = Path(__file__).resolve().parent / "results"
+SMOKE = "smoke"
+
+
+@dataclass
+class Timing:
+    """One operation of one case at one size, as a worker measured it."""
+
+    times: list[float] = field(default_factory=list)
+    rss_peak: int | None = None
+    rss_base: int | None = None
+    skipped: str | None = None
+    error: str | None = None
+
+    @property
+    def median(self) -> float | None:
+        return statistics.median(self.times) if self.times else None
+
+
+@dataclass
+class Row:
+    case: str
+    module: str
+    size: str
+    run: float | None = None
+    floor: float | None = None
+    run_times: list[float] = field(default_factory=list)
+    floor_times: list[float] = field(default_factory=list)
+    rss_run: int | None = None
+    rss_floor: int | None = None
+    rss_base: int | None = None
+    skipped: str | None = None
+    error: str | None = None
+    notes: str = ""
+    extra: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def ratio(self) -> float | None:
+        return self.run / self.floor if self.run is not None and self.floor else None
+
+
+def discover(only: list[str] | None = None) -> list[tuple[str, Case]]:
+    """Every `CASES` of every module in `benchmarks/cases/`, filtered by name substrings."""
+    import benchmarks.cases as package
+
+    found: list[tuple[str, Case]] = []
+    for info in sorted(pkgutil.iter_modules(package.__path__), key=lambda m: m.name):
+        try:
+            module = importlib.import_module(f"{package.__name__}.{info.name}")
+        except Exception as exc:  # one broken module must not hide every other number
+            found.append((info.name, _broken(info.name, exc)))
+            continue
+        for case in getattr(module, "CASES", []):
+            if not only or any(word in case.name or word in info.name for word in only):
+                found.append((info.name, case))
+    return found
+
+
+def _broken(module: str, exc: Exception) -> Case:
+    message = f"cannot import benchmarks/cases/{module}.py: {type(exc).__name__}: {exc}"
+
+    def fail(_: Corpus) -> object:
+        raise RuntimeError(message)
+
+    return Case(f"{module} (import failed)", fail)
+
+
+def find_case(module: str, name: str) -> Case:
+    for mod, case in discover([module]):
+        if mod == module and case.name == name:
+            return case
+    raise LookupError(f"no case {name!r} in benchmarks/cases/{module}.py")
+
+
+def measure(op: Callable[[Corpus], object], corpus: Corpus, repeat: int) -> Timing:
+    """Warm up once, then time `repeat` calls; a `Skip` from the case is a skip."""
+    timing = Timing(rss_base=_max_rss())
+    try:
+        op(corpus)
+        for _ in range(repeat):
+            started = time.perf_counter()
+            op(corpus)
+            timing.times.append(time.perf_counter() - started)
+    except Skip as skip:
+        timing.skipped = str(skip) or "skipped by the case"
+    except Exception as exc:  # a broken case is reported, the others still run
+        timing.error = f"{type(exc).__name__}: {exc}"
+    timing.rss_peak = _max_rss()
+    return timing
+
+
+def _max_rss() -> int:
+    """Peak resident set of this process in bytes.
+
+    On Linux, `VmHWM` of the current address space: `ru_maxrss` would also carry the
+    parent's peak across fork, so a worker forked by a harness that had just generated
+    a large corpus would report the harness's memory, not its own.
+    """
+    try:
+        with open("/proc/self/status", encoding="ascii") as fh:
+            for line in fh:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) * 1024
+    except OSError:
+        pass
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return int(peak if sys.platform == "darwin" else peak * 1024)
+
+
+def worker(module: str, name: str, op: str, folder: Path, repeat: int, out: TextIO) -> None:
+    """The subprocess side: measure one operation and print the timing as JSON."""
+    case = find_case(module, name)
+    fn = case.run if op == "run" else case.floor
+    assert fn is not None
+    timing = measure(fn, corpora.corpus_at(folder), repeat)
+    out.write(json.dumps(asdict(timing)) + "\n")
+
+
+def _in_subprocess(module: str, case: Case, op: str, folder: Path, repeat: int,
+                   timeout: float) -> Timing:
+    command = [sys.executable, "-m", "benchmarks", "--worker", module, case.name, op,
+               str(folder), str(repeat)]
+    root = str(Path(__file__).resolve().parents[1])
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(
+        p for p in (root, os.environ.get("PYTHONPATH", "")) if p)}
+    try:
+        done = subprocess.run(command, capture_output=True, text=True, timeout=timeout,
+                              env=env, cwd=root, check=False)
+    except subprocess.TimeoutExpired:
+        return Timing(error=f"timed out after {timeout:.0f} s")
+    lines = done.stdout.strip().splitlines()
+    if done.returncode != 0 or not lines:
+        tail = (done.stderr.strip().splitlines() or ["no output"])[-1]
+        return Timing(error=f"worker failed: {tail}")
+    return Timing(**json.loads(lines[-1]))
+
+
+def run_case(module: str, case: Case, corpus: Corpus, folder: Path, *, repeat: int,
+             in_process: bool, timeout: float) -> Row:
+    row = Row(case=case.name, module=module, size=corpus.size, notes=case.notes)
+    if corpus.size != SMOKE and corpus.size not in case.sizes:
+        row.skipped = f"not measured at {corpus.size} (sizes: {', '.join(case.sizes)})"
+        return row
+    ops: list[tuple[str, Callable[[Corpus], object]]] = [("run", case.run)]
+    if case.floor is not None:
+        ops.append(("floor", case.floor))
+    for op, fn in ops:
+        timing = (measure(fn, corpus, repeat) if in_process
+                  else _in_subprocess(module, case, op, folder, repeat, timeout))
+        if timing.skipped or timing.error:
+            row.skipped, row.error = timing.skipped, timing.error
+            if row.error:
+                row.error = f"{op}: {row.error}"
+            break
+        if op == "run":
+            row.run, row.run_times = timing.median, timing.times
+            row.rss_run, row.rss_base = (None, None) if in_process else (
+                timing.rss_peak, timing.rss_base)
+        else:
+            row.floor, row.floor_times = timing.median, timing.times
+            row.rss_floor = None if in_process else timing.rss_peak
+    row.extra = dict(case.extra)
+    return row
+
+
+def fmt_time(seconds: float | None) -> str:
+    if seconds is None:
+        return "-"
+    if seconds < 1e-3:
+        return f"{seconds * 1e6:.0f} µs"
+    if seconds < 1:
+        return f"{seconds * 1e3:.1f} ms"
+    return f"{seconds:.2f} s"
+
+
+def fmt_mb(peak: int | None, base: int | None) -> str:
+    """Peak, and in brackets what the operation added to the idle process."""
+    if peak is None:
+        return "-"
+    extra = f" (+{(peak - base) / 2**20:.0f})" if base is not None else ""
+    return f"{peak / 2**20:.0f} MB{extra}"
+
+
+def _previous_key(row: dict[str, Any]) -> tuple[str, str, str]:
+    return (str(row.get("module")), str(row.get("case")), str(row.get("size")))
+
+
+def table(rows: list[Row], previous: dict[tuple[str, str, str], dict[str, Any]]) -> str:
+    """The report: medians, the ratio to the floor, memory, and the change since last time."""
+    header = ["case", "size", "run", "floor", "run/floor", "peak RSS", "vs last run"]
+    lines: list[list[str]] = []
+    for r in rows:
+        if r.skipped or r.error:
+            status = f"skipped: {r.skipped}" if r.skipped else f"ERROR {r.error}"
+            lines.append([r.case, r.size, status, "", "", "", ""])
+            continue
+        ratio = "-" if r.ratio is None else f"{r.ratio:.2f}×"
+        change = "-"
+        before = previous.get((r.module, r.case, r.size))
+        if before and before.get("run") and r.run is not None:
+            change = f"{(r.run / float(before['run']) - 1) * 100:+.0f} %"
+        lines.append([r.case, r.size, fmt_time(r.run), fmt_time(r.floor), ratio,
+                      fmt_mb(r.rss_run, r.rss_base), change])
+    measured = [line for line in lines if line[3] or line[4] or line[5]]
+    widths = [max([len(h), *(len(line[i]) for line in measured)]) for i, h in enumerate(header)]
+    for i in (0, 1):
+        widths[i] = max([widths[i], *(len(line[i]) for line in lines)])
+    out = ["  ".join(h.ljust(w) for h, w in zip(header, widths, strict=True)).rstrip()]
+    out.append("  ".join("-" * w for w in widths))
+    for line in lines:
+        if line in measured:
+            out.append("  ".join(c.ljust(w) for c, w in zip(line, widths, strict=True)).rstrip())
+        else:
+            out.append(f"{line[0].ljust(widths[0])}  {line[1].ljust(widths[1])}  {line[2]}")
+    return "\n".join(out)
+
+
+def load_previous(results: Path) -> dict[tuple[str, str, str], dict[str, Any]]:
+    latest = results / "latest.json"
+    if not latest.is_file():
+        return {}
+    try:
+        data = json.loads(latest.read_text(encoding="utf-8"))
+        return {_previous_key(r): r for r in data.get("results", [])}
+    except (ValueError, AttributeError):
+        return {}
+
+
+def write_results(results: Path, rows: list[Row], manifests: dict[str, Any],
+                  started: datetime, in_process: bool) -> Path:
+    results.mkdir(parents=True, exist_ok=True)
+    payload = {
+        "started": started.isoformat(),
+        "machine": {"platform": platform.platform(), "python": platform.python_version(),
+                    "cpus": os.cpu_count()},
+        "memory": "not measured (in-process)" if in_process else
+                  "peak RSS (VmHWM) of a fresh process per operation, interpreter included",
+        "corpora": manifests,
+        "results": [{**asdict(r), "ratio": r.ratio} for r in rows],
+    }
+    text = json.dumps(payload, indent=2, ensure_ascii=False)
+    stamped = results / f"{started.strftime('%Y%m%dT%H%M%SZ')}.json"
+    stamped.write_text(text, encoding="utf-8")
+    (results / "latest.json").write_text(text, encoding="utf-8")
+    return stamped
+
+
+@dataclass
+class Options:
+    sizes: list[str]
+    cases: list[str] | None = None
+    repeat: int | None = None
+    out: Path = corpora.OUT
+    results: Path = RESULTS
+    in_process: bool = False
+    timeout: float = 900.0
+
+
+def main(opts: Options, echo: Callable[[str], None] = print) -> list[Row]:
+    started = datetime.now(UTC)
+    cases = discover(opts.cases)
+    if not cases:
+        echo("no case matches " + ", ".join(opts.cases or []))
+        return []
+    rows: list[Row] = []
+    manifests: dict[str, Any] = {}
+    previous = load_previous(opts.results)
+    for size in opts.sizes:
+        begun = time.perf_counter()
+        corpus = corpora.load(size, opts.out)
+        folder = corpus.db.parent
+        manifest = corpora.read_manifest(folder)
+        assert manifest is not None
+        manifests[size] = asdict(manifest)
+        echo(f"corpus {size}: {manifest.quotes} quotes, {manifest.groups} groups, "
+             f"{manifest.total_codings} codings by {len(manifest.codings)} coders, kappa "
+             + ", ".join(f"{k} {v:.2f}" for k, v in manifest.kappa.items() if v is not None)
+             + f" (ready in {time.perf_counter() - begun:.1f} s)")
+        for module, case in cases:
+            repeat = opts.repeat if opts.repeat is not None else case.repeat
+            row = run_case(module, case, corpus, folder, repeat=repeat,
+                           in_process=opts.in_process, timeout=opts.timeout)
+            rows.append(row)
+            if row.skipped:
+                echo(f"  {case.name} @ {size}: skipped ({row.skipped})")
+            elif row.error:
+                echo(f"  {case.name} @ {size}: ERROR {row.error}")
+            else:
+                echo(f"  {case.name} @ {size}: run {fmt_time(row.run)}, "
+                     f"floor {fmt_time(row.floor)}")
+    echo("")
+    echo(table(rows, previous))
+    path = write_results(opts.results, rows, manifests, started, opts.in_process)
+    echo(f"\nresults: {path} (and latest.json)"
+         + ("; compared with the previous latest.json" if previous else ""))
+    return rows
