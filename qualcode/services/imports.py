@@ -2,14 +2,16 @@
 
 Parsing before writing means a bad file among several stops the whole command with
 its one-line error and the project exactly as it was. Re-importing the same content
-adds nothing: a source already present (same bytes, same group) is skipped, and so is
-a quote whose speaker and text are already in the group.
+adds nothing: a source already present (same content, same group) is skipped. For a
+quote table, so is a row whose speaker and text are already in the group; a
+transcript's turns are all kept (a speaker may well say "Oui." twice), and a corrected
+version of a transcript replaces the old one (`transcript_versions`).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +25,8 @@ from qualcode.importers.base import ParsedSource, text_hash
 from qualcode.services import events
 from qualcode.services.study import ensure_group
 
+Progress = Callable[[Path], None]
+
 
 @dataclass
 class ImportSummary:
@@ -33,16 +37,27 @@ class ImportSummary:
     speakers_added: int = 0
     duplicates_skipped: int = 0
     already_imported: bool = False
+    replaced: str | None = None
+    unchanged: int = 0
+    reanchored: int = 0
+    removed: int = 0
+    notes: list[str] = field(default_factory=list)
+    """Codings that could not follow a corrected transcript, one line each."""
 
     def line(self) -> str:
         if self.already_imported:
             return f"{self.path}: already imported, nothing added"
+        if self.replaced is not None:
+            return (f"{self.path}: a corrected version of {self.replaced}, which it replaces: "
+                    f"{self.unchanged} turns unchanged, {self.reanchored} corrected (codings "
+                    f"kept), {self.quotes_added} added, {self.removed} removed; "
+                    f"{self.speakers} speakers ({self.speakers_added} new)")
         return (f"{self.path}: {self.quotes_added} quotes added, {self.speakers} speakers "
                 f"({self.speakers_added} new), {self.duplicates_skipped} duplicates skipped")
 
 
 def parse_files(paths: list[Path], fmt: str = "auto",
-                progress: Callable[[Path], None] | None = None) -> list[ParsedSource]:
+                progress: Progress | None = None) -> list[ParsedSource]:
     parsed = []
     for path in paths:
         chosen = detect_format(path) if fmt == "auto" else fmt
@@ -53,8 +68,14 @@ def parse_files(paths: list[Path], fmt: str = "auto",
 
 
 def write_sources(session: Session, sources: list[tuple[str, ParsedSource]],
-                  *, group: str | None, coder: str) -> list[ImportSummary]:
-    return [write_source(session, path, src, group=group, coder=coder) for path, src in sources]
+                  *, group: str | None, coder: str,
+                  progress: Progress | None = None) -> list[ImportSummary]:
+    summaries = []
+    for path, src in sources:
+        summaries.append(write_source(session, path, src, group=group, coder=coder))
+        if progress is not None:
+            progress(Path(path))
+    return summaries
 
 
 def write_source(session: Session, path: str, src: ParsedSource, *, group: str | None,
@@ -82,16 +103,14 @@ def write_source(session: Session, path: str, src: ParsedSource, *, group: str |
     if session.exec(seen).first() is not None:
         summary.already_imported = True
         return summary
-    source = Source(group_id=source_group, name=src.name, kind=src.kind, format=src.format,
-                    content_hash=src.content_hash, text=src.text, imported_by=coder)
-    session.add(source)
-    session.flush()
+    previous = None
+    if source_group is not None:
+        from qualcode.services.transcript_versions import find_previous
+
+        previous = find_previous(session, source_group, src)
 
     participants: dict[tuple[int, str], int] = {}
-    existing_hashes: dict[int, set[tuple[int, str]]] = {}
-    next_position: dict[int, int] = {}
-    rows: list[dict[str, Any]] = []
-    speakers: set[tuple[int, str]] = set()
+    turn_participants: list[int] = []
     for turn in src.turns:
         g = source_group if source_group is not None else gid(turn.group, turn.line)
         key = (g, turn.speaker)
@@ -99,29 +118,62 @@ def write_source(session: Session, path: str, src: ParsedSource, *, group: str |
             participants[key], created = _participant(session, g, turn.speaker,
                                                       turn.is_moderator, turn.attributes)
             summary.speakers_added += created
-        speakers.add(key)
-        if g not in existing_hashes:
-            existing_hashes[g] = set(session.execute(
-                select(Quote.participant_id, Quote.text_hash).where(Quote.group_id == g)
-            ).all())
+        turn_participants.append(participants[key])
+    summary.speakers = len(participants)
+
+    if previous is not None:
+        from qualcode.services.transcript_versions import replace_source
+
+        done = replace_source(session, previous, src, turn_participants, coder=coder)
+        summary.replaced, summary.unchanged = done.old_name, done.unchanged
+        summary.reanchored, summary.quotes_added = done.reanchored, done.added
+        summary.removed, summary.notes = done.removed, done.lost
+        events.record(session, coder=coder, action="import", path=path, format=src.format,
+                      source_id=previous.id, replaced=done.old_name, unchanged=done.unchanged,
+                      reanchored=done.reanchored, added=done.added, removed=done.removed,
+                      lost=done.lost)
+        return summary
+
+    source = Source(group_id=source_group, name=src.name, kind=src.kind, format=src.format,
+                    content_hash=src.content_hash, text=src.text, imported_by=coder)
+    session.add(source)
+    session.flush()
+    summary.quotes_added, summary.duplicates_skipped = _insert_quotes(
+        session, source.id or 0, src, turn_participants, dedupe=src.kind != "transcript",
+        group_of={pid: g for (g, _), pid in participants.items()})
+    events.record(session, coder=coder, action="import", path=path, format=src.format,
+                  source_id=source.id, quotes=summary.quotes_added)
+    return summary
+
+
+def _insert_quotes(session: Session, source_id: int, src: ParsedSource, speakers: list[int],
+                   *, dedupe: bool, group_of: dict[int, int]) -> tuple[int, int]:
+    """One bulk insert of the new quotes, after the group's existing ones."""
+    existing: dict[int, set[tuple[int, str]]] = {}
+    next_position: dict[int, int] = {}
+    rows: list[dict[str, Any]] = []
+    skipped = 0
+    for turn, pid in zip(src.turns, speakers, strict=True):
+        g = group_of[pid]
+        if g not in next_position:
             top = session.exec(select(func.max(Quote.position)).where(Quote.group_id == g)).one()
             next_position[g] = (top or 0) + 1
+            if dedupe:
+                existing[g] = {(p, h) for p, h in session.execute(
+                    select(Quote.participant_id, Quote.text_hash).where(Quote.group_id == g))}
         digest = text_hash(turn.text)
-        if (participants[key], digest) in existing_hashes[g]:
-            summary.duplicates_skipped += 1
-            continue
-        existing_hashes[g].add((participants[key], digest))
-        rows.append({"group_id": g, "participant_id": participants[key], "source_id": source.id,
+        if dedupe:
+            if (pid, digest) in existing[g]:
+                skipped += 1
+                continue
+            existing[g].add((pid, digest))
+        rows.append({"group_id": g, "participant_id": pid, "source_id": source_id,
                      "position": next_position[g], "start": turn.start, "end": turn.end,
                      "text": turn.text, "external_id": turn.external_id, "text_hash": digest})
         next_position[g] += 1
     if rows:
         session.execute(insert(Quote), rows)
-    summary.quotes_added = len(rows)
-    summary.speakers = len(speakers)
-    events.record(session, coder=coder, action="import", path=path, format=src.format,
-                  source_id=source.id, quotes=summary.quotes_added)
-    return summary
+    return len(rows), skipped
 
 
 def _participant(session: Session, group_id: int, label: str, moderator: bool,
