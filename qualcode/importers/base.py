@@ -8,6 +8,7 @@ import service's job, in one transaction, so a bad file never half-lands.
 from __future__ import annotations
 
 import hashlib
+import re
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -75,6 +76,10 @@ def read_bytes(path: Path) -> bytes:
     return data
 
 
+_CONTROL = re.compile("[\x00-\x08\x0e-\x1f\x7f-\x9f]")
+"""Control characters that no text file holds (tab, line and page breaks excepted)."""
+
+
 def _utf16_without_bom(head: bytes) -> str | None:
     """UTF-16 written without a BOM shows as NUL bytes at every other position."""
     if len(head) < 4:
@@ -113,7 +118,7 @@ def decode_text(data: bytes, path: Path) -> str:
         raise UserError(f"not valid {exc.encoding.upper()} text (byte {exc.start})",
                         path=str(path)) from None
     text = text.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
-    if any(unicodedata.category(ch) == "Cc" and ch not in "\n\t\f\v" for ch in text[:4096]):
+    if _CONTROL.search(text, 0, 4096):
         raise UserError("binary file, not text (wrong format?)", path=str(path))
     return unicodedata.normalize("NFC", text)
 

@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -38,13 +39,14 @@ from qualcode.search.normalise import fold
 _SP = r"[^\S\n]"
 _TS = r"[\[(]?\d{1,2}:\d{2}(?::\d{2})?(?:[.,]\d{1,3})?[\])]?"
 _EM = r"(?:\*{1,2}|_{1,2})"
-_LABEL_LINE = re.compile(
-    rf"{_SP}*(?:{_TS}{_SP}*(?:[-–—]{_SP}*)?)?{_EM}?"
-    rf"(?P<label>[^\s:*_\[\]][^:\n*_\[\]]{{0,59}}?)"
-    rf"{_SP}*(?:{_TS}{_SP}*)?{_EM}?{_SP}*:{_SP}*{_EM}?{_SP}*"
+_LABEL_LINE = re.compile(  # from the newline before the line: a literal the engine seeks fast
+    rf"\n{_SP}*(?:{_TS}{_SP}*(?:[-–—]{_SP}*)?)?{_EM}?"
+    rf"(?P<label>[^\s:*_\[\]()][^:\n*_\[\]()]{{0,59}}(?:\([^()\n:]{{0,30}}\)[^:\n*_\[\]()]{{0,20}})?)"
+    rf"(?:{_TS}{_SP}*)?{_EM}?{_SP}*:{_SP}*{_EM}?{_SP}*"
 )
 _STANDALONE = re.compile(rf"{_SP}*{_TS}{_SP}*$")
-_MD_BREAK = re.compile(r" {0,3}(?:#{1,6}(?:[ \t]|$)|(?:[-*_][ \t]*){3,}$)")
+_TS_ENDS = frozenset("0123456789)]")  # a trailing timestamp line ends with one of these
+_MD_BREAK = re.compile(r"^ {0,3}(?:#{1,6}(?:[ \t]|$)|(?:[-*_][ \t]*){3,}$)", re.MULTILINE)
 _PARENS = re.compile(r"\([^()]*\)")
 
 _NOT_FIRST_WORDS = frozenset(
@@ -104,77 +106,79 @@ def classify_label(raw: str) -> Label | None:
     return Label(label, strong)
 
 
-@dataclass
-class _Candidate:
-    line: int
-    label: Label
-    text_start: int  # offset of the first character after the label
-
-
 def parse_turns(text: str, *, markdown: bool = False,
                 breaks: frozenset[int] = frozenset()) -> list[ParsedTurn]:
     """The turns of `text` (NFC, LF), with exact offsets; linear in the text's length.
 
-    `breaks` are 0-based line numbers that end a turn without belonging to one (Word
-    headings); with `markdown`, headings and rules do the same.
+    The label lines are found by one multi-line regex pass (in C), so the Python work
+    is per turn, not per line. `breaks` are 0-based line numbers that end a turn
+    without belonging to one (Word headings); with `markdown`, headings and rules do
+    the same.
     """
-    lines = text.split("\n")
-    offsets: list[int] = []
-    pos = 0
-    for line in lines:
-        offsets.append(pos)
-        pos += len(line) + 1
-    candidates: dict[int, _Candidate] = {}
-    weak_counts: Counter[str] = Counter()  # by the label as written: cheap, and enough
-    match = _LABEL_LINE.match
-    for i, line in enumerate(lines):
-        if ":" not in line:
-            continue
-        m = match(line)
-        if m is None:
-            continue
-        label = classify_label(m.group("label"))
-        if label is None:
-            continue
-        candidates[i] = _Candidate(i, label, offsets[i] + m.end())
-        if not label.strong:
-            weak_counts[label.speaker] += 1
+    candidates: list[tuple[int, int, Label]] = []  # (line start, text start, label)
+    weak_counts: Counter[str] = Counter()
+    for line_start, text_start, raw in _label_lines(text):
+        label = classify_label(raw)
+        if label is not None:
+            candidates.append((line_start, text_start, label))
+            if not label.strong:
+                weak_counts[label.speaker] += 1
+    bounds = sorted(_break_offsets(text, markdown, breaks))
+    accepted = [c for c in candidates if c[2].strong or weak_counts[c[2].speaker] > 1]
+    ends = [line_start for line_start, _, _ in accepted[1:]] + [len(text) + 1]
 
     turns: list[ParsedTurn] = []
-    speakers: dict[str, tuple[str, bool]] = {}
-    current: _Candidate | None = None
-    start = end = 0
-
-    def close() -> None:
-        if current is not None and end > start:
-            key = fold(current.label.speaker)
-            if key not in speakers:
-                speakers[key] = (current.label.speaker, is_moderator_label(key))
-            speaker, moderator = speakers[key]
-            turns.append(ParsedTurn(speaker=speaker, text=text[start:end], start=start,
-                                    end=end, is_moderator=moderator, line=current.line + 1))
-
-    for i, line in enumerate(lines):
-        cand = candidates.get(i)
-        if cand is not None and (cand.label.strong or weak_counts[cand.label.speaker] > 1):
-            close()
-            current = cand
-            rest = line[cand.text_start - offsets[i]:]
-            stripped = rest.rstrip()
-            start = cand.text_start
-            end = start + len(stripped)
+    by_label: dict[str, tuple[str, bool]] = {}  # label as written → (speaker, moderator)
+    by_key: dict[str, tuple[str, bool]] = {}  # folded label → the first spelling's
+    line, counted = 1, 0
+    b = 0
+    for (line_start, text_start, label), stop in zip(accepted, ends, strict=True):
+        while b < len(bounds) and bounds[b] < text_start:
+            b += 1
+        if b < len(bounds) and bounds[b] < stop:
+            stop = bounds[b]
+        body = text[text_start:stop - 1] if stop > text_start else ""
+        trimmed = body.rstrip()
+        while trimmed[-1:] in _TS_ENDS and _STANDALONE.match(trimmed, trimmed.rfind("\n") + 1):
+            trimmed = trimmed[:trimmed.rfind("\n") + 1].rstrip()
+        lead = len(trimmed) - len(trimmed.lstrip())
+        line += text.count("\n", counted, line_start)
+        counted = line_start
+        if len(trimmed) == lead:
             continue
-        if i in breaks or (markdown and _MD_BREAK.match(line)):
-            close()
-            current = None
-            continue
-        if current is None or not line.strip() or _STANDALONE.match(line):
-            continue
-        if end == start:  # the label stood alone on its line: the text starts here
-            start = offsets[i] + len(line) - len(line.lstrip())
-        end = offsets[i] + len(line.rstrip())
-    close()
+        known = by_label.get(label.speaker)
+        if known is None:
+            key = fold(label.speaker)
+            known = by_key.setdefault(key, (label.speaker, is_moderator_label(key)))
+            by_label[label.speaker] = known
+        start = text_start + lead
+        turns.append(ParsedTurn(speaker=known[0], text=trimmed[lead:], start=start,
+                                end=text_start + len(trimmed), is_moderator=known[1],
+                                line=line))
     return turns
+
+
+def _label_lines(text: str) -> Iterator[tuple[int, int, str]]:
+    """(line start, text start, raw label) of each line shaped like `LABEL : text`."""
+    first = _LABEL_LINE.match("\n" + text.partition("\n")[0])
+    if first is not None:
+        yield 0, first.end() - 1, first.group("label")
+    for m in _LABEL_LINE.finditer(text):
+        yield m.start() + 1, m.end(), m.group("label")
+
+
+def _break_offsets(text: str, markdown: bool, breaks: frozenset[int]) -> set[int]:
+    """Offsets of the lines that end a turn (see `parse_turns`), plus one past the end."""
+    found = {len(text) + 1}
+    if markdown:
+        found.update(m.start() for m in _MD_BREAK.finditer(text))
+    if breaks:
+        offset = 0
+        for number, line in enumerate(text.split("\n")):
+            if number in breaks:
+                found.add(offset)
+            offset += len(line) + 1
+    return found
 
 
 def transcript_source(path: Path, fmt: str, text: str, *, markdown: bool = False,

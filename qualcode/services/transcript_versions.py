@@ -21,11 +21,11 @@ from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 from typing import Any
 
-from sqlalchemy import delete, insert, update
+from sqlalchemy import delete, func, insert, update
 from sqlmodel import Session, col, select
 
 from qualcode.db.models import Code, Coder, Coding, Memo, Participant, Quote, Source, utcnow
-from qualcode.importers.base import ParsedSource, ParsedTurn, text_hash
+from qualcode.importers.base import ParsedSource, ParsedTurn
 from qualcode.search.normalise import fold
 
 SAME_SHARE = 0.8
@@ -43,21 +43,41 @@ class Replacement:
     lost: list[str] = field(default_factory=list)
 
 
-def find_previous(session: Session, group_id: int, src: ParsedSource) -> Source | None:
-    """The transcript of this group that `src` is a new version of, if any."""
+def find_previous(session: Session, group_id: int, src: ParsedSource,
+                  digests: list[str]) -> Source | None:
+    """The transcript of this group that `src` is a new version of, if any.
+
+    `digests` are the turns' text hashes, in order."""
     same_name = session.exec(select(Source).where(
         Source.group_id == group_id, Source.kind == "transcript", Source.name == src.name)).first()
     if same_name is not None:
         return same_name
-    new = Counter((fold(t.speaker), text_hash(t.text)) for t in src.turns)
+    sizes = dict(session.execute(
+        select(Quote.source_id, func.count()).join(Source, col(Source.id) == Quote.source_id)
+        .where(Quote.group_id == group_id, Source.kind == "transcript")
+        .group_by(col(Quote.source_id))).all())
+    n = len(digests)
+    candidates = [sid for sid, size in sizes.items() if min(size, n) >= SAME_SHARE * max(size, n)]
+    if not candidates:
+        return None
+    # a cheap first look on a sample of the turns, before comparing them all
+    sample = sorted(set(digests[:: max(1, n // 50)]))
+    hits = dict(session.execute(
+        select(Quote.source_id, func.count(func.distinct(Quote.text_hash)))
+        .where(col(Quote.source_id).in_(candidates), col(Quote.text_hash).in_(sample))
+        .group_by(col(Quote.source_id))).all())
+    candidates = [sid for sid in candidates if hits.get(sid, 0) >= 0.5 * len(sample)]
+    if not candidates:
+        return None
+    folded = {speaker: fold(speaker) for speaker in {t.speaker for t in src.turns}}
+    new = Counter((folded[t.speaker], d) for t, d in zip(src.turns, digests, strict=True))
+    speakers = {pid: fold(label) for pid, label in session.execute(
+        select(Participant.id, Participant.label).where(Participant.group_id == group_id))}
     old: dict[int, Counter[tuple[str, str]]] = {}
-    rows = session.execute(
-        select(Quote.source_id, Participant.label, Quote.text_hash)
-        .join(Participant, col(Participant.id) == Quote.participant_id)
-        .join(Source, col(Source.id) == Quote.source_id)
-        .where(Quote.group_id == group_id, Source.kind == "transcript"))
-    for source_id, label, digest in rows:
-        old.setdefault(source_id, Counter())[(fold(label), digest)] += 1
+    rows = session.execute(select(Quote.source_id, Quote.participant_id, Quote.text_hash)
+                           .where(col(Quote.source_id).in_(candidates)))
+    for source_id, pid, digest in rows:
+        old.setdefault(source_id, Counter())[(speakers[pid], digest)] += 1
     best, best_share = None, SAME_SHARE
     for source_id, keys in old.items():
         share = sum((keys & new).values()) / max(sum(keys.values()), sum(new.values()))
@@ -67,8 +87,10 @@ def find_previous(session: Session, group_id: int, src: ParsedSource) -> Source 
 
 
 def replace_source(session: Session, source: Source, src: ParsedSource,
-                   participant_ids: list[int], *, coder: str) -> Replacement:
-    """Make `source` hold `src` (turn i spoken by participant_ids[i]), in place."""
+                   participant_ids: list[int], digests: list[str], *,
+                   coder: str) -> Replacement:
+    """Make `source` hold `src` (turn i spoken by participant_ids[i], its text hashed to
+    digests[i]), in place."""
     assert source.id is not None
     result = Replacement(old_name=source.name)
     old = list(session.exec(select(Quote).where(Quote.source_id == source.id)
@@ -78,7 +100,7 @@ def replace_source(session: Session, source: Source, src: ParsedSource,
             col(Participant.id).in_({q.participant_id for q in old}))).all())
     old_keys = [(fold(labels[q.participant_id]), q.text_hash) for q in old]
     old_texts = [(q.id or 0, q.text) for q in old]
-    new_keys = [(fold(t.speaker), text_hash(t.text)) for t in src.turns]
+    new_keys = [(fold(t.speaker), d) for t, d in zip(src.turns, digests, strict=True)]
     pairs: dict[int, int] = {}  # new index → old index
     changed: dict[int, int] = {}  # the pairs whose text changed
     matcher = SequenceMatcher(None, old_keys, new_keys, autojunk=False)
