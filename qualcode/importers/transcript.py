@@ -27,7 +27,6 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -110,14 +109,17 @@ def parse_turns(text: str, *, markdown: bool = False,
                 breaks: frozenset[int] = frozenset()) -> list[ParsedTurn]:
     """The turns of `text` (NFC, LF), with exact offsets; linear in the text's length.
 
-    The label lines are found by one multi-line regex pass (in C), so the Python work
-    is per turn, not per line. `breaks` are 0-based line numbers that end a turn
+    The label lines are found by one regex pass (in C, seeking each line's newline), so
+    the Python work is per turn, not per line. `breaks` are 0-based line numbers that end a turn
     without belonging to one (Word headings); with `markdown`, headings and rules do
     the same.
     """
     candidates: list[tuple[int, int, Label]] = []  # (line start, text start, label)
     weak_counts: Counter[str] = Counter()
-    for line_start, text_start, raw in _label_lines(text):
+    first = _LABEL_LINE.match("\n" + text.partition("\n")[0])
+    found = [(0, first.end() - 1, first.group("label"))] if first is not None else []
+    found += [(m.start() + 1, m.end(), m.group("label")) for m in _LABEL_LINE.finditer(text)]
+    for line_start, text_start, raw in found:
         label = classify_label(raw)
         if label is not None:
             candidates.append((line_start, text_start, label))
@@ -131,40 +133,30 @@ def parse_turns(text: str, *, markdown: bool = False,
     by_label: dict[str, tuple[str, bool]] = {}  # label as written → (speaker, moderator)
     by_key: dict[str, tuple[str, bool]] = {}  # folded label → the first spelling's
     line, counted = 1, 0
-    b = 0
+    b, next_bound = 0, bounds[0]
+    count, standalone, ts_ends = text.count, _STANDALONE.match, _TS_ENDS
     for (line_start, text_start, label), stop in zip(accepted, ends, strict=True):
-        while b < len(bounds) and bounds[b] < text_start:
-            b += 1
-        if b < len(bounds) and bounds[b] < stop:
-            stop = bounds[b]
-        body = text[text_start:stop - 1] if stop > text_start else ""
-        trimmed = body.rstrip()
-        while trimmed[-1:] in _TS_ENDS and _STANDALONE.match(trimmed, trimmed.rfind("\n") + 1):
+        if next_bound < stop:
+            while bounds[b] < text_start:
+                b += 1
+            next_bound = bounds[b]
+            stop = min(stop, next_bound)
+        trimmed = text[text_start:stop - 1].rstrip()
+        while trimmed[-1:] in ts_ends and standalone(trimmed, trimmed.rfind("\n") + 1):
             trimmed = trimmed[:trimmed.rfind("\n") + 1].rstrip()
-        lead = len(trimmed) - len(trimmed.lstrip())
-        line += text.count("\n", counted, line_start)
+        said = trimmed.lstrip()
+        line += count("\n", counted, line_start)
         counted = line_start
-        if len(trimmed) == lead:
+        if not said:
             continue
         known = by_label.get(label.speaker)
         if known is None:
             key = fold(label.speaker)
             known = by_key.setdefault(key, (label.speaker, is_moderator_label(key)))
             by_label[label.speaker] = known
-        start = text_start + lead
-        turns.append(ParsedTurn(speaker=known[0], text=trimmed[lead:], start=start,
-                                end=text_start + len(trimmed), is_moderator=known[1],
-                                line=line))
+        end = text_start + len(trimmed)
+        turns.append(ParsedTurn(known[0], said, end - len(said), end, known[1], line=line))
     return turns
-
-
-def _label_lines(text: str) -> Iterator[tuple[int, int, str]]:
-    """(line start, text start, raw label) of each line shaped like `LABEL : text`."""
-    first = _LABEL_LINE.match("\n" + text.partition("\n")[0])
-    if first is not None:
-        yield 0, first.end() - 1, first.group("label")
-    for m in _LABEL_LINE.finditer(text):
-        yield m.start() + 1, m.end(), m.group("label")
 
 
 def _break_offsets(text: str, markdown: bool, breaks: frozenset[int]) -> set[int]:
