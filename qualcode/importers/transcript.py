@@ -127,7 +127,7 @@ def parse_turns(text: str, *, markdown: bool = False,
                 weak_counts[label.speaker] += 1
     bounds = sorted(_break_offsets(text, markdown, breaks))
     accepted = [c for c in candidates if c[2].strong or weak_counts[c[2].speaker] > 1]
-    ends = [line_start for line_start, _, _ in accepted[1:]] + [len(text) + 1]
+    ends = [line_start for line_start, _, _ in accepted[1:]] + [len(text) + 1] * bool(accepted)
 
     turns: list[ParsedTurn] = []
     by_label: dict[str, tuple[str, bool]] = {}  # label as written → (speaker, moderator)
