@@ -213,3 +213,22 @@ def test_format_option_overrides_the_name(cli: Cli, project: Path,  # noqa: F811
     assert [q["text"] for q in quotes(cli, project)] == ["Salut"]
     bad = cli("--db", str(project), "import", str(path), "--format", "pdf")
     assert bad.code == 1 and "unknown format 'pdf'" in bad.err
+
+
+def test_progress_bar_only_on_a_terminal_and_only_when_slow(
+        monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    import sys
+
+    from qualcode.cli.progress import progress_bar
+
+    with progress_bar("importing", 3, delay=0.0) as advance:  # not a terminal: nothing
+        advance()
+    assert capsys.readouterr().err == ""
+    monkeypatch.setattr(sys.stderr, "isatty", lambda: True)
+    with progress_bar("importing", 3, delay=3600.0) as advance:  # quick: nothing
+        advance()
+    assert capsys.readouterr().err == ""
+    with progress_bar("importing", 3, delay=0.0) as advance:
+        advance()
+        advance()
+    assert "importing" in capsys.readouterr().err

@@ -146,3 +146,10 @@ def test_never_crashes_and_offsets_point_at_texts(lines: list[str], markdown: bo
 def test_never_crashes_on_any_text(text: str) -> None:
     for turn in parse_turns(text, markdown=True, breaks=frozenset({0, 2})):
         assert text[turn.start:turn.end] == turn.text
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(max_size=60))
+def test_label_rule_never_crashes(raw: str) -> None:
+    label = classify_label(raw)
+    assert label is None or (0 < len(label.speaker) <= 40 and "\n" not in label.speaker)
