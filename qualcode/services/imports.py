@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import func
+from sqlalchemy import func, insert, update
 from sqlmodel import Session, col, select
 
 from qualcode.db.models import Participant, Quote, Source
@@ -188,23 +188,31 @@ def _participants(session: Session, speakers: dict[tuple[int, str], ParsedTurn]
     """Ids of the (group, label) speakers, created as needed from their first turn.
 
     New participants take their moderator flag and attributes from that turn; existing
-    ones gain the table's attribute values. One query and one flush for them all.
+    ones gain the table's attribute values. A few statements for them all, not a
+    query and a flush per speaker.
     """
-    group_ids = {g for g, _ in speakers}
-    found = {(p.group_id, p.label): p for p in session.exec(
-        select(Participant).where(col(Participant.group_id).in_(group_ids)))}
-    new = []
-    for key, turn in speakers.items():
-        known = found.get(key)
-        if known is None:
-            found[key] = Participant(group_id=key[0], label=key[1],
-                                     is_moderator=turn.is_moderator,
-                                     attributes=dict(turn.attributes))
-            new.append(found[key])
-        elif turn.attributes and any(known.attributes.get(k) != v
-                                     for k, v in turn.attributes.items()):
-            known.attributes = {**known.attributes, **turn.attributes}
-            session.add(known)
-    session.add_all(new)
-    session.flush()
-    return {key: found[key].id or 0 for key in speakers}, len(new)
+    group_ids = list({g for g, _ in speakers})
+
+    def known() -> dict[tuple[int, str], tuple[int, dict[str, Any]]]:
+        rows = session.execute(select(Participant.id, Participant.group_id, Participant.label,
+                                      Participant.attributes)
+                               .where(col(Participant.group_id).in_(group_ids)))
+        return {(g, label): (pid, attrs) for pid, g, label, attrs in rows}
+
+    found = known()
+    new: list[dict[str, Any]] = []
+    changed: list[dict[str, Any]] = []
+    for (g, label), turn in speakers.items():
+        if (g, label) not in found:
+            new.append({"group_id": g, "label": label, "is_moderator": turn.is_moderator,
+                        "attributes": dict(turn.attributes)})
+            continue
+        pid, attrs = found[(g, label)]
+        if turn.attributes and any(attrs.get(k) != v for k, v in turn.attributes.items()):
+            changed.append({"id": pid, "attributes": {**attrs, **turn.attributes}})
+    if changed:
+        session.execute(update(Participant), changed)
+    if new:
+        session.execute(insert(Participant), new)
+        found = known()
+    return {key: found[key][0] for key in speakers}, len(new)
