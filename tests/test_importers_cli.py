@@ -232,3 +232,23 @@ def test_progress_bar_only_on_a_terminal_and_only_when_slow(
         advance()
         advance()
     assert "importing" in capsys.readouterr().err
+
+
+def test_replacing_one_transcript_leaves_the_groups_other_one_in_place(
+        cli: Cli, project: Path, tmp_path: Path) -> None:  # noqa: F811
+    db = str(project)
+    first, second = tmp_path / "partie1.txt", tmp_path / "partie2.txt"
+    first.write_text("P1 : Un.\nP2 : Deux.\n", encoding="utf-8")
+    second.write_text("P1 : Trois.\nP2 : Quatre.\n", encoding="utf-8")
+    assert cli("--db", db, "import", str(first), str(second), "--group", "G1").code == 0
+    before = {q["text"]: q["id"] for q in quotes(cli, project)}
+    first.write_text("P1 : Un.\nP3 : Un et demi.\nP2 : Deux.\n", encoding="utf-8")
+    result = cli("--db", db, "import", str(first), "--group", "G1")
+    assert "2 turns unchanged, 0 corrected (codings kept), 1 added, 0 removed" in result.out
+    after = quotes(cli, project)
+    assert [q["text"] for q in after] == ["Un.", "Un et demi.", "Deux.", "Trois.", "Quatre."]
+    assert all(before[str(q["text"])] == q["id"] for q in after if q["text"] in before)
+    conn = sqlite3.connect(project)
+    positions = [p for (p,) in conn.execute(
+        "SELECT position FROM quote ORDER BY position")]
+    assert positions == [1, 2, 3, 4, 5]

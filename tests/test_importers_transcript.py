@@ -153,3 +153,16 @@ def test_never_crashes_on_any_text(text: str) -> None:
 def test_label_rule_never_crashes(raw: str) -> None:
     label = classify_label(raw)
     assert label is None or (0 < len(label.speaker) <= 40 and "\n" not in label.speaker)
+
+
+@pytest.mark.parametrize(("line", "expected"), [
+    ("P1 00:12:34 : texte", [("P1", "texte")]),
+    ("Intervenant 1 00:01:02 : bonjour", [("Intervenant 1", "bonjour")]),
+    ("P5 1:02:03 : oui", [("P5", "oui")]),
+    ("Animateur (00:12:34) : x", [("Animateur", "x")]),
+    ("10:30 - P3 : a", [("P3", "a")]),
+    ("P4 : 12:30 ok", [("P4", "12:30 ok")]),
+    ("Il est 10:30 : bon", []),
+])
+def test_timestamps_around_labels(line: str, expected: list[tuple[str, str]]) -> None:
+    assert [(t.speaker, t.text) for t in parse_turns(line)] == expected

@@ -46,6 +46,8 @@ def sniff_format(path: Path, *, known: frozenset[str]) -> str:
     if _SRT.match(head):
         return "srt"
     first = head.split("\n", 1)[0].casefold()
+    if first.startswith("sep=") and len(first.strip()) == 5:  # Excel's delimiter line
+        return "csv"
     cells = {c.strip().strip('"') for c in re.split(r"[;,\t]", first)}
     if "text" in cells and ("speaker" in cells or "group" in cells):
         return "csv"

@@ -41,6 +41,7 @@ _EM = r"(?:\*{1,2}|_{1,2})"
 _LABEL_LINE = re.compile(  # from the newline before the line: a literal the engine seeks fast
     rf"\n{_SP}*(?:{_TS}{_SP}*(?:[-–—]{_SP}*)?)?{_EM}?"
     rf"(?P<label>[^\s:*_\[\]()][^:\n*_\[\]()]{{0,59}}(?:\([^()\n:]{{0,30}}\)[^:\n*_\[\]()]{{0,20}})?)"
+    r"(?!(?<=\d)\d?:\d\d)"  # a label stops before a time: its colon is not the label's
     rf"(?:{_TS}{_SP}*)?{_EM}?{_SP}*:{_SP}*{_EM}?{_SP}*"
 )
 _STANDALONE = re.compile(rf"{_SP}*{_TS}{_SP}*$")
