@@ -166,3 +166,8 @@ def test_label_rule_never_crashes(raw: str) -> None:
 ])
 def test_timestamps_around_labels(line: str, expected: list[tuple[str, str]]) -> None:
     assert [(t.speaker, t.text) for t in parse_turns(line)] == expected
+
+
+def test_a_short_exchange_of_once_seen_names_is_still_a_transcript() -> None:
+    assert turns_of("Entretien\nMarie : Bonjour.\nPaul : Salut.\n") == [
+        ("Marie", False, "Bonjour.", 2), ("Paul", False, "Salut.", 3)]

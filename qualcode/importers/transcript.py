@@ -14,12 +14,15 @@ first word is not a discourse word (`Alors`, `Bon`, `Mon`…) nor a header field
 (`Date`, `Lieu`…). A *strong* label — all caps, or with a digit (`P3`), a title (`Mme`),
 or a moderator word — counts at once; a *weak* one (`Doctolib`, `Marie`) only when the
 same label starts two lines or more, since a real speaker speaks more than once and a
-capitalised word before a colon in the middle of a turn rarely comes back.
+capitalised word before a colon in the middle of a turn rarely comes back (so a
+named speaker who speaks only once, among others, joins the turn before; a file whose
+labels are all such names takes them all).
 
 Offsets: a turn's text runs from the first character after the label to the end of
 its last non-blank line, continuation lines included exactly as they are in the
 transcript (line breaks, indentation, blank lines between paragraphs), so
-`transcript[start:end] == text` always holds. Speakers whose labels fold to the same
+`transcript[start:end] == text` always holds; a timestamp alone on the last line is
+left out. Speakers whose labels fold to the same
 text (`ANIMATRICE`, `Animatrice`) are one speaker, named as first written.
 """
 
@@ -128,6 +131,7 @@ def parse_turns(text: str, *, markdown: bool = False,
                 weak_counts[label.speaker] += 1
     bounds = sorted(_break_offsets(text, markdown, breaks))
     accepted = [c for c in candidates if c[2].strong or weak_counts[c[2].speaker] > 1]
+    accepted = accepted or candidates  # only once-seen names: still the best reading
     ends = [line_start for line_start, _, _ in accepted[1:]] + [len(text) + 1] * bool(accepted)
 
     turns: list[ParsedTurn] = []
