@@ -31,7 +31,7 @@ def run(corpus: Corpus) -> int:
 
     files = _transcripts(corpus)
     with tempfile.TemporaryDirectory(prefix="qualcode-bench-") as tmp:
-        empty = corpus.fresh_empty(Path(tmp))  # type: ignore[attr-defined]
+        empty = corpus.fresh_empty(Path(tmp))
         project = open_project(str(empty), warn=False)
         try:
             parsed = parse_files(files)
@@ -48,7 +48,7 @@ def floor(corpus: Corpus) -> int:
     files = _transcripts(corpus)
     added = 0
     with tempfile.TemporaryDirectory(prefix="qualcode-bench-") as tmp:
-        conn = sqlite3.connect(corpus.fresh_empty(Path(tmp)))  # type: ignore[attr-defined]
+        conn = sqlite3.connect(corpus.fresh_empty(Path(tmp)))
         try:
             with conn:
                 groups = dict(conn.execute("SELECT name, id FROM study_group"))
