@@ -14,26 +14,32 @@ from qualcode.cli.app import app, emit_json, state
 @app.command("import")
 def import_(
     ctx: typer.Context,
-    files: Annotated[list[Path], typer.Argument(help="Transcripts or quote tables.")],
+    files: Annotated[list[Path], typer.Argument(help="Transcripts (txt, md, docx, vtt, srt) "
+                                                "or quote tables (csv, xlsx).")],
     group: Annotated[str | None, typer.Option("--group", help="Group of a transcript.")] = None,
-    fmt: Annotated[str, typer.Option("--format", help="auto, or a format name.")] = "auto",
+    fmt: Annotated[str, typer.Option("--format", help="auto (by extension, then content), "
+                                     "or txt, md, docx, vtt, srt, csv, xlsx.")] = "auto",
 ) -> None:
-    """Import transcripts or quote tables; re-importing the same file adds nothing."""
+    """Import transcripts or quote tables; re-importing the same file adds nothing, and a
+    corrected transcript replaces its old version, keeping the coding."""
+    from qualcode.cli.progress import progress_bar
     from qualcode.db.engine import open_project
     from qualcode.services.imports import parse_files, write_sources
 
     st = state(ctx)
     project = open_project(st.db)
     try:
-        parsed = parse_files(files, fmt)
-        with project.write() as session:
-            summaries = write_sources(session, [(str(p), s) for p, s in zip(files, parsed,
-                                                                              strict=True)],
-                                      group=group, coder=st.coder)
+        with progress_bar("importing", 2 * len(files)) as advance:
+            parsed = parse_files(files, fmt, progress=advance)
+            with project.write() as session:
+                summaries = write_sources(session, [(str(p), s) for p, s in zip(
+                    files, parsed, strict=True)], group=group, coder=st.coder, progress=advance)
     finally:
         project.close()
     for summary in summaries:
         print(summary.line())
+        for note in summary.notes:
+            print(f"  {note}")
 
 
 @app.command()

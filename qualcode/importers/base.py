@@ -8,6 +8,7 @@ import service's job, in one transaction, so a bad file never half-lands.
 from __future__ import annotations
 
 import hashlib
+import re
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -15,9 +16,12 @@ from pathlib import Path
 from qualcode.errors import UserError
 
 MODERATOR_LABELS = frozenset(
-    {"animateur", "animatrice", "moderateur", "moderatrice", "moderator", "interviewer",
-     "interviewe", "facilitator", "facilitatrice", "facilitateur", "enqueteur", "enqueteuse"}
+    {"animateur", "animatrice", "moderateur", "moderatrice", "moderator",
+     "interviewer", "intervieweur", "intervieweuse", "facilitator", "facilitatrice",
+     "facilitateur", "enqueteur", "enqueteuse", "host"}
 )
+"""First words (folded) of a moderator's label. Not "interviewé(e)": that is the person
+interviewed."""
 
 
 @dataclass
@@ -46,7 +50,8 @@ class ParsedSource:
 def is_moderator_label(label: str) -> bool:
     from qualcode.search.normalise import fold
 
-    first = fold(label).replace("-", " ").split(" ")[0] if label.strip() else ""
+    words = fold(label).replace("-", " ").split(" ")
+    first = words[0].removeprefix("l'")  # "L'animatrice"
     return first in MODERATOR_LABELS
 
 
@@ -71,43 +76,65 @@ def read_bytes(path: Path) -> bytes:
     return data
 
 
+_CONTROL = re.compile("[\x00-\x08\x0e-\x1f\x7f-\x9f]")
+"""Control characters that no text file holds (tab, line and page breaks excepted)."""
+
+
+def _utf16_without_bom(head: bytes) -> str | None:
+    """UTF-16 written without a BOM shows as NUL bytes at every other position."""
+    if len(head) < 4:
+        return None
+    even, odd = head[0::2], head[1::2]
+    if odd.count(0) > 0.4 * len(odd) and even.count(0) < 0.05 * len(even):
+        return "utf-16-le"
+    if even.count(0) > 0.4 * len(even) and odd.count(0) < 0.05 * len(odd):
+        return "utf-16-be"
+    return None
+
+
 def decode_text(data: bytes, path: Path) -> str:
     """Bytes from a French office to NFC text with LF line ends.
 
-    BOMs are trusted first (UTF-8, UTF-16); then strict UTF-8; then charset-normalizer
-    decides between the legacy code pages (Windows-1252, Latin-1…). Binary content
-    is refused rather than decoded into mojibake.
+    BOMs are trusted first (UTF-8, UTF-16), then a BOM-less UTF-16 shape; then strict
+    UTF-8; then Windows-1252, which is what French Windows writes and which reads
+    Latin-1 text identically (they differ only on 0x80-0x9F, control codes in Latin-1).
+    charset-normalizer decides only for what neither reads: on a short French text it
+    guesses mac_roman or cp1250 as often as cp1252, so it cannot go first. Binary
+    content is refused rather than decoded into mojibake.
     """
-    if data.startswith(b"\xef\xbb\xbf"):
-        text = data[3:].decode("utf-8", errors="strict")
-    elif data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        try:
+    head = data[:4096]
+    try:
+        if data.startswith(b"\xef\xbb\xbf"):
+            text = data[3:].decode("utf-8")
+        elif data.startswith((b"\xff\xfe", b"\xfe\xff")):
             text = data.decode("utf-16")
-        except UnicodeDecodeError:
-            raise UserError("not valid UTF-16 text", path=str(path)) from None
-    else:
-        if b"\x00" in data[:4096]:
-            raise UserError("binary file, not text (wrong format?)", path=str(path))
-        try:
-            text = data.decode("utf-8")
-        except UnicodeDecodeError:
-            from charset_normalizer import from_bytes
-
-            best = from_bytes(data).best()
-            if best is None:
-                raise UserError("cannot tell the text encoding (binary file?)",
-                                path=str(path)) from None
-            encoding = best.encoding
-            # cp1252 is a superset of Latin-1 for printable text, and is what French
-            # Windows writes: prefer it when the detector hesitates between them.
-            if encoding in {"latin_1", "iso8859_15", "cp1250", "cp1258", "mac_roman"}:
-                try:
-                    text = data.decode("cp1252")
-                except UnicodeDecodeError:
-                    text = str(best)
-            else:
-                text = str(best)
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
-    if any(unicodedata.category(ch) == "Cc" and ch not in "\n\t" for ch in text[:4096]):
+        elif (wide := _utf16_without_bom(head)) is not None:
+            text = data.decode(wide)
+        else:
+            if b"\x00" in head:
+                raise UserError("binary file, not text (wrong format?)", path=str(path))
+            text = _decode_narrow(data, path)
+    except UnicodeDecodeError as exc:
+        raise UserError(f"not valid {exc.encoding.upper()} text (byte {exc.start})",
+                        path=str(path)) from None
+    text = text.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
+    if _CONTROL.search(text, 0, 4096):
         raise UserError("binary file, not text (wrong format?)", path=str(path))
     return unicodedata.normalize("NFC", text)
+
+
+def _decode_narrow(data: bytes, path: Path) -> str:
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    try:
+        return data.decode("cp1252")
+    except UnicodeDecodeError:
+        pass
+    from charset_normalizer import from_bytes
+
+    best = from_bytes(data).best()
+    if best is None:
+        raise UserError("cannot tell the text encoding (binary file?)", path=str(path))
+    return str(best)

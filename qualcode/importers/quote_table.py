@@ -23,19 +23,20 @@ def _clean(cell: object) -> str:
 
 
 def rows_to_source(path: Path, fmt: str, header: list[str],
-                   rows: Iterable[tuple[int, list[object]]], digest: str) -> ParsedSource:
+                   rows: Iterable[tuple[int, list[object]]], digest: str, *,
+                   header_line: int = 1) -> ParsedSource:
     """Turn a header and (line, cells) rows into turns, checking every row."""
     names = [_clean(h).lstrip("\ufeff").casefold() for h in header]
     for required in REQUIRED:
         if required not in names:
             columns = ", ".join(n for n in names if n) or "none"
             raise UserError(f"the table has no `{required}` column (columns: {columns})",
-                            path=str(path), line=1)
+                            path=str(path), line=header_line)
     dupes = sorted({n for n in names if n and names.count(n) > 1})
     if dupes:
-        raise UserError(f"column {dupes[0]!r} appears twice", path=str(path), line=1)
+        raise UserError(f"column {dupes[0]!r} appears twice", path=str(path), line=header_line)
     index = {name: i for i, name in enumerate(names)}
-    attrs = [(i, header[i].strip()) for i, n in enumerate(names) if n and n not in RESERVED]
+    attrs = [(i, _clean(header[i])) for i, n in enumerate(names) if n and n not in RESERVED]
     turns: list[ParsedTurn] = []
     for line, cells in rows:
         if all(_clean(c) == "" for c in cells):

@@ -1,4 +1,10 @@
-"""CSV quote tables, as written by French Excel (`;`, Windows-1252) or by anything else."""
+"""CSV quote tables, as written by French Excel (`;`, Windows-1252) or by anything else.
+
+Excel's `sep=;` first line (which it writes and reads to pick the delimiter) is
+honoured; otherwise the delimiter is the most frequent of `;`, `,` and tab in the
+header line. Line numbers in errors are the file's physical lines, so a quoted field
+holding line breaks does not shift them.
+"""
 
 from __future__ import annotations
 
@@ -11,24 +17,31 @@ from qualcode.importers.base import ParsedSource, content_hash, decode_text, rea
 from qualcode.importers.quote_table import rows_to_source
 
 
-def _delimiter(text: str) -> str:
-    """The delimiter of the header line: French Excel writes `;`, others `,` or tab."""
-    header = text.split("\n", 1)[0]
+def _delimiter(header: str) -> str:
     counts = {d: header.count(d) for d in (";", ",", "\t")}
     return max(counts, key=lambda d: counts[d]) if any(counts.values()) else ","
 
 
 def parse(path: Path) -> ParsedSource:
     data = read_bytes(path)
-    text = decode_text(data, path).lstrip("\ufeff")
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text), strict=True)
+    text = decode_text(data, path)
+    first, _, rest = text.partition("\n")
+    skipped = 0
+    if first.strip().lower().startswith("sep=") and len(first.strip()) == 5:
+        delimiter, text, skipped = first.strip()[4], rest, 1
+    else:
+        delimiter = _delimiter(first)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
     try:
-        header = next(reader)
+        header = next(reader, None)
+        if header is None:
+            raise UserError("the table has no header line", path=str(path))
         rows: list[tuple[int, list[object]]] = []
         start = reader.line_num + 1
         for record in reader:
-            rows.append((start, list(record)))
+            rows.append((start + skipped, list(record)))
             start = reader.line_num + 1
     except csv.Error as exc:
-        raise UserError(f"malformed CSV: {exc}", path=str(path), line=reader.line_num) from None
-    return rows_to_source(path, "csv", header, rows, content_hash(data))
+        raise UserError(f"malformed CSV: {exc}", path=str(path),
+                        line=reader.line_num + skipped) from None
+    return rows_to_source(path, "csv", header, rows, content_hash(data), header_line=1 + skipped)

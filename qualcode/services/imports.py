@@ -2,26 +2,30 @@
 
 Parsing before writing means a bad file among several stops the whole command with
 its one-line error and the project exactly as it was. Re-importing the same content
-adds nothing: a source already present (same bytes, same group) is skipped, and so is
-a quote whose speaker and text are already in the group.
+adds nothing: a source already present (same content, same group) is skipped. For a
+quote table, so is a row whose speaker and text are already in the group; a
+transcript's turns are all kept (a speaker may well say "Oui." twice), and a corrected
+version of a transcript replaces the old one (`transcript_versions`).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import func, insert
+from sqlalchemy import func, insert, update
 from sqlmodel import Session, col, select
 
 from qualcode.db.models import Participant, Quote, Source
 from qualcode.errors import UserError
 from qualcode.importers import detect_format, parser_for
-from qualcode.importers.base import ParsedSource, text_hash
+from qualcode.importers.base import ParsedSource, ParsedTurn, text_hash
 from qualcode.services import events
 from qualcode.services.study import ensure_group
+
+Progress = Callable[[Path], None]
 
 
 @dataclass
@@ -33,16 +37,27 @@ class ImportSummary:
     speakers_added: int = 0
     duplicates_skipped: int = 0
     already_imported: bool = False
+    replaced: str | None = None
+    unchanged: int = 0
+    reanchored: int = 0
+    removed: int = 0
+    notes: list[str] = field(default_factory=list)
+    """Codings that could not follow a corrected transcript, one line each."""
 
     def line(self) -> str:
         if self.already_imported:
             return f"{self.path}: already imported, nothing added"
+        if self.replaced is not None:
+            return (f"{self.path}: a corrected version of {self.replaced}, which it replaces: "
+                    f"{self.unchanged} turns unchanged, {self.reanchored} corrected (codings "
+                    f"kept), {self.quotes_added} added, {self.removed} removed; "
+                    f"{self.speakers} speakers ({self.speakers_added} new)")
         return (f"{self.path}: {self.quotes_added} quotes added, {self.speakers} speakers "
                 f"({self.speakers_added} new), {self.duplicates_skipped} duplicates skipped")
 
 
 def parse_files(paths: list[Path], fmt: str = "auto",
-                progress: Callable[[Path], None] | None = None) -> list[ParsedSource]:
+                progress: Progress | None = None) -> list[ParsedSource]:
     parsed = []
     for path in paths:
         chosen = detect_format(path) if fmt == "auto" else fmt
@@ -53,8 +68,14 @@ def parse_files(paths: list[Path], fmt: str = "auto",
 
 
 def write_sources(session: Session, sources: list[tuple[str, ParsedSource]],
-                  *, group: str | None, coder: str) -> list[ImportSummary]:
-    return [write_source(session, path, src, group=group, coder=coder) for path, src in sources]
+                  *, group: str | None, coder: str,
+                  progress: Progress | None = None) -> list[ImportSummary]:
+    summaries = []
+    for path, src in sources:
+        summaries.append(write_source(session, path, src, group=group, coder=coder))
+        if progress is not None:
+            progress(Path(path))
+    return summaries
 
 
 def write_source(session: Session, path: str, src: ParsedSource, *, group: str | None,
@@ -82,61 +103,116 @@ def write_source(session: Session, path: str, src: ParsedSource, *, group: str |
     if session.exec(seen).first() is not None:
         summary.already_imported = True
         return summary
+    digests = [text_hash(turn.text) for turn in src.turns]
+    previous = None
+    if source_group is not None:
+        from qualcode.services.transcript_versions import find_previous
+
+        previous = find_previous(session, source_group, src, digests)
+
+    keys: list[tuple[int, str]] = []
+    first_turns: dict[tuple[int, str], ParsedTurn] = {}
+    for turn in src.turns:
+        g = source_group if source_group is not None else gid(turn.group, turn.line)
+        keys.append((g, turn.speaker))
+        first_turns.setdefault(keys[-1], turn)
+    participants, summary.speakers_added = _participants(session, first_turns)
+    turn_participants = [participants[key] for key in keys]
+    summary.speakers = len(participants)
+
+    if previous is not None:
+        from qualcode.services.transcript_versions import replace_source
+
+        done = replace_source(session, previous, src, turn_participants, digests, coder=coder)
+        summary.replaced, summary.unchanged = done.old_name, done.unchanged
+        summary.reanchored, summary.quotes_added = done.reanchored, done.added
+        summary.removed, summary.notes = done.removed, done.lost
+        events.record(session, coder=coder, action="import", path=path, format=src.format,
+                      source_id=previous.id, replaced=done.old_name, unchanged=done.unchanged,
+                      reanchored=done.reanchored, added=done.added, removed=done.removed,
+                      lost=done.lost)
+        return summary
+
     source = Source(group_id=source_group, name=src.name, kind=src.kind, format=src.format,
                     content_hash=src.content_hash, text=src.text, imported_by=coder)
     session.add(source)
     session.flush()
-
-    participants: dict[tuple[int, str], int] = {}
-    existing_hashes: dict[int, set[tuple[int, str]]] = {}
-    next_position: dict[int, int] = {}
-    rows: list[dict[str, Any]] = []
-    speakers: set[tuple[int, str]] = set()
-    for turn in src.turns:
-        g = source_group if source_group is not None else gid(turn.group, turn.line)
-        key = (g, turn.speaker)
-        if key not in participants:
-            participants[key], created = _participant(session, g, turn.speaker,
-                                                      turn.is_moderator, turn.attributes)
-            summary.speakers_added += created
-        speakers.add(key)
-        if g not in existing_hashes:
-            existing_hashes[g] = set(session.execute(
-                select(Quote.participant_id, Quote.text_hash).where(Quote.group_id == g)
-            ).all())
-            top = session.exec(select(func.max(Quote.position)).where(Quote.group_id == g)).one()
-            next_position[g] = (top or 0) + 1
-        digest = text_hash(turn.text)
-        if (participants[key], digest) in existing_hashes[g]:
-            summary.duplicates_skipped += 1
-            continue
-        existing_hashes[g].add((participants[key], digest))
-        rows.append({"group_id": g, "participant_id": participants[key], "source_id": source.id,
-                     "position": next_position[g], "start": turn.start, "end": turn.end,
-                     "text": turn.text, "external_id": turn.external_id, "text_hash": digest})
-        next_position[g] += 1
-    if rows:
-        session.execute(insert(Quote), rows)
-    summary.quotes_added = len(rows)
-    summary.speakers = len(speakers)
+    summary.quotes_added, summary.duplicates_skipped = _insert_quotes(
+        session, source.id or 0, src, turn_participants, digests,
+        dedupe=src.kind != "transcript", group_of={pid: g for (g, _), pid in participants.items()})
     events.record(session, coder=coder, action="import", path=path, format=src.format,
                   source_id=source.id, quotes=summary.quotes_added)
     return summary
 
 
-def _participant(session: Session, group_id: int, label: str, moderator: bool,
-                 attributes: dict[str, str]) -> tuple[int, bool]:
-    found = session.exec(select(Participant).where(Participant.group_id == group_id,
-                                                    Participant.label == label)).first()
-    if found is not None:
-        if attributes and any(found.attributes.get(k) != v for k, v in attributes.items()):
-            found.attributes = {**found.attributes, **attributes}
-            session.add(found)
-        assert found.id is not None
-        return found.id, False
-    participant = Participant(group_id=group_id, label=label, is_moderator=moderator,
-                              attributes=dict(attributes))
-    session.add(participant)
-    session.flush()
-    assert participant.id is not None
-    return participant.id, True
+def _insert_quotes(session: Session, source_id: int, src: ParsedSource, speakers: list[int],
+                   digests: list[str], *, dedupe: bool,
+                   group_of: dict[int, int]) -> tuple[int, int]:
+    """One bulk insert of the new quotes, after the group's existing ones.
+
+    A plain DB-API executemany on the session's connection (same transaction): the ORM
+    and Core bulk paths build a parameter dict per row, which costs more than the
+    insert itself at 100,000 turns, and these rows need none of their care.
+    """
+    existing: dict[int, set[tuple[int, str]]] = {}
+    next_position: dict[int, int] = {}
+    rows: list[tuple[Any, ...]] = []
+    skipped = 0
+    for turn, pid, digest in zip(src.turns, speakers, digests, strict=True):
+        g = group_of[pid]
+        if g not in next_position:
+            top = session.exec(select(func.max(Quote.position)).where(Quote.group_id == g)).one()
+            next_position[g] = (top or 0) + 1
+            if dedupe:
+                existing[g] = {(p, h) for p, h in session.execute(
+                    select(Quote.participant_id, Quote.text_hash).where(Quote.group_id == g))}
+        if dedupe:
+            if (pid, digest) in existing[g]:
+                skipped += 1
+                continue
+            existing[g].add((pid, digest))
+        rows.append((g, pid, source_id, next_position[g], turn.start, turn.end, turn.text,
+                     turn.external_id, digest))
+        next_position[g] += 1
+    if rows:
+        conn = session.connection()
+        mark = "?" if conn.dialect.paramstyle == "qmark" else "%s"
+        conn.exec_driver_sql(
+            f'INSERT INTO quote (group_id, participant_id, source_id, position, start, "end", '
+            f"text, external_id, text_hash) VALUES ({', '.join([mark] * 9)})", rows)
+    return len(rows), skipped
+
+
+def _participants(session: Session, speakers: dict[tuple[int, str], ParsedTurn]
+                  ) -> tuple[dict[tuple[int, str], int], int]:
+    """Ids of the (group, label) speakers, created as needed from their first turn.
+
+    New participants take their moderator flag and attributes from that turn; existing
+    ones gain the table's attribute values. A few statements for them all, not a
+    query and a flush per speaker.
+    """
+    group_ids = list({g for g, _ in speakers})
+
+    def known() -> dict[tuple[int, str], tuple[int, dict[str, Any]]]:
+        rows = session.execute(select(Participant.id, Participant.group_id, Participant.label,
+                                      Participant.attributes)
+                               .where(col(Participant.group_id).in_(group_ids)))
+        return {(g, label): (pid, attrs) for pid, g, label, attrs in rows}
+
+    found = known()
+    new: list[dict[str, Any]] = []
+    changed: list[dict[str, Any]] = []
+    for (g, label), turn in speakers.items():
+        if (g, label) not in found:
+            new.append({"group_id": g, "label": label, "is_moderator": turn.is_moderator,
+                        "attributes": dict(turn.attributes)})
+            continue
+        pid, attrs = found[(g, label)]
+        if turn.attributes and any(attrs.get(k) != v for k, v in turn.attributes.items()):
+            changed.append({"id": pid, "attributes": {**attrs, **turn.attributes}})
+    if changed:
+        session.execute(update(Participant), changed)
+    if new:
+        session.execute(insert(Participant), new)
+        found = known()
+    return {key: found[key][0] for key in speakers}, len(new)
