@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
-from qualcode.cli import codebook_cmds, project_cmds, quote_cmds, report_cmds  # noqa: F401
+from qualcode.cli import (  # noqa: F401
+    codebook_cmds,
+    project_cmds,
+    protection_cmds,
+    quote_cmds,
+    report_cmds,
+)
 from qualcode.cli.app import app
 
 

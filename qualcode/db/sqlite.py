@@ -20,7 +20,13 @@ from sqlalchemy import Engine, event
 from qualcode.errors import UserError
 
 BUSY_TIMEOUT_MS = 30_000
+"""How long a writer waits for another one; `QUALCODE_BUSY_TIMEOUT_MS` overrides it."""
 SQLITE_MAGIC = b"SQLite format 3\x00"
+
+
+def busy_timeout_ms() -> int:
+    raw = os.environ.get("QUALCODE_BUSY_TIMEOUT_MS", "")
+    return int(raw) if raw.isdigit() else BUSY_TIMEOUT_MS
 
 
 def create_owner_only(path: Path) -> None:
@@ -61,7 +67,7 @@ def install_pragmas(engine: Engine) -> None:
     def _on_connect(dbapi_conn: sqlite3.Connection, _record: Any) -> None:
         dbapi_conn.isolation_level = None  # we emit BEGIN ourselves, below
         cur = dbapi_conn.cursor()
-        cur.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        cur.execute(f"PRAGMA busy_timeout = {busy_timeout_ms()}")
         cur.execute("PRAGMA foreign_keys = ON")
         cur.execute("PRAGMA journal_mode = WAL")
         cur.execute("PRAGMA synchronous = NORMAL")  # durable across app crashes in WAL mode
@@ -74,7 +80,12 @@ def install_pragmas(engine: Engine) -> None:
 
 
 def backup_to(engine: Engine, target: Path) -> None:
-    """Consistent online copy of the live database (others may keep writing)."""
+    """Consistent online copy of the live database (others may keep writing).
+
+    The copy is taken in one step, so it is one snapshot of the project: writers in
+    WAL mode carry on meanwhile. A copy that fails is removed rather than left half
+    written; the finished copy is checked before it is trusted.
+    """
     create_owner_only(target)
     raw = engine.raw_connection()
     try:
@@ -83,7 +94,56 @@ def backup_to(engine: Engine, target: Path) -> None:
         dst = sqlite3.connect(target)
         try:
             src.backup(dst)
+            verdict = dst.execute("PRAGMA integrity_check").fetchone()[0]
+            dst.execute("PRAGMA journal_mode = DELETE")  # one self-contained file
         finally:
             dst.close()
+    except BaseException:
+        for suffix in ("", "-wal", "-shm", "-journal"):
+            Path(f"{target}{suffix}").unlink(missing_ok=True)
+        raise
     finally:
         raw.close()
+    if verdict != "ok":
+        target.unlink(missing_ok=True)
+        raise UserError(f"the copy failed its integrity check ({verdict})", path=str(target))
+
+
+_EXPLAINED = (
+    ("locked", "the project is busy: another program kept it locked for {wait} s; "
+               "nothing was written, try again"),
+    ("busy", "the project is busy: another program kept it locked for {wait} s; "
+             "nothing was written, try again"),
+    ("disk is full", "the disk is full (or the project reached its size limit); "
+                     "nothing was written: free some space and try again"),
+    ("readonly", "the project file cannot be written (read-only file or folder)"),
+    ("disk i/o error", "the disk failed while writing; nothing was written: check the disk"),
+    ("not a database", "not a qualcode project (not an SQLite database, or damaged)"),
+    ("malformed", "the project file is damaged; restore it from a backup "
+                  "(`*.bak` beside it, or your own `qualcode backup` copies)"),
+)
+
+
+def explain(exc: BaseException, location: str) -> UserError | None:
+    """SQLite's failures a user can act on, as SPEC's one line; None for the others."""
+    message = str(getattr(exc, "orig", exc)).lower()
+    for needle, text in _EXPLAINED:
+        if needle in message:
+            wait = f"{busy_timeout_ms() / 1000:g}"
+            return UserError(text.format(wait=wait), path=location)
+    return None
+
+
+def scrub(engine: Engine) -> bool:
+    """Rewrite the file so replaced text survives nowhere in it: not in free pages
+    (VACUUM), not in the write-ahead log (checkpoint, then truncate). Returns False
+    when another open session kept the log from being emptied."""
+    raw = engine.raw_connection()
+    try:
+        conn = raw.driver_connection
+        assert isinstance(conn, sqlite3.Connection)
+        conn.execute("VACUUM")
+        busy = conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()[0]
+    finally:
+        raw.close()
+    return bool(busy == 0)
