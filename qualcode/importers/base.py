@@ -79,7 +79,11 @@ def decode_text(data: bytes, path: Path) -> str:
     is refused rather than decoded into mojibake.
     """
     if data.startswith(b"\xef\xbb\xbf"):
-        text = data[3:].decode("utf-8", errors="strict")
+        try:
+            text = data[3:].decode("utf-8", errors="strict")
+        except UnicodeDecodeError:
+            raise UserError("not valid UTF-8 text after its byte-order mark",
+                            path=str(path)) from None
     elif data.startswith((b"\xff\xfe", b"\xfe\xff")):
         try:
             text = data.decode("utf-16")
@@ -108,6 +112,8 @@ def decode_text(data: bytes, path: Path) -> str:
             else:
                 text = str(best)
     text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if not text.strip(" \n\t\ufeff"):
+        raise UserError("the file is empty", path=str(path))
     if any(unicodedata.category(ch) == "Cc" and ch not in "\n\t" for ch in text[:4096]):
         raise UserError("binary file, not text (wrong format?)", path=str(path))
     return unicodedata.normalize("NFC", text)
