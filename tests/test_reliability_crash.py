@@ -27,7 +27,7 @@ from .reliability_support import (
     start_driver,
 )
 
-ROUNDS = 6
+ROUNDS = 5
 
 
 def kill_rounds(mode: str, db: Path, coder: str, rng: random.Random) -> tuple[int, int]:
