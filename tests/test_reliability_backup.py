@@ -3,6 +3,7 @@ that opens as a project and holds everything acknowledged before it started."""
 
 from __future__ import annotations
 
+import json
 import os
 import random
 import sqlite3
@@ -22,10 +23,8 @@ def journal_disagreements(db: Path) -> list[str]:
     between a coding and its journal entry would not."""
     conn = sqlite3.connect(db)
     replay: set[tuple[str, int, int]] = set()
-    import json
-
-    for coder, action, payload in conn.execute(
-            "SELECT coder, action, payload FROM event WHERE action IN ('code', 'uncode') "
+    for coder, payload in conn.execute(
+            "SELECT coder, payload FROM event WHERE action IN ('code', 'uncode') "
             "ORDER BY id"):
         data = json.loads(payload)
         for row in data["deleted"]:

@@ -30,6 +30,13 @@ from .reliability_support import (
 ROUNDS = 5
 
 
+def _follow(out: IO[str], lines: list[str], first_ack: threading.Event) -> None:
+    for line in out:
+        lines.append(line)
+        if line.startswith("ack"):
+            first_ack.set()
+
+
 def kill_rounds(mode: str, db: Path, coder: str, rng: random.Random) -> tuple[int, int]:
     """Returns (acknowledged actions, kills that interrupted an action under way)."""
     total = killed_mid_stream = 0
@@ -40,14 +47,8 @@ def kill_rounds(mode: str, db: Path, coder: str, rng: random.Random) -> tuple[in
         assert proc.stdout.readline().strip() == "ready", proc.stderr.read() if proc.stderr else ""
         lines: list[str] = []
         first_ack = threading.Event()
-
-        def read(out: IO[str] = proc.stdout) -> None:
-            for line in out:
-                lines.append(line)
-                if line.startswith("ack"):
-                    first_ack.set()
-
-        reader = threading.Thread(target=read, daemon=True)
+        reader = threading.Thread(target=_follow, args=(proc.stdout, lines, first_ack),
+                                  daemon=True)
         reader.start()
         assert first_ack.wait(120), "the coder never acknowledged anything"
         time.sleep(rng.uniform(0.0, 1.0))  # somewhere in the stream, between or inside actions
@@ -83,5 +84,6 @@ def test_workbench_kill_keeps_every_acknowledged_coding(tmp_path: Path, coder: s
     pilot; the promises checked here stay the same."""
     db = demo_project(tmp_path)
     total, mid = kill_rounds("workbench", db, coder, random.Random())
-    print(f"workbench: {ROUNDS} kills, {mid} during an action, {total} acknowledged toggles all kept")
+    print(f"workbench: {ROUNDS} kills, {mid} during an action, "
+          f"{total} acknowledged toggles all kept")
     assert total >= ROUNDS

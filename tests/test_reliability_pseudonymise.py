@@ -9,7 +9,7 @@ import unicodedata
 from pathlib import Path
 
 import pytest
-from sqlalchemy import text
+from sqlalchemy import text as sql
 
 from qualcode.db.engine import open_project
 from qualcode.importers.base import ParsedSource, ParsedTurn, content_hash
@@ -60,7 +60,7 @@ def project(cli: Cli, tmp_path: Path) -> Path:
     with p.write() as session:
         write_source(session, "G3 Karim.txt", _transcript(), group="G3", coder="tester")
     with p.write() as session:
-        karim = session.execute(text("SELECT id, text FROM quote WHERE text LIKE 'Et moi%'")).one()
+        karim = session.execute(sql("SELECT id, text FROM quote WHERE text LIKE 'Et moi%'")).one()
         start = karim[1].index("le voisin")
         coding.apply_codes(session, quote_id=karim[0], codes=["caregiving"], coder="tester",
                            span=(start, len(karim[1]) - 1), memo="Karim aide Marie")
@@ -89,7 +89,8 @@ def _mentions(text: str) -> list[str]:
 
 
 def test_dry_run_lists_every_replacement_and_writes_nothing(cli: Cli, project: Path) -> None:
-    before = dump(project), sqlite3.connect(project).execute("SELECT COUNT(*) FROM event").fetchone()
+    events = "SELECT COUNT(*) FROM event"
+    before = dump(project), sqlite3.connect(project).execute(events).fetchone()
     result = cli("--db", str(project), "pseudonymise", "--map", "map.csv", "--dry-run")
     assert result.code == 0, result.err
     lines = result.out.splitlines()
@@ -100,7 +101,7 @@ def test_dry_run_lists_every_replacement_and_writes_nothing(cli: Cli, project: P
     assert any("'Hèlene' → 'Paule'" in line for line in lines)
     assert any(line.startswith("transcript 'G3 Karim.txt': 'Hélène Martin'") for line in lines)
     assert "nothing was written" in lines[-1]
-    after = dump(project), sqlite3.connect(project).execute("SELECT COUNT(*) FROM event").fetchone()
+    after = dump(project), sqlite3.connect(project).execute(events).fetchone()
     assert after == before
 
 
@@ -133,7 +134,8 @@ def test_transcript_offsets_and_coding_spans_follow_the_new_text(cli: Cli,
     for start, end, text in rows:
         assert body[start:end] == text
     span = conn.execute("SELECT q.text, c.span_start, c.span_end, c.memo FROM coding c "
-                        "JOIN quote q ON q.id = c.quote_id WHERE c.span_start IS NOT NULL").fetchone()
+                        "JOIN quote q ON q.id = c.quote_id WHERE c.span_start IS NOT NULL"
+                        ).fetchone()
     assert span[0][span[1]:span[2]] == "le voisin de Léa"
     assert span[3] == "Samir aide Léa"
 
