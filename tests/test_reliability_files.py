@@ -56,7 +56,7 @@ def test_project_readable_by_others_gets_a_warning(cli: Cli, project: Path) -> N
     [
         (b"group,speaker,text\nG1,A,x\n", "not a qualcode project (not an SQLite database)"),
         (b"SQLite format 3\x00" + b"\xff" * 2000, "not a qualcode project"),
-        (b"", "not a qualcode project (no schema found)"),
+        (b"", "not a qualcode project (not an SQLite database)"),
     ],
 )
 def test_not_a_database(cli: Cli, tmp_path: Path, content: bytes, message: str) -> None:

@@ -29,15 +29,15 @@ def busy_timeout_ms() -> int:
     return int(raw) if raw.isdigit() else BUSY_TIMEOUT_MS
 
 
-def create_owner_only(path: Path) -> None:
+def create_owner_only(path: Path, *, kind: str = "project") -> None:
     """Create an empty file readable and writable by its owner alone; refuse to overwrite."""
     try:
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     except FileExistsError:
-        raise UserError("a project already exists here; choose another --db",
-                        path=str(path)) from None
+        hint = "choose another --db" if kind == "project" else "choose another name"
+        raise UserError(f"a {kind} already exists here; {hint}", path=str(path)) from None
     except OSError as exc:
-        raise UserError(f"cannot create the project file: {exc.strerror}", path=str(path)) from None
+        raise UserError(f"cannot create the {kind} file: {exc.strerror}", path=str(path)) from None
     os.close(fd)
     os.chmod(path, 0o600)  # the umask may have narrowed it further, never widened: make it exact
 
@@ -52,7 +52,7 @@ def check_is_project_file(path: Path) -> None:
             head = fh.read(16)
     except OSError as exc:
         raise UserError(f"cannot read the project file: {exc.strerror}", path=str(path)) from None
-    if head and head != SQLITE_MAGIC:
+    if head != SQLITE_MAGIC:  # an empty file too: SQLite would quietly make it a database
         raise UserError("not a qualcode project (not an SQLite database)", path=str(path))
 
 
@@ -86,7 +86,7 @@ def backup_to(engine: Engine, target: Path) -> None:
     WAL mode carry on meanwhile. A copy that fails is removed rather than left half
     written; the finished copy is checked before it is trusted.
     """
-    create_owner_only(target)
+    create_owner_only(target, kind="backup")
     raw = engine.raw_connection()
     try:
         src = raw.driver_connection

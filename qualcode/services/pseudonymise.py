@@ -20,6 +20,7 @@ write-ahead log truncated, so the replaced texts do not linger in free pages.
 from __future__ import annotations
 
 import csv
+import functools
 import io
 import re
 from collections.abc import Callable, Iterable
@@ -143,7 +144,9 @@ def allowed_edits(folded: str) -> int:
 
 class Matcher:
     def __init__(self, entries: list[Entry]) -> None:
-        self.entries = entries
+        self.by_initial: dict[str, list[Entry]] = {}
+        for entry in entries:  # a variant keeps its first letter: only those are compared
+            self.by_initial.setdefault(entry.folded[0], []).append(entry)
 
     def find(self, text: str, *, label: bool = False) -> list[Hit]:
         words = list(_WORD.finditer(text))
@@ -163,16 +166,17 @@ class Matcher:
         first = words[i].group()
         if not first[0].isupper():
             return None, 0
+        entries = self.by_initial.get(_initial(first[0]))
+        if not entries:
+            return None, 0
         shouting = first.isupper() and len(first) > 1
         proper = label or shouting or not _sentence_start(text, words[i].start())
         best: tuple[int, Entry, int] | None = None
-        for entry in self.entries:
+        for entry in entries:
             n = len(entry.words)
             if i + n > len(words) or not _joined(text, words, i, n):
                 continue
             candidate = " ".join(fold(w.group()) for w in words[i:i + n])
-            if candidate[0] != entry.folded[0]:
-                continue
             limit = allowed_edits(entry.folded) if proper else 0
             distance = Levenshtein.distance(candidate, entry.folded, score_cutoff=limit)
             if distance <= limit and (best is None or (distance, -n) < (best[0], -best[2])):
@@ -189,14 +193,20 @@ class Matcher:
         return Hit(start, end, found, replacement, distance == 0), n
 
 
+@functools.lru_cache(maxsize=4096)
+def _initial(letter: str) -> str:
+    return fold(letter)[:1]
+
+
 def _joined(text: str, words: list[re.Match[str]], i: int, n: int) -> bool:
     return all(_JOINER.fullmatch(text[words[k].end():words[k + 1].start()])
                for k in range(i, i + n - 1))
 
 
 def _sentence_start(text: str, pos: int) -> bool:
-    before = text[:pos].rstrip(" \t\u00a0\u202f")
-    return not before or before[-1] in _SENTENCE_END
+    while pos > 0 and text[pos - 1] in " \t\u00a0\u202f":
+        pos -= 1
+    return pos == 0 or text[pos - 1] in _SENTENCE_END
 
 
 def apply(text: str, hits: list[Hit]) -> str:
