@@ -2,7 +2,14 @@
 
 from __future__ import annotations
 
-from qualcode.cli import codebook_cmds, project_cmds, quote_cmds, report_cmds, search_cmds  # noqa: F401,E501
+from qualcode.cli import (  # noqa: F401
+    codebook_cmds,
+    project_cmds,
+    protection_cmds,
+    quote_cmds,
+    report_cmds,
+    search_cmds,
+)
 from qualcode.cli.app import app
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Annotated
 
@@ -124,32 +124,35 @@ def log(
     coder: Annotated[str | None, typer.Option("--coder", help="Only this coder.")] = None,
     since: Annotated[str | None, typer.Option("--since", help="From this date "
                                               "(YYYY-MM-DD or ISO time, UTC).")] = None,
+    until: Annotated[str | None, typer.Option("--until", help="Up to this date, included "
+                                              "(YYYY-MM-DD or ISO time, UTC).")] = None,
 ) -> None:
     """Who did what, when (from the project's journal)."""
     from qualcode.db.engine import open_project
-    from qualcode.errors import UserError
-    from qualcode.services.events import history
+    from qualcode.services.audit import read_log
 
-    start = None
-    if since:
-        try:
-            start = datetime.fromisoformat(since)
-        except ValueError:
-            raise UserError(f"--since {since!r} is not a date like 2026-11-28") from None
-        if start.tzinfo is None:
-            start = start.replace(tzinfo=UTC)
+    start = _moment("--since", since)
+    end = _moment("--until", until)
+    if end is not None and until is not None and len(until) == 10:
+        end += timedelta(days=1)  # a bare date means the whole of that day
     project = open_project(state(ctx).db)
     try:
         with project.read() as session:
-            entries = history(session, coder=coder, since=start)
+            lines = read_log(session, coder=coder, since=start, until=end)
     finally:
         project.close()
-    for e in entries:
-        detail = ", ".join(f"{k}={v}" for k, v in e.payload.items()
-                           if k not in ("created", "deleted") and v is not None)
-        changes = ""
-        if e.payload.get("created") or e.payload.get("deleted"):
-            changes = (f" +{len(e.payload.get('created', []))}"
-                       f" -{len(e.payload.get('deleted', []))} codings")
-        when = e.at.strftime("%Y-%m-%d %H:%M:%S")
-        print(f"{when}  {e.coder:<12} {e.action:<8} {detail}{changes}")
+    for line in lines:
+        when = line.at.strftime("%Y-%m-%d %H:%M:%S")
+        print(f"{when}  {line.coder:<12} {line.action:<8} {line.text}")
+
+
+def _moment(option: str, value: str | None) -> datetime | None:
+    from qualcode.errors import UserError
+
+    if not value:
+        return None
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        raise UserError(f"{option} {value!r} is not a date like 2026-11-28") from None
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from sqlalchemy import Engine, create_engine, text
-from sqlalchemy.exc import DatabaseError, OperationalError
+from sqlalchemy.exc import DatabaseError, DBAPIError, OperationalError
 from sqlmodel import Session
 
 from qualcode.config import is_url
@@ -55,14 +55,26 @@ class Project:
             try:
                 yield session
                 session.commit()
-            except BaseException:
+            except BaseException as exc:
                 session.rollback()
+                self._explain(exc)
                 raise
 
     @contextmanager
     def read(self) -> Iterator[Session]:
         with Session(self.engine, expire_on_commit=False) as session:
-            yield session
+            try:
+                yield session
+            except DBAPIError as exc:
+                self._explain(exc)
+                raise
+
+    def _explain(self, exc: BaseException) -> None:
+        """A locked project, a full disk…: SPEC's one clear line instead of a driver error."""
+        if isinstance(exc, DBAPIError) and self.is_sqlite:
+            explained = sqlite_db.explain(exc, self.location)
+            if explained is not None:
+                raise explained from None
 
     def close(self) -> None:
         self.engine.dispose()
@@ -143,6 +155,8 @@ def _current_revision(project: Project) -> str | None:
             row = conn.execute(text("SELECT version_num FROM alembic_version")).first()
             return None if row is None else str(row[0])
     except OperationalError as exc:
+        project._explain(exc)
         raise UserError(f"cannot open the project: {exc.orig}", path=project.location) from None
     except DatabaseError as exc:
+        project._explain(exc)
         raise UserError(f"not a qualcode project ({exc.orig})", path=project.location) from None

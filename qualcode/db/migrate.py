@@ -48,8 +48,16 @@ def upgrade_existing(project: Project, revision: str) -> None:
             f"this project was written by a newer qualcode (schema {revision}); upgrade qualcode",
             path=project.location,
         )
+    backup = None
     if project.path is not None:
         stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S")
         backup = project.path.with_name(f"{project.path.name}.before-{revision}-{stamp}.bak")
         sqlite_db.backup_to(project.engine, backup)
-    upgrade(project)
+    try:
+        upgrade(project)
+    except UserError:
+        raise
+    except Exception as exc:  # the upgrade ran in one transaction: it left nothing behind
+        kept = f"; a copy from before is at {backup}" if backup else ""
+        raise UserError(f"the schema upgrade failed ({type(exc).__name__}: {exc}), the project "
+                        f"is unchanged{kept}", path=project.location) from exc

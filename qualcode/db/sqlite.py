@@ -20,18 +20,24 @@ from sqlalchemy import Engine, event
 from qualcode.errors import UserError
 
 BUSY_TIMEOUT_MS = 30_000
+"""How long a writer waits for another one; `QUALCODE_BUSY_TIMEOUT_MS` overrides it."""
 SQLITE_MAGIC = b"SQLite format 3\x00"
 
 
-def create_owner_only(path: Path) -> None:
+def busy_timeout_ms() -> int:
+    raw = os.environ.get("QUALCODE_BUSY_TIMEOUT_MS", "")
+    return int(raw) if raw.isdigit() else BUSY_TIMEOUT_MS
+
+
+def create_owner_only(path: Path, *, kind: str = "project") -> None:
     """Create an empty file readable and writable by its owner alone; refuse to overwrite."""
     try:
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     except FileExistsError:
-        raise UserError("a project already exists here; choose another --db",
-                        path=str(path)) from None
+        hint = "choose another --db" if kind == "project" else "choose another name"
+        raise UserError(f"a {kind} already exists here; {hint}", path=str(path)) from None
     except OSError as exc:
-        raise UserError(f"cannot create the project file: {exc.strerror}", path=str(path)) from None
+        raise UserError(f"cannot create the {kind} file: {exc.strerror}", path=str(path)) from None
     os.close(fd)
     os.chmod(path, 0o600)  # the umask may have narrowed it further, never widened: make it exact
 
@@ -46,7 +52,7 @@ def check_is_project_file(path: Path) -> None:
             head = fh.read(16)
     except OSError as exc:
         raise UserError(f"cannot read the project file: {exc.strerror}", path=str(path)) from None
-    if head and head != SQLITE_MAGIC:
+    if head != SQLITE_MAGIC:  # an empty file too: SQLite would quietly make it a database
         raise UserError("not a qualcode project (not an SQLite database)", path=str(path))
 
 
@@ -61,7 +67,7 @@ def install_pragmas(engine: Engine) -> None:
     def _on_connect(dbapi_conn: sqlite3.Connection, _record: Any) -> None:
         dbapi_conn.isolation_level = None  # we emit BEGIN ourselves, below
         cur = dbapi_conn.cursor()
-        cur.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        cur.execute(f"PRAGMA busy_timeout = {busy_timeout_ms()}")
         cur.execute("PRAGMA foreign_keys = ON")
         cur.execute("PRAGMA journal_mode = WAL")
         cur.execute("PRAGMA synchronous = NORMAL")  # durable across app crashes in WAL mode
@@ -74,8 +80,13 @@ def install_pragmas(engine: Engine) -> None:
 
 
 def backup_to(engine: Engine, target: Path) -> None:
-    """Consistent online copy of the live database (others may keep writing)."""
-    create_owner_only(target)
+    """Consistent online copy of the live database (others may keep writing).
+
+    The copy is taken in one step, so it is one snapshot of the project: writers in
+    WAL mode carry on meanwhile. A copy that fails is removed rather than left half
+    written; the finished copy is checked before it is trusted.
+    """
+    create_owner_only(target, kind="backup")
     raw = engine.raw_connection()
     try:
         src = raw.driver_connection
@@ -83,7 +94,56 @@ def backup_to(engine: Engine, target: Path) -> None:
         dst = sqlite3.connect(target)
         try:
             src.backup(dst)
+            verdict = dst.execute("PRAGMA integrity_check").fetchone()[0]
+            dst.execute("PRAGMA journal_mode = DELETE")  # one self-contained file
         finally:
             dst.close()
+    except BaseException:
+        for suffix in ("", "-wal", "-shm", "-journal"):
+            Path(f"{target}{suffix}").unlink(missing_ok=True)
+        raise
     finally:
         raw.close()
+    if verdict != "ok":
+        target.unlink(missing_ok=True)
+        raise UserError(f"the copy failed its integrity check ({verdict})", path=str(target))
+
+
+_EXPLAINED = (
+    ("locked", "the project is busy: another program kept it locked for {wait} s; "
+               "nothing was written, try again"),
+    ("busy", "the project is busy: another program kept it locked for {wait} s; "
+             "nothing was written, try again"),
+    ("disk is full", "the disk is full (or the project reached its size limit); "
+                     "nothing was written: free some space and try again"),
+    ("readonly", "the project file cannot be written (read-only file or folder)"),
+    ("disk i/o error", "the disk failed while writing; nothing was written: check the disk"),
+    ("not a database", "not a qualcode project (not an SQLite database, or damaged)"),
+    ("malformed", "the project file is damaged; restore it from a backup "
+                  "(`*.bak` beside it, or your own `qualcode backup` copies)"),
+)
+
+
+def explain(exc: BaseException, location: str) -> UserError | None:
+    """SQLite's failures a user can act on, as SPEC's one line; None for the others."""
+    message = str(getattr(exc, "orig", exc)).lower()
+    for needle, text in _EXPLAINED:
+        if needle in message:
+            wait = f"{busy_timeout_ms() / 1000:g}"
+            return UserError(text.format(wait=wait), path=location)
+    return None
+
+
+def scrub(engine: Engine) -> bool:
+    """Rewrite the file so replaced text survives nowhere in it: not in free pages
+    (VACUUM), not in the write-ahead log (checkpoint, then truncate). Returns False
+    when another open session kept the log from being emptied."""
+    raw = engine.raw_connection()
+    try:
+        conn = raw.driver_connection
+        assert isinstance(conn, sqlite3.Connection)
+        conn.execute("VACUUM")
+        busy = conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()[0]
+    finally:
+        raw.close()
+    return bool(busy == 0)

@@ -118,6 +118,8 @@ def decode_text(data: bytes, path: Path) -> str:
         raise UserError(f"not valid {exc.encoding.upper()} text (byte {exc.start})",
                         path=str(path)) from None
     text = text.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
+    if not text.strip(" \n\t"):
+        raise UserError("the file is empty", path=str(path))
     if _CONTROL.search(text, 0, 4096):
         raise UserError("binary file, not text (wrong format?)", path=str(path))
     return unicodedata.normalize("NFC", text)

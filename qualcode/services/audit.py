@@ -1,0 +1,92 @@
+"""The journal as people read it: "quote 12: + data security", not a payload dump.
+
+Events store ids (they must survive renames and undo); the log resolves them to
+code names at reading time. An action this module does not know yet (added by a
+later feature) is still shown, as its plain fields, so the audit trail never hides
+an entry.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlmodel import Session, select
+
+from qualcode.db.models import Code, Event
+from qualcode.services.events import history
+
+
+@dataclass(frozen=True)
+class LogLine:
+    id: int
+    at: datetime
+    coder: str
+    action: str
+    text: str
+
+
+def read_log(session: Session, *, coder: str | None = None, since: datetime | None = None,
+             until: datetime | None = None) -> list[LogLine]:
+    names = {c.id: c.name for c in session.exec(select(Code)).all()}
+    lines = []
+    for event in history(session, coder=coder, since=since):
+        if until is not None and _utc(event.at) >= _utc(until):
+            continue
+        lines.append(LogLine(event.id or 0, event.at, event.coder, event.action,
+                             describe(event, names)))
+    return lines
+
+
+def _utc(moment: datetime) -> datetime:
+    """Naive UTC: SQLite hands times back without their zone, and they are stored in UTC."""
+    return moment.astimezone(UTC).replace(tzinfo=None) if moment.tzinfo else moment
+
+
+def describe(event: Event, names: dict[int | None, str]) -> str:
+    p = event.payload
+    code: Callable[[int], str] = lambda cid: names.get(cid, f"code #{cid}")  # noqa: E731
+    quote = f"quote {p['quote_id']}" if "quote_id" in p else ""
+    if event.action in ("code", "uncode", "review"):
+        created = [r["code_id"] for r in p.get("created", [])]
+        deleted = [r["code_id"] for r in p.get("deleted", [])]
+        parts = [f"+ {code(c)}" for c in created if c not in deleted]
+        parts += [f"− {code(c)}" for c in deleted if c not in created]
+        parts += [f"memo on {code(c)}" for c in created if c in deleted]
+        if event.action == "review":
+            parts.insert(0, "reviewed, no code applies")
+        return f"{quote}: {', '.join(parts) or 'no change'}"
+    if event.action == "memo":
+        verb = "memo removed" if not p.get("after") else (
+            "memo written" if not p.get("before") else "memo changed")
+        return f"{quote}: {verb}"
+    if event.action == "undo":
+        return f"undid entry #{event.undoes} ({p.get('undone_action', '?')} on {quote})"
+    if event.action == "import":
+        return f"imported {p.get('path')} ({p.get('format')}): {p.get('quotes', 0)} quotes"
+    if event.action == "codebook":
+        return (f"codebook {p.get('path')}: {p.get('added', 0)} codes added, "
+                f"{p.get('updated', 0)} updated")
+    if event.action == "init":
+        used = [f"{k} {p[k]}" for k in ("study", "codebook") if p.get(k)]
+        return "created the project" + (f" ({', '.join(used)})" if used else "")
+    if event.action == "pseudonymise":
+        total = sum(p.get("replacements", {}).values())
+        return f"pseudonymised {p.get('names', 0)} names ({total} replacements)"
+    return _plain(p, code)
+
+
+def _plain(payload: dict[str, Any], code: Callable[[int], str]) -> str:
+    parts = []
+    for key, value in payload.items():
+        if value is None or isinstance(value, dict | list):
+            continue
+        if key == "quote_id":
+            parts.append(f"quote {value}")
+        elif key == "code_id" and isinstance(value, int):
+            parts.append(code(value))
+        else:
+            parts.append(f"{key} {value}")
+    return ", ".join(parts)
