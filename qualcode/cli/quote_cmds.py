@@ -23,6 +23,15 @@ def import_(
     from qualcode.services.imports import parse_files, write_sources
 
     st = state(ctx)
+    # A .qdpx is a whole project (codes, coders, codings), not a ParsedSource: own path.
+    if fmt == "qdpx" or (fmt == "auto" and any(f.suffix.lower() == ".qdpx" for f in files)):
+        from qualcode.cli.exchange_cmds import import_qdpx
+        from qualcode.errors import UserError
+
+        if len(files) != 1 or group is not None:
+            raise UserError("import a .qdpx project alone, without --group")
+        import_qdpx(st, files[0])
+        return
     project = open_project(st.db)
     try:
         parsed = parse_files(files, fmt)

@@ -15,10 +15,11 @@ from qualcode.importers.base import ParsedSource
 
 FORMATS: dict[str, str] = {
     "csv": "qualcode.importers.quote_table_csv",
+    "qdpx": "qualcode.importers.qdpx",
 }
 """Format name → module. A new format is one module and one line here."""
 
-EXTENSIONS: dict[str, str] = {".csv": "csv", ".tsv": "csv"}
+EXTENSIONS: dict[str, str] = {".csv": "csv", ".tsv": "csv", ".qdpx": "qdpx"}
 
 
 def detect_format(path: Path) -> str:
