@@ -161,8 +161,8 @@ class _Planner:
         for source in self.p.sources:
             self._source(source)
         if self.unattributed:
-            plan.skipped.append(f"note: {self.unattributed} coding(s), memo(s) or review(s) name no "
-                                f"known user: attributed to {self.coder!r}")
+            plan.skipped.append(f"note: {self.unattributed} coding(s), memo(s) or review(s) "
+                                f"name no known user: attributed to {self.coder!r}")
         unused = [n for g, n in self.notes.items() if g not in self.used_notes]
         if unused:
             plan.skipped.append(f"{len(unused)} note(s) attached to no quote or coding "
