@@ -8,6 +8,7 @@ carry a `richTextPath` (ATLAS.ti rejects a `.txt` there).
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from decimal import Decimal
 
 from qualcode.exchange.qde_read import CODEBOOK_NS, PROJECT_NS
 from qualcode.exchange.refi_model import RCode, RCoding, RProject, RSelection, Value
@@ -40,8 +41,8 @@ def _value(node: Node, kind: str, value: Value) -> None:
         node.add("BooleanValue", text="true" if value else "false")
     elif kind == "Integer":
         node.add("IntegerValue", text=str(value))
-    elif kind == "Float":
-        node.add("FloatValue", text=repr(float(value)))
+    elif kind == "Float":  # xsd:decimal: no exponent, so not repr()
+        node.add("FloatValue", text=format(Decimal(repr(float(value))), "f"))
     else:
         node.add("TextValue", text=str(value))
 
