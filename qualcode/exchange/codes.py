@@ -29,7 +29,7 @@ _ALT = "|".join(_LABELS)
 _TRAILER = re.compile(rf"(?:^|\n\n)(?=(?:{_ALT}): )")
 _SECTION = re.compile(rf"\n(?=(?:{_ALT}): )")
 _RGB = re.compile(r"^rgba?\(\s*(\d{1,3})\s*,\s*(\d{1,3})\s*,\s*(\d{1,3})\s*(?:,[^)]*)?\)$")
-_HEX = re.compile(r"^#?([0-9a-fA-F]{3}|[0-9a-fA-F]{6}|[0-9a-fA-F]{8})$")
+_HEX = re.compile(r"^#?([0-9a-fA-F]{3,4}|[0-9a-fA-F]{6}|[0-9a-fA-F]{8})$")
 
 
 def pack_description(spec: CodeSpec) -> str:
@@ -88,7 +88,7 @@ def parse_color(raw: str | None) -> str | None:
     if hexa is None:
         return None
     digits = hexa.group(1)
-    if len(digits) == 3:
+    if len(digits) in (3, 4):  # #RGB, #RGBA
         digits = "".join(ch * 2 for ch in digits)
     return "#" + digits[:6]
 
