@@ -206,3 +206,19 @@ def test_generated_projects_round_trip(gen: Generated) -> None:
         assert run("--db", str(db), "export", str(again)).code == 0
         assert zipfile.ZipFile(again).read("project.qde") == zipfile.ZipFile(qdpx).read(
             "project.qde")
+
+
+def test_import_into_a_project_with_the_same_design(demo_db: Path, cli: Cli,
+                                                    tmp_path: Path) -> None:
+    from .conftest import REPO
+
+    qdpx = tmp_path / "demo.qdpx"
+    assert cli("--db", str(demo_db), "export", str(qdpx)).code == 0
+    target = tmp_path / "designed.db"
+    assert cli("--db", str(target), "init", "--study", str(REPO / "data/study.toml"),
+               "--codebook", str(REPO / "codebooks/numerique-sante.yaml")).code == 0
+    result = cli("--db", str(target), "import", str(qdpx))
+    assert result.code == 0, result.err
+    assert "codes 0 added, 25 updated" in result.out
+    report = ("report", "--format", "json")
+    assert cli("--db", str(target), *report).json() == cli("--db", str(demo_db), *report).json()

@@ -20,6 +20,7 @@ they are read leniently and always written `#RRGGBB`.
 from __future__ import annotations
 
 import re
+from itertools import chain, count
 
 from qualcode.domain.codebook import COLOR, HOTKEYS, Codebook, CodeSpec, normalise_name
 from qualcode.exchange.refi_model import RCode
@@ -120,13 +121,12 @@ def from_refi(codes: list[RCode], taken: set[str], skipped: list[str]) -> tuple[
     guid_to_name: dict[str, str] = {}
 
     def unique(name: str, parent: str | None) -> str:
-        candidates = [name] + ([f"{name} ({parent})"] if parent else [])
-        candidates += [f"{name} ({n})" for n in range(2, 10_000)]
-        for candidate in candidates:
+        numbered = (f"{name} ({n})" for n in count(2))
+        for candidate in chain([name], [f"{name} ({parent})"] if parent else [], numbered):
             if normalise_name(candidate) not in taken:
                 taken.add(normalise_name(candidate))
                 return candidate
-        raise AssertionError("unreachable")
+        raise AssertionError("unreachable: the numbering never ends")
 
     def node(code: RCode, parent: str | None) -> CodeSpec:
         base = " ".join(code.name.split()) or f"code {code.guid[:8]}"

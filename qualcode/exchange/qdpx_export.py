@@ -167,7 +167,8 @@ def _sources(session: Session, ctx: _Ctx, design_names: dict[int, str]) -> tuple
         quotes = quotes_by_source.pop(source.id, [])
         anchored = [q for q in quotes if source.text is not None and q.start is not None
                     and q.end is not None and source.text[q.start:q.end] == q.text]
-        floating = [q for q in quotes if q not in anchored]
+        placed = {q.id for q in anchored}
+        floating = [q for q in quotes if q.id not in placed]
         user = _user_of(session, ctx, source.imported_by)
         if source.text is not None:
             rt = RTextSource(ctx.guid("source", source.id), source.name, source.text,

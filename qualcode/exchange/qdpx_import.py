@@ -15,13 +15,16 @@ complete plan is written, in the caller's single transaction.
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
+from itertools import accumulate
 from pathlib import PurePath
 from typing import Any
 
-from sqlalchemy import func
+from sqlalchemy import func, insert
 from sqlmodel import Session, select
 
 from qualcode.db.models import (
@@ -236,19 +239,34 @@ class _Planner:
                            None if table else sel.start, None if table else sel.end)
             quotes.append((sel, quote))
             self._attach(sel, quote, None)
+        starts = [s.start for s, _ in quotes]
+        reach = list(accumulate((s.end for s, _ in quotes), max))
+        alone: list[tuple[RSelection, PQuote]] = []
         for sel in spans:
-            inside = [(s, q) for s, q in quotes if s.start <= sel.start and sel.end <= s.end]
-            if inside:
-                s, q = min(inside, key=lambda sq: sq[0].end - sq[0].start)
-                self._attach(sel, q, (sel.start - s.start, sel.end - s.start))
-            else:
-                where = group or self._group_for_source(source)
-                quote = PQuote(self._speaker(None, where, source.guid), text[sel.start:sel.end],
-                               None if table else sel.start, None if table else sel.end)
-                quotes.append((sel, quote))
-                self._attach(sel, quote, None)
-        out.quotes = [q for _, q in quotes]
+            host = self._host(quotes, starts, reach, sel)
+            if host is not None:
+                self._attach(sel, host[1], (sel.start - host[0].start, sel.end - host[0].start))
+                continue
+            where = group or self._group_for_source(source)
+            quote = PQuote(self._speaker(None, where, source.guid), text[sel.start:sel.end],
+                           None if table else sel.start, None if table else sel.end)
+            alone.append((sel, quote))
+            self._attach(sel, quote, None)
+        merged = sorted(quotes + alone, key=lambda sq: (sq[0].start, -sq[0].end))
+        out.quotes = [q for _, q in merged]
         self.plan.sources.append(out)
+
+    @staticmethod
+    def _host(quotes: list[tuple[RSelection, PQuote]], starts: list[int], reach: list[int],
+              sel: RSelection) -> tuple[RSelection, PQuote] | None:
+        """The quote holding a span: the latest-starting one that contains it. `reach`
+        (the furthest end so far) stops the search as soon as nothing earlier can."""
+        i = bisect_right(starts, sel.start) - 1
+        while i >= 0 and reach[i] >= sel.end:
+            if quotes[i][0].end >= sel.end:
+                return quotes[i]
+            i -= 1
+        return None
 
     def _note_text(self, guids: list[str]) -> str | None:
         texts = []
@@ -330,9 +348,17 @@ def write(session: Session, plan: Plan, *, path: str, coder: str, name: str) -> 
             people[key] = _participant(session, groups[key[0]], key[1], moderator, attrs)[0]
         return people[key]
 
+    coders: dict[str, int] = {}
+
+    def coder_of(who: str) -> int:
+        if who not in coders:
+            coders[who] = coder_id(session, who)
+        return coders[who]
+
     for user in plan.users:
-        coder_id(session, user)
+        coder_of(user)
     next_position: dict[int, int] = {}
+    rows: dict[str, list[dict[str, Any]]] = {"coding": [], "memo": [], "review": []}
     for src in plan.sources:
         gid = groups[src.group] if src.group is not None else None
         digest = content_hash(src.text)
@@ -342,54 +368,64 @@ def write(session: Session, plan: Plan, *, path: str, coder: str, name: str) -> 
         if session.exec(seen).first() is not None:
             result.already += 1
             continue
-        row = Source(group_id=gid, name=src.name, kind=src.kind, format="qdpx",
-                     content_hash=digest, text=src.text if src.kind == "transcript" else None,
-                     imported_at=src.created or utcnow(), imported_by=src.user or coder)
-        session.add(row)
+        source = Source(group_id=gid, name=src.name, kind=src.kind, format="qdpx",
+                        content_hash=digest, text=src.text if src.kind == "transcript" else None,
+                        imported_at=src.created or utcnow(), imported_by=src.user or coder)
+        session.add(source)
         session.flush()
         result.sources += 1
+        quote_rows: list[dict[str, Any]] = []
         for pq in src.quotes:
-            pid = person(pq.speaker)
-            qgid = groups[pq.speaker[0]]
+            qgid = groups.get(pq.speaker[0]) or ensure_group(session, pq.speaker[0])
+            groups[pq.speaker[0]] = qgid
             if qgid not in next_position:
                 top = session.exec(select(func.max(Quote.position))
                                    .where(Quote.group_id == qgid)).one()
                 next_position[qgid] = (top or 0) + 1
-            quote = Quote(group_id=qgid, participant_id=pid, source_id=row.id,
-                          position=next_position[qgid], start=pq.start, end=pq.end,
-                          text=pq.text, text_hash=text_hash(pq.text))
+            quote_rows.append({"group_id": qgid, "participant_id": person(pq.speaker),
+                               "source_id": source.id, "position": next_position[qgid],
+                               "start": pq.start, "end": pq.end, "text": pq.text,
+                               "text_hash": text_hash(pq.text)})
             next_position[qgid] += 1
-            session.add(quote)
-            session.flush()
-            _quote_work(session, quote.id or 0, pq, codes, result)
+        if not quote_rows:
+            continue
+        session.execute(insert(Quote), quote_rows)
+        ids = {(g, pos): qid for qid, g, pos in session.execute(
+            select(Quote.id, Quote.group_id, Quote.position)
+            .where(Quote.source_id == source.id)).all()}
+        for pq, qrow in zip(src.quotes, quote_rows, strict=True):
+            _quote_rows(ids[(qrow["group_id"], qrow["position"])], pq, codes, coder_of, rows,
+                        result)
+    for model, table in ((Coding, "coding"), (Memo, "memo"), (Review, "review")):
+        if rows[table]:
+            session.execute(insert(model), rows[table])
     events.record(session, coder=coder, action="import", path=path, format="qdpx",
                   quotes=result.quotes, codings=result.codings)
     return result
 
 
-def _quote_work(session: Session, qid: int, pq: PQuote, codes: dict[str, int],
-                result: ImportResult) -> None:
+def _quote_rows(qid: int, pq: PQuote, codes: dict[str, int], coder: Callable[[str], int],
+                rows: dict[str, list[dict[str, Any]]], result: ImportResult) -> None:
     result.quotes += 1
     seen: set[tuple[int, int, tuple[int, int] | None]] = set()
     for c in pq.codings:
-        cid = coder_id(session, c.coder)
-        key = (codes[normalise_name(c.code)], cid, c.span)
+        key = (codes[normalise_name(c.code)], coder(c.coder), c.span)
         if key in seen:
             continue
         seen.add(key)
-        session.add(Coding(quote_id=qid, code_id=key[0], coder_id=cid,
-                           span_start=c.span[0] if c.span else None,
-                           span_end=c.span[1] if c.span else None, memo=c.memo,
-                           created_at=c.created or utcnow()))
+        rows["coding"].append({"quote_id": qid, "code_id": key[0], "coder_id": key[1],
+                               "span_start": c.span[0] if c.span else None,
+                               "span_end": c.span[1] if c.span else None, "memo": c.memo,
+                               "created_at": c.created or utcnow()})
         result.codings += 1
         result.coders.add(c.coder)
     for who, (text, when) in pq.memos.items():
-        session.add(Memo(quote_id=qid, coder_id=coder_id(session, who), text=text,
-                         updated_at=when or utcnow()))
+        rows["memo"].append({"quote_id": qid, "coder_id": coder(who), "text": text,
+                             "updated_at": when or utcnow()})
         result.memos += 1
     for who, when in pq.reviews.items():
-        session.add(Review(quote_id=qid, coder_id=coder_id(session, who),
-                           created_at=when or utcnow()))
+        rows["review"].append({"quote_id": qid, "coder_id": coder(who),
+                               "created_at": when or utcnow()})
         result.reviews += 1
 
 
