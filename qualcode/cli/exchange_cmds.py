@@ -41,6 +41,7 @@ def export(
 def import_qdpx(st: State, file: Path) -> None:
     """Parse the whole archive first, then write it in one transaction."""
     from qualcode.db.engine import open_project
+    from qualcode.errors import UserError
     from qualcode.exchange.qdpx_import import plan, skipped_counts, write
     from qualcode.importers.qdpx import read
 
@@ -51,6 +52,8 @@ def import_qdpx(st: State, file: Path) -> None:
         with project.write() as session:
             result = write(session, todo, path=str(file), coder=st.coder,
                            name=refi.name or file.stem)
+    except UserError as exc:  # e.g. a group the project's design does not have
+        raise exc if exc.path else UserError(str(exc), path=str(file)) from None
     finally:
         project.close()
     already = f" ({result.already} already imported)" if result.already else ""

@@ -20,6 +20,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
+from uuid import UUID
 
 from sqlmodel import Session, col, select
 
@@ -48,12 +49,12 @@ ORIGIN = f"{markers.ORIGIN} {__version__}"
 
 @dataclass
 class _Ctx:
-    ns: Any
+    ns: UUID
     users: dict[int, str]
     codes: dict[int, str]
 
     def guid(self, kind: str, ident: object) -> str:
-        return str(make_guid(self.ns, kind, ident))
+        return make_guid(self.ns, kind, ident)
 
 
 def _kind(values: list[Any]) -> str:
