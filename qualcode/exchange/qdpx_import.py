@@ -218,8 +218,8 @@ class _Planner:
                       source.created)
         text = source.text
         valid: list[RSelection] = []
-        for sel in source.selections:
-            if 0 <= sel.start < sel.end <= len(text):
+        for sel in source.selections:  # an empty quote is ours to keep, not another tool's
+            if 0 <= sel.start <= sel.end <= len(text) and (sel.start < sel.end or self.ours):
                 valid.append(sel)
             else:
                 self.plan.skipped.append(f"selection {sel.start}-{sel.end} in {out.name!r} is "
@@ -357,6 +357,8 @@ def write(session: Session, plan: Plan, *, path: str, coder: str, name: str) -> 
 
     for user in plan.users:
         coder_of(user)
+    for speaker in plan.participants:  # in the file's order, with or without quotes
+        person(speaker)
     next_position: dict[int, int] = {}
     rows: dict[str, list[dict[str, Any]]] = {"coding": [], "memo": [], "review": []}
     for src in plan.sources:
