@@ -14,7 +14,8 @@ from qualcode.cli.app import app, emit_json, state
 @app.command("import")
 def import_(
     ctx: typer.Context,
-    files: Annotated[list[Path], typer.Argument(help="Transcripts or quote tables.")],
+    files: Annotated[list[Path], typer.Argument(help="Transcripts, quote tables, or one "
+                                                ".qdpx project.")],
     group: Annotated[str | None, typer.Option("--group", help="Group of a transcript.")] = None,
     fmt: Annotated[str, typer.Option("--format", help="auto, or a format name.")] = "auto",
 ) -> None:

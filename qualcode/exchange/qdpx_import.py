@@ -25,16 +25,13 @@ from pathlib import PurePath
 from typing import Any
 
 from sqlalchemy import func, insert
-from sqlmodel import Session, select
+from sqlmodel import Session, SQLModel, select
 
 from qualcode.db.models import (
     Code,
-    Coding,
     Group,
-    Memo,
     Meta,
     Quote,
-    Review,
     Source,
     Study,
     utcnow,
@@ -391,16 +388,16 @@ def write(session: Session, plan: Plan, *, path: str, coder: str, name: str) -> 
             next_position[qgid] += 1
         if not quote_rows:
             continue
-        session.execute(insert(Quote), quote_rows)
+        session.execute(insert(SQLModel.metadata.tables["quote"]), quote_rows)
         ids = {(g, pos): qid for qid, g, pos in session.execute(
             select(Quote.id, Quote.group_id, Quote.position)
             .where(Quote.source_id == source.id)).all()}
         for pq, qrow in zip(src.quotes, quote_rows, strict=True):
             _quote_rows(ids[(qrow["group_id"], qrow["position"])], pq, codes, coder_of, rows,
                         result)
-    for model, table in ((Coding, "coding"), (Memo, "memo"), (Review, "review")):
-        if rows[table]:
-            session.execute(insert(model), rows[table])
+    for name in ("coding", "memo", "review"):
+        if rows[name]:  # Core inserts: the ORM's per-row bookkeeping is not needed here
+            session.execute(insert(SQLModel.metadata.tables[name]), rows[name])
     events.record(session, coder=coder, action="import", path=path, format="qdpx",
                   quotes=result.quotes, codings=result.codings)
     return result
