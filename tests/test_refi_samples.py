@@ -207,3 +207,30 @@ def test_cases_notes_and_what_has_no_place(cli: Cli, empty: Path, tmp_path: Path
         ("Marie", '{"\\u00e2ge": 42}'), ("unattributed", "{}")]
     assert rows(empty, "SELECT m.text, k.name FROM memo m JOIN coder k ON k.id = m.coder_id") \
         == [("Très « sucré »", "Léa")]
+
+
+def test_a_project_is_imported_alone(cli: Cli, empty: Path, tmp_path: Path) -> None:
+    qdpx = make_qdpx(tmp_path / "a.qdpx", project("T", source(GUID, [(62, 69, None)])),
+                     {f"sources/{GUID}.txt": A2.encode()})
+    table = tmp_path / "t.csv"
+    table.write_text("group,speaker,text\nG1,P1,oui\n", encoding="utf-8")
+    result = cli("--db", str(empty), "import", str(qdpx), str(table))
+    assert result.code == 1 and "alone" in result.err
+    renamed = tmp_path / "a.zip"
+    renamed.write_bytes(qdpx.read_bytes())
+    result = cli("--db", str(empty), "import", "--format", "qdpx", str(renamed))
+    assert result.code == 0, result.err
+    assert [q[1] for q in quotes(cli, empty)] == ["granola"]
+
+
+def test_groups_must_fit_an_existing_design(cli: Cli, tmp_path: Path) -> None:
+    from .conftest import REPO
+
+    db = tmp_path / "d.db"
+    assert cli("--db", str(db), "init", "--study", str(REPO / "data/study.toml")).code == 0
+    qdpx = make_qdpx(tmp_path / "a.qdpx", project("T", source(GUID, [(62, 69, None)])),
+                     {f"sources/{GUID}.txt": A2.encode()})
+    result = cli("--db", str(db), "import", str(qdpx))
+    assert result.code == 1
+    assert result.err.startswith(f"qualcode: {qdpx}: unknown group 'interview'")
+    assert rows(db, "SELECT COUNT(*) FROM quote") == [(0,)]
