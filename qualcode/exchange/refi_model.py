@@ -102,14 +102,3 @@ class RProject:
     notes: list[RNote] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)
     """What the file holds that qualcode has no place for, one line each."""
-
-    def walk_codes(self) -> list[tuple[RCode, RCode | None]]:
-        out: list[tuple[RCode, RCode | None]] = []
-
-        def rec(nodes: list[RCode], parent: RCode | None) -> None:
-            for node in nodes:
-                out.append((node, parent))
-                rec(node.children, node)
-
-        rec(self.codes, None)
-        return out
