@@ -7,7 +7,9 @@ XML into a deflated zip; and that XML parsed back and its quotes inserted with o
 
 from __future__ import annotations
 
+import atexit
 import io
+import shutil
 import sqlite3
 import tempfile
 import xml.etree.ElementTree as ET
@@ -22,6 +24,7 @@ from qualcode.exchange.qdpx_import import plan, write
 from qualcode.importers.qdpx import read
 
 _FOLDER = Path(tempfile.mkdtemp(prefix="qualcode-bench-refi-"))
+atexit.register(shutil.rmtree, _FOLDER, True)
 
 
 @cache
