@@ -57,7 +57,7 @@ def validate(file: Annotated[Path, typer.Argument(help="Codebook file (YAML).")]
 
 @codebook_app.command("import")
 def import_(ctx: typer.Context,
-            file: Annotated[Path, typer.Argument(help="Codebook file (YAML).")]) -> None:
+            file: Annotated[Path, typer.Argument(help="Codebook file (YAML, or .qdc).")]) -> None:
     """Bring a codebook into the project; codes are matched by name, nothing is deleted."""
     from qualcode.db.engine import open_project
     from qualcode.domain.codebook import load_codebook
@@ -65,7 +65,13 @@ def import_(ctx: typer.Context,
     from qualcode.services.codebook import import_codebook
 
     st = state(ctx)
-    book = load_codebook(file)
+    skipped: list[str] = []
+    if file.suffix.lower() == ".qdc":
+        from qualcode.exchange.qdc import read_qdc
+
+        book, skipped = read_qdc(file)
+    else:
+        book = load_codebook(file)
     project = open_project(st.db)
     try:
         with project.write() as session:
@@ -75,11 +81,13 @@ def import_(ctx: typer.Context,
     finally:
         project.close()
     print(f"{file}: {added} codes added, {updated} updated")
+    for line in skipped:
+        print(f"{file}: {line}" if line.startswith("warning:") else f"{file}: not imported: {line}")
 
 
 @codebook_app.command()
 def export(ctx: typer.Context,
-           file: Annotated[Path, typer.Argument(help="Target file (.yaml).")]) -> None:
+           file: Annotated[Path, typer.Argument(help="Target file (.yaml, or .qdc).")]) -> None:
     """Write the project's codebook back to a file."""
     from qualcode.db.engine import open_project
     from qualcode.domain.codebook import to_yaml
@@ -88,9 +96,15 @@ def export(ctx: typer.Context,
 
     project = open_project(state(ctx).db)
     try:
-        with project.read() as session:
-            book = export_codebook(session)
+        if file.suffix.lower() == ".qdc":
+            from qualcode.exchange.qdc import export_qdc
+
+            with project.write() as session:  # writes only the GUID namespace, once
+                content: str | bytes = export_qdc(session)
+        else:
+            with project.read() as session:
+                content = to_yaml(export_codebook(session))
     finally:
         project.close()
-    write_owner_only(file, to_yaml(book))
+    write_owner_only(file, content)
     print(f"wrote {file}")

@@ -14,11 +14,12 @@ from qualcode.cli.app import app, emit_json, state
 @app.command("import")
 def import_(
     ctx: typer.Context,
-    files: Annotated[list[Path], typer.Argument(help="Transcripts (txt, md, docx, vtt, srt) "
-                                                "or quote tables (csv, xlsx).")],
+    files: Annotated[list[Path], typer.Argument(help="Transcripts (txt, md, docx, vtt, srt), "
+                                                "quote tables (csv, xlsx), or one .qdpx "
+                                                "project.")],
     group: Annotated[str | None, typer.Option("--group", help="Group of a transcript.")] = None,
     fmt: Annotated[str, typer.Option("--format", help="auto (by extension, then content), "
-                                     "or txt, md, docx, vtt, srt, csv, xlsx.")] = "auto",
+                                     "or txt, md, docx, vtt, srt, csv, xlsx, qdpx.")] = "auto",
 ) -> None:
     """Import transcripts or quote tables; re-importing the same file adds nothing, and a
     corrected transcript replaces its old version, keeping the coding."""
@@ -27,6 +28,15 @@ def import_(
     from qualcode.services.imports import parse_files, write_sources
 
     st = state(ctx)
+    # A .qdpx is a whole project (codes, coders, codings), not a ParsedSource: own path.
+    if fmt == "qdpx" or (fmt == "auto" and any(f.suffix.lower() == ".qdpx" for f in files)):
+        from qualcode.cli.exchange_cmds import import_qdpx
+        from qualcode.errors import UserError
+
+        if len(files) != 1 or group is not None:
+            raise UserError("import a .qdpx project alone, without --group")
+        import_qdpx(st, files[0])
+        return
     project = open_project(st.db)
     try:
         with progress_bar("importing", 2 * len(files)) as advance:

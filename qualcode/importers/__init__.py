@@ -21,6 +21,7 @@ FORMATS: dict[str, str] = {
     "srt": "qualcode.importers.subtitles:parse_srt",
     "csv": "qualcode.importers.quote_table_csv",
     "xlsx": "qualcode.importers.quote_table_xlsx",
+    "qdpx": "qualcode.importers.qdpx",
 }
 """Format name → module. A new format is one module and one line here."""
 

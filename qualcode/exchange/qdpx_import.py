@@ -1,0 +1,452 @@
+"""A REFI-QDA project (`RProject`) into a qualcode project: plan first, then write.
+
+Planning is pure: it maps cases, selections and notes onto groups, participants,
+quotes, codings, memos and reviews, and lists what has no place in qualcode. Only a
+complete plan is written, in the caller's single transaction.
+
+- Groups are the cases qualcode marked as focus groups; a text source from another
+  tool becomes a group of its own (named after the source) unless a case claims it.
+- A selection claimed by a case is a quote of that speaker; an unclaimed selection
+  inside a quote is a span coding of it; any other selection is a quote of its own,
+  attributed to the case that claims its source, else to `unattributed`.
+- Codings keep their creating user as coder (the importing coder when a file names
+  none, which is reported) and their time.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from itertools import accumulate
+from pathlib import PurePath
+from typing import Any
+
+from sqlalchemy import func, insert
+from sqlmodel import Session, SQLModel, select
+
+from qualcode.db.models import (
+    Code,
+    Group,
+    Meta,
+    Quote,
+    Source,
+    Study,
+    utcnow,
+)
+from qualcode.domain.codebook import Codebook, CodeSpec, normalise_name
+from qualcode.domain.study import GroupSpec, StudySpec
+from qualcode.exchange import markers
+from qualcode.exchange.codes import from_refi
+from qualcode.exchange.positions import settle
+from qualcode.exchange.refi_model import RCoding, RProject, RSelection, RTextSource, Value
+from qualcode.importers.base import content_hash, is_moderator_label, text_hash
+from qualcode.services import events
+from qualcode.services.codebook import import_codebook
+from qualcode.services.coders import coder_id
+from qualcode.services.imports import _participant
+from qualcode.services.study import apply_study, ensure_group
+
+Key = tuple[str, str]  # (group, speaker label)
+
+
+@dataclass
+class PCoding:
+    code: str
+    coder: str
+    span: tuple[int, int] | None
+    memo: str | None
+    created: datetime | None
+
+
+@dataclass
+class PQuote:
+    speaker: Key
+    text: str
+    start: int | None
+    end: int | None
+    codings: list[PCoding] = field(default_factory=list)
+    memos: dict[str, tuple[str, datetime | None]] = field(default_factory=dict)
+    reviews: dict[str, datetime | None] = field(default_factory=dict)
+
+
+@dataclass
+class PSource:
+    name: str
+    kind: str
+    group: str | None
+    text: str
+    user: str | None
+    created: datetime | None
+    quotes: list[PQuote] = field(default_factory=list)
+
+
+@dataclass
+class PGroup:
+    name: str
+    levels: dict[str, str] = field(default_factory=dict)
+    attributes: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class Plan:
+    study: tuple[str, dict[str, Any]] | None = None
+    dimensions: dict[str, list[str]] = field(default_factory=dict)
+    groups: dict[str, PGroup] = field(default_factory=dict)
+    participants: dict[Key, tuple[bool, dict[str, Any]]] = field(default_factory=dict)
+    codes: list[CodeSpec] = field(default_factory=list)
+    users: list[str] = field(default_factory=list)
+    sources: list[PSource] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)
+
+
+class _Planner:
+    def __init__(self, project: RProject, coder: str) -> None:
+        self.p = project
+        self.coder = coder
+        self.plan = Plan(skipped=list(project.skipped))
+        self.ours = project.origin.startswith(markers.ORIGIN)
+        self.users = {u.guid: u.name or f"user {u.guid[:8]}" for u in project.users}
+        self.unattributed = 0
+        self.notes = {n.guid: n for n in project.notes}
+        self.used_notes: set[str] = set()
+        self.code_names: dict[str, str] = {}
+        self.owner: dict[str, Key | tuple[None, str]] = {}
+        self.source_group: dict[str, str] = {}
+        self.source_speaker: dict[str, str] = {}
+        self.foreign_attrs: dict[str, dict[str, Any]] = {}
+
+    def who(self, guid: str | None) -> str:
+        if guid is not None and guid in self.users:
+            return self.users[guid]
+        self.unattributed += 1
+        return self.coder
+
+    def run(self) -> Plan:
+        plan = self.plan
+        plan.users = list(dict.fromkeys(self.users.values()))
+        plan.codes, self.code_names = from_refi(self.p.codes, set(), plan.skipped)
+        plan.study = markers.parse_study(self.p.description)
+        variables = {v.guid: v for v in self.p.variables}
+        for var in self.p.variables:
+            levels = markers.dimension_levels(var.description)
+            if levels is not None:
+                plan.dimensions[var.name] = levels
+        for case in self.p.cases:
+            named = [(variables[g], v) for g, v in case.values if g in variables]
+            if case.description == markers.GROUP_CASE:
+                group = plan.groups.setdefault(case.name, PGroup(case.name))
+                for var, value in named:
+                    if var.name in plan.dimensions:
+                        group.levels[var.name] = str(value)
+                    else:
+                        group.attributes[var.name] = value
+                for ref in case.source_refs:
+                    self.source_group[ref] = case.name
+            elif case.description == markers.PARTICIPANT_CASE:
+                roles = {var.description: value for var, value in named}
+                key = (str(roles.get(markers.ROLE_GROUP, "")),
+                       str(roles.get(markers.ROLE_SPEAKER, case.name)))
+                attrs = {var.name: value for var, value in named
+                         if var.description not in (markers.ROLE_GROUP, markers.ROLE_SPEAKER,
+                                                    markers.ROLE_MODERATOR)}
+                plan.participants[key] = (bool(roles.get(markers.ROLE_MODERATOR, False)), attrs)
+                for ref in case.selection_refs:
+                    self.owner[ref] = key
+            else:
+                self._foreign_case(case.name or f"case {case.guid[:8]}", named, case.source_refs,
+                                   case.selection_refs)
+        for source in self.p.sources:
+            self._source(source)
+        if self.unattributed:
+            plan.skipped.append(f"note: {self.unattributed} coding(s), memo(s) or review(s) "
+                                f"name no known user: attributed to {self.coder!r}")
+        unused = [n for g, n in self.notes.items() if g not in self.used_notes]
+        if unused:
+            plan.skipped.append(f"{len(unused)} note(s) attached to no quote or coding "
+                                f"(e.g. {unused[0].name!r}): qualcode keeps memos on quotes")
+        return plan
+
+    def _foreign_case(self, name: str, named: list[tuple[Any, Value]], sources: list[str],
+                      selections: list[str]) -> None:
+        if not sources and not selections:
+            self.plan.skipped.append(f"case {name!r} claims no text: not imported")
+            return
+        self.foreign_attrs[name] = {var.name: value for var, value in named}
+        for ref in selections:
+            self.owner[ref] = (None, name)
+        for ref in sources:
+            self.source_speaker[ref] = name
+
+    def _group_for_source(self, source: RTextSource) -> str:
+        if source.guid in self.source_group:
+            return self.source_group[source.guid]
+        name = PurePath(source.name).stem if source.name else f"source {source.guid[:8]}"
+        self.plan.groups.setdefault(name, PGroup(name))
+        self.source_group[source.guid] = name
+        return name
+
+    def _speaker(self, owner: Key | tuple[None, str] | None, group: str, source: str) -> Key:
+        if owner is not None and owner[0] is not None:
+            return (owner[0], owner[1])
+        label = owner[1] if owner is not None else self.source_speaker.get(source,
+                                                                          markers.UNATTRIBUTED)
+        key = (group, label)
+        if key not in self.plan.participants:
+            attrs = self.foreign_attrs.get(label, {})
+            self.plan.participants[key] = (is_moderator_label(label), dict(attrs))
+        return key
+
+    def _source(self, source: RTextSource) -> None:
+        table = self.ours and source.description == markers.QUOTE_TABLE
+        if not self.ours:
+            convention = settle(source, self.p.origin)
+            if convention:
+                self.plan.skipped.append(f"note: positions in {source.name!r} read with "
+                                         f"{convention}")
+        if source.codings:
+            self.plan.skipped.append(f"{len(source.codings)} coding(s) of the whole source "
+                                     f"{source.name!r}: qualcode codes quotes, not documents")
+        group = None if table else self._group_for_source(source)
+        out = PSource(source.name or f"source {source.guid[:8]}", "table" if table else
+                      "transcript", group, source.text, self.users.get(source.user or ""),
+                      source.created)
+        text = source.text
+        valid: list[RSelection] = []
+        for sel in source.selections:  # an empty quote is ours to keep, not another tool's
+            if 0 <= sel.start <= sel.end <= len(text) and (sel.start < sel.end or self.ours):
+                valid.append(sel)
+            else:
+                self.plan.skipped.append(f"selection {sel.start}-{sel.end} in {out.name!r} is "
+                                         f"empty or outside the text ({len(text)} characters)")
+        valid.sort(key=lambda s: (s.start, -s.end))
+        claimed = any(sel.guid in self.owner for sel in valid)
+        quotes: list[tuple[RSelection, PQuote]] = []
+        spans: list[RSelection] = []
+        for sel in valid:
+            if claimed and sel.guid not in self.owner:
+                spans.append(sel)
+                continue
+            owner = self.owner.get(sel.guid)
+            where = group or (owner[0] if owner and owner[0] else None) or \
+                self._group_for_source(source)
+            quote = PQuote(self._speaker(owner, where, source.guid), text[sel.start:sel.end],
+                           None if table else sel.start, None if table else sel.end)
+            quotes.append((sel, quote))
+            self._attach(sel, quote, None)
+        starts = [s.start for s, _ in quotes]
+        reach = list(accumulate((s.end for s, _ in quotes), max))
+        alone: list[tuple[RSelection, PQuote]] = []
+        for sel in spans:
+            host = self._host(quotes, starts, reach, sel)
+            if host is not None:
+                self._attach(sel, host[1], (sel.start - host[0].start, sel.end - host[0].start))
+                continue
+            where = group or self._group_for_source(source)
+            quote = PQuote(self._speaker(None, where, source.guid), text[sel.start:sel.end],
+                           None if table else sel.start, None if table else sel.end)
+            alone.append((sel, quote))
+            self._attach(sel, quote, None)
+        merged = sorted(quotes + alone, key=lambda sq: (sq[0].start, -sq[0].end))
+        out.quotes = [q for _, q in merged]
+        self.plan.sources.append(out)
+
+    @staticmethod
+    def _host(quotes: list[tuple[RSelection, PQuote]], starts: list[int], reach: list[int],
+              sel: RSelection) -> tuple[RSelection, PQuote] | None:
+        """The quote holding a span: the latest-starting one that contains it. `reach`
+        (the furthest end so far) stops the search as soon as nothing earlier can."""
+        i = bisect_right(starts, sel.start) - 1
+        while i >= 0 and reach[i] >= sel.end:
+            if quotes[i][0].end >= sel.end:
+                return quotes[i]
+            i -= 1
+        return None
+
+    def _note_text(self, guids: list[str]) -> str | None:
+        texts = []
+        for guid in guids:
+            note = self.notes.get(guid)
+            if note is not None and note.text:
+                self.used_notes.add(guid)
+                texts.append(note.text)
+        return "\n\n".join(texts) or None
+
+    def _attach(self, sel: RSelection, quote: PQuote, span: tuple[int, int] | None) -> None:
+        for coding in sel.codings:
+            self._coding(coding, sel, quote, span)
+        for guid in sel.notes:
+            note = self.notes.get(guid)
+            if note is None:
+                continue
+            self.used_notes.add(guid)
+            who = self.who(note.user)
+            if note.name == markers.REVIEWED:
+                quote.reviews[who] = note.created
+            elif who in quote.memos:
+                quote.memos[who] = (quote.memos[who][0] + "\n\n" + note.text, note.created)
+            else:
+                quote.memos[who] = (note.text, note.created)
+
+    def _coding(self, coding: RCoding, sel: RSelection, quote: PQuote,
+                span: tuple[int, int] | None) -> None:
+        code = self.code_names.get(coding.code)
+        if code is None:
+            self.plan.skipped.append(f"a coding refers to no known code ({coding.code}): skipped")
+            return
+        quote.codings.append(PCoding(code, self.who(coding.user or sel.user), span,
+                                     self._note_text(coding.notes),
+                                     coding.created or sel.created))
+
+
+def plan(project: RProject, coder: str) -> Plan:
+    return _Planner(project, coder).run()
+
+
+@dataclass
+class ImportResult:
+    sources: int = 0
+    already: int = 0
+    quotes: int = 0
+    codings: int = 0
+    memos: int = 0
+    reviews: int = 0
+    codes_added: int = 0
+    codes_updated: int = 0
+    coders: set[str] = field(default_factory=set)
+
+
+def write(session: Session, plan: Plan, *, path: str, coder: str, name: str) -> ImportResult:
+    result = ImportResult()
+    _design(session, plan, name)
+    if plan.codes:
+        book = Codebook(name=name, version="1", codes=plan.codes)
+        for key, attr in (("codebook.name", "name"), ("codebook.version", "version")):
+            meta = session.get(Meta, key)
+            if meta is not None:
+                setattr(book, attr, meta.value)
+        result.codes_added, result.codes_updated = import_codebook(session, book)
+    codes = {normalise_name(c.name): c.id or 0 for c in session.exec(select(Code)).all()}
+    groups = {g: ensure_group(session, g) for g in plan.groups}
+    for g, spec in plan.groups.items():
+        if spec.attributes:
+            group_row = session.get_one(Group, groups[g])
+            group_row.attributes = {**group_row.attributes, **spec.attributes}
+            session.add(group_row)
+    people: dict[Key, int] = {}
+
+    def person(key: Key) -> int:
+        if key not in people:
+            if key[0] not in groups:
+                groups[key[0]] = ensure_group(session, key[0])
+            moderator, attrs = plan.participants.get(key, (is_moderator_label(key[1]), {}))
+            people[key] = _participant(session, groups[key[0]], key[1], moderator, attrs)[0]
+        return people[key]
+
+    coders: dict[str, int] = {}
+
+    def coder_of(who: str) -> int:
+        if who not in coders:
+            coders[who] = coder_id(session, who)
+        return coders[who]
+
+    for user in plan.users:
+        coder_of(user)
+    for speaker in plan.participants:  # in the file's order, with or without quotes
+        person(speaker)
+    next_position: dict[int, int] = {}
+    rows: dict[str, list[dict[str, Any]]] = {"coding": [], "memo": [], "review": []}
+    for src in plan.sources:
+        gid = groups[src.group] if src.group is not None else None
+        digest = content_hash(src.text)
+        seen = select(Source.id).where(Source.content_hash == digest)
+        seen = seen.where(Source.group_id == gid) if gid is not None else seen.where(
+            Source.group_id == None)  # noqa: E711 (SQL IS NULL)
+        if session.exec(seen).first() is not None:
+            result.already += 1
+            continue
+        source = Source(group_id=gid, name=src.name, kind=src.kind, format="qdpx",
+                        content_hash=digest, text=src.text if src.kind == "transcript" else None,
+                        imported_at=src.created or utcnow(), imported_by=src.user or coder)
+        session.add(source)
+        session.flush()
+        result.sources += 1
+        quote_rows: list[dict[str, Any]] = []
+        for pq in src.quotes:
+            qgid = groups.get(pq.speaker[0]) or ensure_group(session, pq.speaker[0])
+            groups[pq.speaker[0]] = qgid
+            if qgid not in next_position:
+                top = session.exec(select(func.max(Quote.position))
+                                   .where(Quote.group_id == qgid)).one()
+                next_position[qgid] = (top or 0) + 1
+            quote_rows.append({"group_id": qgid, "participant_id": person(pq.speaker),
+                               "source_id": source.id, "position": next_position[qgid],
+                               "start": pq.start, "end": pq.end, "text": pq.text,
+                               "text_hash": text_hash(pq.text)})
+            next_position[qgid] += 1
+        if not quote_rows:
+            continue
+        session.execute(insert(SQLModel.metadata.tables["quote"]), quote_rows)
+        ids = {(g, pos): qid for qid, g, pos in session.execute(
+            select(Quote.id, Quote.group_id, Quote.position)
+            .where(Quote.source_id == source.id)).all()}
+        for pq, qrow in zip(src.quotes, quote_rows, strict=True):
+            _quote_rows(ids[(qrow["group_id"], qrow["position"])], pq, codes, coder_of, rows,
+                        result)
+    for name in ("coding", "memo", "review"):
+        if rows[name]:  # Core inserts: the ORM's per-row bookkeeping is not needed here
+            session.execute(insert(SQLModel.metadata.tables[name]), rows[name])
+    events.record(session, coder=coder, action="import", path=path, format="qdpx",
+                  quotes=result.quotes, codings=result.codings)
+    return result
+
+
+def _quote_rows(qid: int, pq: PQuote, codes: dict[str, int], coder: Callable[[str], int],
+                rows: dict[str, list[dict[str, Any]]], result: ImportResult) -> None:
+    result.quotes += 1
+    seen: set[tuple[int, int, tuple[int, int] | None]] = set()
+    for c in pq.codings:
+        key = (codes[normalise_name(c.code)], coder(c.coder), c.span)
+        if key in seen:
+            continue
+        seen.add(key)
+        rows["coding"].append({"quote_id": qid, "code_id": key[0], "coder_id": key[1],
+                               "span_start": c.span[0] if c.span else None,
+                               "span_end": c.span[1] if c.span else None, "memo": c.memo,
+                               "created_at": c.created or utcnow()})
+        result.codings += 1
+        result.coders.add(c.coder)
+    for who, (text, when) in pq.memos.items():
+        rows["memo"].append({"quote_id": qid, "coder_id": coder(who), "text": text,
+                             "updated_at": when or utcnow()})
+        result.memos += 1
+    for who, when in pq.reviews.items():
+        rows["review"].append({"quote_id": qid, "coder_id": coder(who),
+                               "created_at": when or utcnow()})
+        result.reviews += 1
+
+
+def _design(session: Session, plan: Plan, name: str) -> None:
+    """The file's design lands only in a project without groups yet; a project that
+    has its own design keeps it, and the file's groups must then be among its groups."""
+    empty = (session.exec(select(Study.id)).first() is None
+             and session.exec(select(Group.id)).first() is None)
+    if empty and (plan.study is not None or plan.dimensions):
+        title, attributes = plan.study or (name, {})
+        apply_study(session, StudySpec(
+            title=title, attributes=attributes, dimensions=plan.dimensions,
+            groups=[GroupSpec(g.name, dict(g.levels), dict(g.attributes))
+                    for g in plan.groups.values()]))
+        for g in plan.groups.values():
+            g.attributes = {}
+    elif plan.dimensions:
+        plan.skipped.append("the file's design (dimensions and levels): the project already "
+                            "has groups, and keeps its own")
+
+
+def skipped_counts(lines: list[str]) -> list[str]:
+    """Repeated report lines once, with how many times they occurred."""
+    counts = Counter(lines)
+    return [line if n == 1 else f"{line} (×{n})" for line, n in counts.items()]

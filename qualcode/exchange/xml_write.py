@@ -1,0 +1,71 @@
+"""A small XML writer that keeps every character: `\\r` in a quote or memo survives.
+
+ElementTree leaves a carriage return in element text as is, and any XML parser then
+folds `\\r\\n` into `\\n`; writing `&#13;` keeps the text exactly. Characters XML 1.0
+cannot carry at all are refused with a clear message rather than dropped.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from qualcode.errors import UserError
+
+_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+_TEXT = {"&": "&amp;", "<": "&lt;", ">": "&gt;", "\r": "&#13;"}
+_ATTR = {**_TEXT, '"': "&quot;", "\n": "&#10;", "\t": "&#9;"}
+_TEXT_RE = re.compile("[&<>\r]")
+_ATTR_RE = re.compile('[&<>\r"\n\t]')
+
+
+@dataclass
+class Node:
+    tag: str
+    attrs: dict[str, str | None] = field(default_factory=dict)
+    children: list[Node] = field(default_factory=list)
+    text: str | None = None
+
+    def add(self, tag: str, attrs: dict[str, str | None] | None = None,
+            text: str | None = None) -> Node:
+        child = Node(tag, attrs or {}, [], text)
+        self.children.append(child)
+        return child
+
+
+def _check(value: str) -> str:
+    bad = _INVALID.search(value)
+    if bad:
+        raise UserError(f"cannot export the character U+{ord(bad.group()):04X} (XML forbids it) "
+                        f"in {value[:40]!r}")
+    return value
+
+
+def _text(value: str) -> str:
+    return _TEXT_RE.sub(lambda m: _TEXT[m.group()], _check(value))
+
+
+def _attr(value: str) -> str:
+    return _ATTR_RE.sub(lambda m: _ATTR[m.group()], _check(value))
+
+
+def serialise(root: Node, namespace: str) -> bytes:
+    """UTF-8, no BOM (a QualCoder fix), the namespace as the default one on the root."""
+    out: list[str] = ['<?xml version="1.0" encoding="utf-8"?>\n']
+
+    def write(node: Node, depth: int, extra: str = "") -> None:
+        pad = "  " * depth
+        attrs = "".join(f' {k}="{_attr(v)}"' for k, v in node.attrs.items() if v is not None)
+        head = f"{pad}<{node.tag}{extra}{attrs}"
+        if not node.children and node.text is None:
+            out.append(head + "/>\n")
+        elif not node.children:
+            out.append(f"{head}>{_text(node.text or '')}</{node.tag}>\n")
+        else:
+            out.append(head + ">\n")
+            for child in node.children:
+                write(child, depth + 1)
+            out.append(f"{pad}</{node.tag}>\n")
+
+    write(root, 0, f' xmlns="{namespace}"')
+    return "".join(out).encode("utf-8")

@@ -1,0 +1,74 @@
+"""REFI-QDA projects (`.qdpx`): the archive read safely into `RProject`.
+
+A `.qdpx` is a whole project (codebook, coders, codings, memos), not one source of
+turns, so it does not fit `ParsedSource`: `qualcode import` sends it to
+`qualcode.exchange.qdpx_import` instead, and `parse` says so if reached otherwise.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from qualcode.errors import UserError
+from qualcode.exchange import safe_xml
+from qualcode.exchange.qde_read import PROJECT_NS, check_namespace, read_project
+from qualcode.exchange.refi_model import RProject
+from qualcode.exchange.safe_zip import SafeArchive
+from qualcode.importers.base import ParsedSource
+
+
+def parse(path: Path) -> ParsedSource:
+    raise UserError("a REFI-QDA project is imported on its own: `qualcode import FILE.qdpx`",
+                    path=str(path))
+
+
+def _project_entry(archive: SafeArchive) -> str:
+    """`project.qde` at the root; ATLAS.ti sometimes names it after the project."""
+    roots = [n for n in archive.names() if "/" not in n.replace("\\", "/")
+             and n.lower().endswith(".qde")]
+    for name in roots:
+        if name.lower() == "project.qde":
+            return name
+    if len(roots) == 1:
+        return roots[0]
+    found = "none" if not roots else ", ".join(roots)
+    raise UserError(f"the archive needs one project.qde at its root (found: {found})",
+                    path=str(archive.path))
+
+
+def read(path: Path) -> RProject:
+    with SafeArchive(path) as archive:
+        entry = _project_entry(archive)
+        where = f"{path}:{entry}"
+        root, namespace = safe_xml.parse(archive.read(entry), where)
+        if root.tag != "Project":
+            raise UserError(f"the root element is <{root.tag}>, not <Project>", path=where)
+        notes: list[str] = []
+        check_namespace(namespace, PROJECT_NS, notes)
+        used = {entry.lower()}
+
+        def load_text(ref: str) -> str | None:
+            scheme, sep, rest = ref.partition("://")
+            if sep and scheme.lower() != "internal":
+                notes.append(f"{ref}: an external file, not in the archive")
+                return None
+            name = "sources/" + (rest if sep else ref).lstrip("/")
+            if not archive.has(name):
+                notes.append(f"{ref}: not in the archive")
+                return None
+            used.add(name.lower())
+            data = archive.read(name)
+            try:
+                return data.decode("utf-8")
+            except UnicodeDecodeError:
+                notes.append(f"{ref}: not UTF-8 text")
+                return None
+
+        project = read_project(root, load_text)
+        unread = [n for n in archive.names() if n.lower() not in used
+                  and archive.size(n) > 0]
+        if unread:
+            notes.append(f"{len(unread)} file(s) of the archive not read (qualcode reads plain "
+                         f"text only), e.g. {unread[0]}")
+        project.skipped[:0] = notes
+    return project
