@@ -42,11 +42,11 @@ from qualcode.exchange import markers
 from qualcode.exchange.codes import from_refi
 from qualcode.exchange.positions import settle
 from qualcode.exchange.refi_model import RCoding, RProject, RSelection, RTextSource, Value
-from qualcode.importers.base import content_hash, is_moderator_label, text_hash
+from qualcode.importers.base import ParsedTurn, content_hash, is_moderator_label, text_hash
 from qualcode.services import events
 from qualcode.services.codebook import import_codebook
 from qualcode.services.coders import coder_id
-from qualcode.services.imports import _participant
+from qualcode.services.imports import participant_ids
 from qualcode.services.study import apply_study, ensure_group
 
 Key = tuple[str, str]  # (group, speaker label)
@@ -342,7 +342,10 @@ def write(session: Session, plan: Plan, *, path: str, coder: str, name: str) -> 
             if key[0] not in groups:
                 groups[key[0]] = ensure_group(session, key[0])
             moderator, attrs = plan.participants.get(key, (is_moderator_label(key[1]), {}))
-            people[key] = _participant(session, groups[key[0]], key[1], moderator, attrs)[0]
+            turn = ParsedTurn(speaker=key[1], text="", is_moderator=moderator,
+                              attributes=dict(attrs))
+            ids, _new = participant_ids(session, {(groups[key[0]], key[1]): turn})
+            people[key] = ids[(groups[key[0]], key[1])]
         return people[key]
 
     coders: dict[str, int] = {}

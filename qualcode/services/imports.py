@@ -116,7 +116,7 @@ def write_source(session: Session, path: str, src: ParsedSource, *, group: str |
         g = source_group if source_group is not None else gid(turn.group, turn.line)
         keys.append((g, turn.speaker))
         first_turns.setdefault(keys[-1], turn)
-    participants, summary.speakers_added = _participants(session, first_turns)
+    participants, summary.speakers_added = participant_ids(session, first_turns)
     turn_participants = [participants[key] for key in keys]
     summary.speakers = len(participants)
 
@@ -183,7 +183,7 @@ def _insert_quotes(session: Session, source_id: int, src: ParsedSource, speakers
     return len(rows), skipped
 
 
-def _participants(session: Session, speakers: dict[tuple[int, str], ParsedTurn]
+def participant_ids(session: Session, speakers: dict[tuple[int, str], ParsedTurn]
                   ) -> tuple[dict[tuple[int, str], int], int]:
     """Ids of the (group, label) speakers, created as needed from their first turn.
 
