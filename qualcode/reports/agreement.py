@@ -1,0 +1,217 @@
+"""Inter-coder agreement of a project, as SPEC's `agreement --format json` structure.
+
+The project is read in three queries (quotes, what each coder touched, the codes each
+coder applied with their ancestors) into NumPy arrays; the reliability matrix of every
+code and every `exclusive` parent is then a scatter into those arrays, never a loop over
+quotes. For a code, a coder's value on a quote is 1 when they applied it or a
+descendant, 0 when they coded or reviewed the quote otherwise, missing when they never
+touched it. For an exclusive parent the value is the child applied or "none"; a coder
+who applied two children of it (possible through imports or merges) gets that pair as
+its own category, which counts as a disagreement with either child alone.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+from sqlalchemy import text as sql
+from sqlmodel import Session
+
+from qualcode.config import RESERVED_CODERS
+from qualcode.errors import UserError
+from qualcode.reports.agreement_stats import MISSING, STATISTICS, Figures, Matrix, figures
+from qualcode.services.codebook import CodeNode, code_tree
+from qualcode.services.quotes import CLOSURE_CTE
+
+Ints = npt.NDArray[np.int64]
+
+
+@dataclass(frozen=True)
+class Matrices:
+    """What the coders did, as arrays over units (quotes touched by at least one coder)."""
+
+    coders: list[str]
+    codes: list[CodeNode]
+    quote_ids: Ints
+    group_of_unit: Ints
+    groups: list[tuple[int, str]]
+    touched: npt.NDArray[np.bool_]
+    """coders × units: the coder coded or reviewed the quote."""
+    applied: dict[int, tuple[Ints, Ints]]
+    """code id → (coder rows, unit columns) where the coder applied it or a descendant."""
+
+    def code_matrix(self, code_id: int, units: npt.NDArray[np.bool_] | None = None) -> Matrix:
+        values: Matrix = np.where(self.touched, 0, MISSING).astype(np.int64)
+        rows, cols = self.applied.get(code_id, (_EMPTY, _EMPTY))
+        values[rows, cols] = 1
+        return values if units is None else values[:, units]
+
+    def exclusive_matrix(self, parent: CodeNode,
+                         units: npt.NDArray[np.bool_] | None = None) -> Matrix:
+        """One category per distinct set of children applied, the empty set being "none"."""
+        children = [c for c in self.codes if c.parent_id == parent.id]
+        masks = np.zeros(self.touched.shape, dtype=np.int64)
+        for bit, child in enumerate(children):
+            rows, cols = self.applied.get(child.id, (_EMPTY, _EMPTY))
+            masks[rows, cols] |= np.int64(1) << np.int64(bit)
+        if units is not None:
+            masks, touched = masks[:, units], self.touched[:, units]
+        else:
+            touched = self.touched
+        _, categories = np.unique(masks, return_inverse=True)
+        categories = categories.reshape(masks.shape)
+        return np.where(touched, categories, MISSING).astype(np.int64)
+
+
+_EMPTY: Ints = np.zeros(0, dtype=np.int64)
+
+
+def default_coders(session: Session) -> list[str]:
+    """Every coder who coded or reviewed something, but `consensus` and `auto`."""
+    rows = session.execute(sql(
+        "SELECT k.name FROM coder k WHERE k.id IN (SELECT coder_id FROM coding) "
+        "OR k.id IN (SELECT coder_id FROM review) ORDER BY k.name"
+    )).all()
+    return [r[0] for r in rows if r[0] not in RESERVED_CODERS]
+
+
+def load(session: Session, coders: list[str] | None = None) -> Matrices:
+    chosen = list(dict.fromkeys(coders)) if coders else default_coders(session)
+    ids = dict(session.execute(sql("SELECT name, id FROM coder")).tuples().all())
+    unknown = [c for c in chosen if c not in ids]
+    if unknown:
+        known = ", ".join(sorted(ids)) or "none yet"
+        raise UserError(f"unknown coder {unknown[0]!r} (coders: {known})")
+    if len(chosen) < 2:
+        found = ", ".join(chosen) or "none"
+        raise UserError(f"agreement needs at least two coders who coded quotes (found: {found}); "
+                        "name them with --coders A,B")
+    row_of = {ids[name]: row for row, name in enumerate(chosen)}
+    params = {f"k{i}": ids[name] for i, name in enumerate(chosen)}
+    among = ", ".join(f":k{i}" for i in range(len(chosen)))
+    touched_rows = np.array(session.execute(sql(
+        f"SELECT quote_id, coder_id FROM coding WHERE coder_id IN ({among}) UNION "
+        f"SELECT quote_id, coder_id FROM review WHERE coder_id IN ({among})"
+    ), params).tuples().all(), dtype=np.int64).reshape(-1, 2)
+    applied_rows = np.array(session.execute(sql(
+        CLOSURE_CTE + "SELECT DISTINCT cl.ancestor, c.coder_id, c.quote_id FROM coding c "
+        f"JOIN code_closure cl ON cl.descendant = c.code_id WHERE c.coder_id IN ({among})"
+    ), params).tuples().all(), dtype=np.int64).reshape(-1, 3)
+    groups = [(int(i), str(n)) for i, n in session.execute(sql(
+        "SELECT id, name FROM study_group ORDER BY position, id")).tuples().all()]
+    quote_ids = np.unique(touched_rows[:, 0])
+    quote_groups = np.array(session.execute(sql("SELECT id, group_id FROM quote ORDER BY id"))
+                            .tuples().all(), dtype=np.int64).reshape(-1, 2)
+    group_of_unit = quote_groups[np.searchsorted(quote_groups[:, 0], quote_ids), 1]
+
+    coder_row = np.vectorize(row_of.__getitem__, otypes=[np.int64])
+    touched = np.zeros((len(chosen), quote_ids.size), dtype=np.bool_)
+    if touched_rows.size:
+        touched[coder_row(touched_rows[:, 1]), np.searchsorted(quote_ids,
+                                                               touched_rows[:, 0])] = True
+    applied: dict[int, tuple[Ints, Ints]] = {}
+    if applied_rows.size:
+        applied_rows = applied_rows[np.argsort(applied_rows[:, 0], kind="stable")]
+        codes_present, starts = np.unique(applied_rows[:, 0], return_index=True)
+        rows = coder_row(applied_rows[:, 1])
+        cols = np.searchsorted(quote_ids, applied_rows[:, 2])
+        bounds = [*starts.tolist(), applied_rows.shape[0]]
+        for k, code_id in enumerate(codes_present.tolist()):
+            applied[code_id] = (rows[bounds[k]:bounds[k + 1]], cols[bounds[k]:bounds[k + 1]])
+    return Matrices(chosen, code_tree(session), quote_ids, group_of_unit, groups, touched,
+                    applied)
+
+
+def compute(session: Session, coders: list[str] | None = None, *,
+            by_group: bool = False) -> dict[str, Any]:
+    """SPEC's JSON, plus `overall` (every code pooled, each quote × code one unit),
+    `reasons` for each null statistic and, on request, the same per group."""
+    m = load(session, coders)
+    data = _section(m, None)
+    result: dict[str, Any] = {"coders": m.coders, "units": _double_coded(m.touched), **data}
+    if by_group:
+        result["groups"] = []
+        for gid, name in m.groups:
+            units = m.group_of_unit == gid
+            result["groups"].append({"group": name, "units": _double_coded(m.touched[:, units]),
+                                     **_section(m, units)})
+    return result
+
+
+def _double_coded(touched: npt.NDArray[np.bool_]) -> int:
+    return int(np.count_nonzero(touched.sum(axis=0) >= 2))
+
+
+def _section(m: Matrices, units: npt.NDArray[np.bool_] | None) -> dict[str, Any]:
+    codes = []
+    pooled = []
+    for code in m.codes:
+        values = m.code_matrix(code.id, units)
+        pooled.append(values)
+        codes.append({"code": code.name, **figures(values).as_json()})
+    exclusive = [{"parent": p.name, **figures(m.exclusive_matrix(p, units)).as_json()}
+                 for p in m.codes if p.exclusive]
+    overall: Figures | None = figures(np.concatenate(pooled, axis=1)) if pooled else None
+    return {"overall": overall.as_json() if overall else None, "codes": codes,
+            "exclusive": exclusive}
+
+
+def to_markdown(data: dict[str, Any]) -> str:
+    """Tables a team can paste into its methods section; undefined figures explained."""
+    lines = [f"# Inter-coder agreement: {', '.join(data['coders'])}", "",
+             f"{data['units']} quotes coded by two or more of these coders. Units are quotes; "
+             "a coder who never touched a quote has no value on it.", ""]
+    lines += _md_section(data)
+    for group in data.get("groups", []):
+        lines += ["", f"## Group {group['group']} ({group['units']} quotes)", ""]
+        lines += _md_section(group)
+    notes = _notes(data)
+    if notes:
+        lines += ["", "## Undefined figures", ""]
+        lines += [f"- {note}" for note in notes]
+    return "\n".join(lines) + "\n"
+
+
+HEADER = ("| {} | units | % agreement | Cohen's κ | Fleiss' κ | Krippendorff's α |\n"
+          "|---|---:|---:|---:|---:|---:|")
+
+
+def _md_section(data: dict[str, Any]) -> list[str]:
+    lines = HEADER.format("code").splitlines()
+    if data["overall"] is not None:
+        lines.append(_md_row("**all codes pooled**", data["overall"]))
+    lines += [_md_row(c["code"], c) for c in data["codes"]]
+    if data["exclusive"]:
+        lines += ["", *HEADER.format("exclusive parent").splitlines()]
+        lines += [_md_row(e["parent"], e) for e in data["exclusive"]]
+    return lines
+
+
+def _md_row(name: str, row: dict[str, Any]) -> str:
+    cells = ["—" if row[s] is None else
+             (f"{row[s]:.1%}" if s == "percent_agreement" else f"{row[s]:.3f}")
+             for s in STATISTICS]
+    return f"| {name} | {row['units']} | " + " | ".join(cells) + " |"
+
+
+def _notes(data: dict[str, Any]) -> list[str]:
+    """One line per distinct reason, naming the codes it applies to."""
+    labels = {"percent_agreement": "percent agreement", "cohen_kappa": "Cohen's κ",
+              "fleiss_kappa": "Fleiss' κ", "krippendorff_alpha": "Krippendorff's α"}
+    where: dict[tuple[str, str], list[str]] = {}
+    sections = [("", data), *((f"{g['group']}: ", g) for g in data.get("groups", []))]
+    for prefix, section in sections:
+        rows = [("all codes pooled", section["overall"])] if section["overall"] else []
+        rows += [(c["code"], c) for c in section["codes"]]
+        rows += [(e["parent"], e) for e in section["exclusive"]]
+        for name, row in rows:
+            for stat, reason in row["reasons"].items():
+                where.setdefault((labels[stat], reason), []).append(prefix + name)
+    out = []
+    for (label, reason), names in where.items():
+        shown = ", ".join(names[:6]) + (f" and {len(names) - 6} more" if len(names) > 6 else "")
+        out.append(f"{label} undefined — {reason}: {shown}")
+    return out
