@@ -80,7 +80,7 @@ def default_coders(session: Session) -> list[str]:
 
 def load(session: Session, coders: list[str] | None = None) -> Matrices:
     chosen = list(dict.fromkeys(coders)) if coders else default_coders(session)
-    ids = dict(session.execute(sql("SELECT name, id FROM coder")).tuples().all())
+    ids = dict(session.execute(sql("SELECT name, id FROM coder")).all())
     unknown = [c for c in chosen if c not in ids]
     if unknown:
         known = ", ".join(sorted(ids)) or "none yet"
@@ -95,16 +95,16 @@ def load(session: Session, coders: list[str] | None = None) -> Matrices:
     touched_rows = np.array(session.execute(sql(
         f"SELECT quote_id, coder_id FROM coding WHERE coder_id IN ({among}) UNION "
         f"SELECT quote_id, coder_id FROM review WHERE coder_id IN ({among})"
-    ), params).tuples().all(), dtype=np.int64).reshape(-1, 2)
+    ), params).all(), dtype=np.int64).reshape(-1, 2)
     applied_rows = np.array(session.execute(sql(
         CLOSURE_CTE + "SELECT DISTINCT cl.ancestor, c.coder_id, c.quote_id FROM coding c "
         f"JOIN code_closure cl ON cl.descendant = c.code_id WHERE c.coder_id IN ({among})"
-    ), params).tuples().all(), dtype=np.int64).reshape(-1, 3)
+    ), params).all(), dtype=np.int64).reshape(-1, 3)
     groups = [(int(i), str(n)) for i, n in session.execute(sql(
-        "SELECT id, name FROM study_group ORDER BY position, id")).tuples().all()]
+        "SELECT id, name FROM study_group ORDER BY position, id")).all()]
     quote_ids = np.unique(touched_rows[:, 0])
     quote_groups = np.array(session.execute(sql("SELECT id, group_id FROM quote ORDER BY id"))
-                            .tuples().all(), dtype=np.int64).reshape(-1, 2)
+                            .all(), dtype=np.int64).reshape(-1, 2)
     group_of_unit = quote_groups[np.searchsorted(quote_groups[:, 0], quote_ids), 1]
 
     coder_row = np.vectorize(row_of.__getitem__, otypes=[np.int64])

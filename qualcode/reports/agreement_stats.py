@@ -111,7 +111,7 @@ def fleiss_kappa(values: Matrix) -> float:
     p_e = float((p_j ** 2).sum())
     if p_e >= 1.0:
         raise Undefined("no variation: every value is the same category")
-    return (p_bar - p_e) / (1.0 - p_e)
+    return float((p_bar - p_e) / (1.0 - p_e))
 
 
 def cohen_kappa(values: Matrix) -> float:
@@ -131,7 +131,7 @@ def cohen_kappa(values: Matrix) -> float:
     p_e = float((p_a * p_b).sum())
     if p_e >= 1.0:
         raise Undefined("no variation: both coders used one and the same category")
-    return (p_o - p_e) / (1.0 - p_e)
+    return float((p_o - p_e) / (1.0 - p_e))
 
 
 def percent_agreement(values: Matrix) -> float:
