@@ -1,9 +1,9 @@
 """Inter-coder agreement of a project, as SPEC's `agreement --format json` structure.
 
-The project is read in three queries (quotes, what each coder touched, the codes each
-coder applied with their ancestors) into NumPy arrays; the reliability matrix of every
-code and every `exclusive` parent is then a scatter into those arrays, never a loop over
-quotes. For a code, a coder's value on a quote is 1 when they applied it or a
+The project is read in three plain scans (codings, review marks, quotes' groups) into
+NumPy arrays; the codebook tree is rolled up in NumPy, and the reliability matrix of
+every code and every `exclusive` parent is a scatter into those arrays, never a loop
+over quotes. For a code, a coder's value on a quote is 1 when they applied it or a
 descendant, 0 when they coded or reviewed the quote otherwise, missing when they never
 touched it. For an exclusive parent the value is the child applied or "none"; a coder
 who applied two children of it (possible through imports or merges) gets that pair as
@@ -13,6 +13,7 @@ its own category, which counts as a disagreement with either child alone.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from itertools import chain
 from typing import Any
 
 import numpy as np
@@ -24,7 +25,6 @@ from qualcode.config import RESERVED_CODERS
 from qualcode.errors import UserError
 from qualcode.reports.agreement_stats import MISSING, STATISTICS, Figures, Matrix, figures
 from qualcode.services.codebook import CodeNode, code_tree
-from qualcode.services.quotes import CLOSURE_CTE
 
 Ints = npt.NDArray[np.int64]
 
@@ -89,40 +89,65 @@ def load(session: Session, coders: list[str] | None = None) -> Matrices:
         found = ", ".join(chosen) or "none"
         raise UserError(f"agreement needs at least two coders who coded quotes (found: {found}); "
                         "name them with --coders A,B")
-    row_of = {ids[name]: row for row, name in enumerate(chosen)}
-    params = {f"k{i}": ids[name] for i, name in enumerate(chosen)}
-    among = ", ".join(f":k{i}" for i in range(len(chosen)))
-    touched_rows = np.array(session.execute(sql(
-        f"SELECT quote_id, coder_id FROM coding WHERE coder_id IN ({among}) UNION "
-        f"SELECT quote_id, coder_id FROM review WHERE coder_id IN ({among})"
-    ), params).all(), dtype=np.int64).reshape(-1, 2)
-    applied_rows = np.array(session.execute(sql(
-        CLOSURE_CTE + "SELECT DISTINCT cl.ancestor, c.coder_id, c.quote_id FROM coding c "
-        f"JOIN code_closure cl ON cl.descendant = c.code_id WHERE c.coder_id IN ({among})"
-    ), params).all(), dtype=np.int64).reshape(-1, 3)
+    coder_ids = np.array([ids[name] for name in chosen], dtype=np.int64)
+    codings = _fetch(session, "SELECT coder_id, quote_id, code_id FROM coding", 3)
+    codings = codings[np.isin(codings[:, 0], coder_ids)]
+    reviews = _fetch(session, "SELECT coder_id, quote_id FROM review", 2)
+    reviews = reviews[np.isin(reviews[:, 0], coder_ids)]
+    quote_groups = _fetch(session, "SELECT id, group_id FROM quote ORDER BY id", 2)
     groups = [(int(i), str(n)) for i, n in session.execute(sql(
         "SELECT id, name FROM study_group ORDER BY position, id")).all()]
-    quote_ids = np.unique(touched_rows[:, 0])
-    quote_groups = np.array(session.execute(sql("SELECT id, group_id FROM quote ORDER BY id"))
-                            .all(), dtype=np.int64).reshape(-1, 2)
+    quote_ids = np.unique(np.concatenate([codings[:, 1], reviews[:, 1]]))
     group_of_unit = quote_groups[np.searchsorted(quote_groups[:, 0], quote_ids), 1]
 
-    coder_row = np.vectorize(row_of.__getitem__, otypes=[np.int64])
+    order = np.argsort(coder_ids)
+
+    def coder_row(values: Ints) -> Ints:
+        return order[np.searchsorted(coder_ids, values, sorter=order)]
+
     touched = np.zeros((len(chosen), quote_ids.size), dtype=np.bool_)
-    if touched_rows.size:
-        touched[coder_row(touched_rows[:, 1]), np.searchsorted(quote_ids,
-                                                               touched_rows[:, 0])] = True
+    rows, cols = coder_row(codings[:, 0]), np.searchsorted(quote_ids, codings[:, 1])
+    touched[rows, cols] = True
+    touched[coder_row(reviews[:, 0]), np.searchsorted(quote_ids, reviews[:, 1])] = True
+    tree = code_tree(session)
     applied: dict[int, tuple[Ints, Ints]] = {}
-    if applied_rows.size:
-        applied_rows = applied_rows[np.argsort(applied_rows[:, 0], kind="stable")]
-        codes_present, starts = np.unique(applied_rows[:, 0], return_index=True)
-        rows = coder_row(applied_rows[:, 1])
-        cols = np.searchsorted(quote_ids, applied_rows[:, 2])
-        bounds = [*starts.tolist(), applied_rows.shape[0]]
-        for k, code_id in enumerate(codes_present.tolist()):
-            applied[code_id] = (rows[bounds[k]:bounds[k + 1]], cols[bounds[k]:bounds[k + 1]])
-    return Matrices(chosen, code_tree(session), quote_ids, group_of_unit, groups, touched,
-                    applied)
+    for code, family in _descendants(tree).items():
+        hit = np.isin(codings[:, 2], family)
+        if hit.any():
+            cells = np.unique(rows[hit] * quote_ids.size + cols[hit])
+            applied[code] = (cells // quote_ids.size, cells % quote_ids.size)
+    return Matrices(chosen, tree, quote_ids, group_of_unit, groups, touched, applied)
+
+
+def _fetch(session: Session, query: str, columns: int) -> Ints:
+    """Integer rows straight from the driver's cursor: at a million codings, SQLAlchemy's
+    Row objects and NumPy's conversion of them cost a hundred times the query itself."""
+    cursor = session.connection().connection.cursor()
+    try:
+        cursor.execute(query)
+        rows = cursor.fetchall()
+    finally:
+        cursor.close()
+    flat = np.fromiter(chain.from_iterable(rows), dtype=np.int64, count=columns * len(rows))
+    return flat.reshape(-1, columns)
+
+
+def _descendants(tree: list[CodeNode]) -> dict[int, Ints]:
+    """Each code with itself and everything below it."""
+    children: dict[int | None, list[int]] = {}
+    for node in tree:
+        children.setdefault(node.parent_id, []).append(node.id)
+    out: dict[int, Ints] = {}
+
+    def below(code: int) -> list[int]:
+        found = [code]
+        for child in children.get(code, []):
+            found += below(child)
+        return found
+
+    for node in tree:
+        out[node.id] = np.array(below(node.id), dtype=np.int64)
+    return out
 
 
 def compute(session: Session, coders: list[str] | None = None, *,
