@@ -66,6 +66,6 @@ def floor(corpus: Corpus) -> list[float]:
 
 CASES = [
     Case(name="agreement", run=run, floor=floor, repeat=3,
-         notes="all coders, all codes, 4 statistics + pooled vs krippendorff alpha alone "
+         notes="all coders, all codes, 4 statistics vs krippendorff alpha alone "
                "on prebuilt matrices"),
 ]

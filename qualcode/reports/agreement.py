@@ -152,8 +152,8 @@ def _descendants(tree: list[CodeNode]) -> dict[int, Ints]:
 
 def compute(session: Session, coders: list[str] | None = None, *,
             by_group: bool = False) -> dict[str, Any]:
-    """SPEC's JSON, plus `overall` (every code pooled, each quote × code one unit),
-    `reasons` for each null statistic and, on request, the same per group."""
+    """SPEC's JSON, plus `reasons` for each null statistic and, on request, the same
+    figures for each focus group on its own."""
     m = load(session, coders)
     data = _section(m, None)
     result: dict[str, Any] = {"coders": m.coders, "units": _double_coded(m.touched), **data}
@@ -171,17 +171,18 @@ def _double_coded(touched: npt.NDArray[np.bool_]) -> int:
 
 
 def _section(m: Matrices, units: npt.NDArray[np.bool_] | None) -> dict[str, Any]:
-    codes = []
-    pooled = []
-    for code in m.codes:
-        values = m.code_matrix(code.id, units)
-        pooled.append(values)
-        codes.append({"code": code.name, **figures(values).as_json()})
+    codes = [{"code": c.name, **figures(m.code_matrix(c.id, units)).as_json()}
+             for c in m.codes]
     exclusive = [{"parent": p.name, **figures(m.exclusive_matrix(p, units)).as_json()}
                  for p in m.codes if p.exclusive]
-    overall: Figures | None = figures(np.concatenate(pooled, axis=1)) if pooled else None
-    return {"overall": overall.as_json() if overall else None, "codes": codes,
-            "exclusive": exclusive}
+    return {"codes": codes, "exclusive": exclusive}
+
+
+def pooled(m: Matrices) -> Figures | None:
+    """Every code at once, each (quote, code) one unit: one figure for a whole coder pair."""
+    if not m.codes:
+        return None
+    return figures(np.concatenate([m.code_matrix(c.id) for c in m.codes], axis=1))
 
 
 def to_markdown(data: dict[str, Any]) -> str:
@@ -206,8 +207,6 @@ HEADER = ("| {} | units | % agreement | Cohen's κ | Fleiss' κ | Krippendorff's
 
 def _md_section(data: dict[str, Any]) -> list[str]:
     lines = HEADER.format("code").splitlines()
-    if data["overall"] is not None:
-        lines.append(_md_row("**all codes pooled**", data["overall"]))
     lines += [_md_row(c["code"], c) for c in data["codes"]]
     if data["exclusive"]:
         lines += ["", *HEADER.format("exclusive parent").splitlines()]
@@ -229,8 +228,7 @@ def _notes(data: dict[str, Any]) -> list[str]:
     where: dict[tuple[str, str], list[str]] = {}
     sections = [("", data), *((f"{g['group']}: ", g) for g in data.get("groups", []))]
     for prefix, section in sections:
-        rows = [("all codes pooled", section["overall"])] if section["overall"] else []
-        rows += [(c["code"], c) for c in section["codes"]]
+        rows = [(c["code"], c) for c in section["codes"]]
         rows += [(e["parent"], e) for e in section["exclusive"]]
         for name, row in rows:
             for stat, reason in row["reasons"].items():

@@ -14,6 +14,7 @@ a few array passes per code rather than a Python loop over units.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from itertools import combinations
 
@@ -52,16 +53,21 @@ def figures(values: Matrix) -> Figures:
     """All four statistics of one matrix, each `None` with its reason when undefined."""
     results: dict[str, float | None] = {}
     reasons: dict[str, str] = {}
-    for name, function in (("percent_agreement", percent_agreement),
-                           ("cohen_kappa", cohen_kappa), ("fleiss_kappa", fleiss_kappa),
-                           ("krippendorff_alpha", krippendorff_alpha)):
+    counts = category_counts(values)  # shared by alpha and Fleiss: the costly pass
+    raters = values.shape[0]
+    steps: tuple[tuple[str, Callable[[], float]], ...] = (
+        ("percent_agreement", lambda: percent_agreement(values)),
+        ("cohen_kappa", lambda: cohen_kappa(values)),
+        ("fleiss_kappa", lambda: _fleiss(counts, raters)),
+        ("krippendorff_alpha", lambda: _alpha(counts)),
+    )
+    for name, function in steps:
         try:
-            results[name] = function(values)
+            results[name] = function()
         except Undefined as why:
             results[name] = None
             reasons[name] = str(why)
-    valid = values >= 0
-    return Figures(units=int(np.count_nonzero(valid.sum(axis=0) >= 2)), reasons=reasons,
+    return Figures(units=int(np.count_nonzero(counts.sum(axis=1) >= 2)), reasons=reasons,
                    **results)
 
 
@@ -80,7 +86,10 @@ def krippendorff_alpha(values: Matrix) -> float:
     This is 1 - D_o/D_e written with the coincidence matrix summed out: only units with
     m_u ≥ 2 values are pairable, n_c counts category c's pairable values, n their sum.
     """
-    counts = category_counts(values)
+    return _alpha(category_counts(values))
+
+
+def _alpha(counts: npt.NDArray[np.int64]) -> float:
     m = counts.sum(axis=1)
     pairable = m >= 2
     counts, m = counts[pairable], m[pairable]
@@ -98,11 +107,13 @@ def krippendorff_alpha(values: Matrix) -> float:
 
 def fleiss_kappa(values: Matrix) -> float:
     """Fleiss (1971) over the units every coder coded: (P̄ - P̄e) / (1 - P̄e)."""
-    raters = values.shape[0]
+    return _fleiss(category_counts(values), values.shape[0])
+
+
+def _fleiss(all_counts: npt.NDArray[np.int64], raters: int) -> float:
     if raters < 2:
         raise Undefined("needs two or more coders")
-    complete = np.all(values >= 0, axis=0)
-    counts = category_counts(values[:, complete]).astype(np.float64)
+    counts = all_counts[all_counts.sum(axis=1) == raters].astype(np.float64)
     units = counts.shape[0]
     if units == 0:
         raise Undefined("no quote was coded by every coder")

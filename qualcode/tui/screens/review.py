@@ -100,23 +100,25 @@ class ReviewScreen(Screen[None]):
     @work(thread=True, exclusive=True, group="review-figures")
     def figures(self) -> None:
         """Each coder's agreement with the consensus so far, over the settled quotes."""
-        from qualcode.reports.agreement import compute
+        from qualcode.reports.agreement import load, pooled
 
         coders = self.filters.get("pair") or sorted({c for d in self.items for c in d.codes})
         lines = []
         with self.project.read() as session:
             for name in coders:
                 try:
-                    data = compute(session, [name, CONSENSUS])
+                    matrices = load(session, [name, CONSENSUS])
                 except UserError:
+                    continue  # no consensus yet
+                figures = pooled(matrices)
+                if figures is None:
                     continue
-                overall = data["overall"] or {}
-                alpha = overall.get("krippendorff_alpha")
-                share = overall.get("percent_agreement")
-                lines.append(f"{name} vs consensus: "
+                both = int((matrices.touched.sum(axis=0) >= 2).sum())
+                alpha, share = figures.krippendorff_alpha, figures.percent_agreement
+                lines.append(f"{name} vs consensus, all codes: "
                              + (f"{share:.1%} agreement" if share is not None else "—")
                              + (f", α = {alpha:.3f}" if alpha is not None else "")
-                             + f" over {data['units']} quotes")
+                             + f" over {both} quotes")
         text = "\n".join(lines) or "no consensus yet: settle a quote to see the figures"
         self.app.call_from_thread(self.query_one("#figures", Static).update, text)
 
