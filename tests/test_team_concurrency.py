@@ -150,7 +150,7 @@ def test_the_commands_on_postgresql(cli: Cli, postgres_url: str,  # noqa: F811
     assert cli("--db", str(tmp_path / "bob.db"), "demo", "--no-tui").code == 0
     monkeypatch.chdir(tmp_path)
     quotes = cli("--db", postgres_url, "quotes", "--json").json()
-    for q in quotes[:10]:
+    for q in quotes[:5]:
         assert cli("--db", postgres_url, "--coder", "alice", "code", str(q["id"]),
                    "hacking").code == 0
         assert cli("--db", str(tmp_path / "bob.db"), "--coder", "bob", "code", str(q["id"]),
@@ -161,7 +161,7 @@ def test_the_commands_on_postgresql(cli: Cli, postgres_url: str,  # noqa: F811
                "--memo", "« à revoir »").code == 0
     merged = cli("--db", postgres_url, "--coder", "lead", "merge", str(tmp_path / "bob.db"))
     assert merged.code == 0, merged.err
-    assert "10 codings added" in merged.out
+    assert "5 codings added" in merged.out
     again = cli("--db", postgres_url, "--coder", "lead", "merge", str(tmp_path / "bob.db"))
     assert "0 codings added" in again.out
     data = cli("--db", postgres_url, "agreement", "--format", "json", "--coders",
@@ -173,12 +173,12 @@ def test_the_commands_on_postgresql(cli: Cli, postgres_url: str,  # noqa: F811
     try:
         with project.read() as s:
             todo = disagreements(s, pair=("alice", "bob"))
-        assert len(todo) == 10
+        assert len(todo) == 5
         for d in todo:
             with project.write() as s:
                 settle(s, quote_id=d.quote_id, codes=d.codes["bob"], coder="lead")
     finally:
         project.close()
     report = cli("--db", postgres_url, "report", "--consensus").json()
-    assert sum(c["quotes"] for c in report["cells"] if c["theme"] == "caregiving") == 10
-    assert cli("--db", postgres_url, "log", "--coder", "lead").out.count("settle") == 10
+    assert sum(c["quotes"] for c in report["cells"] if c["theme"] == "caregiving") == 5
+    assert cli("--db", postgres_url, "log", "--coder", "lead").out.count("settle") == 5

@@ -1,7 +1,7 @@
 """Inter-coder agreement over the whole corpus, against the `krippendorff` package.
 
 `run` is `qualcode agreement --format json` without the printing: read the project,
-build every reliability matrix (each code, each exclusive parent, all codes pooled) and
+build every reliability matrix (each code, each exclusive parent) and
 compute the four statistics on each. The floor is the krippendorff package's nominal
 alpha alone on the same matrices (per code and per exclusive parent), built once
 beforehand from qualcode's own loader and kept outside the timed call: one statistic
