@@ -1,0 +1,90 @@
+"""Team work: `agreement` between coders and `merge` of another coder's project file."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from qualcode.cli.app import app, emit_json, state
+
+FORMATS = ("md", "json")
+
+
+@app.command()
+def agreement(
+    ctx: typer.Context,
+    coders: Annotated[str | None, typer.Option("--coders", help="Comma-separated coder names "
+                                               "(default: everyone but consensus and auto).")]
+    = None,
+    fmt: Annotated[str, typer.Option("--format", help="md or json")] = "md",
+    by_group: Annotated[bool, typer.Option("--by-group", help="Also each focus group "
+                                           "on its own.")] = False,
+) -> None:
+    """Inter-coder agreement per code and exclusive parent: %, Cohen, Fleiss, Krippendorff."""
+    if fmt not in FORMATS:
+        raise typer.BadParameter(f"unknown format {fmt!r} (available: {', '.join(FORMATS)})")
+    from qualcode.db.engine import open_project
+    from qualcode.reports.agreement import compute, to_markdown
+
+    names = [c.strip() for c in coders.split(",") if c.strip()] if coders else None
+    project = open_project(state(ctx).db)
+    try:
+        with project.read() as session:
+            data = compute(session, names, by_group=by_group)
+    finally:
+        project.close()
+    if fmt == "json":
+        emit_json(data)
+    else:
+        print(to_markdown(data), end="")
+
+
+@app.command()
+def merge(
+    ctx: typer.Context,
+    other_db: Annotated[str, typer.Argument(metavar="OTHER_DB", help="Another coder's project "
+                                            "file (or postgresql:// URL).")],
+    threshold: Annotated[float, typer.Option("--threshold", min=50, max=100,
+                                             help="Similarity (0-100) from which a quote "
+                                             "whose text changed is taken as the same.")]
+    = 90.0,
+) -> None:
+    """Bring another coder's codings, memos and review marks into this project.
+
+    Only adds: nothing here is overwritten or removed, and merging twice adds nothing.
+    """
+    from qualcode.db.engine import normalise_url, open_project
+    from qualcode.errors import UserError
+    from qualcode.services.merge import merge as merge_projects
+
+    st = state(ctx)
+    if normalise_url(other_db) == normalise_url(st.db):
+        raise UserError("cannot merge a project into itself", path=other_db)
+    other = open_project(other_db)
+    try:
+        project = open_project(st.db)
+        try:
+            with other.read() as theirs, project.write() as ours:
+                report = merge_projects(ours, theirs, coder=st.coder, threshold=threshold)
+        finally:
+            project.close()
+    finally:
+        other.close()
+    print(f"merged {other_db}: {report.codings_added} codings added "
+          f"({report.codings_present} already here), {report.reviews_added} review marks, "
+          f"{report.memos_added + report.memos_appended} memos; coders: "
+          f"{', '.join(report.coders) or 'none'}")
+    print(f"quotes: {report.quotes_exact} matched exactly, {report.quotes_fuzzy} by similar "
+          f"text, {len(report.unmatched)} not found here")
+    if report.codes_added:
+        print(f"codes added: {', '.join(report.codes_added)}")
+    if report.codes_differing:
+        print(f"same name, different definition (this project's kept): "
+              f"{', '.join(report.codes_differing)}")
+    if report.spans_widened:
+        print(f"{report.spans_widened} span codings now cover their whole quote "
+              "(the span's words changed)")
+    for q in report.unmatched:
+        short = q.text if len(q.text) <= 70 else q.text[:69] + "…"
+        print(f"  not found: {q.group} {q.speaker}: {short}")

@@ -1,0 +1,277 @@
+"""Team review (`v`): walk the disagreements and settle each into the consensus.
+
+One quote at a time: its text, each coder's codes side by side, and the definitions of
+the codes in question, so the discussion happens over the codebook rather than from
+memory. A digit takes that coder's version, `b` both (every code any coder applied),
+`0` none, `e` edits the codes one by one. Each settlement is one transaction run in a
+worker thread, and the figures — each coder's agreement with the consensus so far —
+are recomputed after it.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlmodel import select
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Footer, Input, SelectionList, Static
+
+from qualcode.db.engine import Project
+from qualcode.db.models import Code
+from qualcode.errors import UserError
+from qualcode.services.codebook import code_tree
+from qualcode.services.review import CONSENSUS, Disagreement, disagreements, progress, settle
+
+
+class ReviewScreen(Screen[None]):
+    """Disagreements between coders, settled into the reserved coder `consensus`."""
+
+    BINDINGS = [
+        Binding("j,down", "move(1)", "next"),
+        Binding("k,up", "move(-1)", "previous"),
+        Binding("b", "take_both", "both"),
+        Binding("0", "take_none", "none"),
+        Binding("e", "edit", "edit"),
+        Binding("f", "filter", "filter"),
+        Binding("escape,q", "leave", "back"),
+        *(Binding(str(n), f"take_coder({n})", show=False) for n in range(1, 10)),
+    ]
+
+    AUTO_FOCUS = ""  # nothing: keys are the screen's until `f` or `e` opens a field
+
+    DEFAULT_CSS = """
+    ReviewScreen #status { height: 1; background: $boost; }
+    ReviewScreen #quote { padding: 1 1; }
+    ReviewScreen #coders { height: auto; }
+    ReviewScreen .coder { width: 1fr; border: round $primary; padding: 0 1; height: auto; }
+    ReviewScreen #definitions { padding: 0 1; color: $text-muted; height: auto; }
+    ReviewScreen #figures { height: auto; padding: 0 1; }
+    ReviewScreen #editor { height: 12; display: none; }
+    ReviewScreen #filter { display: none; }
+    """
+
+    def __init__(self, project: Project, coder: str) -> None:
+        super().__init__()
+        self.project = project
+        self.coder = coder
+        self.items: list[Disagreement] = []
+        self.index = 0
+        self.filters: dict[str, Any] = {}
+        self.definitions: dict[str, str] = {}
+        self.code_names: list[str] = []
+
+    def compose(self) -> ComposeResult:
+        yield Static("loading the disagreements…", id="status")
+        yield Input(placeholder="filter: a group (G3), a coder pair (alice,bob), a code; "
+                    "empty for all", id="filter")
+        with VerticalScroll():
+            yield Static(id="quote")
+            yield Horizontal(id="coders")
+            yield Static(id="consensus")
+            yield SelectionList[str](id="editor")
+            yield Static(id="definitions")
+            yield Static(id="figures")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.load()
+
+    # --- database work, always in a thread ---
+
+    @work(thread=True, exclusive=True, group="review-load")
+    def load(self, keep: int | None = None) -> None:
+        try:
+            with self.project.read() as session:
+                items = disagreements(session, **self.filters)
+                tree = code_tree(session)
+                definitions = {c.name: _definition(c.description, c.include, c.exclude)
+                               for c in session.exec(select(Code)).all()}
+        except UserError as exc:
+            self.app.call_from_thread(self._message, str(exc))
+            return
+        self.app.call_from_thread(self._loaded, items, [n.name for n in tree], definitions,
+                                  keep)
+        self.app.call_from_thread(self.figures)
+
+    @work(thread=True, exclusive=True, group="review-figures")
+    def figures(self) -> None:
+        """Each coder's agreement with the consensus so far, over the settled quotes."""
+        from qualcode.reports.agreement import load, pooled
+
+        coders = self.filters.get("pair") or sorted({c for d in self.items for c in d.codes})
+        lines = []
+        with self.project.read() as session:
+            for name in coders:
+                try:
+                    matrices = load(session, [name, CONSENSUS])
+                except UserError:
+                    continue  # no consensus yet
+                figures = pooled(matrices)
+                if figures is None:
+                    continue
+                both = int((matrices.touched.sum(axis=0) >= 2).sum())
+                alpha, share = figures.krippendorff_alpha, figures.percent_agreement
+                lines.append(f"{name} vs consensus, all codes: "
+                             + (f"{share:.1%} agreement" if share is not None else "—")
+                             + (f", α = {alpha:.3f}" if alpha is not None else "")
+                             + f" over {both} quotes")
+        text = "\n".join(lines) or "no consensus yet: settle a quote to see the figures"
+        self.app.call_from_thread(self.query_one("#figures", Static).update, text)
+
+    @work(thread=True, exclusive=True, group="review-settle")
+    def store(self, quote_id: int, codes: list[str]) -> None:
+        try:
+            with self.project.write() as session:
+                settle(session, quote_id=quote_id, codes=codes, coder=self.coder)
+        except UserError as exc:
+            self.app.call_from_thread(self._message, str(exc))
+            return
+        self.app.call_from_thread(self.notify, f"settled: {', '.join(codes) or 'none applies'}")
+        self.load(keep=quote_id)
+
+    # --- screen updates ---
+
+    def _loaded(self, items: list[Disagreement], names: list[str], definitions: dict[str, str],
+                keep: int | None) -> None:
+        self.items, self.code_names, self.definitions = items, names, definitions
+        if keep is not None:
+            ids = [d.quote_id for d in items]
+            at = ids.index(keep) if keep in ids else self.index
+            # after a settlement, go on to the next quote still open
+            later = [i for i in range(at + 1, len(items)) if not items[i].settled]
+            self.index = later[0] if later else at
+        self.index = max(0, min(self.index, len(items) - 1))
+        self._show()
+
+    def _message(self, text: str) -> None:
+        self.notify(text, severity="error")
+
+    @property
+    def current(self) -> Disagreement | None:
+        return self.items[self.index] if self.items else None
+
+    def _show(self) -> None:
+        done = progress(self.items)
+        where = ", ".join(f"{k}: {v if isinstance(v, str) else ','.join(v)}"
+                          for k, v in self.filters.items())
+        status = self.query_one("#status", Static)
+        coders_box = self.query_one("#coders", Horizontal)
+        coders_box.remove_children()
+        d = self.current
+        if d is None:
+            status.update(f"no disagreements{' (' + where + ')' if where else ''} — "
+                          "press f to change the filter, q to go back")
+            self.query_one("#quote", Static).update("")
+            self.query_one("#consensus", Static).update("")
+            self.query_one("#definitions", Static).update("")
+            return
+        status.update(f"disagreement {self.index + 1}/{len(self.items)} · settled "
+                      f"{done.settled}/{done.total}" + (f" · {where}" if where else ""))
+        self.query_one("#quote", Static).update(f"[b]{d.group} {d.speaker}[/b]  #{d.quote_id}\n"
+                                                f"{_escape(d.text)}")
+        for n, (name, codes) in enumerate(d.codes.items(), start=1):
+            body = "\n".join(f"• {_escape(c)}" for c in codes) or "(none applies)"
+            coders_box.mount(Static(f"[b]{n}[/b] {_escape(name)}\n{body}", classes="coder"))
+        if d.consensus is None:
+            self.query_one("#consensus", Static).update("consensus: not settled yet")
+        else:
+            shown = ", ".join(d.consensus) or "none applies"
+            self.query_one("#consensus", Static).update(f"consensus: {_escape(shown)}")
+        in_question = [c for c in self.code_names if any(c in v for v in d.codes.values())]
+        self.query_one("#definitions", Static).update("\n".join(
+            f"[b]{_escape(c)}[/b]: {_escape(self.definitions.get(c, ''))}" for c in in_question))
+
+    # --- actions ---
+
+    def action_move(self, step: int) -> None:
+        if self.items:
+            self.index = (self.index + step) % len(self.items)
+            self._show()
+
+    def action_take_coder(self, n: int) -> None:
+        d = self.current
+        if d is not None and 1 <= n <= len(d.codes):
+            self.store(d.quote_id, list(d.codes.values())[n - 1])
+
+    def action_take_both(self) -> None:
+        d = self.current
+        if d is not None:
+            union = [c for c in self.code_names if any(c in v for v in d.codes.values())]
+            self.store(d.quote_id, union)
+
+    def action_take_none(self) -> None:
+        d = self.current
+        if d is not None:
+            self.store(d.quote_id, [])
+
+    def action_edit(self) -> None:
+        """Show every code, ticked as the consensus (or the union) stands; `e` again saves."""
+        d = self.current
+        editor = self.query_one("#editor", SelectionList)
+        if d is None:
+            return
+        if editor.display:
+            editor.display = False
+            self.set_focus(None)
+            self.store(d.quote_id, [str(v) for v in editor.selected])
+            return
+        start = set(d.consensus) if d.consensus is not None else {
+            c for v in d.codes.values() for c in v}
+        editor.clear_options()
+        editor.add_options([(name, name, name in start) for name in self.code_names])
+        editor.display = True
+        self.call_after_refresh(editor.focus)
+
+    def action_filter(self) -> None:
+        box = self.query_one("#filter", Input)
+        box.display = True
+        box.value = ""
+        self.call_after_refresh(box.focus)  # after this key, or it lands in the field
+
+    @on(Input.Submitted, "#filter")
+    def apply_filter(self, event: Input.Submitted) -> None:
+        event.input.display = False
+        self.set_focus(None)
+        self.filters = _parse_filter(event.value, self.items)
+        self.index = 0
+        self.load()
+
+    def action_leave(self) -> None:
+        editor = self.query_one("#editor", SelectionList)
+        if editor.display:
+            editor.display = False
+            self.set_focus(None)
+            return
+        self.dismiss(None)
+
+
+def _parse_filter(value: str, items: list[Disagreement]) -> dict[str, Any]:
+    """`G3` a group, `alice,bob` a pair of coders, anything else a code name."""
+    value = value.strip()
+    if not value:
+        return {}
+    if "," in value:
+        first, second = (v.strip() for v in value.split(",", 1))
+        return {"pair": (first, second)}
+    if value in {d.group for d in items} or (value[:1] in "Gg" and value[1:].isdigit()):
+        return {"group": value.upper() if value[1:].isdigit() else value}
+    return {"code": value}
+
+
+def _definition(description: str, include: str, exclude: str) -> str:
+    parts = [description]
+    if include:
+        parts.append(f"include: {include}")
+    if exclude:
+        parts.append(f"exclude: {exclude}")
+    return " — ".join(p for p in parts if p)
+
+
+def _escape(text: str) -> str:
+    from rich.markup import escape
+
+    return escape(text)
