@@ -31,7 +31,7 @@ def parse(argv: list[str]) -> argparse.Namespace:
                         help="no subprocess per operation (faster, memory not measured)")
     parser.add_argument("--timeout", type=float, default=900.0,
                         help="seconds one operation's process may take (default 900)")
-    parser.add_argument("--worker", nargs=5, metavar=("MODULE", "CASE", "OP", "CORPUS", "N"),
+    parser.add_argument("--worker", nargs=4, metavar=("MODULE", "CASE", "CORPUS", "N"),
                         help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     unknown = [s for s in args.sizes.split(",") if s not in corpora.PROFILES]
@@ -45,8 +45,8 @@ def parse(argv: list[str]) -> argparse.Namespace:
 def cli(argv: list[str]) -> int:
     args = parse(argv)
     if args.worker:
-        module, case, op, folder, repeat = args.worker
-        worker(module, case, op, Path(folder), int(repeat), sys.stdout)
+        module, case, folder, repeat = args.worker
+        worker(module, case, Path(folder), int(repeat), sys.stdout)
         return 0
     rows = main(Options(sizes=args.sizes.split(","),
                         cases=[c for c in args.cases.split(",") if c] or None,

@@ -1,12 +1,12 @@
 """Running the cases: discovery, timing, memory, the table and the results file.
 
-Each operation (a case's `run`, then its `floor`) is measured in a fresh Python process
-per size: one warm-up call, then `repeat` timed calls with `time.perf_counter`, median
-kept. The process's peak resident memory (Linux `VmHWM`, after the calls) is what the
-operation costs, interpreter included; the baseline taken before the first call
-(interpreter, harness and the case's module imported) is kept beside it, and the table
-shows both. `--in-process` skips the subprocesses (the smoke test uses it) and then
-reports no memory.
+Each case is measured in a fresh Python process per size: one warm-up call of `run`
+and of `floor`, then `repeat` timed calls of each, alternating, with
+`time.perf_counter`; medians kept. Peak memory is the process's resident high-water
+mark (Linux `VmHWM`) right after the first `run` — what one call costs, interpreter
+included; the baseline before it (interpreter, harness and the case's module imported)
+is kept beside it, and the table shows both. `--in-process` skips the subprocesses
+(the smoke test uses it) and then reports no memory.
 """
 
 from __future__ import annotations
@@ -36,17 +36,15 @@ SMOKE = "smoke"
 
 @dataclass
 class Timing:
-    """One operation of one case at one size, as a worker measured it."""
+    """One case at one size, as a worker measured it."""
 
-    times: list[float] = field(default_factory=list)
-    rss_peak: int | None = None
+    run_times: list[float] = field(default_factory=list)
+    floor_times: list[float] = field(default_factory=list)
     rss_base: int | None = None
+    rss_run: int | None = None
+    rss_peak: int | None = None
     skipped: str | None = None
     error: str | None = None
-
-    @property
-    def median(self) -> float | None:
-        return statistics.median(self.times) if self.times else None
 
 
 @dataclass
@@ -58,9 +56,9 @@ class Row:
     floor: float | None = None
     run_times: list[float] = field(default_factory=list)
     floor_times: list[float] = field(default_factory=list)
-    rss_run: int | None = None
-    rss_floor: int | None = None
     rss_base: int | None = None
+    rss_run: int | None = None
+    rss_peak: int | None = None
     skipped: str | None = None
     error: str | None = None
     notes: str = ""
@@ -104,19 +102,35 @@ def find_case(module: str, name: str) -> Case:
     raise LookupError(f"no case {name!r} in benchmarks/cases/{module}.py")
 
 
-def measure(op: Callable[[Corpus], object], corpus: Corpus, repeat: int) -> Timing:
-    """Warm up once, then time `repeat` calls; a `Skip` from the case is a skip."""
+def measure(case: Case, corpus: Corpus, repeat: int) -> Timing:
+    """Warm up `run` then `floor`, then time them in turns, `repeat` times each.
+
+    Alternating the two means a neighbour's burst of work on a shared machine slows
+    both alike, so the ratio holds even when the absolute times wander. `rss_run` is
+    the peak right after the first `run`, before the floor ever ran.
+    """
     timing = Timing(rss_base=_max_rss())
+    ops: list[tuple[str, Callable[[Corpus], object], list[float]]] = [
+        ("run", case.run, timing.run_times)]
+    if case.floor is not None:
+        ops.append(("floor", case.floor, timing.floor_times))
+    step = "run"
     try:
-        op(corpus)
+        case.run(corpus)
+        timing.rss_run = _max_rss()
+        step = "floor"
+        if case.floor is not None:
+            case.floor(corpus)
         for _ in range(repeat):
-            started = time.perf_counter()
-            op(corpus)
-            timing.times.append(time.perf_counter() - started)
+            for name, op, times in ops:
+                step = name
+                started = time.perf_counter()
+                op(corpus)
+                times.append(time.perf_counter() - started)
     except Skip as skip:
         timing.skipped = str(skip) or "skipped by the case"
     except Exception as exc:  # a broken case is reported, the others still run
-        timing.error = f"{type(exc).__name__}: {exc}"
+        timing.error = f"{step}: {type(exc).__name__}: {exc}"
     timing.rss_peak = _max_rss()
     return timing
 
@@ -139,18 +153,15 @@ def _max_rss() -> int:
     return int(peak if sys.platform == "darwin" else peak * 1024)
 
 
-def worker(module: str, name: str, op: str, folder: Path, repeat: int, out: TextIO) -> None:
-    """The subprocess side: measure one operation and print the timing as JSON."""
-    case = find_case(module, name)
-    fn = case.run if op == "run" else case.floor
-    assert fn is not None
-    timing = measure(fn, corpora.corpus_at(folder), repeat)
+def worker(module: str, name: str, folder: Path, repeat: int, out: TextIO) -> None:
+    """The subprocess side: measure one case and print the timing as JSON."""
+    timing = measure(find_case(module, name), corpora.corpus_at(folder), repeat)
     out.write(json.dumps(asdict(timing)) + "\n")
 
 
-def _in_subprocess(module: str, case: Case, op: str, folder: Path, repeat: int,
+def _in_subprocess(module: str, case: Case, folder: Path, repeat: int,
                    timeout: float) -> Timing:
-    command = [sys.executable, "-m", "benchmarks", "--worker", module, case.name, op,
+    command = [sys.executable, "-m", "benchmarks", "--worker", module, case.name,
                str(folder), str(repeat)]
     root = str(Path(__file__).resolve().parents[1])
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(
@@ -169,29 +180,22 @@ def _in_subprocess(module: str, case: Case, op: str, folder: Path, repeat: int,
 
 def run_case(module: str, case: Case, corpus: Corpus, folder: Path, *, repeat: int,
              in_process: bool, timeout: float) -> Row:
-    row = Row(case=case.name, module=module, size=corpus.size, notes=case.notes)
+    row = Row(case=case.name, module=module, size=corpus.size, notes=case.notes,
+              extra=dict(case.extra))
     if corpus.size != SMOKE and corpus.size not in case.sizes:
         row.skipped = f"not measured at {corpus.size} (sizes: {', '.join(case.sizes)})"
         return row
-    ops: list[tuple[str, Callable[[Corpus], object]]] = [("run", case.run)]
-    if case.floor is not None:
-        ops.append(("floor", case.floor))
-    for op, fn in ops:
-        timing = (measure(fn, corpus, repeat) if in_process
-                  else _in_subprocess(module, case, op, folder, repeat, timeout))
-        if timing.skipped or timing.error:
-            row.skipped, row.error = timing.skipped, timing.error
-            if row.error:
-                row.error = f"{op}: {row.error}"
-            break
-        if op == "run":
-            row.run, row.run_times = timing.median, timing.times
-            row.rss_run, row.rss_base = (None, None) if in_process else (
-                timing.rss_peak, timing.rss_base)
-        else:
-            row.floor, row.floor_times = timing.median, timing.times
-            row.rss_floor = None if in_process else timing.rss_peak
-    row.extra = dict(case.extra)
+    timing = (measure(case, corpus, repeat) if in_process
+              else _in_subprocess(module, case, folder, repeat, timeout))
+    row.skipped, row.error = timing.skipped, timing.error
+    if row.skipped or row.error:
+        return row
+    row.run_times, row.floor_times = timing.run_times, timing.floor_times
+    row.run = statistics.median(timing.run_times)
+    row.floor = statistics.median(timing.floor_times) if timing.floor_times else None
+    if not in_process:
+        row.rss_base, row.rss_run, row.rss_peak = timing.rss_base, timing.rss_run, \
+            timing.rss_peak
     return row
 
 

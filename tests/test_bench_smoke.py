@@ -203,5 +203,6 @@ def test_a_subprocess_measures_memory(tmp_path: Path, smoke: Corpus) -> None:
     (row,) = rows
     assert row.error is None, row.error
     assert row.rss_run is not None and row.rss_base is not None
-    assert row.rss_run >= row.rss_base > 10 * 2**20
+    assert row.rss_peak is not None and row.rss_peak >= row.rss_run >= row.rss_base > 10 * 2**20
     assert row.run is not None and row.floor is not None
+    assert len(row.run_times) == len(row.floor_times) == 1
