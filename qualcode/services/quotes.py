@@ -69,18 +69,19 @@ def list_quotes(session: Session, flt: QuoteFilter = QuoteFilter()) -> list[Quot
             f" WHERE 1=1{extra}) AND q.id NOT IN (SELECT r.quote_id FROM review r JOIN coder k"
             f" ON k.id = r.coder_id WHERE 1=1{extra})"
         )
+    selected = (
+        "FROM quote q JOIN study_group g ON g.id = q.group_id "
+        f"JOIN participant p ON p.id = q.participant_id WHERE {' AND '.join(where)}"
+    )
     rows = session.execute(
-        sql(
-            CLOSURE_CTE + "SELECT q.id, g.name, p.label, p.is_moderator, q.text FROM quote q "
-            "JOIN study_group g ON g.id = q.group_id JOIN participant p ON p.id = q.participant_id "
-            f"WHERE {' AND '.join(where)} ORDER BY g.position, g.id, q.position"
-        ),
+        sql(CLOSURE_CTE + "SELECT q.id, g.name, p.label, p.is_moderator, q.text "
+            f"{selected} ORDER BY g.position, g.id, q.position"),
         params,
     ).all()
     views = {r[0]: QuoteView(r[0], r[1], r[2], bool(r[3]), r[4]) for r in rows}
     if not views:
         return []
-    _attach_codes(session, views)
+    _attach_codes(session, views, selected, params)
     return list(views.values())
 
 
@@ -92,13 +93,19 @@ CLOSURE_CTE = (
 """Every (ancestor, descendant) pair of the codebook tree, each code its own ancestor."""
 
 
-def _attach_codes(session: Session, views: dict[int, QuoteView]) -> None:
+def _attach_codes(session: Session, views: dict[int, QuoteView], selected: str,
+                  params: dict[str, Any]) -> None:
+    """Codes and review marks of the selected quotes only: one group of a 100k-quote
+    project must not read the whole project's codings."""
+    only = f"IN (SELECT q.id {selected})"
     codings = session.execute(
-        sql("SELECT c.quote_id, k.name, d.name FROM coding c JOIN coder k ON k.id = c.coder_id "
-            "JOIN code d ON d.id = c.code_id ORDER BY k.name, d.position, d.id")
+        sql(CLOSURE_CTE + "SELECT c.quote_id, k.name, d.name FROM coding c "
+            "JOIN coder k ON k.id = c.coder_id JOIN code d ON d.id = c.code_id "
+            f"WHERE c.quote_id {only} ORDER BY k.name, d.position, d.id"), params
     ).all()
     reviews = session.execute(
-        sql("SELECT r.quote_id, k.name FROM review r JOIN coder k ON k.id = r.coder_id")
+        sql(CLOSURE_CTE + "SELECT r.quote_id, k.name FROM review r "
+            f"JOIN coder k ON k.id = r.coder_id WHERE r.quote_id {only}"), params
     ).all()
     for quote_id, coder, code in codings:
         view = views.get(quote_id)
