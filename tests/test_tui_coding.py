@@ -177,7 +177,8 @@ async def test_filter_by_level_group_and_uncoded(demo_db: Path) -> None:
         assert {screen.bench.ids[i] for i in screen.query_one(QuoteList).order} == old
         await pilot.press("escape")
         await settle(pilot)
-        await pilot.press("1")
+        assert len(screen.query_one(QuoteList).order) == len(order)
+        await pilot.press("home", "1")
         await settle(pilot)
         await pilot.press("f", *"uncoded: not reviewed by me", "enter")
         await settle(pilot)

@@ -32,7 +32,7 @@ async def ready(pilot: Pilot[None]) -> CodingScreen:
     await settle(pilot)
     screen = pilot.app.screen
     assert isinstance(screen, CodingScreen)
-    assert screen.bench is not None and screen.bench.states_loaded
+    assert screen.bench is not None and screen.bench.counts_loaded
     return screen
 
 

@@ -123,17 +123,18 @@ class Workbench:
     levels: list[tuple[int, str, str]]
     speakers: list[tuple[int, str, str]]
     coders: list[str]
-    fetch: Callable[[Sequence[int]], dict[int, str]]
-    """Reads quote texts by id (a page: one indexed query)."""
-    states: dict[int, QuoteState] = field(default_factory=dict)
-    states_loaded: bool = False
+    fetch: Callable[[Sequence[int]], Page]
+    """Reads quotes' texts and coding states by id (a page: a few indexed queries)."""
+    mine: set[int]
+    """Quotes I have coded or marked reviewed: progress, and `n`."""
+    counts_loaded: bool = False
     count_all: Counter[int] = field(default_factory=Counter)
     count_mine: Counter[int] = field(default_factory=Counter)
-    done: int = 0
 
     def __post_init__(self) -> None:
         self.index = {qid: i for i, qid in enumerate(self.ids)}
         self.texts: dict[int, str] = {}
+        self.states: dict[int, QuoteState] = {}
         self.colours = {c.id: c.color for c in self.codes}
         """Code colours in tree order, for the marks drawn on every line."""
         self.code_by_id = {c.id: c for c in self.codes}
@@ -146,45 +147,60 @@ class Workbench:
     def __len__(self) -> int:
         return len(self.ids)
 
+    @property
+    def done(self) -> int:
+        return len(self.mine)
+
+    def _page(self, i: int) -> None:
+        if len(self.texts) > TEXT_CACHE:
+            self.texts.clear()
+            self.states.clear()
+        first = i - i % TEXT_PAGE
+        page = self.fetch(self.ids[first:first + TEXT_PAGE])
+        self.texts.update(page.texts)
+        self.states.update(page.states)
+
     def row(self, i: int) -> QuoteRow:
         qid = self.ids[i]
-        text = self.texts.get(qid)
-        if text is None:
-            if len(self.texts) > TEXT_CACHE:
-                self.texts.clear()
-            first = i - i % TEXT_PAGE
-            self.texts.update(self.fetch(self.ids[first:first + TEXT_PAGE]))
-            text = self.texts.get(qid, "")
+        if qid not in self.texts:
+            self._page(i)
         label, moderator = self.speaker_of[self.pids[i]]
-        return QuoteRow(qid, self.group_names[self.gids[i]], label, moderator, text)
+        return QuoteRow(qid, self.group_names[self.gids[i]], label, moderator,
+                        self.texts.get(qid, ""))
 
     def quote(self, quote_id: int) -> QuoteRow:
         return self.row(self.index[quote_id])
 
-    def set_states(self, loaded: LoadedStates) -> None:
-        self.states = loaded.states
-        self.count_all, self.count_mine, self.done = loaded.all, loaded.mine, loaded.done
-        self.states_loaded = True
+    def set_counts(self, everyone: Counter[int], mine: Counter[int]) -> None:
+        self.count_all, self.count_mine, self.counts_loaded = everyone, mine, True
 
     def code_for_key(self, key: str) -> CodeInfo | None:
         return next((c for c in self.codes if c.hotkey == key), None)
 
     def state(self, quote_id: int) -> QuoteState:
-        return self.states.get(quote_id, EMPTY)
+        state = self.states.get(quote_id)
+        if state is None:
+            self._page(self.index[quote_id])
+            state = self.states.get(quote_id, EMPTY)
+        return state
 
     def replace(self, quote_id: int, state: QuoteState) -> None:
         """A write was acknowledged: swap the quote's state and keep the counts exact."""
-        self._account(quote_id, self.states.get(quote_id, EMPTY), -1)
+        if quote_id not in self.index:
+            return
+        self._account(self.state(quote_id), -1)
         self.states[quote_id] = state
-        self._account(quote_id, state, +1)
+        self._account(state, +1)
+        if state.done_by(self.coder):
+            self.mine.add(quote_id)
+        else:
+            self.mine.discard(quote_id)
 
-    def _account(self, quote_id: int, state: QuoteState, sign: int) -> None:
+    def _account(self, state: QuoteState, sign: int) -> None:
         for code in {a for c in state.counted_codes() for a in self.lineage.get(c, (c,))}:
             self.count_all[code] += sign
         for code in {a for c in state.codes_of(self.coder) for a in self.lineage.get(c, (c,))}:
             self.count_mine[code] += sign
-        if state.done_by(self.coder):
-            self.done += sign
 
     def neighbours(self, quote_id: int) -> tuple[QuoteRow | None, QuoteRow | None]:
         """The turns just before and after in the same transcript, for context."""
@@ -196,17 +212,15 @@ class Workbench:
 
 
 @dataclass(frozen=True)
-class LoadedStates:
-    """Every quote's coding state, with the counts the codebook pane shows."""
+class Page:
+    """Texts and coding states of a page of quotes."""
 
+    texts: dict[int, str]
     states: dict[int, QuoteState]
-    all: Counter[int]
-    mine: Counter[int]
-    done: int
 
 
 def load_workbench(session: Session, coder: str,
-                   fetch: Callable[[Sequence[int]], dict[int, str]]) -> Workbench:
+                   fetch: Callable[[Sequence[int]], Page]) -> Workbench:
     """What the first screen needs, in a handful of light queries (run in a worker)."""
     design = load_design(session)
     group_names = {int(gid): str(name) for gid, name in
@@ -241,19 +255,26 @@ def load_workbench(session: Session, coder: str,
         speakers=speaker_list,
         coders=[str(n) for (n,) in session.execute(sql("SELECT name FROM coder ORDER BY name"))],
         fetch=fetch,
+        mine={int(q) for (q,) in session.execute(sql(
+            "SELECT c.quote_id FROM coding c JOIN coder k ON k.id = c.coder_id WHERE k.name = :me "
+            "UNION SELECT r.quote_id FROM review r JOIN coder k ON k.id = r.coder_id "
+            "WHERE k.name = :me"), {"me": coder})},
     )
 
 
-def read_texts(session: Session, ids: Sequence[int]) -> dict[int, str]:
+def read_page(session: Session, ids: Sequence[int]) -> Page:
+    """Texts and states of these quotes: what the screen needs to draw them."""
     if not ids:
-        return {}
-    found = session.execute(sql(
-        f"SELECT id, text FROM quote WHERE id IN ({','.join(str(int(i)) for i in ids)})"))
-    return {int(qid): str(text) for qid, text in found}
+        return Page({}, {})
+    listed = ",".join(str(int(i)) for i in ids)
+    texts = {int(qid): str(text) for qid, text in session.execute(sql(
+        f"SELECT id, text FROM quote WHERE id IN ({listed})"))}
+    states = load_states(session, listed)
+    return Page(texts, {qid: states.get(qid, EMPTY) for qid in texts})
 
 
-def load_all_states(session: Session, coder: str) -> LoadedStates:
-    """Every coding state, and the per-code counts (with sub-codes) counted by SQL."""
+def load_counts(session: Session, coder: str) -> tuple[Counter[int], Counter[int]]:
+    """Quotes per code (with its sub-codes): everyone's but `auto`, and mine."""
     counts = (CLOSURE_CTE + "SELECT cl.ancestor, COUNT(DISTINCT c.quote_id) FROM coding c "
               "JOIN coder k ON k.id = c.coder_id "
               "JOIN code_closure cl ON cl.descendant = c.code_id WHERE {w} GROUP BY cl.ancestor")
@@ -262,11 +283,7 @@ def load_all_states(session: Session, coder: str) -> LoadedStates:
                         session.execute(sql(counts.format(w="k.name <> :auto")), params)})
     mine = Counter({int(c): int(n) for c, n in
                     session.execute(sql(counts.format(w="k.name = :me")), params)})
-    done = session.execute(sql(
-        "SELECT COUNT(*) FROM (SELECT c.quote_id FROM coding c JOIN coder k ON k.id = c.coder_id "
-        "WHERE k.name = :me UNION SELECT r.quote_id FROM review r JOIN coder k "
-        "ON k.id = r.coder_id WHERE k.name = :me)"), params).scalar_one()
-    return LoadedStates(load_states(session), everyone, mine, int(done))
+    return everyone, mine
 
 
 def load_codes(session: Session) -> list[CodeInfo]:
@@ -298,17 +315,14 @@ _STATE_SQL = {
 }
 
 
-def load_states(session: Session, quote_id: int | None = None) -> dict[int, QuoteState]:
-    """Coding states of every quote (or one quote), built the same way in both cases."""
-    params: dict[str, Any] = {}
+def load_states(session: Session, listed: str) -> dict[int, QuoteState]:
+    """Coding states of the quotes whose ids are `listed` (comma-separated integers)."""
     prefix = {"codes": "c", "reviews": "r", "memos": "m"}
 
     def query(name: str) -> Iterable[Any]:
-        where = "" if quote_id is None else f"WHERE {prefix[name]}.quote_id = :q"
-        return session.execute(sql(_STATE_SQL[name].format(where=where)), params).all()
+        where = f"WHERE {prefix[name]}.quote_id IN ({listed})"
+        return session.execute(sql(_STATE_SQL[name].format(where=where))).all()
 
-    if quote_id is not None:
-        params["q"] = quote_id
     codes: dict[int, dict[str, list[int]]] = {}
     coding_memos: dict[int, list[tuple[str, int, str]]] = {}
     for qid, who, code, memo in query("codes"):
@@ -335,7 +349,7 @@ def load_states(session: Session, quote_id: int | None = None) -> dict[int, Quot
 
 
 def load_state(session: Session, quote_id: int) -> QuoteState:
-    return load_states(session, quote_id).get(quote_id, EMPTY)
+    return load_states(session, str(int(quote_id))).get(quote_id, EMPTY)
 
 
 def filter_ids(session: Session, criteria: Iterable[Criterion], coder: str) -> set[int]:

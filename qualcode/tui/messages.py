@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections import Counter
+
 from textual.message import Message
 
 from qualcode.search.engine import Hit
-from qualcode.tui.data import Criterion, LoadedStates, QuoteState, Workbench
+from qualcode.tui.data import Criterion, QuoteState, Workbench
 
 
 class WorkbenchLoaded(Message):
@@ -16,10 +18,10 @@ class WorkbenchLoaded(Message):
         """The quote to put the cursor back on after a reload."""
 
 
-class StatesLoaded(Message):
-    def __init__(self, bench: Workbench, states: LoadedStates) -> None:
+class CountsLoaded(Message):
+    def __init__(self, bench: Workbench, everyone: Counter[int], mine: Counter[int]) -> None:
         super().__init__()
-        self.bench, self.states = bench, states
+        self.bench, self.everyone, self.mine = bench, everyone, mine
 
 
 class QuoteSaved(Message):

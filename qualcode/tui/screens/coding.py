@@ -24,18 +24,19 @@ from qualcode.services import coding
 from qualcode.tui.app import QualcodeApp
 from qualcode.tui.data import (
     Criterion,
+    Page,
     Workbench,
     filter_ids,
-    load_all_states,
+    load_counts,
     load_state,
     load_workbench,
-    read_texts,
+    read_page,
 )
 from qualcode.tui.messages import (
+    CountsLoaded,
     FilterApplied,
     QuoteSaved,
     SearchDone,
-    StatesLoaded,
     WorkbenchLoaded,
     WriteFailed,
 )
@@ -122,16 +123,16 @@ class CodingScreen(Screen[None]):
     def load(self, keep: int | None = None) -> None:
         project = self.qapp.project
 
-        def fetch(ids: Sequence[int]) -> dict[int, str]:
+        def fetch(ids: Sequence[int]) -> Page:
             with project.read() as session:
-                return read_texts(session, ids)
+                return read_page(session, ids)
 
         with project.read() as session:
             bench = load_workbench(session, self.qapp.coder, fetch)
         self.post_message(WorkbenchLoaded(bench, keep))
         with project.read() as session:
-            states = load_all_states(session, self.qapp.coder)
-        self.post_message(StatesLoaded(bench, states))
+            everyone, mine = load_counts(session, self.qapp.coder)
+        self.post_message(CountsLoaded(bench, everyone, mine))
 
     def on_workbench_loaded(self, message: WorkbenchLoaded) -> None:
         self.bench = message.bench
@@ -140,18 +141,11 @@ class CodingScreen(Screen[None]):
                                        keep=message.keep)
         self._refresh_panes()
 
-    def on_states_loaded(self, message: StatesLoaded) -> None:
+    def on_counts_loaded(self, message: CountsLoaded) -> None:
         if message.bench is not self.bench:
             return
-        message.bench.set_states(message.states)
+        message.bench.set_counts(message.everyone, message.mine)
         self._refresh_panes()
-        if self._index is None:
-            self.build_index()
-
-    @work(thread=True, exclusive=True, group="index", exit_on_error=False)
-    def build_index(self) -> None:
-        with self.qapp.project.read() as session:
-            self._index = SearchIndex.load(session)
 
     # ---- what is shown -------------------------------------------------------------
 
@@ -179,8 +173,7 @@ class CodingScreen(Screen[None]):
         if bench is None:
             return
         quotes = self.query_one(QuoteList)
-        parts = [f"{bench.coder}: {bench.done}/{len(bench)} reviewed" if bench.states_loaded
-                 else f"{bench.coder}: reading the codings…"]
+        parts = [f"{bench.coder}: {bench.done}/{len(bench)} reviewed"]
         if quotes.order:
             parts.append(f"quote {quotes.cursor + 1} of {len(quotes.order)}")
         else:
@@ -205,13 +198,10 @@ class CodingScreen(Screen[None]):
         bench, quotes = self.bench, self.query_one(QuoteList)
         if bench is None or not quotes.order:
             return
-        if not bench.states_loaded:
-            self.notify("Still reading the codings; one moment.")
-            return
         n = len(quotes.order)
         for step in range(1, n + 1):
             i = (quotes.cursor + step) % n
-            if not bench.state(bench.ids[quotes.order[i]]).done_by(bench.coder):
+            if bench.ids[quotes.order[i]] not in bench.mine:
                 quotes.cursor = i
                 return
         self.notify("You have reviewed every quote shown.")
@@ -391,6 +381,8 @@ class CodingScreen(Screen[None]):
             self._show_order(message.order, keep=self.quote_id)
 
     def action_search(self) -> None:
+        if self._index is None:
+            self.notify("Indexing the quotes for search…", timeout=2)
         box = self.query_one("#search", Input)
         box.add_class("active")
         box.focus()

@@ -13,7 +13,8 @@ from qualcode.tui.data import CodeInfo, Workbench
 
 def code_line(code: CodeInfo, bench: Workbench, applied: bool, width: int) -> Text:
     """`5 ■ hacking   2/9`: hotkey, colour, name, my quotes / everyone's (with sub-codes)."""
-    count = f" {bench.count_mine[code.id]}/{bench.count_all[code.id]}"
+    count = (f" {bench.count_mine[code.id]}/{bench.count_all[code.id]}" if bench.counts_loaded
+             else " …")
     room = max(4, width - 4 - 2 * code.depth - len(count))
     name = code.name if len(code.name) <= room else code.name[: room - 1] + "…"
     line = Text(no_wrap=True)

@@ -24,7 +24,7 @@ from textual.strip import Strip
 
 from qualcode.tui.data import QuoteRow, Workbench
 
-GLANCE = 3
+GLANCE = 2
 """Code marks shown per side (mine, others') before a `+`."""
 
 
@@ -149,10 +149,10 @@ class QuoteList(ScrollView, can_focus=True):
         state = bench.state(row.id)
         dim = self.get_component_rich_style("quote-list--dim", partial=True)
         line = Text(no_wrap=True, overflow="ellipsis", end="")
-        line.append(" ✓ " if state.done_by(bench.coder) else "   ",
+        line.append(" ✓" if state.done_by(bench.coder) else "  ",
                     self.get_component_rich_style("quote-list--done", partial=True))
-        line.append(f"{row.group:<4.4} ")
-        line.append(f"{row.speaker:<6.6} ", dim if row.moderator else Style())
+        line.append(f" {row.group:<3.4} ")
+        line.append(f"{row.speaker:<5.6} ", dim if row.moderator else Style())
         colours = bench.colours
         mine = state.codes_of(bench.coder)
         theirs = {c for who, ids in state.codes if who != bench.coder for c in ids} - set(mine)
@@ -163,7 +163,7 @@ class QuoteList(ScrollView, can_focus=True):
                 glance.append(mark, Style(color=colours.get(code)))
             if len(ids) > GLANCE:
                 glance.append("+", dim)
-        glance.pad_right(2 * GLANCE + 3 - glance.cell_len)
+        glance.pad_right(max(1, 2 * GLANCE + 3 - glance.cell_len))
         line.append_text(glance)
         start = line.cell_len
         preview = row.text.replace("\n", " ")[: max(0, width - start) + 1]

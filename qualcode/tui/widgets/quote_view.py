@@ -9,22 +9,22 @@ from textual.widgets import Static
 
 from qualcode.tui.data import QuoteRow, Workbench
 
-CONTEXT_CHARS = 220
+CONTEXT_LINES = 2
 """How much of the turns before and after is shown: context, not a second quote."""
 
 
-def _context(row: QuoteRow | None, label: str) -> Text:
+def _context(row: QuoteRow | None, label: str, room: int) -> Text:
     if row is None:
-        return Text(f"{label}: start or end of the transcript", style="dim italic")
-    text = row.text if len(row.text) <= CONTEXT_CHARS else row.text[:CONTEXT_CHARS] + "…"
+        return Text(f"({label} of the transcript)", style="dim italic")
+    text = row.text if len(row.text) <= room else row.text[:room] + "…"
     out = Text(style="dim")
     out.append(f"{row.speaker}: ", style="dim bold")
     out.append(text)
     return out
 
 
-def describe(bench: Workbench, quote_id: int,
-             spans: tuple[tuple[int, int], ...] = ()) -> RichGroup:
+def describe(bench: Workbench, quote_id: int, spans: tuple[tuple[int, int], ...] = (),
+             width: int = 80) -> RichGroup:
     """What the middle pane shows for one quote."""
     row = bench.quote(quote_id)
     state = bench.state(quote_id)
@@ -40,8 +40,9 @@ def describe(bench: Workbench, quote_id: int,
     body = Text(row.text)
     for a, b in spans:
         body.stylize("reverse bold", a, b)
-    parts: list[Text] = [head, _context(before, "before"), Text(""), body, Text(""),
-                         _context(after, "after"), Text("")]
+    room = max(40, CONTEXT_LINES * width - 12)
+    parts: list[Text] = [head, _context(before, "start", room), Text(""), body, Text(""),
+                         _context(after, "end", room), Text("")]
     coders = sorted({who for who, _ in state.codes} | set(state.reviewed),
                     key=lambda who: (who != bench.coder, who))
     if not coders:
@@ -86,5 +87,5 @@ class QuoteView(VerticalScroll, can_focus=False):
             body.update(Text("No quote matches. f changes the filter; escape clears the search.",
                              style="dim"))
         else:
-            body.update(describe(bench, quote_id, spans))
+            body.update(describe(bench, quote_id, spans, self.scrollable_content_region.width))
         self.scroll_home(animate=False)
