@@ -385,7 +385,7 @@ class CodingScreen(Screen[None]):
             self.notify("Indexing the quotes for search…", timeout=2)
         box = self.query_one("#search", Input)
         box.add_class("active")
-        box.focus()
+        self.set_focus(box)  # at once: the next keystrokes are already on their way
 
     @on(Input.Changed, "#search")
     def _typed(self, event: Input.Changed) -> None:
@@ -435,7 +435,7 @@ class CodingScreen(Screen[None]):
             return
         box = self.query_one("#search", Input)
         if box.has_focus and box.value:
-            self.query_one(QuoteList).focus()
+            self.set_focus(self.query_one(QuoteList))
             return
         if self.query_text or box.has_class("active"):
             self.query_text, self.hit_spans = "", {}
