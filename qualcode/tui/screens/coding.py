@@ -8,6 +8,7 @@ shown once it is committed.
 from __future__ import annotations
 
 import importlib
+import threading
 from collections.abc import Sequence
 from typing import Any, ClassVar
 
@@ -18,6 +19,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import Footer, Input, Static
+from textual.worker import get_current_worker
 
 from qualcode.search.engine import SearchIndex
 from qualcode.services import coding
@@ -96,6 +98,7 @@ class CodingScreen(Screen[None]):
         self.query_text = ""
         self.hit_spans: dict[int, tuple[tuple[int, int], ...]] = {}
         self._index: SearchIndex | None = None
+        self._index_lock = threading.Lock()
 
     @property
     def qapp(self) -> QualcodeApp:
@@ -182,7 +185,8 @@ class CodingScreen(Screen[None]):
             parts.append("filter " + " + ".join(c.label for c in self.criteria))
         if self.query_text:
             parts.append(f"search «{self.query_text}»")
-        self.query_one("#status", Static).update(" · ".join(parts))
+        # One line whatever it says: no layout pass on every move.
+        self.query_one("#status", Static).update(" · ".join(parts), layout=False)
 
     def _show_order(self, order: list[int], keep: int | None = None) -> None:
         assert self.bench is not None
@@ -279,7 +283,8 @@ class CodingScreen(Screen[None]):
         if message.code_id is not None:
             self.query_one(CodePanel).focus_code(message.code_id)
         self._refresh_panes()
-        self.notify(message.note, timeout=2)
+        if message.note:
+            self.notify(message.note, timeout=2)
 
     def on_write_failed(self, message: WriteFailed) -> None:
         self.notify(message.error, severity="warning")
@@ -399,15 +404,23 @@ class CodingScreen(Screen[None]):
     def run_search(self, query: str) -> None:
         bench = self.bench
         assert bench is not None
-        if self._index is None:
-            with self.qapp.project.read() as session:
-                self._index = SearchIndex.load(session)
+        index = self._search_index()
+        if get_current_worker().is_cancelled:
+            return  # a newer keystroke has taken over
         within = None
         if self.filtered is not None:
             within = [bench.ids[i] for i in self.filtered]
-        hits = self._index.search(query, limit=SEARCH_LIMIT, within=within) if query else []
+        hits = index.search(query, limit=SEARCH_LIMIT, within=within) if query else []
         order = [bench.index[h.quote_id] for h in hits if h.quote_id in bench.index]
         self.post_message(SearchDone(query, hits, order))
+
+    def _search_index(self) -> SearchIndex:
+        """Built once, on the first search, by whichever keystroke's worker comes first."""
+        with self._index_lock:
+            if self._index is None:
+                with self.qapp.project.read() as session:
+                    self._index = SearchIndex.load(session)
+            return self._index
 
     def on_search_done(self, message: SearchDone) -> None:
         bench = self.bench
@@ -505,7 +518,7 @@ class CodingScreen(Screen[None]):
         """Another screen may have coded this quote: read it back."""
         with self.qapp.project.read() as session:
             state = load_state(session, qid)
-        self.post_message(QuoteSaved(qid, state, "quote updated"))
+        self.post_message(QuoteSaved(qid, state, ""))
 
 
 def _other_helpers_screen(module: str, name: str) -> Any:

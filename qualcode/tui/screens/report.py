@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Any, ClassVar
 
 from rich.text import Text
+from sqlalchemy import text as sql
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -139,8 +140,6 @@ class ReportScreen(Screen[int | None]):
     def list_cell(self, theme: str, group: str) -> None:
         with self.qapp.project.read() as session:
             ids = cell_quote_ids(session, theme, group)
-            from sqlalchemy import text as sql
-
             texts = dict(session.execute(sql(
                 "SELECT q.id, p.label || ': ' || q.text FROM quote q "
                 "JOIN participant p ON p.id = q.participant_id WHERE q.id IN "
