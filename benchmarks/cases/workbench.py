@@ -1,11 +1,11 @@
 """The coding workbench driven by Textual's Pilot, against bare Textual doing the same.
 
-Startup is timed to the first usable screen (the quote list filled, keys answered); the
-floor is a bare `App.run_test` of an empty app. Moves, toggles and search keystrokes run
-in a started workbench, against a bare app receiving as many key presses (so the ratio
-is the workbench's own cost per key); toggles also have the bare service call in their
-notes' terms: `toggle_code` in one transaction per call, which the floor of
-`workbench toggles` adds to the bare key presses.
+Startup runs to the first usable screen (the quote list filled, keys answered) and then
+quits, so it also counts waiting for the background count of codings; the floor is a
+bare `App.run_test` of an empty app. Moves, toggles and search keystrokes run in a
+started workbench (startup included), against a bare app taking as many key presses,
+so the ratio is the workbench's own cost per key. The toggles' floor adds, on every
+other press, the bare `toggle_code` service call in its own transaction.
 """
 
 from __future__ import annotations
