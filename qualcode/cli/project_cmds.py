@@ -69,7 +69,11 @@ def tui(ctx: typer.Context) -> None:
 
 
 def open_workbench(st: State) -> None:
-    from qualcode.cli.report_cmds import print_summary
+    from qualcode.db.engine import open_project
+    from qualcode.tui.app import make_app
 
-    print("(the coding workbench is not built yet; here is the report instead)")
-    print_summary(st)
+    project = open_project(st.db)
+    try:
+        make_app(project, st.coder).run()
+    finally:
+        project.close()

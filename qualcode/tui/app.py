@@ -1,0 +1,84 @@
+"""The coding workbench: a Textual app over one open project, for one coder.
+
+Every change is one transaction run in a thread worker; the screen changes only once
+the write has committed and the worker has posted the stored result back, so what is
+on screen is always already on disk. Writes are queued and run one at a time in the
+order the keys were pressed.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import deque
+from collections.abc import Callable, Iterable
+from functools import partial
+from typing import ClassVar
+
+from sqlalchemy.exc import SQLAlchemyError
+from sqlmodel import Session
+from textual import work
+from textual.app import App, SystemCommand
+from textual.binding import Binding, BindingType
+from textual.message import Message
+from textual.message_pump import MessagePump
+from textual.screen import Screen
+
+from qualcode.db.engine import Project
+from qualcode.errors import UserError
+from qualcode.tui.messages import WriteFailed
+
+Job = Callable[[Session], Message | None]
+"""One user action: runs inside `Project.write()`, returns the reply to post after commit."""
+
+
+class QualcodeApp(App[None]):
+    CSS_PATH = "workbench.tcss"
+    TITLE = "qualcode"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("q", "quit", "Quit", id="quit"),
+    ]
+
+    def __init__(self, project: Project, coder: str) -> None:
+        super().__init__()
+        self.project = project
+        self.coder = coder
+        self._jobs: deque[tuple[Job, MessagePump]] = deque()
+        self._write_lock = threading.Lock()
+
+    def on_mount(self) -> None:
+        from qualcode.tui.screens.coding import CodingScreen
+
+        self.push_screen(CodingScreen())
+
+    def submit(self, job: Job, reply_to: MessagePump) -> None:
+        """Queue a write; its reply goes to `reply_to` once committed."""
+        self._jobs.append((job, reply_to))
+        self._run_next_job()
+
+    @work(thread=True, group="writes", exit_on_error=False)
+    def _run_next_job(self) -> None:
+        # Each worker takes the oldest job under the lock, so writes run in key order
+        # whichever thread happens to start first.
+        with self._write_lock:
+            job, reply_to = self._jobs.popleft()
+            try:
+                with self.project.write() as session:
+                    reply = job(session)
+            except UserError as exc:
+                reply_to.post_message(WriteFailed(str(exc)))
+                return
+            except SQLAlchemyError as exc:
+                reply_to.post_message(WriteFailed(f"not saved: {str(exc).splitlines()[0]}"))
+                return
+            if reply is not None:
+                reply_to.post_message(reply)
+
+    def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
+        yield from super().get_system_commands(screen)
+        for title, help_text, action in getattr(screen, "PALETTE", ()):
+            yield SystemCommand(title, help_text, partial(screen.run_action, action))
+
+
+def make_app(project: Project, coder: str) -> QualcodeApp:
+    """The app the CLI runs and the tests drive."""
+    return QualcodeApp(project, coder)

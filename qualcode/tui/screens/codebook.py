@@ -1,0 +1,322 @@
+"""The codebook screen: add, edit (rename), move, merge and export codes.
+
+Each change is one transaction through `services.codebook_edit`; the tree is read back
+from the database after the write commits. Codings hold code ids, so a renamed code
+keeps them and a merged code hands them to its target.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import ClassVar
+
+from rich.text import Text
+from sqlmodel import Session
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, VerticalScroll
+from textual.message import Message
+from textual.screen import Screen
+from textual.widgets import Footer, OptionList, Static
+from textual.widgets.option_list import Option
+
+from qualcode.services import codebook_edit
+from qualcode.tui.app import Job, QualcodeApp
+from qualcode.tui.data import CodeInfo, load_codes
+from qualcode.tui.messages import WriteFailed
+from qualcode.tui.widgets.code_panel import definition
+
+FIELDS = (("name", "Name"), ("description", "Definition"), ("include", "Include when"),
+          ("exclude", "Exclude when"), ("example", "Example"),
+          ("keywords", "Keywords (comma-separated, used for suggestions)"),
+          ("color", "Colour (#rrggbb)"), ("key", "Hotkey (1-9, empty for none)"))
+
+
+class CodesLoaded(Message):
+    def __init__(self, codes: list[CodeInfo], note: str = "", focus: int | None = None) -> None:
+        super().__init__()
+        self.codes, self.note, self.focus = codes, note, focus
+
+
+class CodebookScreen(Screen[bool]):
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "back", "Back"),
+        Binding("a", "add(False)", "Add"),
+        Binding("A", "add(True)", "Add sub-code"),
+        Binding("e", "edit", "Edit/rename"),
+        Binding("p", "reparent", "Move under"),
+        Binding("left_square_bracket", "shift(-1)", "Up"),
+        Binding("right_square_bracket", "shift(1)", "Down"),
+        Binding("g", "merge", "Merge"),
+        Binding("x", "export", "Export YAML"),
+        Binding("question_mark", "help", "Help", show=False),
+    ]
+    PALETTE: ClassVar[list[tuple[str, str, str]]] = [
+        ("Add a code", "A new code beside the selected one (a)", "add(False)"),
+        ("Add a sub-code", "A new code under the selected one (A)", "add(True)"),
+        ("Edit or rename the code", "Name, definition, keywords, colour, hotkey (e)", "edit"),
+        ("Move the code under another", "Change its parent (p)", "reparent"),
+        ("Move the code up", "Earlier among its siblings ([)", "shift(-1)"),
+        ("Move the code down", "Later among its siblings (])", "shift(1)"),
+        ("Merge the code into another", "Its codings go to the other code (g)", "merge"),
+        ("Export the codebook to YAML", "Write the codebook file (x)", "export"),
+        ("Back to coding", "Close the codebook (escape)", "back"),
+    ]
+    DEFAULT_CSS = """
+    CodebookScreen #tree { width: 1fr; border-right: solid $primary 50%; }
+    CodebookScreen #detail { width: 1fr; padding: 0 1; }
+    CodebookScreen #cb-head { height: 1; background: $panel; padding: 0 1; }
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.codes: list[CodeInfo] = []
+        self.changed = False
+
+    @property
+    def qapp(self) -> QualcodeApp:
+        assert isinstance(self.app, QualcodeApp)
+        return self.app
+
+    def compose(self) -> ComposeResult:
+        yield Static("Codebook", id="cb-head")
+        with Horizontal():
+            yield OptionList(id="tree")
+            with VerticalScroll(id="detail"):
+                yield Static(id="detail-text")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#tree", OptionList).focus()
+        self.reload()
+
+    @work(thread=True, exclusive=True, group="codebook", exit_on_error=False)
+    def reload(self, note: str = "", focus: int | None = None) -> None:
+        with self.qapp.project.read() as session:
+            codes = load_codes(session)
+        self.post_message(CodesLoaded(codes, note, focus))
+
+    def on_codes_loaded(self, message: CodesLoaded) -> None:
+        tree = self.query_one("#tree", OptionList)
+        keep = message.focus if message.focus is not None else self.current_id
+        self.codes = message.codes
+        options = []
+        for code in self.codes:
+            line = Text(no_wrap=True, overflow="ellipsis")
+            line.append(f"{code.hotkey or ' '} ", style="bold")
+            line.append("  " * code.depth + "■ ", style=code.color)
+            line.append(code.name)
+            if code.exclusive:
+                line.append(" (exclusive)", style="dim")
+            options.append(Option(line, id=str(code.id)))
+        tree.set_options(options)
+        ids = [c.id for c in self.codes]
+        tree.highlighted = ids.index(keep) if keep in ids else (0 if ids else None)
+        self.query_one("#cb-head", Static).update(
+            f"Codebook · {len(self.codes)} codes · a add · e edit · p move · g merge · x export")
+        self._detail()
+        if message.note:
+            self.notify(message.note, timeout=3)
+
+    @property
+    def current(self) -> CodeInfo | None:
+        tree = self.query_one("#tree", OptionList)
+        if tree.highlighted is None or tree.highlighted >= len(self.codes):
+            return None
+        return self.codes[tree.highlighted]
+
+    @property
+    def current_id(self) -> int | None:
+        code = self.current
+        return code.id if code else None
+
+    def on_option_list_option_highlighted(self) -> None:
+        self._detail()
+
+    def _detail(self) -> None:
+        code = self.current
+        text = self.query_one("#detail-text", Static)
+        if code is None:
+            text.update(Text("The codebook is empty: press a to add a code.", style="dim"))
+            return
+        out = definition(code)
+        if code.keywords:
+            out.append("\nKeywords: ", style="bold")
+            out.append(", ".join(code.keywords))
+        out.append(f"\nHotkey: {code.hotkey or 'none'}"
+                   + ("" if code.key or not code.hotkey else " (given in tree order)"))
+        text.update(out)
+
+    def _write(self, job: Job) -> None:
+        self.changed = True
+        self.qapp.submit(job, self)
+
+    def on_write_failed(self, message: WriteFailed) -> None:
+        self.notify(message.error, severity="error")
+
+    # ---- actions -------------------------------------------------------------------
+
+    def _form(self, title: str, code: CodeInfo | None,
+              then: Callable[[dict[str, str] | None], None]) -> None:
+        from qualcode.tui.screens.dialogs import FormScreen
+
+        values = {"name": "", "description": "", "include": "", "exclude": "", "example": "",
+                  "keywords": "", "color": "", "key": ""}
+        if code is not None:
+            values.update(name=code.name, description=code.description, include=code.include,
+                          exclude=code.exclude, example=code.example,
+                          keywords=", ".join(code.keywords), color=code.color,
+                          key=code.key or "")
+        self.app.push_screen(FormScreen(title, [(k, label, values[k]) for k, label in FIELDS]),
+                             then)
+
+    @staticmethod
+    def _fields(form: dict[str, str]) -> codebook_edit.CodeFields:
+        return codebook_edit.CodeFields(
+            name=form["name"], description=form["description"], include=form["include"],
+            exclude=form["exclude"], example=form["example"],
+            keywords=tuple(k.strip() for k in form["keywords"].split(",") if k.strip()),
+            color=form["color"].strip() or None, key=form["key"].strip() or None,
+        )
+
+    def action_add(self, child: bool) -> None:
+        code = self.current
+        parent = (code.id if child else code.parent_id) if code else None
+        coder = self.qapp.coder
+
+        def save(form: dict[str, str] | None) -> None:
+            if form is None:
+                return
+            fields = self._fields(form)
+
+            def job(session: Session) -> CodesLoaded:
+                new = codebook_edit.add_code(session, fields=fields, parent_id=parent,
+                                             coder=coder)
+                return CodesLoaded(load_codes(session), f"added {fields.name}", new)
+
+            self._write(job)
+
+        self._form("New sub-code" if child else "New code", None, save)
+
+    def action_edit(self) -> None:
+        code = self.current
+        if code is None:
+            return
+        coder = self.qapp.coder
+
+        def save(form: dict[str, str] | None) -> None:
+            if form is None:
+                return
+            fields = self._fields(form)
+
+            def job(session: Session) -> CodesLoaded:
+                codebook_edit.update_code(session, code_id=code.id, fields=fields, coder=coder)
+                return CodesLoaded(load_codes(session), f"saved {fields.name}")
+
+            self._write(job)
+
+        self._form(f"Edit {code.name}", code, save)
+
+    def action_reparent(self) -> None:
+        from qualcode.tui.screens.dialogs import PickScreen
+
+        code = self.current
+        if code is None:
+            return
+        options: list[tuple[str, str | Text]] = [("top", "(top level)")]
+        options += [(str(c.id), "  " * c.depth + c.name) for c in self.codes if c.id != code.id]
+        coder = self.qapp.coder
+
+        def chosen(key: str | None) -> None:
+            if key is None:
+                return
+            parent = None if key == "top" else int(key)
+
+            def job(session: Session) -> CodesLoaded:
+                codebook_edit.move_code(session, code_id=code.id, parent_id=parent,
+                                        position=10**6, coder=coder)
+                return CodesLoaded(load_codes(session), f"moved {code.name}")
+
+            self._write(job)
+
+        self.app.push_screen(PickScreen(f"Move {code.name} under…", options), chosen)
+
+    def action_shift(self, step: int) -> None:
+        code = self.current
+        if code is None:
+            return
+        siblings = [c.id for c in self.codes if c.parent_id == code.parent_id]
+        position = siblings.index(code.id) + step
+        if not 0 <= position < len(siblings):
+            return
+        coder = self.qapp.coder
+
+        def job(session: Session) -> CodesLoaded:
+            codebook_edit.move_code(session, code_id=code.id, parent_id=code.parent_id,
+                                    position=position, coder=coder)
+            return CodesLoaded(load_codes(session))
+
+        self._write(job)
+
+    def action_merge(self) -> None:
+        from qualcode.tui.screens.dialogs import PickScreen
+
+        code = self.current
+        if code is None:
+            return
+        options: list[tuple[str, str | Text]] = [
+            (str(c.id), "  " * c.depth + c.name) for c in self.codes if c.id != code.id]
+        coder = self.qapp.coder
+
+        def chosen(key: str | None) -> None:
+            if key is None:
+                return
+            target = int(key)
+
+            def job(session: Session) -> CodesLoaded:
+                moved = codebook_edit.merge_codes(session, source_id=code.id,
+                                                  target_id=target, coder=coder)
+                return CodesLoaded(load_codes(session),
+                                   f"merged {code.name}: {moved} codings moved", target)
+
+            self._write(job)
+
+        self.app.push_screen(PickScreen(f"Merge {code.name} into… (its codings move there)",
+                                        options), chosen)
+
+    def action_export(self) -> None:
+        from qualcode.tui.screens.dialogs import FormScreen
+
+        def chosen(form: dict[str, str] | None) -> None:
+            if form and form["path"].strip():
+                self.export(Path(form["path"].strip()))
+
+        self.app.push_screen(FormScreen("Export the codebook to YAML",
+                                        [("path", "File", "codebook.yaml")]), chosen)
+
+    @work(thread=True, exclusive=True, group="export", exit_on_error=False)
+    def export(self, path: Path) -> None:
+        from qualcode.domain.codebook import to_yaml
+        from qualcode.errors import UserError
+        from qualcode.exporters.files import write_owner_only
+        from qualcode.services.codebook import export_codebook
+
+        try:
+            with self.qapp.project.read() as session:
+                text = to_yaml(export_codebook(session))
+            write_owner_only(path, text)
+        except UserError as exc:
+            self.post_message(WriteFailed(str(exc)))
+            return
+        self.post_message(CodesLoaded(self.codes, f"codebook written to {path}"))
+
+    def action_back(self) -> None:
+        self.dismiss(self.changed)
+
+    def action_help(self) -> None:
+        from qualcode.tui.screens.help import HelpScreen
+
+        self.app.push_screen(HelpScreen())
+

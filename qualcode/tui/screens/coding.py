@@ -1,0 +1,530 @@
+"""The coding screen: quote list, current quote, codebook; every SPEC key lives here.
+
+Reads (loading, filtering, searching) and writes run in thread workers. The list, the
+quote and the tree change when a worker posts its result, never before: a toggle is
+shown once it is committed.
+"""
+
+from __future__ import annotations
+
+import importlib
+import threading
+from collections.abc import Sequence
+from typing import Any, ClassVar
+
+from sqlmodel import Session
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical
+from textual.screen import Screen
+from textual.widgets import Footer, Input, Static
+from textual.worker import get_current_worker
+
+from qualcode.search.engine import SearchIndex
+from qualcode.services import coding
+from qualcode.tui.app import QualcodeApp
+from qualcode.tui.data import (
+    Criterion,
+    Page,
+    Workbench,
+    filter_ids,
+    load_counts,
+    load_state,
+    load_workbench,
+    read_page,
+)
+from qualcode.tui.messages import (
+    CountsLoaded,
+    FilterApplied,
+    QuoteSaved,
+    SearchDone,
+    WorkbenchLoaded,
+    WriteFailed,
+)
+from qualcode.tui.widgets.code_panel import CodePanel
+from qualcode.tui.widgets.quote_list import QuoteList
+from qualcode.tui.widgets.quote_view import QuoteView
+
+SEARCH_LIMIT = 1000
+"""Hits listed for a search; the best ones come first."""
+
+
+class CodingScreen(Screen[None]):
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("j", "move(1)", "Next", show=False),
+        Binding("k", "move(-1)", "Previous", show=False),
+        Binding("n", "next_new", "Next new"),
+        *[Binding(d, f"code('{d}')", f"Code {d}", show=False) for d in "123456789"],
+        Binding("full_stop", "none_applies", "None applies"),
+        Binding("slash", "search", "Search"),
+        Binding("f", "filter", "Filter"),
+        Binding("m", "memo", "Memo"),
+        Binding("s", "suggestions", "Suggest"),
+        Binding("u", "undo", "Undo"),
+        Binding("r", "report", "Report"),
+        Binding("v", "review", "Review", show=False),
+        Binding("c", "codebook", "Codebook", show=False),
+        Binding("question_mark", "help", "Help"),
+        Binding("escape", "clear", "Clear", show=False),
+    ]
+
+    PALETTE: ClassVar[list[tuple[str, str, str]]] = [
+        ("Next quote", "Move to the next quote (down, j)", "move(1)"),
+        ("Previous quote", "Move to the previous quote (up, k)", "move(-1)"),
+        ("Next quote I have not reviewed", "Jump to the next quote I have not coded (n)",
+         "next_new"),
+        ("Reviewed, none applies", "Mark the quote reviewed with no code (.)", "none_applies"),
+        ("Search", "Search quotes as you type (/)", "search"),
+        ("Filter", "Filter by group, level, speaker, code, coder or uncoded (f)", "filter"),
+        ("Clear search and filters", "Show every quote again (escape)", "clear_all"),
+        ("Memo", "Write a memo on the quote or one of my codings (m)", "memo"),
+        ("Suggestions", "Codes suggested from the codebook's keywords (s)", "suggestions"),
+        ("Undo", "Undo my last change, even from a previous session (u)", "undo"),
+        ("Report", "The theme × group heat map (r)", "report"),
+        ("Team review", "Compare coders and adjudicate (v)", "review"),
+        ("Codebook", "Add, rename, move, merge and export codes (c)", "codebook"),
+        ("Help", "Every key (?)", "help"),
+        *[(f"Toggle code {d}", f"Apply or remove the code with hotkey {d}", f"code('{d}')")
+          for d in "123456789"],
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.bench: Workbench | None = None
+        self.criteria: tuple[Criterion, ...] = ()
+        self.filtered: list[int] | None = None
+        """Rows the filter keeps (None: every quote)."""
+        self.query_text = ""
+        self.hit_spans: dict[int, tuple[tuple[int, int], ...]] = {}
+        self._index: SearchIndex | None = None
+        self._index_lock = threading.Lock()
+
+    @property
+    def qapp(self) -> QualcodeApp:
+        assert isinstance(self.app, QualcodeApp)
+        return self.app
+
+    def compose(self) -> ComposeResult:
+        yield Static("loading the project…", id="status")
+        with Horizontal():
+            with Vertical(id="left"):
+                yield Input(placeholder="search (accents optional) · enter keep · escape clear",
+                            id="search")
+                yield QuoteList(id="quotes")
+                yield QuoteView(id="quote")
+            yield CodePanel(id="panel")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one(QuoteList).focus()
+        self.load()
+
+    # ---- loading -------------------------------------------------------------------
+
+    @work(thread=True, exclusive=True, group="load", exit_on_error=False)
+    def load(self, keep: int | None = None) -> None:
+        project = self.qapp.project
+
+        def fetch(ids: Sequence[int]) -> Page:
+            with project.read() as session:
+                return read_page(session, ids)
+
+        with project.read() as session:
+            bench = load_workbench(session, self.qapp.coder, fetch)
+        self.post_message(WorkbenchLoaded(bench, keep))
+        with project.read() as session:
+            everyone, mine = load_counts(session, self.qapp.coder)
+        self.post_message(CountsLoaded(bench, everyone, mine))
+
+    def on_workbench_loaded(self, message: WorkbenchLoaded) -> None:
+        self.bench = message.bench
+        self.criteria, self.filtered, self.query_text, self.hit_spans = (), None, "", {}
+        self.query_one(QuoteList).show(message.bench, list(range(len(message.bench))),
+                                       keep=message.keep)
+        self._refresh_panes()
+
+    def on_counts_loaded(self, message: CountsLoaded) -> None:
+        if message.bench is not self.bench:
+            return
+        message.bench.set_counts(message.everyone, message.mine)
+        self._refresh_panes()
+
+    # ---- what is shown -------------------------------------------------------------
+
+    @property
+    def quote_id(self) -> int | None:
+        return self.query_one(QuoteList).quote_id
+
+    def on_quote_list_highlighted(self, message: QuoteList.Highlighted) -> None:
+        self._refresh_panes(list_too=False)
+
+    def _refresh_panes(self, *, list_too: bool = True) -> None:
+        bench = self.bench
+        if bench is None:
+            return
+        qid = self.quote_id
+        if list_too:
+            self.query_one(QuoteList).invalidate()
+        self.query_one(QuoteView).show(bench, qid, self.hit_spans.get(qid, ()) if qid else ())
+        mine = set(bench.state(qid).codes_of(bench.coder)) if qid else set()
+        self.query_one(CodePanel).show(bench, mine)
+        self._status()
+
+    def _status(self) -> None:
+        bench = self.bench
+        if bench is None:
+            return
+        quotes = self.query_one(QuoteList)
+        parts = [f"{bench.coder}: {bench.done}/{len(bench)} reviewed"]
+        if quotes.order:
+            parts.append(f"quote {quotes.cursor + 1} of {len(quotes.order)}")
+        else:
+            parts.append("no quote")
+        if self.criteria:
+            parts.append("filter " + " + ".join(c.label for c in self.criteria))
+        if self.query_text:
+            parts.append(f"search «{self.query_text}»")
+        # One line whatever it says: no layout pass on every move.
+        self.query_one("#status", Static).update(" · ".join(parts), layout=False)
+
+    def _show_order(self, order: list[int], keep: int | None = None) -> None:
+        assert self.bench is not None
+        self.query_one(QuoteList).show(self.bench, order, keep=keep, hits=self.hit_spans)
+        self._refresh_panes(list_too=False)
+
+    # ---- moving --------------------------------------------------------------------
+
+    def action_move(self, step: int) -> None:
+        self.query_one(QuoteList).action_move(step)
+
+    def action_next_new(self) -> None:
+        bench, quotes = self.bench, self.query_one(QuoteList)
+        if bench is None or not quotes.order:
+            return
+        n = len(quotes.order)
+        for step in range(1, n + 1):
+            i = (quotes.cursor + step) % n
+            if bench.ids[quotes.order[i]] not in bench.mine:
+                quotes.cursor = i
+                return
+        self.notify("You have reviewed every quote shown.")
+
+    def jump_to(self, quote_id: int) -> None:
+        """Put the cursor on a quote, showing every quote again if it is filtered out."""
+        bench = self.bench
+        if bench is None or quote_id not in bench.index:
+            return
+        quotes = self.query_one(QuoteList)
+        row = bench.index[quote_id]
+        if row not in quotes.order:
+            self.criteria, self.filtered, self.query_text, self.hit_spans = (), None, "", {}
+            self._hide_search()
+            self._show_order(list(range(len(bench))), keep=quote_id)
+        else:
+            quotes.cursor = quotes.order.index(row)
+        quotes.focus()
+
+    # ---- coding --------------------------------------------------------------------
+
+    def action_code(self, key: str) -> None:
+        bench, qid = self.bench, self.quote_id
+        if bench is None or qid is None:
+            return
+        code = bench.code_for_key(key)
+        if code is None:
+            self.notify(f"No code has the hotkey {key}.", severity="warning")
+            return
+        coder = bench.coder
+
+        def job(session: Session) -> QuoteSaved:
+            change = coding.toggle_code(session, quote_id=qid, code=code.name, coder=coder)
+            verb = "added" if change.added else "removed"
+            note = f"{verb} {code.name}" + (f" (replaces {', '.join(change.removed)})"
+                                            if change.added and change.removed else "")
+            return QuoteSaved(qid, load_state(session, qid), note, code_id=code.id)
+
+        self.qapp.submit(job, self)
+
+    def action_none_applies(self) -> None:
+        bench, qid = self.bench, self.quote_id
+        if bench is None or qid is None:
+            return
+        coder = bench.coder
+
+        def job(session: Session) -> QuoteSaved:
+            coding.mark_reviewed(session, quote_id=qid, coder=coder)
+            return QuoteSaved(qid, load_state(session, qid), "reviewed: none applies")
+
+        self.qapp.submit(job, self)
+
+    def action_undo(self) -> None:
+        if self.bench is None:
+            return
+        coder = self.bench.coder
+
+        def job(session: Session) -> QuoteSaved | WriteFailed:
+            event = coding.undo_last(session, coder=coder)
+            if event is None:
+                return WriteFailed("nothing to undo")
+            qid = int(event.payload["quote_id"])
+            return QuoteSaved(qid, load_state(session, qid), f"undid {event.action} on #{qid}",
+                              jump=True)
+
+        self.qapp.submit(job, self)
+
+    def on_quote_saved(self, message: QuoteSaved) -> None:
+        bench = self.bench
+        if bench is None:
+            return
+        bench.replace(message.quote_id, message.state)
+        if message.jump and message.quote_id != self.quote_id:
+            self.jump_to(message.quote_id)
+        if message.code_id is not None:
+            self.query_one(CodePanel).focus_code(message.code_id)
+        self._refresh_panes()
+        if message.note:
+            self.notify(message.note, timeout=2)
+
+    def on_write_failed(self, message: WriteFailed) -> None:
+        self.notify(message.error, severity="warning")
+
+    def action_memo(self) -> None:
+        from qualcode.tui.screens.dialogs import MemoScreen
+
+        bench, qid = self.bench, self.quote_id
+        if bench is None or qid is None:
+            return
+        state = bench.state(qid)
+        targets = [("quote", "On the quote", state.memo_of(bench.coder))]
+        memos = {code: memo for who, code, memo in state.coding_memos if who == bench.coder}
+        for code_id in state.codes_of(bench.coder):
+            name = bench.code_by_id[code_id].name
+            targets.append((str(code_id), f"On my coding “{name}”", memos.get(code_id, "")))
+
+        def save(result: tuple[str, str] | None) -> None:
+            if result is not None:
+                self._save_memo(qid, *result)
+
+        self.app.push_screen(MemoScreen(targets), save)
+
+    def _save_memo(self, qid: int, target: str, text: str) -> None:
+        assert self.bench is not None
+        coder = self.bench.coder
+        code = None if target == "quote" else self.bench.code_by_id[int(target)].name
+
+        def job(session: Session) -> QuoteSaved:
+            if code is None:
+                coding.set_memo(session, quote_id=qid, coder=coder, text=text)
+            else:
+                coding.apply_codes(session, quote_id=qid, codes=[code], coder=coder, memo=text)
+            return QuoteSaved(qid, load_state(session, qid), "memo saved")
+
+        self.qapp.submit(job, self)
+
+    # ---- filtering and searching ---------------------------------------------------
+
+    def action_filter(self) -> None:
+        from qualcode.tui.screens.dialogs import PickScreen
+
+        bench = self.bench
+        if bench is None:
+            return
+        options: dict[str, Criterion | None] = {"clear": None}
+        labels = [("clear", "All quotes (clear the filters)")]
+
+        def add(crit: Criterion, label: str) -> None:
+            key = f"{crit.kind}:{crit.value}"
+            options[key] = crit
+            labels.append((key, label))
+
+        add(Criterion("uncoded", "me", "uncoded by me"), "Uncoded: not reviewed by me")
+        add(Criterion("untouched", "all", "uncoded by anyone"), "Uncoded: nobody has coded")
+        for gid, name, levels in bench.groups:
+            cell = " · ".join(levels.values())
+            add(Criterion("group", gid, name), f"Group {name}" + (f" ({cell})" if cell else ""))
+        for lid, dim, level in bench.levels:
+            add(Criterion("level", lid, level), f"{dim}: every {level} group")
+        for code in bench.codes:
+            add(Criterion("code", code.id, code.name),
+                f"Code: {'  ' * code.depth}{code.name} (and its sub-codes)")
+        for name in bench.coders:
+            add(Criterion("coder", name, f"coded by {name}"), f"Coder: {name}")
+        for pid, group, label in bench.speakers:
+            add(Criterion("speaker", pid, f"{group}/{label}"), f"Speaker: {group} {label}")
+
+        def chosen(key: str | None) -> None:
+            if key is None:
+                return
+            crit = options[key]
+            if crit is None:
+                self.criteria = ()
+            else:
+                self.criteria = tuple(c for c in self.criteria if c.kind != crit.kind) + (crit,)
+            self.apply_filter(self.criteria, self.quote_id)
+
+        self.app.push_screen(PickScreen("Filter quotes (combine several)", labels), chosen)
+
+    @work(thread=True, exclusive=True, group="filter", exit_on_error=False)
+    def apply_filter(self, criteria: tuple[Criterion, ...], keep: int | None) -> None:
+        bench = self.bench
+        assert bench is not None
+        if not criteria:
+            order = list(range(len(bench)))
+        else:
+            with self.qapp.project.read() as session:
+                ids = filter_ids(session, criteria, bench.coder)
+            order = [i for i, qid in enumerate(bench.ids) if qid in ids]
+        self.post_message(FilterApplied(criteria, order))
+
+    def on_filter_applied(self, message: FilterApplied) -> None:
+        self.criteria = message.criteria
+        self.filtered = None if not message.criteria else message.order
+        if self.query_text:
+            self.run_search(self.query_text)
+        else:
+            self._show_order(message.order, keep=self.quote_id)
+
+    def action_search(self) -> None:
+        if self._index is None:
+            self.notify("Indexing the quotes for search…", timeout=2)
+        box = self.query_one("#search", Input)
+        box.add_class("active")
+        self.set_focus(box)  # at once: the next keystrokes are already on their way
+
+    @on(Input.Changed, "#search")
+    def _typed(self, event: Input.Changed) -> None:
+        self.run_search(event.value)
+
+    @on(Input.Submitted, "#search")
+    def _keep(self) -> None:
+        self.query_one(QuoteList).focus()
+
+    @work(thread=True, exclusive=True, group="search", exit_on_error=False)
+    def run_search(self, query: str) -> None:
+        bench = self.bench
+        assert bench is not None
+        index = self._search_index()
+        if get_current_worker().is_cancelled:
+            return  # a newer keystroke has taken over
+        within = None
+        if self.filtered is not None:
+            within = [bench.ids[i] for i in self.filtered]
+        hits = index.search(query, limit=SEARCH_LIMIT, within=within) if query else []
+        order = [bench.index[h.quote_id] for h in hits if h.quote_id in bench.index]
+        self.post_message(SearchDone(query, hits, order))
+
+    def _search_index(self) -> SearchIndex:
+        """Built once, on the first search, by whichever keystroke's worker comes first."""
+        with self._index_lock:
+            if self._index is None:
+                with self.qapp.project.read() as session:
+                    self._index = SearchIndex.load(session)
+            return self._index
+
+    def on_search_done(self, message: SearchDone) -> None:
+        bench = self.bench
+        if bench is None or message.query != self.query_one("#search", Input).value:
+            return  # a newer keystroke is on its way
+        self.query_text = message.query.strip()
+        if not self.query_text:
+            self.hit_spans = {}
+            self._show_order(self.filtered if self.filtered is not None
+                             else list(range(len(bench))), keep=self.quote_id)
+            return
+        self.hit_spans = {h.quote_id: h.spans for h in message.hits}
+        self._show_order(message.order)
+
+    def _hide_search(self) -> None:
+        box = self.query_one("#search", Input)
+        with box.prevent(Input.Changed):
+            box.value = ""
+        box.remove_class("active")
+
+    def action_clear(self) -> None:
+        """Escape: leave the search box, then clear the search, then the filters."""
+        bench = self.bench
+        if bench is None:
+            return
+        box = self.query_one("#search", Input)
+        if box.has_focus and box.value:
+            self.set_focus(self.query_one(QuoteList))
+            return
+        if self.query_text or box.has_class("active"):
+            self.query_text, self.hit_spans = "", {}
+            self._hide_search()
+            self.query_one(QuoteList).focus()
+            self._show_order(self.filtered if self.filtered is not None
+                             else list(range(len(bench))), keep=self.quote_id)
+        elif self.criteria:
+            self.apply_filter((), self.quote_id)
+
+    def action_clear_all(self) -> None:
+        if self.bench is None:
+            return
+        self.query_text, self.hit_spans = "", {}
+        self._hide_search()
+        self.apply_filter((), self.quote_id)
+
+    # ---- other screens -------------------------------------------------------------
+
+    def action_report(self) -> None:
+        from qualcode.tui.screens.report import ReportScreen
+
+        self.app.push_screen(ReportScreen(), self._jump_back)
+
+    def _jump_back(self, quote_id: int | None) -> None:
+        if quote_id is not None:
+            self.jump_to(quote_id)
+
+    def action_codebook(self) -> None:
+        from qualcode.tui.screens.codebook import CodebookScreen
+
+        def back(changed: bool | None) -> None:
+            if changed:
+                self.load(self.quote_id)
+
+        self.app.push_screen(CodebookScreen(), back)
+
+    def action_help(self) -> None:
+        from qualcode.tui.screens.help import HelpScreen
+
+        self.app.push_screen(HelpScreen())
+
+    def action_suggestions(self) -> None:
+        qid = self.quote_id
+        screen = _other_helpers_screen("suggestions", "SuggestionsScreen")
+        if screen is None:
+            self.notify("suggestions not available", severity="warning")
+        elif qid is not None:
+            def back(_result: object) -> None:
+                self._reload_quote(qid)
+
+            self.app.push_screen(screen(self.qapp.project, self.qapp.coder, qid), back)
+
+    def action_review(self) -> None:
+        screen = _other_helpers_screen("review", "ReviewScreen")
+        if screen is None:
+            self.notify("team review not available", severity="warning")
+            return
+
+        def back(_result: object) -> None:
+            self.load(self.quote_id)
+
+        self.app.push_screen(screen(self.qapp.project, self.qapp.coder), back)
+
+    @work(thread=True, group="reload", exit_on_error=False)
+    def _reload_quote(self, qid: int) -> None:
+        """Another screen may have coded this quote: read it back."""
+        with self.qapp.project.read() as session:
+            state = load_state(session, qid)
+        self.post_message(QuoteSaved(qid, state, ""))
+
+
+def _other_helpers_screen(module: str, name: str) -> Any:
+    """A screen from a module that may not be installed (suggestions, team review)."""
+    try:
+        found = importlib.import_module(f"qualcode.tui.screens.{module}")
+    except ImportError:
+        return None
+    return getattr(found, name, None)

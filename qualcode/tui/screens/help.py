@@ -1,0 +1,62 @@
+"""The help screen: every key of the workbench, as SPEC fixes them."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from rich.markdown import Markdown
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Static
+
+HELP = """\
+# qualcode workbench
+
+| Key | Does |
+|:--|:--|
+| ↑ ↓ or `k` `j` | previous / next quote |
+| `n` | next quote I have not reviewed |
+| `1` … `9` | toggle the code with that hotkey (shown left of each code) |
+| `.` | reviewed, none applies |
+| `/` | search as you type (accents optional); enter keeps the hits, escape clears |
+| `f` | filter: group, level (all CSP-, all 60+…), speaker, code, coder, uncoded |
+| `escape` | clear the search, then the filters |
+| `m` | memo on the quote, or on one of my codings |
+| `s` | codes suggested from the codebook's keywords |
+| `u` | undo my last change (also after a restart) |
+| `r` | report: themes × groups heat map; enter on a cell lists its quotes |
+| `v` | team review |
+| `c` | codebook: add, edit, rename, move, merge, export |
+| `tab` | move between the quote list and the codebook tree |
+| `?` | this help |
+| `ctrl+p` | command palette: every action, and the light or dark theme |
+| `q` | quit |
+
+Every change is saved the moment you make it: what you see is on disk.
+
+In the list, **✓** marks quotes I have reviewed, **■** my codes and **□** other coders'
+codes, in the codes' colours. Counts in the codebook are *my quotes / everyone's*.
+
+Codebook screen: `a` add a code, `A` add a sub-code, `e` edit or rename, `p` move under
+another parent, `[` `]` move up or down, `g` merge into another code (codings kept),
+`x` export to YAML, `escape` back.
+"""
+
+
+class HelpScreen(ModalScreen[None]):
+    DEFAULT_CLASSES = "dialog"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape,question_mark,q", "dismiss(None)", "Close"),
+    ]
+    DEFAULT_CSS = """
+    HelpScreen > VerticalScroll {
+        width: 90%; max-width: 100; height: 90%;
+        background: $surface; border: thick $primary; padding: 0 1;
+    }
+    """
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll():
+            yield Static(Markdown(HELP))  # drawn at once, not mounted block by block

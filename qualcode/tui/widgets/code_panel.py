@@ -1,0 +1,115 @@
+"""The codebook pane: the tree with hotkeys and counts, and the focused code's definition."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.containers import Vertical, VerticalScroll
+from textual.widgets import OptionList, Static
+from textual.widgets.option_list import Option
+
+from qualcode.tui.data import CodeInfo, Workbench
+
+
+def code_line(code: CodeInfo, bench: Workbench, applied: bool, width: int) -> Text:
+    """`5 ■ hacking   2/9`: hotkey, colour, name, my quotes / everyone's (with sub-codes)."""
+    count = (f" {bench.count_mine[code.id]}/{bench.count_all[code.id]}" if bench.counts_loaded
+             else " …")
+    room = max(4, width - 4 - 2 * code.depth - len(count))
+    name = code.name if len(code.name) <= room else code.name[: room - 1] + "…"
+    line = Text(no_wrap=True)
+    line.append(f"{code.hotkey or ' '} ", style="bold")
+    line.append("  " * code.depth)
+    line.append("■ " if applied else "□ ", style=code.color)
+    line.append(name, style="bold" if applied else "")
+    line.append(" " * (room - len(name)) + count, style="dim")
+    return line
+
+
+def definition(code: CodeInfo) -> Text:
+    out = Text()
+    out.append(code.name, style=f"bold {code.color}")
+    if code.exclusive:
+        out.append("  (exclusive: one sub-code at most)", style="dim")
+    for label, value in (("", code.description), ("Include: ", code.include),
+                         ("Exclude: ", code.exclude), ("Example: ", code.example)):
+        if value:
+            out.append("\n")
+            out.append(label, style="bold")
+            out.append(f"« {value} »" if label == "Example: " else value)
+    return out
+
+
+class CodePanel(Vertical):
+    """The right-hand pane of the coding screen."""
+
+    DEFAULT_CSS = """
+    CodePanel > OptionList { height: 1fr; min-height: 5; border: none; padding: 0; }
+    CodePanel > VerticalScroll { height: 1fr; border-top: solid $primary 50%; padding: 0 1; }
+    """
+
+    def __init__(self, *, id: str | None = None) -> None:  # noqa: A002 (Textual's name)
+        super().__init__(id=id)
+        self.bench: Workbench | None = None
+        self.applied: set[int] = set()
+        self._shown: list[str] = []
+        """What each line says now: only lines that change are redrawn."""
+        self._defined: int | None = None
+
+    def compose(self) -> ComposeResult:
+        yield OptionList(id="codes")
+        with VerticalScroll(id="definition"):
+            yield Static(id="definition-text")
+
+    def show(self, bench: Workbench, applied: set[int]) -> None:
+        """Redraw the tree: counts and which codes the current quote has from me."""
+        codes = self.query_one("#codes", OptionList)
+        fresh = self.bench is not bench or codes.option_count != len(bench.codes)
+        self.bench, self.applied = bench, applied
+        lines = [code_line(c, bench, c.id in applied, self._width) for c in bench.codes]
+        if fresh:
+            keep = codes.highlighted
+            codes.set_options(Option(line, id=str(c.id)) for c, line in zip(bench.codes, lines,
+                                                                            strict=True))
+            codes.highlighted = keep if keep is not None and bench.codes else 0
+            self._defined = None
+        else:
+            for i, line in enumerate(lines):
+                if line.markup != self._shown[i]:
+                    codes.replace_option_prompt_at_index(i, line)
+        self._shown = [line.markup for line in lines]
+        self._define()
+
+    @property
+    def _width(self) -> int:
+        """Room for a line of the tree, its scrollbar left aside."""
+        return max(20, self.size.width - 3)
+
+    def on_resize(self) -> None:
+        if self.bench is not None:
+            self._shown = ["" for _ in self._shown]
+            self.show(self.bench, self.applied)
+
+    def focus_code(self, code_id: int) -> None:
+        """Show a code's definition (the one just toggled, say)."""
+        if self.bench is None:
+            return
+        ids = [c.id for c in self.bench.codes]
+        if code_id in ids:
+            self.query_one("#codes", OptionList).highlighted = ids.index(code_id)
+
+    def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
+        event.stop()
+        self._define()
+
+    def _define(self) -> None:
+        codes = self.query_one("#codes", OptionList)
+        text = self.query_one("#definition-text", Static)
+        if self.bench is None or codes.highlighted is None or not self.bench.codes:
+            text.update(Text("No codes yet: press c to open the codebook.", style="dim"))
+            return
+        code = self.bench.codes[codes.highlighted]
+        if code.id != self._defined:
+            self._defined = code.id
+            text.update(definition(code))
+            self.query_one("#definition", VerticalScroll).scroll_home(animate=False)

@@ -1,0 +1,57 @@
+"""Driving the workbench in tests: build it on a project, wait until it has settled."""
+
+from __future__ import annotations
+
+import io
+import sqlite3
+from pathlib import Path
+
+from rich.console import Console
+from textual.pilot import Pilot
+from textual.widgets import Static
+
+from qualcode.db.engine import open_project
+from qualcode.tui.app import QualcodeApp, make_app
+from qualcode.tui.screens.coding import CodingScreen
+
+SIZE = (100, 30)
+
+
+def workbench(db: Path, coder: str = "alice") -> QualcodeApp:
+    return make_app(open_project(str(db), warn=False), coder)
+
+
+async def settle(pilot: Pilot[None]) -> None:
+    """Let every worker finish and every message it posted be handled."""
+    for _ in range(4):
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+
+
+async def ready(pilot: Pilot[None]) -> CodingScreen:
+    await settle(pilot)
+    screen = pilot.app.screen
+    assert isinstance(screen, CodingScreen)
+    assert screen.bench is not None and screen.bench.counts_loaded
+    return screen
+
+
+def sql(db: Path, query: str, *params: object) -> list[tuple[object, ...]]:
+    con = sqlite3.connect(db)
+    try:
+        return list(con.execute(query, params).fetchall())
+    finally:
+        con.close()
+
+
+def codes_of(db: Path, quote_id: int, coder: str = "alice") -> set[str]:
+    return {str(name) for (name,) in sql(
+        db, "SELECT d.name FROM coding c JOIN code d ON d.id = c.code_id "
+        "JOIN coder k ON k.id = c.coder_id WHERE c.quote_id = ? AND k.name = ?", quote_id, coder)}
+
+
+def shown_text(static: Static) -> str:
+    """The plain text a Static is showing."""
+    console = Console(width=200, record=True, file=io.StringIO())
+    console.print(static.content)
+    return console.export_text()
