@@ -28,7 +28,8 @@ class View:
 
     def __init__(self, data: dict[str, Any]) -> None:
         self.data = data
-        self._index = {(c["theme"], c["group"]): c for c in data["cells"]}
+        self._index: dict[tuple[str, str], dict[str, Any]] = {
+            (c["theme"], c["group"]): c for c in data["cells"]}
 
     @property
     def groups(self) -> list[dict[str, Any]]:
