@@ -41,18 +41,20 @@ def _put(cell: _Cell, text: str, *, bold: bool = False, italic: bool = False,
         para.alignment = WD_ALIGN_PARAGRAPH.RIGHT
 
 
-def _table(doc: Any, rows: int, cols: int, first: float, other: float) -> Table:
-    """A grid table with a wide first column (theme names) and even number columns."""
+def _table(doc: Any, rows: int, cols: int, first: float, other: float) -> list[list[_Cell]]:
+    """A grid table with a wide first column (theme names) and even number columns, as
+    its cells by row and column (python-docx's `Table.cell` rebuilds them on each call)."""
     table: Table = doc.add_table(rows=rows, cols=cols)
-    table.style = "Table Grid"
+    table.style = doc.styles["Table Grid"]
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
     table.autofit = False
     for j, column in enumerate(table.columns):
         column.width = Cm(first if j == 0 else other)
-    for row in table.rows:
-        for j, cell in enumerate(row.cells):
+    grid = [list(row.cells) for row in table.rows]
+    for row in grid:
+        for j, cell in enumerate(row):
             cell.width = Cm(first if j == 0 else other)
-    return table
+    return grid
 
 
 def render(data: dict[str, Any]) -> bytes:
@@ -75,19 +77,19 @@ def render(data: dict[str, Any]) -> bytes:
     doc.add_heading("Themes × groups", level=1)
     table = _table(doc, 1 + len(v.themes), 2 + len(v.groups), 6.5,
                    min(3.0, 19.5 / (1 + len(v.groups))))
-    _put(table.cell(0, 0), "theme", bold=True)
+    _put(table[0][0], "theme", bold=True)
     for j, g in enumerate(v.groups):
-        _put(table.cell(0, 1 + j), v.label(g), bold=True, right=True)
-    _put(table.cell(0, 1 + len(v.groups)), "all", bold=True, right=True)
+        _put(table[0][1 + j], v.label(g), bold=True, right=True)
+    _put(table[0][1 + len(v.groups)], "all", bold=True, right=True)
     for i, t in enumerate(v.themes, start=1):
         depth = v.depth(t["name"])
-        _put(table.cell(i, 0), "\u2003" * depth + t["name"], bold=depth == 0)
+        _put(table[i][0], "\u2003" * depth + t["name"], bold=depth == 0)
         for j, g in enumerate(v.groups):
             cell = v.cell(t["name"], g["name"])
-            _put(table.cell(i, 1 + j), cell_text(cell, g["quotes"]), right=True,
+            _put(table[i][1 + j], cell_text(cell, g["quotes"]), right=True,
                  italic=bool(cell["flag"]), bold=bool(cell["flag"]))
-            _shade(table.cell(i, 1 + j), cell["share"], top)
-        _put(table.cell(i, 1 + len(v.groups)), str(v.total(t["name"])), right=True)
+            _shade(table[i][1 + j], cell["share"], top)
+        _put(table[i][1 + len(v.groups)], str(v.total(t["name"])), right=True)
 
     levels = v.levels(v.themes[0]["name"]) if v.themes else []
     if levels:
@@ -97,16 +99,16 @@ def render(data: dict[str, Any]) -> bytes:
         ltop = max((lv["share"] for lv in data["levels"]), default=0.0)
         table = _table(doc, 1 + len(v.themes), 1 + len(levels), 6.5,
                        min(3.0, 19.5 / len(levels)))
-        _put(table.cell(0, 0), "theme", bold=True)
+        _put(table[0][0], "theme", bold=True)
         for j, lv in enumerate(levels):
-            _put(table.cell(0, 1 + j), f"{lv['dimension']} {lv['level']}", bold=True, right=True)
+            _put(table[0][1 + j], f"{lv['dimension']} {lv['level']}", bold=True, right=True)
         for i, t in enumerate(v.themes, start=1):
             depth = v.depth(t["name"])
-            _put(table.cell(i, 0), "\u2003" * depth + t["name"], bold=depth == 0)
+            _put(table[i][0], "\u2003" * depth + t["name"], bold=depth == 0)
             for j, lv in enumerate(v.levels(t["name"])):
-                _put(table.cell(i, 1 + j), cell_text(lv, lv["level_quotes"]), right=True,
+                _put(table[i][1 + j], cell_text(lv, lv["level_quotes"]), right=True,
                      italic=bool(lv["flag"]), bold=bool(lv["flag"]))
-                _shade(table.cell(i, 1 + j), lv["share"], ltop)
+                _shade(table[i][1 + j], lv["share"], ltop)
 
     co = data.get("cooccurrence", {})
     if len(co.get("themes", [])) > 1:
@@ -119,11 +121,11 @@ def render(data: dict[str, Any]) -> bytes:
         table = _table(doc, 1 + len(names), 1 + len(names), 5.0,
                        min(3.5, 21.0 / len(names)))
         for j, b in enumerate(names):
-            _put(table.cell(0, 1 + j), b, bold=True, right=True)
+            _put(table[0][1 + j], b, bold=True, right=True)
         for i, a in enumerate(names, start=1):
-            _put(table.cell(i, 0), a, bold=True)
+            _put(table[i][0], a, bold=True)
             for j, b in enumerate(names):
-                _put(table.cell(i, 1 + j), str(own[a] if a == b else both[(a, b)]),
+                _put(table[i][1 + j], str(own[a] if a == b else both[(a, b)]),
                      right=True, bold=a == b)
 
     for t in v.themes:
@@ -139,7 +141,7 @@ def _theme(doc: Any, v: View, name: str, top: float) -> None:
     total = doc.add_paragraph(f"{plural(v.total(name), 'quote')} in all.")
     total.runs[0].font.color.rgb = MUTED
     for ind in v.indicators(name):
-        para = doc.add_paragraph(style="List Bullet")
+        para = doc.add_paragraph(style=doc.styles["List Bullet"])
         run = para.add_run(figure(ind) + " ")
         run.bold = True
         run.font.size = Pt(13)
@@ -151,33 +153,33 @@ def _theme(doc: Any, v: View, name: str, top: float) -> None:
     if grid is not None:
         rdim, rlevels, cdim, clevels = grid
         table = _table(doc, 1 + len(rlevels), 1 + len(clevels), 3.0, 3.8)
-        _put(table.cell(0, 0), f"{rdim} \\ {cdim}", bold=True)
+        _put(table[0][0], f"{rdim} \\ {cdim}", bold=True)
         for j, c in enumerate(clevels):
-            _put(table.cell(0, 1 + j), c, bold=True, right=True)
+            _put(table[0][1 + j], c, bold=True, right=True)
         for i, r in enumerate(rlevels, start=1):
-            _put(table.cell(i, 0), r, bold=True)
+            _put(table[i][0], r, bold=True)
             for j, c in enumerate(clevels):
                 cells = v.at(name, r, c)
                 if not cells:
-                    _put(table.cell(i, 1 + j), "–", right=True)
+                    _put(table[i][1 + j], "–", right=True)
                     continue
                 cell = cells[0]
                 base = v.base(cell["group"])
                 mark = MARK.get(cell["flag"] or "", "")
-                _put(table.cell(i, 1 + j),
+                _put(table[i][1 + j],
                      f"{cell['quotes']} · {pct(cell['share'], base)}" + (f" {mark}" if mark
                                                                          else ""),
                      right=True, bold=bool(cell["flag"]), italic=bool(cell["flag"]))
-                para = table.cell(i, 1 + j).add_paragraph()
+                para = table[i][1 + j].add_paragraph()
                 para.alignment = WD_ALIGN_PARAGRAPH.RIGHT
                 small = para.add_run(f"{cell['group']} · "
                                      f"{plural(cell['participants'], 'participant')}")
                 small.font.size, small.font.color.rgb = Pt(7.5), MUTED
-                _shade(table.cell(i, 1 + j), cell["share"], top)
+                _shade(table[i][1 + j], cell["share"], top)
         doc.add_paragraph()
     for g in v.groups:
         for q in v.quotes(name, g["name"]):
-            para = doc.add_paragraph(style="Quote")
+            para = doc.add_paragraph(style=doc.styles["Quote"])
             para.paragraph_format.left_indent = Cm(1.2)
             para.paragraph_format.right_indent = Cm(1.2)
             para.paragraph_format.keep_together = True
