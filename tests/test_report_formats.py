@@ -22,7 +22,6 @@ from typing import Any
 
 import docx
 import openpyxl
-import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from scipy.stats import fisher_exact
@@ -208,11 +207,11 @@ def _oracle_flags(rows: list[dict[str, Any]], sizes: list[int]) -> None:
             r["flag"] = "above" if r["quotes"] / n > hits / total else "below"
 
 
-def report(db: Path, scope: Scope = Scope(), keep: int = 2) -> dict[str, Any]:
+def report(db: Path, scope: Scope | None = None, keep: int = 2) -> dict[str, Any]:
     project = open_project(str(db))
     try:
         with project.read() as session:
-            return compute(session, scope, Options(quotes=keep))
+            return compute(session, scope or Scope(), Options(quotes=keep))
     finally:
         project.close()
 
