@@ -99,11 +99,7 @@ def compute(session: Session, scope: Scope = Scope(), options: Options = Options
         agreeing=bits,
         keep=options.quotes,
     )
-    cursor = session.connection().connection.cursor()
-    try:
-        tally = scan(cursor, spec, len(codes))
-    finally:
-        cursor.close()
+    tally = scan(session.connection().connection, spec, len(codes))
 
     width = len(groups)
     sizes = tally.group_quotes

@@ -66,8 +66,21 @@ def _length_off(length: int) -> int:
     return 0 if lo <= length <= hi else min(abs(length - lo), abs(length - hi), _LENGTH_CAP)
 
 
-def scan(cursor: Any, spec: ScanSpec, codes: int) -> Tally:
-    """Walk quotes then codings with a DB-API cursor (plain SQL, any backend)."""
+def scan(connection: Any, spec: ScanSpec, codes: int) -> Tally:
+    """Walk quotes then codings on a DB-API connection (plain SQL, any backend).
+
+    A quote's length is read only when it could still enter a cell's best K on its
+    consensus and agreement alone: reading every text would cost a third of the pass.
+    """
+    cursor, lookup = connection.cursor(), connection.cursor()
+    lengths: dict[int, int] = {}
+
+    def length_off(qid: int) -> int:
+        if qid not in lengths:
+            lookup.execute(f"SELECT length(text) FROM quote WHERE id = {int(qid)}")
+            lengths[qid] = _length_off(int(lookup.fetchone()[0]))
+        return lengths[qid]
+
     width = len(spec.groups)
     cells = codes * width
     quotes, codings = [0] * cells, [0] * cells
@@ -80,23 +93,24 @@ def scan(cursor: Any, spec: ScanSpec, codes: int) -> Tally:
 
     cursor.execute("SELECT id FROM participant WHERE is_moderator")
     moderators = {pid for (pid,) in cursor.fetchall()}
-    info: dict[int, tuple[int, int, int]] = {}
-    cursor.execute("SELECT id, group_id, participant_id, length(text) FROM quote")
-    for qid, gid, pid, length in cursor.fetchall():
+    info: dict[int, tuple[int, int]] = {}
+    cursor.execute("SELECT id, group_id, participant_id FROM quote")
+    for qid, gid, pid in cursor.fetchall():
         g = spec.groups.get(gid)
         if pid in moderators or g is None:
             continue
-        info[qid] = (g, pid, _length_off(length))
+        info[qid] = (g, pid)
         group_quotes[g] += 1
         group_seen.add((g, pid))
 
-    ancestors, in_scope, agreeing, paired = spec.ancestors, spec.in_scope, spec.agreeing, \
-        spec.paired
+    ancestors, paired = spec.ancestors, spec.paired
+    kind = {c: (c in spec.in_scope, spec.agreeing.get(c, 0))
+            for c in spec.in_scope | set(spec.agreeing)}
     keep = spec.keep
 
-    def close(qid: int, where: tuple[int, int, int], counted: dict[int, int],
+    def close(qid: int, where: tuple[int, int], counted: dict[int, int],
               masks: dict[int, int]) -> None:
-        g, pid, off = where
+        g, pid = where
         for code, n in counted.items():
             cell = code * width + g
             quotes[cell] += 1
@@ -104,8 +118,8 @@ def scan(cursor: Any, spec: ScanSpec, codes: int) -> Tally:
             seen.add((cell << 32) | pid)
             mask = masks.get(code, 0)
             r = (((mask & 1) ^ 1) << CONSENSUS_SHIFT) | (
-                (MAX_CODERS - (mask >> 1).bit_count()) << CODERS_SHIFT) | off
-            if r < worst[cell]:
+                (MAX_CODERS - (mask >> 1).bit_count()) << CODERS_SHIFT)
+            if r < worst[cell] and (r := r | length_off(qid)) < worst[cell]:
                 row = best[cell]
                 insort(row, (r, qid))
                 del row[keep:]
@@ -119,7 +133,7 @@ def scan(cursor: Any, spec: ScanSpec, codes: int) -> Tally:
 
     counted: dict[int, int] = {}
     masks: dict[int, int] = {}
-    current: tuple[int, int, int] | None = None
+    current: tuple[int, int] | None = None
     last = -1
     cursor.execute("SELECT quote_id, code_id, coder_id FROM coding ORDER BY quote_id")
     while batch := cursor.fetchmany(50000):
@@ -136,11 +150,15 @@ def scan(cursor: Any, spec: ScanSpec, codes: int) -> Tally:
             ups = ancestors.get(code)
             if ups is None:
                 continue
-            if coder in in_scope:
+            counts, bit = kind.get(coder, (False, 0))
+            if counts and bit:
                 for a in ups:
                     counted[a] = counted.get(a, 0) + 1
-            bit = agreeing.get(coder)
-            if bit:
+                    masks[a] = masks.get(a, 0) | bit
+            elif counts:
+                for a in ups:
+                    counted[a] = counted.get(a, 0) + 1
+            elif bit:
                 for a in ups:
                     masks[a] = masks.get(a, 0) | bit
     if counted and current is not None:
@@ -152,4 +170,6 @@ def scan(cursor: Any, spec: ScanSpec, codes: int) -> Tally:
     group_speakers = [0] * width
     for g, _ in group_seen:
         group_speakers[g] += 1
+    cursor.close()
+    lookup.close()
     return Tally(quotes, codings, speakers, best, pairs, group_quotes, group_speakers)
