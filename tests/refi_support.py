@@ -66,16 +66,15 @@ def make_qdpx(path: Path, qde: str | bytes, files: dict[str, bytes] | None = Non
 
 
 def project_snapshot(db: Path) -> dict[str, Any]:
-    """Everything a lossless export → import must keep, as users see it.
-
-    ON MERGE: add `agreement --format json` (written by the agreement helper) beside
-    the report here, so the round-trip tests compare it too.
-    """
+    """Everything a lossless export → import must keep, as users see it."""
     snap: dict[str, Any] = {}
     for key, args in (("report", ("report", "--format", "json")), ("quotes", ("quotes", "--json"))):
         result = run("--db", str(db), *args)
         assert result.code == 0, result.err
         snap[key] = json.loads(result.out)
+    # With fewer than two coders agreement is a one-line refusal: the same one after the trip.
+    agreement = run("--db", str(db), "agreement", "--format", "json")
+    snap["agreement"] = json.loads(agreement.out) if agreement.code == 0 else agreement.err
     conn = sqlite3.connect(db)
     coders = [r[0] for r in conn.execute("SELECT name FROM coder ORDER BY name")]
     snap["coders"] = coders
