@@ -23,6 +23,8 @@ TOGGLES = 1000
 SEARCH = "données sensibles ha"
 """Twenty keystrokes of a search as you type."""
 SIZE = (120, 40)
+SMOKE_PRESSES = 20
+"""At the smoke size (run inside `make test`) a case only has to work, not be timed."""
 
 Drive = Callable[[Any], Awaitable[None]]
 
@@ -82,14 +84,24 @@ def startup_floor(corpus: Corpus) -> None:
     asyncio.run(_bare(0))
 
 
-async def _moves(pilot: Any) -> None:
-    for _ in range(MOVES):
-        await pilot.press("j")
+def _count(corpus: Corpus, full: int) -> int:
+    return min(full, SMOKE_PRESSES) if corpus.size == "smoke" else full
 
 
-async def _toggles(pilot: Any) -> None:
-    for i in range(TOGGLES):
-        await pilot.press("j" if i % 2 else "1")
+def _moves(count: int) -> Drive:
+    async def drive(pilot: Any) -> None:
+        for _ in range(count):
+            await pilot.press("j")
+
+    return drive
+
+
+def _toggles(count: int) -> Drive:
+    async def drive(pilot: Any) -> None:
+        for i in range(count):
+            await pilot.press("j" if i % 2 else "1")
+
+    return drive
 
 
 async def _search(pilot: Any) -> None:
@@ -97,11 +109,11 @@ async def _search(pilot: Any) -> None:
 
 
 def moves(corpus: Corpus) -> None:
-    asyncio.run(_workbench(corpus.db, _moves))
+    asyncio.run(_workbench(corpus.db, _moves(_count(corpus, MOVES))))
 
 
 def toggles(corpus: Corpus) -> None:
-    asyncio.run(_workbench(_copy(corpus), _toggles))
+    asyncio.run(_workbench(_copy(corpus), _toggles(_count(corpus, TOGGLES))))
 
 
 def search(corpus: Corpus) -> None:
@@ -110,7 +122,7 @@ def search(corpus: Corpus) -> None:
 
 def presses_floor(count: int) -> Callable[[Corpus], None]:
     def floor(corpus: Corpus) -> None:
-        asyncio.run(_bare(count))
+        asyncio.run(_bare(_count(corpus, count)))
 
     return floor
 
@@ -132,7 +144,7 @@ def toggles_floor(corpus: Corpus) -> None:
             toggle_code(session, quote_id=quote, code=code, coder="bench")
 
     try:
-        asyncio.run(_bare(TOGGLES // 2, toggle))
+        asyncio.run(_bare(_count(corpus, TOGGLES) // 2, toggle))
     finally:
         project.close()
 
