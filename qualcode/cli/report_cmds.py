@@ -1,7 +1,8 @@
-"""`report`: the theme-by-group-cell report."""
+"""`report`: the theme-by-group-cell report, in every format researchers hand on."""
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -9,52 +10,90 @@ import typer
 
 from qualcode.cli.app import State, app, emit_json, state
 
-FORMATS = ("json",)
+FORMATS = ("md", "csv", "xlsx", "html", "docx", "json")
+BINARY = ("xlsx", "docx")
 
 
 @app.command()
 def report(
     ctx: typer.Context,
-    fmt: Annotated[str, typer.Option("--format", help="json")] = "json",
+    fmt: Annotated[str, typer.Option("--format", help=" | ".join(FORMATS))] = "json",
     output: Annotated[Path | None, typer.Option("-o", "--output", help="Write to a file.")] = None,
     coder: Annotated[str | None, typer.Option("--coder", help="Only this coder's codes.")] = None,
     consensus: Annotated[bool, typer.Option("--consensus", help="Only adjudicated codes.")] = False,
+    quotes: Annotated[int, typer.Option("--quotes", help="Illustrative quotes per theme and "
+                                        "group.")] = 3,
+    theme: Annotated[str | None, typer.Option("--theme", help="Only this theme and its "
+                                              "sub-themes.")] = None,
+    subthemes: Annotated[bool, typer.Option("--subthemes", help="Co-occurrence of every "
+                                            "sub-theme, not only the top-level themes.")] = False,
+    indicators: Annotated[Path | None, typer.Option("--indicators", help="Survey figures (YAML) "
+                                                    "to show beside their theme.")] = None,
 ) -> None:
-    """Themes per group cell: quotes, participants, share, and cells that stand out."""
+    """Themes per group cell: quotes, participants, share, cells that stand out, verbatims."""
+    from qualcode.errors import UserError
+
     if fmt not in FORMATS:
         raise typer.BadParameter(f"unknown format {fmt!r} (available: {', '.join(FORMATS)})")
-    data = compute_report(state(ctx), coder=coder, consensus=consensus)
-    if output is None:
+    if fmt in BINARY and output is None:
+        raise UserError(f"--format {fmt} writes a file: add -o FILE.{fmt}")
+    data = compute_report(state(ctx), coder=coder, consensus=consensus, quotes=quotes,
+                          theme=theme, subthemes=subthemes, indicators=indicators)
+    if fmt == "json" and output is None:
         emit_json(data)
-    else:
+        return
+    content = render(data, fmt)
+    if output is None:
+        sys.stdout.write(content if isinstance(content, str) else content.decode())
+        return
+    from qualcode.exporters.files import write_owner_only
+
+    write_owner_only(output, content)
+    print(f"wrote {output}")
+
+
+def render(data: dict[str, Any], fmt: str) -> str | bytes:
+    """The report in one format; heavy libraries load only for the format that needs them."""
+    import importlib
+
+    if fmt == "json":
         import json
 
-        from qualcode.exporters.files import write_owner_only
+        return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+    module = importlib.import_module(f"qualcode.exporters.report_{fmt}")
+    content: str | bytes = module.render(data)
+    return content
 
-        write_owner_only(output, json.dumps(data, ensure_ascii=False, indent=2) + "\n")
-        print(f"wrote {output}")
 
-
-def compute_report(st: State, *, coder: str | None = None, consensus: bool = False) -> dict[
-    str, Any
-]:
+def compute_report(st: State, *, coder: str | None = None, consensus: bool = False,
+                   quotes: int = 3, theme: str | None = None, subthemes: bool = False,
+                   indicators: Path | None = None) -> dict[str, Any]:
     from qualcode.db.engine import open_project
     from qualcode.errors import UserError
-    from qualcode.reports.counts import Scope, compute
+    from qualcode.reports.counts import Options, Scope, compute
+    from qualcode.reports.indicators import Indicator, find_indicators, load_indicators
+    from qualcode.services.codebook import code_tree
+    from qualcode.services.study import load_design
 
     if coder and consensus:
         raise UserError("choose --coder or --consensus, not both")
     project = open_project(st.db)
     try:
         with project.read() as session:
-            return compute(session, Scope(coder=coder, consensus=consensus))
+            figures: list[Indicator] = []
+            path = indicators or find_indicators(project.path, load_design(session).title)
+            if path is not None:
+                _, figures = load_indicators(path, [c.name for c in code_tree(session)])
+            return compute(session, Scope(coder=coder, consensus=consensus),
+                           Options(theme=theme, quotes=quotes, subthemes_cooccur=subthemes,
+                                   indicators=figures))
     finally:
         project.close()
 
 
 def print_summary(st: State) -> None:
     """A plain-text glance at the report: top-level themes × groups, quote counts."""
-    data = compute_report(st)
+    data = compute_report(st, quotes=0)
     groups = [g["name"] for g in data["groups"]]
     top = [t["name"] for t in data["themes"] if t["parent"] is None]
     cells = {(c["theme"], c["group"]): c["quotes"] for c in data["cells"]}

@@ -1,24 +1,29 @@
-"""The numbers of the theme-by-group report, as SPEC defines them.
+"""The theme-by-group report, as SPEC's JSON plus the sections researchers write from.
 
 A quote carries a theme when, in scope, a coder applied the theme or any of its
-descendants; moderator turns never count. Counting is one SQL query over a
-recursive closure of the codebook tree, grouped by (theme, group), so it stays close
-to a bare GROUP BY on a million codings.
+descendants; moderator turns never count. On top of SPEC's cells: totals by dimension
+level (the seed's "détail selon l'âge / la catégorie socio-professionnelle"),
+illustrative quotes per cell, co-occurrence of themes, and the study's survey figures
+beside their theme (a joint display).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import text as sql
 from sqlmodel import Session
 
 from qualcode.errors import UserError
-from qualcode.reports.stats import ALPHA, FLAG_TEST, fisher_exact_two_sided, holm
-from qualcode.services.codebook import code_tree
-from qualcode.services.quotes import CLOSURE_CTE
-from qualcode.services.study import load_design
+from qualcode.reports.indicators import Indicator
+from qualcode.reports.scan import CODERS_SHIFT, CONSENSUS_SHIFT, MAX_CODERS, ScanSpec, Tally, scan
+from qualcode.reports.stats import FLAG_TEST, LEVEL_TEST, flags
+from qualcode.services.codebook import CodeNode, code_tree, resolve_codes
+from qualcode.services.study import Design, load_design
+
+DEFAULT_QUOTES = 3
+RESERVED = ("consensus", "auto")
 
 
 @dataclass(frozen=True)
@@ -34,78 +39,183 @@ class Scope:
             return "consensus"
         return f"coder {self.coder}" if self.coder else "all coders"
 
-    def where(self) -> tuple[str, dict[str, Any]]:
+    def counts(self, name: str) -> bool:
         if self.consensus:
-            return "k.name = :scope_coder", {"scope_coder": "consensus"}
+            return name == "consensus"
         if self.coder:
-            return "k.name = :scope_coder", {"scope_coder": self.coder}
-        return "k.name <> 'auto'", {}
+            return name == self.coder
+        return name != "auto"
 
 
-def compute(session: Session, scope: Scope = Scope()) -> dict[str, Any]:
-    """The report as SPEC's JSON structure (numbers unrounded)."""
-    if scope.coder and not session.execute(sql("SELECT 1 FROM coder WHERE name = :n"),
-                                           {"n": scope.coder}).first():
+@dataclass(frozen=True)
+class Options:
+    """What the report covers beyond its scope."""
+
+    theme: str | None = None
+    """Only this code and its descendants."""
+    quotes: int = DEFAULT_QUOTES
+    """Illustrative quotes per theme and group."""
+    subthemes_cooccur: bool = False
+    """Co-occurrence of every code in the report, not only the top-level themes."""
+    indicators: list[Indicator] = field(default_factory=list)
+
+
+def compute(session: Session, scope: Scope = Scope(), options: Options = Options()) -> dict[
+    str, Any
+]:
+    """The report as SPEC's JSON structure (numbers unrounded) plus extra keys."""
+    if options.quotes < 0:
+        raise UserError("--quotes must be 0 or more")
+    coders = dict(session.execute(sql("SELECT id, name FROM coder")).all())
+    if scope.coder and scope.coder not in coders.values():
         raise UserError(f"unknown coder {scope.coder!r}")
     design = load_design(session)
-    codes = code_tree(session)
-    names = {c.id: c.name for c in codes}
-    base = {
-        gid: (int(n), int(p))
-        for gid, n, p in session.execute(sql(
-            "SELECT q.group_id, COUNT(*), COUNT(DISTINCT q.participant_id) FROM quote q "
-            "JOIN participant p ON p.id = q.participant_id WHERE NOT p.is_moderator "
-            "GROUP BY q.group_id"
-        )).all()
-    }
-    clause, params = scope.where()
-    counted: dict[tuple[int, int], tuple[int, int, int]] = {}
-    for theme, gid, quotes, participants, codings in session.execute(sql(
-        CLOSURE_CTE + "SELECT cl.ancestor, q.group_id, COUNT(DISTINCT q.id), "
-        "COUNT(DISTINCT q.participant_id), COUNT(*) FROM coding c "
-        "JOIN coder k ON k.id = c.coder_id JOIN code_closure cl ON cl.descendant = c.code_id "
-        "JOIN quote q ON q.id = c.quote_id JOIN participant p ON p.id = q.participant_id "
-        f"WHERE NOT p.is_moderator AND {clause} GROUP BY cl.ancestor, q.group_id"
-    ), params).all():
-        counted[(int(theme), int(gid))] = (int(quotes), int(participants), int(codings))
+    codes = _subtree(session, options.theme)
+    every = {c.id: c for c in code_tree(session)}
+    number = {c.id: i for i, c in enumerate(codes)}
+    ancestors: dict[int, tuple[int, ...]] = {}
+    for c in codes:
+        chain: list[int] = []
+        node: CodeNode | None = c
+        while node is not None and node.id in number:
+            chain.append(number[node.id])
+            node = every.get(node.parent_id) if node.parent_id is not None else None
+        ancestors[c.id] = tuple(chain)
+    roots = {c.id for c in codes if c.parent_id not in number}
+    tops = [c for c in codes if (c.parent_id in roots if options.theme else c.id in roots)]
+    paired = [c for c in codes if c.id in number] if options.subthemes_cooccur else tops
+    bits: dict[int, int] = {}
+    for cid, name in sorted(coders.items()):
+        if name == "consensus":
+            bits[cid] = 1
+        elif name != "auto":
+            bits[cid] = 1 << (sum(1 for b in bits.values() if b > 1) + 1)
+    groups = design.groups
+    spec = ScanSpec(
+        ancestors=ancestors,
+        groups={g.id: i for i, g in enumerate(groups)},
+        paired=frozenset(number[c.id] for c in paired),
+        in_scope=frozenset(cid for cid, name in coders.items() if scope.counts(name)),
+        agreeing=bits,
+        keep=options.quotes,
+    )
+    tally = scan(session.connection().connection, spec, len(codes))
 
-    groups_json = [
-        {"name": g.name, "attributes": dict(g.levels), "quotes": base.get(g.id, (0, 0))[0],
-         "participants": base.get(g.id, (0, 0))[1]}
-        for g in design.groups
-    ]
-    total_quotes = sum(n for n, _ in base.values())
+    width = len(groups)
+    sizes = tally.group_quotes
     cells: list[dict[str, Any]] = []
-    for code in codes:
-        row = []
-        for g in design.groups:
-            quotes, participants, codings = counted.get((code.id, g.id), (0, 0, 0))
-            n = base.get(g.id, (0, 0))[0]
+    for ci, code in enumerate(codes):
+        row: list[dict[str, Any]] = []
+        for gi, (g, n) in enumerate(zip(groups, sizes, strict=True)):
+            cell = ci * width + gi
+            quotes = tally.quotes[cell]
             row.append({"theme": code.name, "group": g.name, "quotes": quotes,
-                        "codings": codings, "participants": participants,
+                        "codings": tally.codings[cell], "participants": tally.speakers[cell],
                         "share": quotes / n if n else 0.0, "flag": None})
-        _flag(row, [base.get(g.id, (0, 0))[0] for g in design.groups], total_quotes)
+        for item, flag in zip(row, flags([c["quotes"] for c in row], sizes), strict=True):
+            item["flag"] = flag
         cells.extend(row)
     return {
         "scope": scope.label,
         "test": FLAG_TEST,
-        "groups": groups_json,
-        "themes": [{"name": c.name, "parent": names.get(c.parent_id) if c.parent_id else None}
+        "level_test": LEVEL_TEST,
+        "title": design.title,
+        "subtree": codes[0].name if options.theme and codes else None,
+        "dimensions": design.dimensions,
+        "groups": [{"name": g.name, "attributes": dict(g.levels), "quotes": n,
+                    "participants": p}
+                   for g, n, p in zip(groups, sizes, tally.group_speakers, strict=True)],
+        "themes": [{"name": c.name,
+                    "parent": every[c.parent_id].name if c.parent_id is not None else None}
                    for c in codes],
         "cells": cells,
+        "levels": _levels(design, codes, cells, sizes),
+        "quotes": _quotes(session, tally, codes, design, options.quotes),
+        "cooccurrence": _cooccurrence(paired, number, tally, cells),
+        "indicators": [i.as_json() for i in options.indicators if _in(i.theme, codes)],
     }
 
 
-def _flag(row: list[dict[str, Any]], sizes: list[int], total: int) -> None:
-    theme_total = sum(cell["quotes"] for cell in row)
-    if theme_total == 0 or total == 0:
-        return
-    pvalues = []
-    for cell, n in zip(row, sizes, strict=True):
-        k = cell["quotes"]
-        pvalues.append(fisher_exact_two_sided(k, n - k, theme_total - k,
-                                              (total - n) - (theme_total - k)))
-    rate = theme_total / total
-    for cell, n, p in zip(row, sizes, holm(pvalues), strict=True):
-        if n and p < ALPHA:
-            cell["flag"] = "above" if cell["quotes"] / n > rate else "below"
+def _subtree(session: Session, theme: str | None) -> list[CodeNode]:
+    codes = code_tree(session)
+    if theme is None:
+        return codes
+    (root,) = resolve_codes(session, [theme])
+    start = next(i for i, c in enumerate(codes) if c.id == root.id)
+    out = [codes[start]]
+    for c in codes[start + 1:]:
+        if c.depth <= root.depth:
+            break
+        out.append(c)
+    return out
+
+
+def _in(theme: str, codes: list[CodeNode]) -> bool:
+    return any(c.name == theme for c in codes)
+
+
+def _levels(design: Design, codes: list[CodeNode], cells: list[dict[str, Any]],
+            sizes: list[int]) -> list[dict[str, Any]]:
+    """Totals per dimension level: groups never share a quote or a participant, so a
+    level's distinct counts are sums over its groups."""
+    by_cell = {(c["theme"], c["group"]): c for c in cells}
+    size = {g.name: n for g, n in zip(design.groups, sizes, strict=True)}
+    out: list[dict[str, Any]] = []
+    for dim, levels in design.dimensions.items():
+        members = {lv: [g for g in design.groups if g.levels.get(dim) == lv] for lv in levels}
+        base = [sum(size[g.name] for g in members[lv]) for lv in levels]
+        for code in codes:
+            rows = []
+            for lv, n in zip(levels, base, strict=True):
+                parts = [by_cell[(code.name, g.name)] for g in members[lv]]
+                quotes = sum(p["quotes"] for p in parts)
+                rows.append({"theme": code.name, "dimension": dim, "level": lv,
+                             "groups": [g.name for g in members[lv]], "quotes": quotes,
+                             "codings": sum(p["codings"] for p in parts),
+                             "participants": sum(p["participants"] for p in parts),
+                             "share": quotes / n if n else 0.0, "flag": None,
+                             "level_quotes": n})
+            for row, flag in zip(rows, flags([r["quotes"] for r in rows], base), strict=True):
+                row["flag"] = flag
+            out.extend(rows)
+    return out
+
+
+def _quotes(session: Session, tally: Tally, codes: list[CodeNode], design: Design,
+            keep: int) -> list[dict[str, Any]]:
+    if not keep:
+        return []
+    wanted = sorted({qid for best in tally.best for _, qid in best})
+    texts: dict[int, tuple[str, str]] = {}
+    for start in range(0, len(wanted), 500):
+        chunk = wanted[start:start + 500]
+        params = {f"q{i}": qid for i, qid in enumerate(chunk)}
+        marks = ", ".join(f":q{i}" for i in range(len(chunk)))
+        for qid, speaker, text in session.execute(sql(
+                "SELECT q.id, p.label, q.text FROM quote q JOIN participant p "
+                f"ON p.id = q.participant_id WHERE q.id IN ({marks})"), params).all():
+            texts[int(qid)] = (str(speaker), str(text))
+    out: list[dict[str, Any]] = []
+    width = len(design.groups)
+    for ci, code in enumerate(codes):
+        for gi, g in enumerate(design.groups):
+            for r, qid in tally.best[ci * width + gi]:
+                speaker, text = texts[qid]
+                out.append({"theme": code.name, "group": g.name, "id": qid,
+                            "speaker": speaker, "text": text,
+                            "consensus": r >> CONSENSUS_SHIFT == 0,
+                            "coders": MAX_CODERS - ((r >> CODERS_SHIFT) & MAX_CODERS)})
+    return out
+
+
+def _cooccurrence(names: list[CodeNode], number: dict[int, int], tally: Tally,
+                  cells: list[dict[str, Any]]) -> dict[str, Any]:
+    """Quotes carrying both themes; the diagonal is each theme's own quote count."""
+    totals: dict[str, int] = {}
+    for cell in cells:
+        totals[cell["theme"]] = totals.get(cell["theme"], 0) + cell["quotes"]
+    return {
+        "themes": [{"name": c.name, "quotes": totals.get(c.name, 0)} for c in names],
+        "pairs": [{"a": a.name, "b": b.name, "quotes": tally.pairs[(number[a.id], number[b.id])]}
+                  for i, a in enumerate(names) for b in names[i + 1:]],
+    }

@@ -1,0 +1,190 @@
+"""The report as a Word document researchers paste into their synthesis: a heading per
+theme, the design grid, survey figures beside the theme, verbatims as block quotes."""
+
+from __future__ import annotations
+
+import io
+from typing import Any
+
+from docx import Document
+from docx.enum.section import WD_ORIENT
+from docx.enum.table import WD_TABLE_ALIGNMENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Cm, Pt, RGBColor
+from docx.table import Table, _Cell
+
+from qualcode.exporters.report_common import MARK, View, cell_text, figure, pct, plural
+
+MUTED = RGBColor(0x5B, 0x64, 0x75)
+
+
+def _shade(cell: _Cell, share: float, top: float) -> None:
+    """A heat-map tint from white to blue, as in the HTML report."""
+    alpha = share / top if top else 0.0
+    rgb = [round(255 - (255 - c) * alpha * 0.75) for c in (0x5B, 0x8F, 0xD1)]
+    shading = OxmlElement("w:shd")
+    shading.set(qn("w:val"), "clear")
+    shading.set(qn("w:color"), "auto")
+    shading.set(qn("w:fill"), "".join(f"{c:02X}" for c in rgb))
+    cell._tc.get_or_add_tcPr().append(shading)
+
+
+def _put(cell: _Cell, text: str, *, bold: bool = False, italic: bool = False,
+         right: bool = False, size: float = 9) -> None:
+    para = cell.paragraphs[0]
+    run = para.add_run(text)
+    run.bold, run.italic = bold, italic
+    run.font.size = Pt(size)
+    if right:
+        para.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+
+
+def _table(doc: Any, rows: int, cols: int, first: float, other: float) -> list[list[_Cell]]:
+    """A grid table with a wide first column (theme names) and even number columns, as
+    its cells by row and column (python-docx's `Table.cell` rebuilds them on each call)."""
+    table: Table = doc.add_table(rows=rows, cols=cols)
+    table.style = doc.styles["Table Grid"]
+    table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    table.autofit = False
+    for j, column in enumerate(table.columns):
+        column.width = Cm(first if j == 0 else other)
+    grid = [list(row.cells) for row in table.rows]
+    for row in grid:
+        for j, cell in enumerate(row):
+            cell.width = Cm(first if j == 0 else other)
+    return grid
+
+
+def render(data: dict[str, Any]) -> bytes:
+    v = View(data)
+    doc = Document()
+    section = doc.sections[0]
+    section.orientation = WD_ORIENT.LANDSCAPE
+    section.page_width, section.page_height = Cm(29.7), Cm(21.0)
+    for side in ("left_margin", "right_margin", "top_margin", "bottom_margin"):
+        setattr(section, side, Cm(1.6))
+    doc.styles["Normal"].font.name = "Calibri"
+    doc.styles["Normal"].font.size = Pt(10.5)
+    doc.add_heading(data.get("title") or "Report", level=0)
+    doc.add_paragraph(v.summary() + ".")
+    note = doc.add_paragraph()
+    note.add_run("Cells: quotes carrying the theme · share of the group's quotes. ")
+    note.add_run(v.legend()).italic = True
+
+    top = max((c["share"] for c in data["cells"]), default=0.0)
+    doc.add_heading("Themes × groups", level=1)
+    table = _table(doc, 1 + len(v.themes), 2 + len(v.groups), 6.5,
+                   min(3.0, 19.5 / (1 + len(v.groups))))
+    _put(table[0][0], "theme", bold=True)
+    for j, g in enumerate(v.groups):
+        _put(table[0][1 + j], v.label(g), bold=True, right=True)
+    _put(table[0][1 + len(v.groups)], "all", bold=True, right=True)
+    for i, t in enumerate(v.themes, start=1):
+        depth = v.depth(t["name"])
+        _put(table[i][0], "\u2003" * depth + t["name"], bold=depth == 0)
+        for j, g in enumerate(v.groups):
+            cell = v.cell(t["name"], g["name"])
+            _put(table[i][1 + j], cell_text(cell, g["quotes"]), right=True,
+                 italic=bool(cell["flag"]), bold=bool(cell["flag"]))
+            _shade(table[i][1 + j], cell["share"], top)
+        _put(table[i][1 + len(v.groups)], str(v.total(t["name"])), right=True)
+
+    levels = v.levels(v.themes[0]["name"]) if v.themes else []
+    if levels:
+        doc.add_heading("By level of the design", level=1)
+        doc.add_paragraph("Quotes · share of that level's quotes (détail selon l’âge / la "
+                          f"catégorie socio-professionnelle). Flags: {data['level_test']}.")
+        ltop = max((lv["share"] for lv in data["levels"]), default=0.0)
+        table = _table(doc, 1 + len(v.themes), 1 + len(levels), 6.5,
+                       min(3.0, 19.5 / len(levels)))
+        _put(table[0][0], "theme", bold=True)
+        for j, lv in enumerate(levels):
+            _put(table[0][1 + j], f"{lv['dimension']} {lv['level']}", bold=True, right=True)
+        for i, t in enumerate(v.themes, start=1):
+            depth = v.depth(t["name"])
+            _put(table[i][0], "\u2003" * depth + t["name"], bold=depth == 0)
+            for j, lv in enumerate(v.levels(t["name"])):
+                _put(table[i][1 + j], cell_text(lv, lv["level_quotes"]), right=True,
+                     italic=bool(lv["flag"]), bold=bool(lv["flag"]))
+                _shade(table[i][1 + j], lv["share"], ltop)
+
+    co = data.get("cooccurrence", {})
+    if len(co.get("themes", [])) > 1:
+        names = [t["name"] for t in co["themes"]]
+        both = {(p["a"], p["b"]): p["quotes"] for p in co["pairs"]}
+        both.update({(p["b"], p["a"]): p["quotes"] for p in co["pairs"]})
+        own = {t["name"]: t["quotes"] for t in co["themes"]}
+        doc.add_heading("Co-occurrence", level=1)
+        doc.add_paragraph("Quotes carrying both themes; the diagonal is the theme's own quotes.")
+        table = _table(doc, 1 + len(names), 1 + len(names), 5.0,
+                       min(3.5, 21.0 / len(names)))
+        for j, b in enumerate(names):
+            _put(table[0][1 + j], b, bold=True, right=True)
+        for i, a in enumerate(names, start=1):
+            _put(table[i][0], a, bold=True)
+            for j, b in enumerate(names):
+                _put(table[i][1 + j], str(own[a] if a == b else both[(a, b)]),
+                     right=True, bold=a == b)
+
+    for t in v.themes:
+        _theme(doc, v, t["name"], top)
+    buf = io.BytesIO()
+    doc.save(buf)
+    return buf.getvalue()
+
+
+def _theme(doc: Any, v: View, name: str, top: float) -> None:
+    heading = doc.add_heading(name, level=min(1 + v.depth(name), 9))
+    heading.paragraph_format.page_break_before = v.depth(name) == 0
+    total = doc.add_paragraph(f"{plural(v.total(name), 'quote')} in all.")
+    total.runs[0].font.color.rgb = MUTED
+    for ind in v.indicators(name):
+        para = doc.add_paragraph(style=doc.styles["List Bullet"])
+        run = para.add_run(figure(ind) + " ")
+        run.bold = True
+        run.font.size = Pt(13)
+        para.add_run(ind["wording"])
+        source = para.add_run(f" (base : {ind['base']} — {ind['source']})")
+        source.font.color.rgb = MUTED
+        source.font.size = Pt(8.5)
+    grid = v.grid()
+    if grid is not None:
+        rdim, rlevels, cdim, clevels = grid
+        table = _table(doc, 1 + len(rlevels), 1 + len(clevels), 3.0, 3.8)
+        _put(table[0][0], f"{rdim} \\ {cdim}", bold=True)
+        for j, c in enumerate(clevels):
+            _put(table[0][1 + j], c, bold=True, right=True)
+        for i, r in enumerate(rlevels, start=1):
+            _put(table[i][0], r, bold=True)
+            for j, c in enumerate(clevels):
+                cells = v.at(name, r, c)
+                if not cells:
+                    _put(table[i][1 + j], "–", right=True)
+                    continue
+                cell = cells[0]
+                base = v.base(cell["group"])
+                mark = MARK.get(cell["flag"] or "", "")
+                _put(table[i][1 + j],
+                     f"{cell['quotes']} · {pct(cell['share'], base)}" + (f" {mark}" if mark
+                                                                         else ""),
+                     right=True, bold=bool(cell["flag"]), italic=bool(cell["flag"]))
+                para = table[i][1 + j].add_paragraph()
+                para.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+                small = para.add_run(f"{cell['group']} · "
+                                     f"{plural(cell['participants'], 'participant')}")
+                small.font.size, small.font.color.rgb = Pt(7.5), MUTED
+                _shade(table[i][1 + j], cell["share"], top)
+        doc.add_paragraph()
+    for g in v.groups:
+        for q in v.quotes(name, g["name"]):
+            para = doc.add_paragraph(style=doc.styles["Quote"])
+            para.paragraph_format.left_indent = Cm(1.2)
+            para.paragraph_format.right_indent = Cm(1.2)
+            para.paragraph_format.keep_together = True
+            para.add_run(q["text"])
+            who = para.add_run(f"\n— {v.attribution(q)}")
+            who.italic = False
+            who.font.size = Pt(9)
+            who.font.color.rgb = MUTED

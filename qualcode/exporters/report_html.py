@@ -1,0 +1,193 @@
+"""The report as one self-contained HTML page: no external resource, a heat map, and a
+print stylesheet so it becomes a tidy PDF from the browser."""
+
+from __future__ import annotations
+
+from html import escape
+from typing import Any
+
+from qualcode.exporters.report_common import MARK, View, cell_text, figure, pct, plural
+
+STYLE = """
+:root { --ink: #1d2330; --muted: #5b6475; --line: #d6dae3; --heat: 21, 101, 192; }
+* { box-sizing: border-box; }
+body { font: 15px/1.5 system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial,
+       sans-serif; color: var(--ink); max-width: 1180px; margin: 2rem auto; padding: 0 1.5rem; }
+h1 { font-size: 1.8rem; margin-bottom: .2rem; }
+h2 { font-size: 1.35rem; margin-top: 2.2rem; border-bottom: 2px solid var(--ink); }
+h3 { font-size: 1.1rem; margin-top: 1.6rem; }
+p.meta, p.legend, p.total { color: var(--muted); margin: .3rem 0; }
+table { border-collapse: collapse; margin: .8rem 0 1.2rem; font-variant-numeric: tabular-nums; }
+th, td { border: 1px solid var(--line); padding: .3rem .55rem; text-align: right;
+         white-space: nowrap; }
+th { background: #f3f5f9; font-weight: 600; }
+th.theme, td.theme { text-align: left; white-space: nowrap; }
+td.sub { padding-left: 1.6rem; color: #2b3242; }
+td.top { font-weight: 600; }
+tr:has(td.top) td { border-top: 2px solid #aab1bf; }
+td.zero { color: #a3a9b6; }
+th small { font-weight: 400; color: var(--muted); white-space: nowrap; }
+td.flag { font-style: italic; font-weight: 600; outline: 2px solid #1d2330; outline-offset: -2px; }
+td.heat.dark { color: #fff; }
+.grid td { text-align: center; min-width: 9rem; }
+.grid small { display: block; color: inherit; opacity: .8; }
+.figures { display: flex; flex-wrap: wrap; gap: .6rem; margin: .6rem 0 1rem; }
+.figure { border-left: 4px solid rgb(var(--heat)); background: #f6f8fc; padding: .4rem .7rem;
+          max-width: 36rem; }
+.figure b { font-size: 1.35rem; display: block; }
+.figure small { color: var(--muted); display: block; }
+blockquote { margin: .7rem 0 .7rem 0; padding: .3rem 1rem; border-left: 3px solid var(--line);
+             font-style: italic; }
+blockquote footer { font-style: normal; color: var(--muted); font-size: .9rem; }
+blockquote footer::before { content: "— "; }
+section.theme { break-inside: auto; }
+@page { size: A4; margin: 14mm 12mm; }
+@media print {
+  body { margin: 0; max-width: none; font-size: 10pt; padding: 0; }
+  table { font-size: 8.5pt; }
+  th, td { padding: .15rem .35rem; }
+  h2 { break-before: page; }
+  h2.first { break-before: auto; }
+  h2, h3, h4 { break-after: avoid; }
+  tr, table.grid, blockquote, .figure { break-inside: avoid; }
+  td.heat, .figure { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
+}
+"""
+
+
+def _group_th(group: dict[str, Any]) -> str:
+    levels = " · ".join(escape(str(x)) for x in group["attributes"].values())
+    return f"<th>{escape(group['name'])}<br><small>{levels}</small></th>"
+
+
+def _theme_td(v: View, name: str) -> str:
+    kind = "sub" if v.depth(name) else "top"
+    return f'<td class="theme {kind}">{escape(name)}</td>'
+
+
+def _heat(share: float, top: float) -> str:
+    alpha = share / top if top else 0.0
+    return (f' style="background: rgba(var(--heat), {alpha * 0.85:.3f})"'
+            + (' data-dark="1"' if alpha > 0.55 else ""))
+
+
+def _td(text: str, cell: dict[str, Any], top: float, extra: str = "") -> str:
+    classes = ["heat"]
+    style = _heat(cell["share"], top)
+    if "data-dark" in style:
+        classes.append("dark")
+        style = style.replace(' data-dark="1"', "")
+    if cell["flag"]:
+        classes.append("flag")
+    if not cell["quotes"]:
+        classes.append("zero")
+    title = f' title="{escape(cell["flag"])} the theme\'s overall rate"' if cell["flag"] else ""
+    return f'<td class="{" ".join(classes)}"{style}{title}>{text}{extra}</td>'
+
+
+def render(data: dict[str, Any]) -> str:
+    v = View(data)
+    title = escape(data.get("title") or "Report")
+    top = max((c["share"] for c in data["cells"]), default=0.0)
+    out = ['<!DOCTYPE html>', '<html lang="en">', "<head>", '<meta charset="utf-8">',
+           '<meta name="viewport" content="width=device-width, initial-scale=1">',
+           f"<title>{title} — themes by group</title>", f"<style>{STYLE}</style>", "</head>",
+           "<body>", f"<h1>{title}</h1>", f'<p class="meta">{escape(v.summary())}.</p>',
+           f'<p class="legend">Cells: quotes carrying the theme · share of the group\'s quotes; '
+           f"the darker, the larger the share. {escape(v.legend())}</p>",
+           '<h2 class="first">Themes × groups</h2>', "<table>", "<thead><tr>",
+           '<th class="theme">theme</th>',
+           *(_group_th(g) for g in v.groups), "<th>all</th></tr></thead>",
+           "<tbody>"]
+    for t in v.themes:
+        row = [f'<tr>{_theme_td(v, t["name"])}']
+        for g in v.groups:
+            cell = v.cell(t["name"], g["name"])
+            row.append(_td(escape(cell_text(cell, g["quotes"])), cell, top))
+        row.append(f"<td>{v.total(t['name'])}</td></tr>")
+        out.append("".join(row))
+    out += ["</tbody></table>"]
+    levels = v.levels(v.themes[0]["name"]) if v.themes else []
+    if levels:
+        ltop = max((lv["share"] for lv in data["levels"]), default=0.0)
+        spans: list[tuple[str, int]] = []
+        for lv in levels:
+            if spans and spans[-1][0] == lv["dimension"]:
+                spans[-1] = (lv["dimension"], spans[-1][1] + 1)
+            else:
+                spans.append((lv["dimension"], 1))
+        out += ["<h2>By level of the design</h2>",
+                '<p class="legend">Quotes · share of that level\'s quotes (the seed\'s '
+                "« détail selon l’âge / la catégorie socio-professionnelle »). Flags: "
+                f"{escape(data['level_test'])}.</p>", "<table><thead><tr>",
+                '<th class="theme" rowspan="2">theme</th>',
+                *(f'<th colspan="{n}">{escape(d)}</th>' for d, n in spans), "</tr><tr>",
+                *(f"<th>{escape(lv['level'])}</th>" for lv in levels), "</tr></thead><tbody>"]
+        for t in v.themes:
+            out.append(f'<tr>{_theme_td(v, t["name"])}' + "".join(
+                _td(escape(cell_text(lv, lv["level_quotes"])), lv, ltop)
+                for lv in v.levels(t["name"])) + "</tr>")
+        out.append("</tbody></table>")
+    co = data.get("cooccurrence", {})
+    if len(co.get("themes", [])) > 1:
+        names = [t["name"] for t in co["themes"]]
+        both = {(p["a"], p["b"]): p["quotes"] for p in co["pairs"]}
+        both.update({(p["b"], p["a"]): p["quotes"] for p in co["pairs"]})
+        own = {t["name"]: t["quotes"] for t in co["themes"]}
+        out += ["<h2>Co-occurrence</h2>",
+                '<p class="legend">Quotes carrying both themes; the diagonal is the theme\'s '
+                "own quotes.</p>", '<table><thead><tr><th class="theme"></th>',
+                *(f"<th>{escape(n)}</th>" for n in names), "</tr></thead><tbody>"]
+        for a in names:
+            out.append(f'<tr><th class="theme">{escape(a)}</th>' + "".join(
+                f"<td><b>{own[a]}</b></td>" if a == b else f"<td>{both[(a, b)]}</td>"
+                for b in names) + "</tr>")
+        out.append("</tbody></table>")
+    for t in v.themes:
+        out += _theme_section(v, t["name"], top)
+    out += ["</body>", "</html>"]
+    return "\n".join(out) + "\n"
+
+
+def _theme_section(v: View, name: str, top: float) -> list[str]:
+    level = min(2 + v.depth(name), 6)
+    out = ['<section class="theme">', f"<h{level}>{escape(name)}</h{level}>",
+           f'<p class="total">{plural(v.total(name), "quote")} in all.</p>']
+    figures = v.indicators(name)
+    if figures:
+        out.append('<div class="figures">')
+        for ind in figures:
+            out.append(f'<div class="figure" lang="fr"><b>{escape(figure(ind))}</b>'
+                       f"{escape(ind['wording'])}<small>Base : {escape(ind['base'])} — "
+                       f"{escape(ind['source'])}</small></div>")
+        out.append("</div>")
+    grid = v.grid()
+    if grid is not None:
+        rdim, rlevels, cdim, clevels = grid
+        out += ['<table class="grid"><thead><tr>',
+                f'<th class="theme">{escape(rdim)} \\ {escape(cdim)}</th>',
+                *(f"<th>{escape(c)}</th>" for c in clevels), "</tr></thead><tbody>"]
+        for r in rlevels:
+            row = [f'<tr><th class="theme">{escape(r)}</th>']
+            for col in clevels:
+                cells = v.at(name, r, col)
+                if not cells:
+                    row.append("<td>–</td>")
+                    continue
+                for cell in cells[:1]:
+                    base = v.base(cell["group"])
+                    mark = MARK.get(cell["flag"] or "", "")
+                    row.append(_td(
+                        f"<b>{cell['quotes']}</b> · {pct(cell['share'], base)}"
+                        + (f" {mark}" if mark else ""), cell, top,
+                        f"<small>{escape(cell['group'])} · "
+                        f"{plural(cell['participants'], 'participant')}</small>"))
+            out.append("".join(row) + "</tr>")
+        out.append("</tbody></table>")
+    for g in v.groups:
+        for q in v.quotes(name, g["name"]):
+            text = "<br>".join(escape(line) for line in q["text"].splitlines())
+            out.append(f'<blockquote><p>{text}</p><footer>{escape(v.attribution(q))}'
+                       "</footer></blockquote>")
+    out.append("</section>")
+    return out

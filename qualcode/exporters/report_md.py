@@ -1,0 +1,79 @@
+"""The report as Markdown: tables a researcher can paste, verbatims as block quotes."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from qualcode.exporters.report_common import View, cell_text, figure, plural
+
+
+def _row(cells: list[str]) -> str:
+    return "| " + " | ".join(c.replace("|", "\\|") for c in cells) + " |"
+
+
+def _table(head: list[str], rows: list[list[str]]) -> list[str]:
+    return [_row(head), _row(["---"] * len(head)), *(_row(r) for r in rows), ""]
+
+
+def _flagged(text: str, flag: str | None) -> str:
+    return f"*{text}*" if flag else text
+
+
+def render(data: dict[str, Any]) -> str:
+    v = View(data)
+    out = [f"# {data.get('title') or 'Report'}", "", v.summary() + ".", "",
+           "Each cell: quotes carrying the theme · share of the group's quotes. " + v.legend(),
+           "", "## Themes × groups", ""]
+    out += _table(["theme"] + [v.label(g) for g in v.groups] + ["all"], [
+        ["\u2003" * v.depth(t["name"]) + t["name"]]
+        + [_flagged(cell_text(v.cell(t["name"], g["name"]), g["quotes"]),
+                    v.cell(t["name"], g["name"])["flag"]) for g in v.groups]
+        + [str(v.total(t["name"]))]
+        for t in v.themes])
+    levels = [(lv["dimension"], lv["level"]) for lv in v.levels(v.themes[0]["name"])] \
+        if v.themes else []
+    if levels:
+        out += ["## By level of the design", "",
+                "Quotes · share of that level's quotes (levels: "
+                + "; ".join(f"{d} = {', '.join(ls)}" for d, ls in data["dimensions"].items())
+                + "). Flags: " + data["level_test"] + ".", ""]
+        out += _table(["theme"] + [lv for _, lv in levels], [
+            ["\u2003" * v.depth(t["name"]) + t["name"]]
+            + [_flagged(cell_text(lv, lv["level_quotes"]), lv["flag"])
+               for lv in v.levels(t["name"])]
+            for t in v.themes])
+    co = data.get("cooccurrence", {})
+    if len(co.get("themes", [])) > 1:
+        names = [t["name"] for t in co["themes"]]
+        both = {(p["a"], p["b"]): p["quotes"] for p in co["pairs"]}
+        both.update({(p["b"], p["a"]): p["quotes"] for p in co["pairs"]})
+        own = {t["name"]: t["quotes"] for t in co["themes"]}
+        out += ["## Co-occurrence", "",
+                "Quotes carrying both themes (diagonal: the theme's own quotes).", ""]
+        out += _table([""] + names, [
+            [a] + [str(own[a]) if a == b else str(both[(a, b)]) for b in names] for a in names])
+    for t in v.themes:
+        name = t["name"]
+        out += [f"{'#' * min(2 + v.depth(name), 6)} {name}", ""]
+        total = v.total(name)
+        out += [f"{plural(total, 'quote')} in all.", ""]
+        for ind in v.indicators(name):
+            out += [f"- Survey: **{figure(ind)}** {ind['wording']} "
+                    f"(base: {ind['base']}; {ind['source']})"]
+        if v.indicators(name):
+            out.append("")
+        grid = v.grid()
+        if grid is not None:
+            rdim, rlevels, cdim, clevels = grid
+            out += _table([f"{rdim} \\ {cdim}"] + clevels, [
+                [r] + [" / ".join(_flagged(f"{c['group']}: {cell_text(c, v.base(c['group']))}"
+                                           f" · {plural(c['participants'], 'participant')}",
+                                           c["flag"])
+                                  for c in v.at(name, r, col)) or "–"
+                       for col in clevels]
+                for r in rlevels])
+        for g in v.groups:
+            for q in v.quotes(name, g["name"]):
+                out += ["> " + line for line in q["text"].splitlines() or [""]]
+                out += [f"> — {v.attribution(q)}", ""]
+    return "\n".join(out).rstrip() + "\n"

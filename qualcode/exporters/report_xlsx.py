@@ -1,0 +1,183 @@
+"""The report as an Excel workbook: one sheet per table, numbers as numbers (shares
+formatted as percentages, never rounded), heat maps as conditional formatting, frozen
+headers, and a sheet of the illustrative quotes."""
+
+from __future__ import annotations
+
+import io
+from typing import Any
+
+from openpyxl import Workbook
+from openpyxl.formatting.rule import ColorScaleRule
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
+
+from qualcode.exporters.report_common import View
+
+HEAD = Font(bold=True)
+HEAD_FILL = PatternFill("solid", fgColor="E8ECF3")
+FLAGGED = Font(italic=True, bold=True)
+PERCENT = "0.0%"
+
+
+def _heat(ws: Worksheet, area: str) -> None:
+    ws.conditional_formatting.add(area, ColorScaleRule(
+        start_type="num", start_value=0, start_color="FFFFFF",
+        end_type="max", end_color="5B8FD1"))
+
+
+def _header(ws: Worksheet, row: list[str], freeze: str) -> None:
+    ws.append(row)
+    for cell in ws[ws.max_row]:
+        cell.font, cell.fill = HEAD, HEAD_FILL
+        cell.alignment = Alignment(wrap_text=True, vertical="top")
+    ws.freeze_panes = freeze
+
+
+def _widths(ws: Worksheet, widths: dict[int, float]) -> None:
+    for col, width in widths.items():
+        ws.column_dimensions[get_column_letter(col)].width = width
+
+
+def render(data: dict[str, Any]) -> bytes:
+    v = View(data)
+    book = Workbook()
+    groups = [g["name"] for g in v.groups]
+    dims = list(data.get("dimensions", {}))
+    n = len(groups)
+
+    ws = book.active
+    assert ws is not None
+    ws.title = "Themes x groups"
+    _header(ws, ["theme", "parent"] + [f"{v.label(g)} quotes" for g in v.groups] + ["all quotes"]
+            + [f"{g} share" for g in groups], "C2")
+    for t in v.themes:
+        cells = [v.cell(t["name"], g) for g in groups]
+        ws.append([t["name"], t["parent"] or ""] + [c["quotes"] for c in cells]
+                  + [v.total(t["name"])] + [c["share"] for c in cells])
+        row = ws.max_row
+        ws.cell(row, 1).alignment = Alignment(indent=2 * v.depth(t["name"]))
+        if t["parent"] is None:
+            ws.cell(row, 1).font = HEAD
+        for i, c in enumerate(cells):
+            ws.cell(row, 4 + n + i).number_format = PERCENT
+            if c["flag"]:
+                ws.cell(row, 3 + i).font = FLAGGED
+                ws.cell(row, 4 + n + i).font = FLAGGED
+    if v.themes:
+        last = ws.max_row
+        _heat(ws, f"{get_column_letter(4 + n)}2:{get_column_letter(3 + 2 * n)}{last}")
+        _heat(ws, f"C2:{get_column_letter(2 + n)}{last}")
+    _widths(ws, {1: 38, 2: 18, **dict.fromkeys(range(3, 4 + 2 * n), 11)})
+
+    cs = book.create_sheet("Cells")
+    _header(cs, ["theme", "parent", "group", *dims, "quotes", "codings", "participants",
+                 "share", "flag", "group_quotes"], "A2")
+    parent = {t["name"]: t["parent"] for t in v.themes}
+    for c in data["cells"]:
+        g = next(x for x in v.groups if x["name"] == c["group"])
+        cs.append([c["theme"], parent.get(c["theme"]) or "", c["group"],
+                   *(g["attributes"].get(d, "") for d in dims), c["quotes"], c["codings"],
+                   c["participants"], c["share"], c["flag"] or "", g["quotes"]])
+        share = cs.cell(cs.max_row, 7 + len(dims))
+        share.number_format = PERCENT
+        if c["flag"]:
+            share.font = FLAGGED
+    share_col = get_column_letter(7 + len(dims))
+    if data["cells"]:
+        _heat(cs, f"{share_col}2:{share_col}{cs.max_row}")
+    _widths(cs, {1: 38, 2: 18})
+
+    levels = data.get("levels", [])
+    if levels:
+        ls = book.create_sheet("Levels")
+        _header(ls, ["theme", "dimension", "level", "groups", "quotes", "codings",
+                     "participants", "share", "flag", "level_quotes"], "A2")
+        for lv in levels:
+            ls.append([lv["theme"], lv["dimension"], lv["level"], ", ".join(lv["groups"]),
+                       lv["quotes"], lv["codings"], lv["participants"], lv["share"],
+                       lv["flag"] or "", lv["level_quotes"]])
+            ls.cell(ls.max_row, 8).number_format = PERCENT
+            if lv["flag"]:
+                ls.cell(ls.max_row, 8).font = FLAGGED
+        _heat(ls, f"H2:H{ls.max_row}")
+        _widths(ls, {1: 38, 4: 14})
+
+    grid = v.grid()
+    if grid is not None and v.themes:
+        gs = book.create_sheet("Grid")
+        rdim, rlevels, cdim, clevels = grid
+        width = len(clevels)
+        gs.append(["Quotes per design cell (left) and share of the cell's quotes (right)."])
+        gs.freeze_panes = "A2"
+        for t in v.themes:
+            gs.append([])
+            gs.append([t["name"]])
+            gs.cell(gs.max_row, 1).font = Font(bold=True, size=12)
+            _header(gs, [f"{rdim} \\ {cdim}", *clevels, "", f"{rdim} \\ {cdim}", *clevels], "A2")
+            first = gs.max_row + 1
+            for r in rlevels:
+                at = [v.at(t["name"], r, c) for c in clevels]
+                gs.append([r, *(sum(x["quotes"] for x in cell) if cell else None for cell in at),
+                           None, r, *(cell[0]["share"] if len(cell) == 1 else None
+                                      for cell in at)])
+                row = gs.max_row
+                for i, cell in enumerate(at):
+                    gs.cell(row, 3 + width + i).number_format = PERCENT
+                    if len(cell) == 1 and cell[0]["flag"]:
+                        gs.cell(row, 2 + i).font = FLAGGED
+                        gs.cell(row, 3 + width + i).font = FLAGGED
+            _heat(gs, f"{get_column_letter(3 + width)}{first}:"
+                      f"{get_column_letter(2 + 2 * width)}{gs.max_row}")
+        _widths(gs, {1: 16, 2 + width: 4, 3 + width: 16})
+
+    co = data.get("cooccurrence", {})
+    if len(co.get("themes", [])) > 1:
+        os_ = book.create_sheet("Co-occurrence")
+        names = [t["name"] for t in co["themes"]]
+        both = {(p["a"], p["b"]): p["quotes"] for p in co["pairs"]}
+        both.update({(p["b"], p["a"]): p["quotes"] for p in co["pairs"]})
+        own = {t["name"]: t["quotes"] for t in co["themes"]}
+        _header(os_, ["quotes carrying both", *names], "B2")
+        for a in names:
+            os_.append([a, *(own[a] if a == b else both[(a, b)] for b in names)])
+            os_.cell(os_.max_row, 1).font = HEAD
+        _heat(os_, f"B2:{get_column_letter(1 + len(names))}{os_.max_row}")
+        _widths(os_, dict.fromkeys(range(1, 2 + len(names)), 22))
+
+    qs = book.create_sheet("Quotes")
+    _header(qs, ["theme", "group", *dims, "speaker", "quote id", "consensus", "coders agreeing",
+                 "text"], "A2")
+    for q in data.get("quotes", []):
+        g = next(x for x in v.groups if x["name"] == q["group"])
+        qs.append([q["theme"], q["group"], *(g["attributes"].get(d, "") for d in dims),
+                   q["speaker"], q["id"], "yes" if q["consensus"] else "no", q["coders"],
+                   q["text"]])
+        qs.cell(qs.max_row, qs.max_column).alignment = Alignment(wrap_text=True,
+                                                                 vertical="top")
+    _widths(qs, {1: 30, qs.max_column: 90})
+
+    figures = data.get("indicators", [])
+    if figures:
+        fs = book.create_sheet("Survey figures")
+        _header(fs, ["theme", "value", "unit", "wording", "base", "source"], "A2")
+        for ind in figures:
+            fs.append([ind["theme"], ind["value"], ind["unit"], ind["wording"], ind["base"],
+                       ind["source"]])
+            for col in (4, 5, 6):
+                fs.cell(fs.max_row, col).alignment = Alignment(wrap_text=True, vertical="top")
+        _widths(fs, {1: 30, 4: 70, 5: 40, 6: 40})
+
+    about = book.create_sheet("About")
+    for key, value in (("study", data.get("title") or ""), ("scope", data["scope"]),
+                       ("summary", v.summary()), ("flags (groups)", data["test"]),
+                       ("flags (levels)", data.get("level_test", "")),
+                       ("flagged cells", "bold italics")):
+        about.append([key, value])
+        about.cell(about.max_row, 1).font = HEAD
+    _widths(about, {1: 18, 2: 120})
+
+    buf = io.BytesIO()
+    book.save(buf)
+    return buf.getvalue()
