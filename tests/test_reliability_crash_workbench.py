@@ -193,14 +193,15 @@ def kill_round(db: Path, typist: Typist, previews: dict[int, str], *,
             time.sleep(rng.uniform(0.1, 0.4))
             os.kill(pid, signal.SIGSTOP)
             time.sleep(0.5)  # let tmux draw every byte the program wrote before it froze
-            shown = read_screen(term.screen(), previews, set(typist.keys.values()))
+            screen = term.screen()
+            shown = read_screen(screen, previews, set(typist.keys.values()))
         finally:
             os.kill(pid, signal.SIGKILL)
             if colleague.in_transaction:
                 colleague.execute("ROLLBACK")
             colleague.close()
         wait_for(lambda: not term.running(), "the killed workbench's pane to close")
-    assert len(shown.marks) == len(typist.order) and shown.current is not None, "screen unread"
+    assert len(shown.marks) == len(typist.order) and shown.current is not None, screen
     assert integrity(db) == "ok"
     assert broken_promises(shown, db) == []
     after = coding_state(db, CODER)

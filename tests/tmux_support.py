@@ -34,7 +34,9 @@ def wait_for(what: Callable[[], bool], label: str) -> None:
 
 def workbench_env(coder: str) -> dict[str, str]:
     env = {**os.environ, "QUALCODE_CODER": coder, "TERM": "xterm-256color"}
-    env.pop("QUALCODE_DB", None)
+    # COLUMNS/LINES (set under pytest-xdist) would override the size of the tmux window.
+    for name in ("QUALCODE_DB", "COLUMNS", "LINES"):
+        env.pop(name, None)
     return env
 
 
