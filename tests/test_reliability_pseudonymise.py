@@ -3,11 +3,16 @@ and no output, journal or byte of the project file keeps a mapped name."""
 
 from __future__ import annotations
 
+import html
 import re
 import sqlite3
 import unicodedata
+import zipfile
+from collections.abc import Callable
 from pathlib import Path
 
+import docx
+import openpyxl
 import pytest
 from sqlalchemy import text as sql
 
@@ -140,23 +145,128 @@ def test_transcript_offsets_and_coding_spans_follow_the_new_text(cli: Cli,
     assert span[3] == "Samir aide Léa"
 
 
-def test_no_output_keeps_a_mapped_name(cli: Cli, project: Path, tmp_path: Path) -> None:
-    db = str(project)
-    outputs_before = cli("--db", db, "quotes", "--json").out + cli("--db", db, "log").out
-    assert _mentions(outputs_before)  # the check below can see names when they are there
+Output = Callable[[Cli, str, Path, str], str]
+"""Makes one output of the project (`tag` keeps the files made before and after apart)."""
+
+
+def _zip_text(path: Path) -> str:
+    """Every entry of a zip (REFI-QDA, xlsx, docx) as text: tags made spaces, entities and
+    character references decoded, so `H&#233;l&#232;ne` is read as the name it spells."""
+    with zipfile.ZipFile(path) as archive:
+        return "\n".join(html.unescape(re.sub(r"<[^>]*>", " ", archive.read(entry).decode(
+            "utf-8", "replace"))) for entry in archive.namelist())
+
+
+def _xlsx_text(path: Path) -> str:
+    """What a spreadsheet shows, as openpyxl decodes it (a name is never split there)."""
+    book = openpyxl.load_workbook(path, read_only=True)
+    cells = [str(v) for sheet in book.worksheets
+             for row in sheet.iter_rows(values_only=True) for v in row if v is not None]
+    return "\n".join([*book.sheetnames, *cells, _zip_text(path)])
+
+
+def _docx_text(path: Path) -> str:
+    """What a document shows, as python-docx joins its runs (XML may split a name)."""
+    document = docx.Document(str(path))
+    parts = [p.text for p in document.paragraphs]
+    parts += [cell.text for table in document.tables for row in table.rows for cell in row.cells]
+    for section in document.sections:
+        parts += [p.text for p in (*section.header.paragraphs, *section.footer.paragraphs)]
+    parts.append(document.core_properties.title or "")
+    return "\n".join([*parts, _zip_text(path)])
+
+
+def _report_file(fmt: str) -> Output:
+    read = {"xlsx": _xlsx_text, "docx": _docx_text}.get(
+        fmt, lambda path: path.read_text(encoding="utf-8"))
+
+    def make(cli: Cli, db: str, folder: Path, tag: str) -> str:
+        target = folder / f"report-{tag}.{fmt}"
+        result = cli("--db", db, "report", "--format", fmt, "-o", str(target))
+        assert result.code == 0, result.err
+        return read(target)
+
+    return make
+
+
+def _qdpx(cli: Cli, db: str, folder: Path, tag: str) -> str:
+    target = folder / f"project-{tag}.qdpx"
+    result = cli("--db", db, "export", str(target))
+    assert result.code == 0, result.err
+    return _zip_text(target)
+
+
+def _codebook(cli: Cli, db: str, folder: Path, tag: str) -> str:
+    assert cli("--db", db, "codebook", "export", f"cb-{tag}.yaml").code == 0
+    return (folder / f"cb-{tag}.yaml").read_text(encoding="utf-8")
+
+
+def _says(*args: str) -> Output:
+    def make(cli: Cli, db: str, folder: Path, tag: str) -> str:
+        result = cli("--db", db, *args)
+        assert result.code == 0, result.err
+        return result.out
+
+    return make
+
+
+OUTPUTS: dict[str, tuple[Output, bool]] = {
+    # name: (how to make it, whether it shows the names before pseudonymisation)
+    "quotes --json": (_says("quotes", "--json"), True),
+    "quotes": (_says("quotes"), True),
+    "log": (_says("log"), True),
+    "search NAME --json": (_says("search", "Karim", "--json"), True),
+    "search PSEUDONYM --json": (_says("search", "Samir", "--json"), False),
+    "suggest --json": (_says("suggest", "--json"), False),
+    "duplicates": (_says("duplicates"), True),
+    "duplicates --json": (_says("duplicates", "--json"), False),
+    "agreement --format json": (_says("agreement", "--format", "json", "--by-group"), False),
+    "agreement --format md": (_says("agreement", "--format", "md", "--by-group"), False),
+    "report (stdout json)": (_says("report", "--format", "json"), True),
+    **{f"report --format {fmt}": (_report_file(fmt), fmt != "csv")  # csv: counts only
+       for fmt in ("json", "md", "csv", "html", "xlsx", "docx")},
+    "export FILE.qdpx": (_qdpx, True),
+    "codebook export": (_codebook, False),
+}
+NEAR_DUPLICATE = ("group,speaker,text\n"
+                  "G2,P6,\"J'ai vu Hèlene et Kariim au cabinet. Claire aussi, c'est clair !\"\n")
+
+
+@pytest.fixture
+def coded(cli: Cli, project: Path, tmp_path: Path) -> Path:
+    """Two coders have coded the quotes that name people (for the agreement and the report's
+    verbatims), and one of them was imported twice (for the duplicates)."""
+    (tmp_path / "again.csv").write_text(NEAR_DUPLICATE, encoding="utf-8")
+    assert cli("--db", str(project), "import", "again.csv").code == 0
+    quotes = cli("--db", str(project), "quotes", "--json").json()
+    for n, quote in enumerate(q for q in quotes if _mentions(q["text"] + q["speaker"])):
+        for coder, code in (("ana", "caregiving"), ("ben", "caregiving" if n % 2 else "hacking")):
+            result = cli("--db", str(project), "--coder", coder, "code", str(quote["id"]), code)
+            assert result.code == 0, result.err
+    return project
+
+
+@pytest.mark.parametrize("output", OUTPUTS)
+def test_no_output_keeps_a_mapped_name(cli: Cli, coded: Path, tmp_path: Path,
+                                       output: str) -> None:
+    make, shows_names = OUTPUTS[output]
+    db = str(coded)
+    before = make(cli, db, tmp_path, "before")
+    if shows_names:  # the check below can see names when they are there
+        assert _mentions(before), before[:2000]
     assert cli("--db", db, "pseudonymise", "--map", "map.csv").code == 0
-    texts = {
-        "quotes --json": cli("--db", db, "quotes", "--json").out,
-        "quotes": cli("--db", db, "quotes").out,
-        "report json": cli("--db", db, "report", "--format", "json").out,
-        "log": cli("--db", db, "log").out,
-    }
-    assert cli("--db", db, "codebook", "export", "cb.yaml").code == 0
-    assert cli("--db", db, "report", "-o", "report.json").code == 0
-    texts["codebook export"] = (tmp_path / "cb.yaml").read_text(encoding="utf-8")
-    texts["report -o"] = (tmp_path / "report.json").read_text(encoding="utf-8")
-    for what, text in texts.items():
-        assert _mentions(text) == [], what
+    after = make(cli, db, tmp_path, "after")
+    assert _mentions(after) == [], after[:2000]
+
+
+def test_search_finds_the_pseudonyms(cli: Cli, coded: Path) -> None:
+    """After pseudonymisation the quotes are found under the new names, not the old."""
+    db = str(coded)
+    assert cli("--db", db, "pseudonymise", "--map", "map.csv").code == 0
+    found = cli("--db", db, "search", "Samir", "--json").json()
+    assert {"Comme disait Paule tout à l'heure, le docteur a appelé Samir.",
+            "Et moi Samir, le voisin de Léa."} <= {hit["text"] for hit in found}
+    assert cli("--db", db, "search", "Karim", "--json").json() == []
 
 
 def test_map_never_enters_the_project_file(cli: Cli, project: Path) -> None:
