@@ -12,6 +12,12 @@ import shutil
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING, TypeVar
+
+if TYPE_CHECKING:
+    from sqlmodel import Session
+
+T = TypeVar("T")
 
 SIZES = ("1k", "10k", "100k")
 
@@ -63,3 +69,16 @@ class Case:
     repeat: int = 5
     notes: str = ""
     extra: dict[str, float] = field(default_factory=dict)
+
+
+def read_project(db: Path, work: Callable[[Session], T]) -> T:
+    """Open a project as the CLI does and run one read in one session: what every
+    read-only case times around its own call."""
+    from qualcode.db.engine import open_project
+
+    project = open_project(str(db), warn=False)
+    try:
+        with project.read() as session:
+            return work(session)
+    finally:
+        project.close()

@@ -15,36 +15,23 @@ from pathlib import Path
 
 import numpy as np
 
-from benchmarks.harness import Case, Corpus
+from benchmarks.harness import Case, Corpus, read_project
 
 _MATRICES: dict[Path, list[np.ndarray]] = {}
 
 
 def run(corpus: Corpus) -> str:
-    from qualcode.db.engine import open_project
     from qualcode.reports.agreement import compute
 
-    project = open_project(str(corpus.db), warn=False)
-    try:
-        with project.read() as session:
-            data = compute(session)
-    finally:
-        project.close()
-    return json.dumps(data, ensure_ascii=False)
+    return json.dumps(read_project(corpus.db, compute), ensure_ascii=False)
 
 
 def matrices(corpus: Corpus) -> list[np.ndarray]:
     """Every code's and exclusive parent's matrix, missing values as NaN."""
     if corpus.db not in _MATRICES:
-        from qualcode.db.engine import open_project
         from qualcode.reports.agreement import load
 
-        project = open_project(str(corpus.db), warn=False)
-        try:
-            with project.read() as session:
-                m = load(session)
-        finally:
-            project.close()
+        m = read_project(corpus.db, load)
         raw = [m.code_matrix(c.id) for c in m.codes]
         raw += [m.exclusive_matrix(p) for p in m.codes if p.exclusive]
         _MATRICES[corpus.db] = [np.where(v < 0, np.nan, v.astype(float)) for v in raw]

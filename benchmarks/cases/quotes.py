@@ -10,21 +10,15 @@ import json
 import sqlite3
 from typing import Any
 
-from benchmarks.harness import Case, Corpus
+from benchmarks.harness import Case, Corpus, read_project
 
 GROUP = "G1"
 
 
 def run(corpus: Corpus) -> str:
-    from qualcode.db.engine import open_project
     from qualcode.services.quotes import QuoteFilter, list_quotes
 
-    project = open_project(str(corpus.db), warn=False)
-    try:
-        with project.read() as session:
-            views = list_quotes(session, QuoteFilter(group=GROUP))
-    finally:
-        project.close()
+    views = read_project(corpus.db, lambda s: list_quotes(s, QuoteFilter(group=GROUP)))
     return json.dumps([v.as_json() for v in views], ensure_ascii=False)
 
 

@@ -6,19 +6,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from benchmarks.harness import Case, Corpus
+from benchmarks.harness import Case, Corpus, read_project
 
 
 def _report(corpus: Corpus) -> dict[str, Any]:
-    from qualcode.db.engine import open_project
     from qualcode.reports.counts import compute
 
-    project = open_project(str(corpus.db), warn=False)
-    try:
-        with project.read() as session:
-            return compute(session)
-    finally:
-        project.close()
+    return read_project(corpus.db, compute)
 
 
 def _format(fmt: str) -> Any:

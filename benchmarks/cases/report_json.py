@@ -15,22 +15,15 @@ import json
 import sqlite3
 from pathlib import Path
 
-from benchmarks.harness import Case, Corpus
+from benchmarks.harness import Case, Corpus, read_project
 
 _CLOSURES: dict[Path, str] = {}
 
 
 def run(corpus: Corpus) -> str:
-    from qualcode.db.engine import open_project
     from qualcode.reports.counts import compute
 
-    project = open_project(str(corpus.db), warn=False)
-    try:
-        with project.read() as session:
-            report = compute(session)
-    finally:
-        project.close()
-    return json.dumps(report, ensure_ascii=False)
+    return json.dumps(read_project(corpus.db, compute), ensure_ascii=False)
 
 
 def closure_values(conn: sqlite3.Connection) -> str:
