@@ -56,6 +56,20 @@ class Corpus:
         return target
 
 
+@dataclass(frozen=True)
+class Timed:
+    """What a `run` or `floor` returns when the figure is only part of the call.
+
+    An app measured to its first screen still has to shut down, and keys pressed in a
+    started app come after its start-up: the case times the part that is the figure
+    itself and returns it here, with any other figures it took on the way (`details`:
+    name → seconds, shown under the table as medians).
+    """
+
+    seconds: float
+    details: dict[str, float] = field(default_factory=dict)
+
+
 class Skip(Exception):
     """Raised by `run` or `floor` when the case cannot be measured at this size."""
 

@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from benchmarks import corpus as corpora
-from benchmarks.harness import Case, Corpus, Skip
+from benchmarks.harness import Case, Corpus, Skip, Timed
 
 RESULTS = Path(__file__).resolve().parent / "results"
 SMOKE = "smoke"
@@ -45,6 +45,8 @@ class Timing:
     rss_peak: int | None = None
     skipped: str | None = None
     error: str | None = None
+    details: dict[str, list[float]] = field(default_factory=dict)
+    """Figures a case returned beside its time (`Timed.details`), by name, per call."""
 
 
 @dataclass
@@ -63,6 +65,8 @@ class Row:
     error: str | None = None
     notes: str = ""
     extra: dict[str, float] = field(default_factory=dict)
+    details: dict[str, float] = field(default_factory=dict)
+    """Medians of the figures the case returned beside its time."""
 
     @property
     def ratio(self) -> float | None:
@@ -125,8 +129,13 @@ def measure(case: Case, corpus: Corpus, repeat: int) -> Timing:
             for name, op, times in ops:
                 step = name
                 started = time.perf_counter()
-                op(corpus)
-                times.append(time.perf_counter() - started)
+                result = op(corpus)
+                elapsed = time.perf_counter() - started
+                if isinstance(result, Timed):
+                    elapsed = result.seconds
+                    for key, value in result.details.items():
+                        timing.details.setdefault(f"{name}: {key}", []).append(value)
+                times.append(elapsed)
     except Skip as skip:
         timing.skipped = str(skip) or "skipped by the case"
     except Exception as exc:  # a broken case is reported, the others still run
@@ -193,6 +202,7 @@ def run_case(module: str, case: Case, corpus: Corpus, folder: Path, *, repeat: i
     row.run_times, row.floor_times = timing.run_times, timing.floor_times
     row.run = statistics.median(timing.run_times)
     row.floor = statistics.median(timing.floor_times) if timing.floor_times else None
+    row.details = {key: statistics.median(values) for key, values in timing.details.items()}
     if not in_process:
         row.rss_base, row.rss_run, row.rss_peak = timing.rss_base, timing.rss_run, \
             timing.rss_peak
@@ -248,6 +258,13 @@ def table(rows: list[Row], previous: dict[tuple[str, str, str], dict[str, Any]])
             out.append("  ".join(c.ljust(w) for c, w in zip(line, widths, strict=True)).rstrip())
         else:
             out.append(f"{line[0].ljust(widths[0])}  {line[1].ljust(widths[1])}  {line[2]}")
+    detailed = [r for r in rows if r.details]
+    if detailed:
+        out.append("")
+        out.append("details (medians):")
+        for r in detailed:
+            out.append(f"  {r.case} @ {r.size}: " + ", ".join(
+                f"{key} {fmt_time(value)}" for key, value in r.details.items()))
     return "\n".join(out)
 
 

@@ -20,3 +20,11 @@ def test_entry_point_runs() -> None:
     out = subprocess.run([sys.executable, "-m", "qualcode", "--help"], capture_output=True,
                          text=True, check=True)
     assert "report" in out.stdout
+
+
+def test_the_workbench_starts_without_the_search_engine() -> None:
+    """numpy and the ranked index are loaded on the first search, not at start-up."""
+    code = ("import sys, qualcode.tui.app, qualcode.tui.screens.coding; "
+            "print('numpy' in sys.modules, 'qualcode.search.engine' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False False"

@@ -13,6 +13,7 @@ from textual.widgets import Static
 from qualcode.db.engine import open_project
 from qualcode.tui.app import QualcodeApp, make_app
 from qualcode.tui.screens.coding import CodingScreen
+from qualcode.tui.widgets.quote_view import QuoteView
 
 SIZE = (100, 30)
 
@@ -50,8 +51,8 @@ def codes_of(db: Path, quote_id: int, coder: str = "alice") -> set[str]:
         "JOIN coder k ON k.id = c.coder_id WHERE c.quote_id = ? AND k.name = ?", quote_id, coder)}
 
 
-def shown_text(static: Static) -> str:
-    """The plain text a Static is showing."""
+def shown_text(widget: Static | QuoteView) -> str:
+    """The plain text a Static, or the current quote's pane, is showing."""
     console = Console(width=200, record=True, file=io.StringIO())
-    console.print(static.content)
+    console.print(widget.content)
     return console.export_text()

@@ -28,6 +28,7 @@ from sqlmodel import Session, col, select
 
 from qualcode.db.models import Quote
 from qualcode.errors import UserError
+from qualcode.search.hits import Hit
 from qualcode.search.normalise import WORD, fold, fold_with_offsets, original_span
 
 PREFIX_WEIGHT = 0.9
@@ -43,14 +44,6 @@ _CACHE_SIZE = 512
 Scores = np.ndarray[Any, np.dtype[np.float64]]
 """One score (0-100) per quote of the index, in index order."""
 _PHRASE = re.compile(r'"([^"]*)"?')
-
-
-@dataclass(frozen=True)
-class Hit:
-    quote_id: int
-    score: float
-    spans: tuple[tuple[int, int], ...]
-    """Character spans to highlight, in the original quote text."""
 
 
 @dataclass(frozen=True)

@@ -180,16 +180,21 @@ def _exclusive_siblings(session: Session, code: Code) -> list[Code]:
 UNDOABLE = ("code", "uncode", "review", "memo")
 
 
-def undo_last(session: Session, *, coder: str) -> Event | None:
-    """Reverse the coder's latest action not yet undone; returns it, or None."""
+def next_undo(session: Session, *, coder: str) -> Event | None:
+    """The coder's latest action not yet undone: what `undo_last` would reverse."""
     undone = select(Event.undoes).where(col(Event.undoes).is_not(None))
-    target = session.exec(
+    return session.exec(
         select(Event)
         .where(Event.coder == coder, col(Event.action).in_(UNDOABLE),
                col(Event.undoes).is_(None), col(Event.id).not_in(undone))
         .order_by(col(Event.id).desc())
         .limit(1)
     ).first()
+
+
+def undo_last(session: Session, *, coder: str) -> Event | None:
+    """Reverse the coder's latest action not yet undone; returns it, or None."""
+    target = next_undo(session, coder=coder)
     if target is None:
         return None
     cid = coder_id(session, coder)

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import threading
 from collections import deque
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from functools import partial
 from typing import ClassVar
 
@@ -44,6 +45,33 @@ class QualcodeApp(App[None]):
         self.coder = coder
         self._jobs: deque[tuple[Job, MessagePump]] = deque()
         self._write_lock = threading.Lock()
+        self._reads: dict[object, Callable[[], None]] = {}
+        self._reads_lock = threading.Lock()
+
+    @contextmanager
+    def interruptible(self, session: Session) -> Iterator[None]:
+        """A long background read (the counts of a big project) that quitting interrupts.
+
+        Without it, leaving the workbench in its first seconds would wait for the
+        read to finish: Python joins worker threads before the process ends.
+        """
+        raw = session.connection().connection.dbapi_connection
+        stop = getattr(raw, "interrupt", None) or getattr(raw, "cancel", None)
+        token = object()
+        if stop is not None:
+            with self._reads_lock:
+                self._reads[token] = stop
+        try:
+            yield
+        finally:
+            with self._reads_lock:
+                self._reads.pop(token, None)
+
+    def on_unmount(self) -> None:
+        with self._reads_lock:
+            for stop in self._reads.values():
+                stop()
+            self._reads.clear()
 
     def on_mount(self) -> None:
         from qualcode.tui.screens.coding import CodingScreen

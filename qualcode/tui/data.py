@@ -10,7 +10,7 @@ has committed, and no thread iterates over what the event loop mutates.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -95,20 +95,23 @@ class Criterion:
     label: str
 
 
-TEXT_PAGE = 200
-"""Quote texts are read from the database a page at a time, around what is on screen."""
+PAGE_MARGIN = 200
+"""Quotes read ahead on each side of what is on screen, so moving rarely meets a gap."""
 TEXT_CACHE = 20_000
 """Texts kept in memory at most; the database holds them all."""
+LOADING = "…"
+"""What a line shows for the instant its text is still being read."""
 
 
 @dataclass
 class Workbench:
     """Everything the coding screen shows, owned by the event loop once loaded.
 
-    The quotes' order, groups and speakers are loaded at once (a few integers each);
-    their texts are read a page at a time as they come into view, and the coding states
-    arrive from a second worker (`states_loaded`), so the first screen does not wait for
-    100,000 texts or codings.
+    The quotes' order, groups and speakers are loaded at once (a few integers each).
+    Texts and coding states are read in workers, a page around what is on screen at a
+    time, and merged here on the event loop: drawing never touches the database. The
+    counts per code arrive from another worker (`counts_loaded`), so the first screen
+    does not wait for a million codings.
     """
 
     coder: str
@@ -123,10 +126,8 @@ class Workbench:
     levels: list[tuple[int, str, str]]
     speakers: list[tuple[int, str, str]]
     coders: list[str]
-    fetch: Callable[[Sequence[int]], Page]
-    """Reads quotes' texts and coding states by id (a page: a few indexed queries)."""
-    mine: set[int]
-    """Quotes I have coded or marked reviewed: progress, and `n`."""
+    mine: set[int] = field(default_factory=set)
+    """Quotes I have coded or marked reviewed: progress, and `n` (come with the counts)."""
     counts_loaded: bool = False
     count_all: Counter[int] = field(default_factory=Counter)
     count_mine: Counter[int] = field(default_factory=Counter)
@@ -135,9 +136,16 @@ class Workbench:
         self.index = {qid: i for i, qid in enumerate(self.ids)}
         self.texts: dict[int, str] = {}
         self.states: dict[int, QuoteState] = {}
+        self.pending: set[int] = set()
+        """Quotes a page worker is reading now: not asked for twice."""
+        self.version = 0
+        """Bumped by every acknowledged write; a page read before it must not undo it."""
+        self.written: dict[int, int] = {}
+        """The version at which each quote's state was last replaced by a write."""
         self.colours = {c.id: c.color for c in self.codes}
         """Code colours in tree order, for the marks drawn on every line."""
         self.code_by_id = {c.id: c for c in self.codes}
+        self.by_key = {c.hotkey: c for c in self.codes if c.hotkey}
         self.lineage: dict[int, tuple[int, ...]] = {}
         """Each code with its ancestors: a quote counts for a theme through its sub-codes."""
         for code in self.codes:
@@ -151,44 +159,57 @@ class Workbench:
     def done(self) -> int:
         return len(self.mine)
 
-    def _page(self, i: int) -> None:
-        if len(self.texts) > TEXT_CACHE:
+    def is_loaded(self, quote_id: int) -> bool:
+        return quote_id in self.texts
+
+    def claim_missing(self, quote_ids: Iterable[int]) -> list[int]:
+        """The quotes among these that nobody has read or is reading; now pending."""
+        missing = [q for q in quote_ids if q not in self.texts and q not in self.pending]
+        self.pending.update(missing)
+        return missing
+
+    def merge(self, page: Page, version: int) -> None:
+        """A page worker's result: keep it, unless a write has replaced a state since."""
+        if len(self.texts) + len(page.texts) > TEXT_CACHE:
             self.texts.clear()
             self.states.clear()
-        first = i - i % TEXT_PAGE
-        page = self.fetch(self.ids[first:first + TEXT_PAGE])
+        self.pending.difference_update(page.texts)
         self.texts.update(page.texts)
-        self.states.update(page.states)
+        for qid, state in page.states.items():
+            if self.written.get(qid, 0) <= version:
+                self.states[qid] = state
 
     def row(self, i: int) -> QuoteRow:
         qid = self.ids[i]
-        if qid not in self.texts:
-            self._page(i)
         label, moderator = self.speaker_of[self.pids[i]]
         return QuoteRow(qid, self.group_names[self.gids[i]], label, moderator,
-                        self.texts.get(qid, ""))
+                        self.texts.get(qid, LOADING))
 
     def quote(self, quote_id: int) -> QuoteRow:
         return self.row(self.index[quote_id])
 
-    def set_counts(self, everyone: Counter[int], mine: Counter[int]) -> None:
-        self.count_all, self.count_mine, self.counts_loaded = everyone, mine, True
+    def set_counts(self, counts: Counts) -> None:
+        self.count_all, self.count_mine, self.mine = counts.everyone, counts.mine, counts.done
+        self.counts_loaded = True
 
     def code_for_key(self, key: str) -> CodeInfo | None:
-        return next((c for c in self.codes if c.hotkey == key), None)
+        return self.by_key.get(key)
 
     def state(self, quote_id: int) -> QuoteState:
-        state = self.states.get(quote_id)
-        if state is None:
-            self._page(self.index[quote_id])
-            state = self.states.get(quote_id, EMPTY)
-        return state
+        """What is known of the quote's codings; empty until its page has been read."""
+        return self.states.get(quote_id, EMPTY)
 
-    def replace(self, quote_id: int, state: QuoteState) -> None:
-        """A write was acknowledged: swap the quote's state and keep the counts exact."""
+    def replace(self, quote_id: int, state: QuoteState, before: QuoteState | None) -> None:
+        """A write was acknowledged: swap the quote's state and keep the counts exact.
+
+        `before` is the state the write itself read in its transaction, so the counts
+        stay right even for a quote whose page was never read here.
+        """
         if quote_id not in self.index:
             return
-        self._account(self.state(quote_id), -1)
+        self.version += 1
+        self.written[quote_id] = self.version
+        self._account(self.state(quote_id) if before is None else before, -1)
         self.states[quote_id] = state
         self._account(state, +1)
         if state.done_by(self.coder):
@@ -219,9 +240,10 @@ class Page:
     states: dict[int, QuoteState]
 
 
-def load_workbench(session: Session, coder: str,
-                   fetch: Callable[[Sequence[int]], Page]) -> Workbench:
-    """What the first screen needs, in a handful of light queries (run in a worker)."""
+def load_workbench(session: Session, coder: str) -> Workbench:
+    """What the first screen needs, in a handful of light queries (run in a worker).
+
+    The first page of texts comes with it, so the first screen is drawn whole."""
     design = load_design(session)
     group_names = {int(gid): str(name) for gid, name in
                    session.execute(sql("SELECT id, name FROM study_group")).all()}
@@ -233,15 +255,21 @@ def load_workbench(session: Session, coder: str,
     )).all():
         speaker_of[int(pid)] = (str(label), bool(moderator))
         speaker_list.append((int(pid), group_names[int(gid)], str(label)))
-    order = session.execute(sql(
-        "SELECT q.id, q.group_id, q.participant_id FROM quote q "
-        "JOIN study_group g ON g.id = q.group_id ORDER BY g.position, g.id, q.position"
-    )).all()
+    # 100,000 rows: read through the driver's own cursor, skipping SQLAlchemy's row
+    # objects, which would double the time before the first screen.
+    cursor = session.connection().connection.cursor()
+    try:
+        cursor.execute(
+            "SELECT q.id, q.group_id, q.participant_id FROM quote q "
+            "JOIN study_group g ON g.id = q.group_id ORDER BY g.position, g.id, q.position")
+        order = cursor.fetchall()
+    finally:
+        cursor.close()
     levels = [(int(lid), str(d), str(lv)) for lid, d, lv in session.execute(sql(
         "SELECT l.id, d.name, l.name FROM level l JOIN dimension d ON d.id = l.dimension_id "
         "ORDER BY d.position, l.position"
     )).all()]
-    return Workbench(
+    bench = Workbench(
         coder=coder,
         title=design.title,
         ids=[r[0] for r in order],
@@ -254,12 +282,9 @@ def load_workbench(session: Session, coder: str,
         levels=levels,
         speakers=speaker_list,
         coders=[str(n) for (n,) in session.execute(sql("SELECT name FROM coder ORDER BY name"))],
-        fetch=fetch,
-        mine={int(q) for (q,) in session.execute(sql(
-            "SELECT c.quote_id FROM coding c JOIN coder k ON k.id = c.coder_id WHERE k.name = :me "
-            "UNION SELECT r.quote_id FROM review r JOIN coder k ON k.id = r.coder_id "
-            "WHERE k.name = :me"), {"me": coder})},
     )
+    bench.merge(read_page(session, bench.ids[:PAGE_MARGIN]), bench.version)
+    return bench
 
 
 def read_page(session: Session, ids: Sequence[int]) -> Page:
@@ -273,8 +298,20 @@ def read_page(session: Session, ids: Sequence[int]) -> Page:
     return Page(texts, {qid: states.get(qid, EMPTY) for qid in texts})
 
 
-def load_counts(session: Session, coder: str) -> tuple[Counter[int], Counter[int]]:
-    """Quotes per code (with its sub-codes): everyone's but `auto`, and mine."""
+@dataclass(frozen=True)
+class Counts:
+    """What the codebook pane and the progress need from every coding of the project."""
+
+    everyone: Counter[int]
+    """Quotes per code, with its sub-codes, coded by anyone but `auto`."""
+    mine: Counter[int]
+    """The same, coded by me."""
+    done: set[int]
+    """Quotes I have coded or marked reviewed."""
+
+
+def load_counts(session: Session, coder: str) -> Counts:
+    """The counts over every coding: seconds on a million, so read after the first screen."""
     counts = (CLOSURE_CTE + "SELECT cl.ancestor, COUNT(DISTINCT c.quote_id) FROM coding c "
               "JOIN coder k ON k.id = c.coder_id "
               "JOIN code_closure cl ON cl.descendant = c.code_id WHERE {w} GROUP BY cl.ancestor")
@@ -283,7 +320,11 @@ def load_counts(session: Session, coder: str) -> tuple[Counter[int], Counter[int
                         session.execute(sql(counts.format(w="k.name <> :auto")), params)})
     mine = Counter({int(c): int(n) for c, n in
                     session.execute(sql(counts.format(w="k.name = :me")), params)})
-    return everyone, mine
+    done = {int(q) for (q,) in session.execute(sql(
+        "SELECT c.quote_id FROM coding c JOIN coder k ON k.id = c.coder_id WHERE k.name = :me "
+        "UNION SELECT r.quote_id FROM review r JOIN coder k ON k.id = r.coder_id "
+        "WHERE k.name = :me"), params)}
+    return Counts(everyone, mine, done)
 
 
 def load_codes(session: Session) -> list[CodeInfo]:

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-from collections import Counter
-
 from textual.message import Message
 
-from qualcode.search.engine import Hit
-from qualcode.tui.data import Criterion, QuoteState, Workbench
+from qualcode.search.hits import Hit
+from qualcode.tui.data import Counts, Criterion, Page, QuoteState, Workbench
 
 
 class WorkbenchLoaded(Message):
@@ -19,18 +17,31 @@ class WorkbenchLoaded(Message):
 
 
 class CountsLoaded(Message):
-    def __init__(self, bench: Workbench, everyone: Counter[int], mine: Counter[int]) -> None:
+    def __init__(self, bench: Workbench, counts: Counts, version: int) -> None:
         super().__init__()
-        self.bench, self.everyone, self.mine = bench, everyone, mine
+        self.bench, self.counts = bench, counts
+        self.version = version
+        """The workbench's write version when the read began."""
+
+
+class PageRead(Message):
+    def __init__(self, bench: Workbench, page: Page, version: int) -> None:
+        super().__init__()
+        self.bench, self.page = bench, page
+        self.version = version
+        """The workbench's write version when the read was asked for."""
 
 
 class QuoteSaved(Message):
     """A write on one quote committed: here is the quote's state as stored."""
 
-    def __init__(self, quote_id: int, state: QuoteState, note: str, *, jump: bool = False,
+    def __init__(self, quote_id: int, state: QuoteState, note: str, *,
+                 before: QuoteState | None, jump: bool = False,
                  code_id: int | None = None) -> None:
         super().__init__()
         self.quote_id, self.state, self.note, self.jump = quote_id, state, note, jump
+        self.before = before
+        """The state the write read in its own transaction; None: what the screen holds."""
         self.code_id = code_id
 
 
@@ -47,6 +58,12 @@ class FilterApplied(Message):
 
 
 class SearchDone(Message):
-    def __init__(self, query: str, hits: list[Hit], order: list[int]) -> None:
+    def __init__(self, query: str, hits: list[Hit], order: list[int], *, ranked: bool) -> None:
         super().__init__()
         self.query, self.hits, self.order = query, hits, order
+        self.ranked = ranked
+        """False: plain substring hits, given while the ranked index is being built."""
+
+
+class IndexBuilt(Message):
+    """The ranked search index is ready."""

@@ -9,8 +9,7 @@ from __future__ import annotations
 
 import importlib
 import threading
-from collections.abc import Sequence
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from sqlmodel import Session
 from textual import on, work
@@ -21,12 +20,12 @@ from textual.screen import Screen
 from textual.widgets import Footer, Input, Static
 from textual.worker import get_current_worker
 
-from qualcode.search.engine import SearchIndex
+from qualcode.search.substring import substring_hits
 from qualcode.services import coding
 from qualcode.tui.app import QualcodeApp
 from qualcode.tui.data import (
+    PAGE_MARGIN,
     Criterion,
-    Page,
     Workbench,
     filter_ids,
     load_counts,
@@ -37,6 +36,8 @@ from qualcode.tui.data import (
 from qualcode.tui.messages import (
     CountsLoaded,
     FilterApplied,
+    IndexBuilt,
+    PageRead,
     QuoteSaved,
     SearchDone,
     WorkbenchLoaded,
@@ -45,6 +46,11 @@ from qualcode.tui.messages import (
 from qualcode.tui.widgets.code_panel import CodePanel
 from qualcode.tui.widgets.quote_list import QuoteList
 from qualcode.tui.widgets.quote_view import QuoteView
+
+NEAR = 40
+"""A gap this close to the screen starts a read of the band around it."""
+if TYPE_CHECKING:
+    from qualcode.search.engine import SearchIndex
 
 SEARCH_LIMIT = 1000
 """Hits listed for a search; the best ones come first."""
@@ -99,6 +105,10 @@ class CodingScreen(Screen[None]):
         self.hit_spans: dict[int, tuple[tuple[int, int], ...]] = {}
         self._index: SearchIndex | None = None
         self._index_lock = threading.Lock()
+        self._shown_loading = False
+        """The current quote was drawn before its text arrived: redraw it when it does."""
+        self.last_note = ""
+        """What the last change did, said in the status line (a toast would cost a layout)."""
 
     @property
     def qapp(self) -> QualcodeApp:
@@ -106,12 +116,14 @@ class CodingScreen(Screen[None]):
         return self.app
 
     def compose(self) -> ComposeResult:
-        yield Static("loading the project…", id="status")
         with Horizontal():
             with Vertical(id="left"):
+                # The status line changes on every move: kept above the left pane only,
+                # so a move repaints the left pane's lines and never the codebook's.
+                yield Static("loading the project…", id="status")
                 yield Input(placeholder="search (accents optional) · enter keep · escape clear",
                             id="search")
-                yield QuoteList(id="quotes")
+                yield QuoteList(moved=self._cursor_moved, id="quotes")
                 yield QuoteView(id="quote")
             yield CodePanel(id="panel")
         yield Footer()
@@ -124,18 +136,22 @@ class CodingScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, group="load", exit_on_error=False)
     def load(self, keep: int | None = None) -> None:
-        project = self.qapp.project
-
-        def fetch(ids: Sequence[int]) -> Page:
-            with project.read() as session:
-                return read_page(session, ids)
-
-        with project.read() as session:
-            bench = load_workbench(session, self.qapp.coder, fetch)
+        with self.qapp.project.read() as session:
+            bench = load_workbench(session, self.qapp.coder)
         self.post_message(WorkbenchLoaded(bench, keep))
-        with project.read() as session:
-            everyone, mine = load_counts(session, self.qapp.coder)
-        self.post_message(CountsLoaded(bench, everyone, mine))
+        self._count(bench)
+
+    def _count(self, bench: Workbench) -> None:
+        """Read the counts (in the calling worker); they are posted with the write version
+        they started from, so counts that a write overtook are read again."""
+        version = bench.version
+        with self.qapp.project.read() as session, self.qapp.interruptible(session):
+            counts = load_counts(session, self.qapp.coder)
+        self.post_message(CountsLoaded(bench, counts, version))
+
+    @work(thread=True, exclusive=True, group="counts", exit_on_error=False)
+    def _recount(self, bench: Workbench) -> None:
+        self._count(bench)
 
     def on_workbench_loaded(self, message: WorkbenchLoaded) -> None:
         self.bench = message.bench
@@ -147,8 +163,47 @@ class CodingScreen(Screen[None]):
     def on_counts_loaded(self, message: CountsLoaded) -> None:
         if message.bench is not self.bench:
             return
-        message.bench.set_counts(message.everyone, message.mine)
+        if message.version != message.bench.version:
+            self._recount(message.bench)  # a change landed while counting
+            return
+        message.bench.set_counts(message.counts)
         self._refresh_panes()
+
+    def _prefetch(self) -> None:
+        """Read, in a worker, the texts around what is on screen that are not here yet.
+
+        Only a gap near the screen starts a read, and the read then takes a wide band
+        around it, so moving one line at a time reads a page every few hundred moves.
+        """
+        bench, quotes = self.bench, self.query_one(QuoteList)
+        if bench is None or not quotes.order:
+            return
+        top = round(quotes.scroll_offset.y)
+        low = min(top, quotes.cursor)
+        high = max(top + quotes.scrollable_content_region.height, quotes.cursor + 1)
+        near = range(max(0, low - NEAR), min(len(quotes.order), high + NEAR))
+        order, ids = quotes.order, bench.ids
+        if all(bench.is_loaded(ids[order[i]]) for i in near):
+            return
+        wide = range(max(0, low - PAGE_MARGIN), min(len(order), high + PAGE_MARGIN))
+        missing = bench.claim_missing(ids[order[i]] for i in wide)
+        if missing:
+            self._read_page(bench, missing, bench.version)
+
+    @work(thread=True, group="pages", exit_on_error=False)
+    def _read_page(self, bench: Workbench, quote_ids: list[int], version: int) -> None:
+        with self.qapp.project.read() as session:
+            page = read_page(session, quote_ids)
+        self.post_message(PageRead(bench, page, version))
+
+    def on_page_read(self, message: PageRead) -> None:
+        if message.bench is not self.bench:
+            return
+        message.bench.merge(message.page, message.version)
+        self.query_one(QuoteList).redraw(message.page.texts)
+        if self.quote_id in message.page.texts or self._shown_loading:
+            self._refresh_panes(list_too=False)
+        self._prefetch()
 
     # ---- what is shown -------------------------------------------------------------
 
@@ -156,8 +211,9 @@ class CodingScreen(Screen[None]):
     def quote_id(self) -> int | None:
         return self.query_one(QuoteList).quote_id
 
-    def on_quote_list_highlighted(self, message: QuoteList.Highlighted) -> None:
+    def _cursor_moved(self) -> None:
         self._refresh_panes(list_too=False)
+        self._prefetch()
 
     def _refresh_panes(self, *, list_too: bool = True) -> None:
         bench = self.bench
@@ -166,6 +222,7 @@ class CodingScreen(Screen[None]):
         qid = self.quote_id
         if list_too:
             self.query_one(QuoteList).invalidate()
+        self._shown_loading = qid is not None and not bench.is_loaded(qid)
         self.query_one(QuoteView).show(bench, qid, self.hit_spans.get(qid, ()) if qid else ())
         mine = set(bench.state(qid).codes_of(bench.coder)) if qid else set()
         self.query_one(CodePanel).show(bench, mine)
@@ -176,7 +233,8 @@ class CodingScreen(Screen[None]):
         if bench is None:
             return
         quotes = self.query_one(QuoteList)
-        parts = [f"{bench.coder}: {bench.done}/{len(bench)} reviewed"]
+        done = bench.done if bench.counts_loaded else "…"
+        parts = [f"{bench.coder}: {done}/{len(bench)} reviewed"]
         if quotes.order:
             parts.append(f"quote {quotes.cursor + 1} of {len(quotes.order)}")
         else:
@@ -185,6 +243,8 @@ class CodingScreen(Screen[None]):
             parts.append("filter " + " + ".join(c.label for c in self.criteria))
         if self.query_text:
             parts.append(f"search «{self.query_text}»")
+        if self.last_note:
+            parts.append(self.last_note)
         # One line whatever it says: no layout pass on every move.
         self.query_one("#status", Static).update(" · ".join(parts), layout=False)
 
@@ -201,6 +261,9 @@ class CodingScreen(Screen[None]):
     def action_next_new(self) -> None:
         bench, quotes = self.bench, self.query_one(QuoteList)
         if bench is None or not quotes.order:
+            return
+        if not bench.counts_loaded:
+            self.notify("Still reading which quotes you have coded…", timeout=2)
             return
         n = len(quotes.order)
         for step in range(1, n + 1):
@@ -238,11 +301,13 @@ class CodingScreen(Screen[None]):
         coder = bench.coder
 
         def job(session: Session) -> QuoteSaved:
+            before = load_state(session, qid)
             change = coding.toggle_code(session, quote_id=qid, code=code.name, coder=coder)
             verb = "added" if change.added else "removed"
             note = f"{verb} {code.name}" + (f" (replaces {', '.join(change.removed)})"
                                             if change.added and change.removed else "")
-            return QuoteSaved(qid, load_state(session, qid), note, code_id=code.id)
+            return QuoteSaved(qid, load_state(session, qid), note, before=before,
+                              code_id=code.id)
 
         self.qapp.submit(job, self)
 
@@ -253,8 +318,10 @@ class CodingScreen(Screen[None]):
         coder = bench.coder
 
         def job(session: Session) -> QuoteSaved:
+            before = load_state(session, qid)
             coding.mark_reviewed(session, quote_id=qid, coder=coder)
-            return QuoteSaved(qid, load_state(session, qid), "reviewed: none applies")
+            return QuoteSaved(qid, load_state(session, qid), "reviewed: none applies",
+                              before=before)
 
         self.qapp.submit(job, self)
 
@@ -264,12 +331,14 @@ class CodingScreen(Screen[None]):
         coder = self.bench.coder
 
         def job(session: Session) -> QuoteSaved | WriteFailed:
-            event = coding.undo_last(session, coder=coder)
-            if event is None:
+            target = coding.next_undo(session, coder=coder)
+            if target is None:
                 return WriteFailed("nothing to undo")
-            qid = int(event.payload["quote_id"])
-            return QuoteSaved(qid, load_state(session, qid), f"undid {event.action} on #{qid}",
-                              jump=True)
+            qid = int(target.payload["quote_id"])
+            before = load_state(session, qid)
+            coding.undo_last(session, coder=coder)
+            return QuoteSaved(qid, load_state(session, qid), f"undid {target.action} on #{qid}",
+                              before=before, jump=True)
 
         self.qapp.submit(job, self)
 
@@ -277,14 +346,15 @@ class CodingScreen(Screen[None]):
         bench = self.bench
         if bench is None:
             return
-        bench.replace(message.quote_id, message.state)
+        bench.replace(message.quote_id, message.state, message.before)
         if message.jump and message.quote_id != self.quote_id:
             self.jump_to(message.quote_id)
         if message.code_id is not None:
             self.query_one(CodePanel).focus_code(message.code_id)
-        self._refresh_panes()
+        self.query_one(QuoteList).redraw((message.quote_id,))
         if message.note:
-            self.notify(message.note, timeout=2)
+            self.last_note = message.note
+        self._refresh_panes(list_too=False)
 
     def on_write_failed(self, message: WriteFailed) -> None:
         self.notify(message.error, severity="warning")
@@ -314,11 +384,12 @@ class CodingScreen(Screen[None]):
         code = None if target == "quote" else self.bench.code_by_id[int(target)].name
 
         def job(session: Session) -> QuoteSaved:
+            before = load_state(session, qid)
             if code is None:
                 coding.set_memo(session, quote_id=qid, coder=coder, text=text)
             else:
                 coding.apply_codes(session, quote_id=qid, codes=[code], coder=coder, memo=text)
-            return QuoteSaved(qid, load_state(session, qid), "memo saved")
+            return QuoteSaved(qid, load_state(session, qid), "memo saved", before=before)
 
         self.qapp.submit(job, self)
 
@@ -386,11 +457,11 @@ class CodingScreen(Screen[None]):
             self._show_order(message.order, keep=self.quote_id)
 
     def action_search(self) -> None:
-        if self._index is None:
-            self.notify("Indexing the quotes for search…", timeout=2)
         box = self.query_one("#search", Input)
         box.add_class("active")
         self.set_focus(box)  # at once: the next keystrokes are already on their way
+        if self._index is None:
+            self._build_index()
 
     @on(Input.Changed, "#search")
     def _typed(self, event: Input.Changed) -> None:
@@ -404,23 +475,38 @@ class CodingScreen(Screen[None]):
     def run_search(self, query: str) -> None:
         bench = self.bench
         assert bench is not None
-        index = self._search_index()
-        if get_current_worker().is_cancelled:
-            return  # a newer keystroke has taken over
         within = None
         if self.filtered is not None:
-            within = [bench.ids[i] for i in self.filtered]
-        hits = index.search(query, limit=SEARCH_LIMIT, within=within) if query else []
+            within = {bench.ids[i] for i in self.filtered}
+        index = self._index
+        if not query:
+            hits = []
+        elif index is None:  # still being built: plain substring search meanwhile
+            with self.qapp.project.read() as session:
+                hits = substring_hits(session, query, limit=SEARCH_LIMIT, within=within)
+        else:
+            hits = index.search(query, limit=SEARCH_LIMIT, within=within)
+        if get_current_worker().is_cancelled:
+            return  # a newer keystroke has taken over
         order = [bench.index[h.quote_id] for h in hits if h.quote_id in bench.index]
-        self.post_message(SearchDone(query, hits, order))
+        self.post_message(SearchDone(query, hits, order, ranked=index is not None))
 
-    def _search_index(self) -> SearchIndex:
-        """Built once, on the first search, by whichever keystroke's worker comes first."""
+    @work(thread=True, exclusive=True, group="index", exit_on_error=False)
+    def _build_index(self) -> None:
+        """The ranked index, built once in the background on the first search."""
+        from qualcode.search.engine import SearchIndex  # numpy: only once someone searches
+
         with self._index_lock:
-            if self._index is None:
-                with self.qapp.project.read() as session:
-                    self._index = SearchIndex.load(session)
-            return self._index
+            if self._index is not None:
+                return
+            with self.qapp.project.read() as session:
+                self._index = SearchIndex.load(session)
+        self.post_message(IndexBuilt())
+
+    def on_index_built(self) -> None:
+        box = self.query_one("#search", Input)
+        if box.value:
+            self.run_search(box.value)  # the ranked results replace the plain ones
 
     def on_search_done(self, message: SearchDone) -> None:
         bench = self.bench
@@ -433,6 +519,7 @@ class CodingScreen(Screen[None]):
                              else list(range(len(bench))), keep=self.quote_id)
             return
         self.hit_spans = {h.quote_id: h.spans for h in message.hits}
+        self.last_note = "" if message.ranked else "plain search until the index is built"
         self._show_order(message.order)
 
     def _hide_search(self) -> None:
@@ -518,7 +605,7 @@ class CodingScreen(Screen[None]):
         """Another screen may have coded this quote: read it back."""
         with self.qapp.project.read() as session:
             state = load_state(session, qid)
-        self.post_message(QuoteSaved(qid, state, ""))
+        self.post_message(QuoteSaved(qid, state, "", before=None))
 
 
 def _other_helpers_screen(module: str, name: str) -> Any:

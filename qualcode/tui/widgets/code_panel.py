@@ -40,6 +40,30 @@ def definition(code: CodeInfo) -> Text:
     return out
 
 
+class CodeTree(OptionList):
+    """The tree of codes, one line a code, whose marks and counts follow the cursor."""
+
+    def set_line(self, index: int, prompt: Text) -> None:
+        """Swap one code's line and repaint that line alone.
+
+        OptionList's own `replace_option_prompt_at_index` forgets every rendered option
+        and repaints the whole list, which makes every move repaint the whole screen.
+        This reaches into OptionList's option and render cache (one line an option, no
+        separators, as `code_line` draws them); if a Textual release renames them, the
+        public call is used instead: slower, still right.
+        """
+        option = self.get_option_at_index(index)
+        try:
+            option._set_prompt(prompt)
+            cache = self._option_render_cache
+            for key in [k for k in cache.keys() if k[0] is option]:
+                cache.discard(key)
+        except AttributeError:
+            self.replace_option_prompt_at_index(index, prompt)
+            return
+        self.refresh_line(index)
+
+
 class CodePanel(Vertical):
     """The right-hand pane of the coding screen."""
 
@@ -52,12 +76,12 @@ class CodePanel(Vertical):
         super().__init__(id=id)
         self.bench: Workbench | None = None
         self.applied: set[int] = set()
-        self._shown: list[str] = []
-        """What each line says now: only lines that change are redrawn."""
+        self._shown: list[tuple[object, ...]] = []
+        """What each line says now, as a key: only lines whose key changes are redrawn."""
         self._defined: int | None = None
 
     def compose(self) -> ComposeResult:
-        yield OptionList(id="codes")
+        yield CodeTree(id="codes")
         with VerticalScroll(id="definition"):
             yield Static(id="definition-text")
 
@@ -66,18 +90,22 @@ class CodePanel(Vertical):
         codes = self.query_one("#codes", OptionList)
         fresh = self.bench is not bench or codes.option_count != len(bench.codes)
         self.bench, self.applied = bench, applied
-        lines = [code_line(c, bench, c.id in applied, self._width) for c in bench.codes]
+        width = self._width
+        keys: list[tuple[object, ...]] = [
+            (c.id in applied, bench.counts_loaded, bench.count_mine[c.id],
+             bench.count_all[c.id], width) for c in bench.codes]
         if fresh:
             keep = codes.highlighted
-            codes.set_options(Option(line, id=str(c.id)) for c, line in zip(bench.codes, lines,
-                                                                            strict=True))
+            codes.set_options(Option(code_line(c, bench, c.id in applied, width), id=str(c.id))
+                              for c in bench.codes)
             codes.highlighted = keep if keep is not None and bench.codes else 0
             self._defined = None
         else:
-            for i, line in enumerate(lines):
-                if line.markup != self._shown[i]:
-                    codes.replace_option_prompt_at_index(i, line)
-        self._shown = [line.markup for line in lines]
+            tree = self.query_one(CodeTree)
+            for i, code in enumerate(bench.codes):
+                if keys[i] != self._shown[i]:
+                    tree.set_line(i, code_line(code, bench, code.id in applied, width))
+        self._shown = keys
         self._define()
 
     @property
@@ -87,7 +115,7 @@ class CodePanel(Vertical):
 
     def on_resize(self) -> None:
         if self.bench is not None:
-            self._shown = ["" for _ in self._shown]
+            self._shown = [() for _ in self._shown]
             self.show(self.bench, self.applied)
 
     def focus_code(self, code_id: int) -> None:

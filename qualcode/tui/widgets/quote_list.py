@@ -8,6 +8,7 @@ colours, and the start of the text with search hits highlighted.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from typing import ClassVar
 
 from rich.cells import cell_len
@@ -17,7 +18,6 @@ from textual import events
 from textual.binding import Binding, BindingType
 from textual.cache import LRUCache
 from textual.geometry import Size
-from textual.message import Message
 from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
@@ -59,23 +59,23 @@ class QuoteList(ScrollView, can_focus=True):
     QuoteList > .quote-list--done { color: $success; }
     """
 
-    cursor: reactive[int] = reactive(0, always_update=True, init=False)
+    cursor: reactive[int] = reactive(0, always_update=True, init=False, repaint=False)
+    """Where the cursor is; `watch_cursor` repaints just the lines that change."""
 
-    class Highlighted(Message):
-        """The cursor is on another quote; handled by `on_quote_list_highlighted`."""
-
-        def __init__(self, quote_id: int | None) -> None:
-            super().__init__()
-            self.quote_id = quote_id
-
-    def __init__(self, *, id: str | None = None) -> None:  # noqa: A002 (Textual's name)
+    def __init__(self, *, moved: Callable[[], None],
+                 id: str | None = None) -> None:  # noqa: A002 (Textual's name)
         super().__init__(id=id)
+        self.moved = moved
+        """Called as soon as the cursor is on another quote. A call, not a message, so
+        the list and the panes that follow it change in the same frame."""
         self.bench: Workbench | None = None
         self.order: list[int] = []
         """Indices into `bench.ids` of the quotes shown, in display order."""
         self.hits: dict[int, tuple[tuple[int, int], ...]] = {}
-        self._cache: LRUCache[tuple[int, bool, int, int], Strip] = LRUCache(1024)
+        self._cache: LRUCache[tuple[int, bool, int, int, int], Strip] = LRUCache(1024)
         self._generation = 0
+        self._edits: dict[int, int] = {}
+        """Per quote, how many times it changed: a changed quote's cached line is stale."""
 
     def show(self, bench: Workbench, order: list[int], *, keep: int | None = None,
              hits: dict[int, tuple[tuple[int, int], ...]] | None = None) -> None:
@@ -95,6 +95,18 @@ class QuoteList(ScrollView, can_focus=True):
         self._generation += 1
         self.refresh()
 
+    def redraw(self, quote_ids: Iterable[int]) -> None:
+        """These quotes changed (coded, or their text arrived): redraw just their lines."""
+        if self.bench is None:
+            return
+        changed = set(quote_ids)
+        for qid in changed:
+            self._edits[qid] = self._edits.get(qid, 0) + 1
+        ids, top = self.bench.ids, round(self.scroll_offset.y)
+        for y in range(top, min(len(self.order), top + self.scrollable_content_region.height)):
+            if ids[self.order[y]] in changed:
+                self.refresh_line(y)
+
     @property
     def quote_id(self) -> int | None:
         if self.bench is None or not self.order:
@@ -109,10 +121,14 @@ class QuoteList(ScrollView, can_focus=True):
         top = round(self.scroll_offset.y)
         if new < top:
             self.scroll_to(y=new, animate=False, immediate=True)
+            self.refresh()
         elif new >= top + height:
             self.scroll_to(y=new - height + 1, animate=False, immediate=True)
-        self.refresh()
-        self.post_message(self.Highlighted(self.quote_id))
+            self.refresh()
+        else:  # the two lines whose cursor mark changed, not the whole list
+            self.refresh_line(old)
+            self.refresh_line(new)
+        self.moved()
 
     def action_move(self, step: int) -> None:
         self.cursor += step
@@ -135,12 +151,14 @@ class QuoteList(ScrollView, can_focus=True):
         index = round(self.scroll_offset.y) + y
         if self.bench is None or index >= len(self.order):
             return Strip.blank(width, self.rich_style)
-        key = (self.bench.ids[self.order[index]], index == self.cursor, width, self._generation)
+        qid = self.bench.ids[self.order[index]]
+        key = (qid, index == self.cursor, width, self._generation, self._edits.get(qid, 0))
         strip = self._cache.get(key)
         if strip is None:
             strip = self._render_row(self.bench.row(self.order[index]), index == self.cursor,
                                      width)
-            self._cache[key] = strip
+            if self.bench.is_loaded(qid):
+                self._cache[key] = strip
         return strip
 
     def _render_row(self, row: QuoteRow, at_cursor: bool, width: int) -> Strip:

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 from rich.console import Group as RichGroup
+from rich.console import RenderableType
+from rich.style import Style
 from rich.text import Text
-from textual.containers import VerticalScroll
-from textual.widgets import Static
+from textual.geometry import Size
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
 
 from qualcode.tui.data import QuoteRow, Workbench
 
@@ -37,6 +40,8 @@ def describe(bench: Workbench, quote_id: int, spans: tuple[tuple[int, int], ...]
         head.append(" (" + " · ".join(levels.values()) + ")")
     head.append(f" · {row.speaker}" + (" · moderator" if row.moderator else ""))
     head.append(f" · #{quote_id}", style="dim")
+    if not bench.is_loaded(quote_id):  # for the instant its page is being read
+        return RichGroup(head, Text("reading the quote…", style="dim italic"))
     body = Text(row.text)
     for a, b in spans:
         body.stylize("reverse bold", a, b)
@@ -69,23 +74,71 @@ def describe(bench: Workbench, quote_id: int, spans: tuple[tuple[int, int], ...]
     return RichGroup(*parts)
 
 
-class QuoteView(VerticalScroll, can_focus=False):
-    """The middle pane; scrolls when a long quote does not fit."""
+class QuoteView(ScrollView, can_focus=False):
+    """The middle pane, drawn with the Line API; scrolls when a long quote does not fit.
 
-    DEFAULT_CSS = """
-    QuoteView { padding: 0 1; }
-    QuoteView > Static { width: 1fr; }
+    Moving to another quote swaps the lines drawn here without a layout pass of the
+    screen (a Static inside a scrolling container would ask for one on every move):
+    the scrollable height is set quietly while the quote fits, which is nearly always.
     """
 
-    def compose(self):  # type: ignore[no-untyped-def]
-        yield Static(id="quote-body")
+    DEFAULT_CSS = """
+    QuoteView { padding: 0 1; overflow-x: hidden; }
+    """
+
+    def __init__(self, *, id: str | None = None) -> None:  # noqa: A002 (Textual's name)
+        super().__init__(id=id)
+        self._content: RenderableType = Text("")
+        self._lines: list[Strip] = []
+        self._base: Style | None = None
+
+    @property
+    def content(self) -> RenderableType:
+        """What the pane shows, as a Rich renderable (the tests read it)."""
+        return self._content
 
     def show(self, bench: Workbench, quote_id: int | None,
              spans: tuple[tuple[int, int], ...] = ()) -> None:
-        body = self.query_one("#quote-body", Static)
+        width = self.scrollable_content_region.width
         if quote_id is None:
-            body.update(Text("No quote matches. f changes the filter; escape clears the search.",
-                             style="dim"))
+            self._content = Text(
+                "No quote matches. f changes the filter; escape clears the search.",
+                style="dim")
         else:
-            body.update(describe(bench, quote_id, spans, self.scrollable_content_region.width))
-        self.scroll_home(animate=False)
+            self._content = describe(bench, quote_id, spans, width)
+        self._lay_out_lines()
+        self.scroll_to(y=0, animate=False, immediate=True)
+
+    def on_resize(self) -> None:
+        self._lay_out_lines()
+
+    def _lay_out_lines(self) -> None:
+        width = self.scrollable_content_region.width
+        if width <= 0:
+            return
+        console = self.app.console
+        base = self.rich_style  # looked up once a quote: it walks every ancestor's styles
+        restyled, self._base = base != self._base, base
+        rendered = console.render_lines(self._content, console.options.update_width(width),
+                                        style=base)
+        old = [] if restyled else self._lines
+        self._lines = [Strip(line, width) for line in rendered]
+        size = Size(width, len(self._lines))
+        room = self.scrollable_content_region.height
+        if self.virtual_size.height <= room and size.height <= room:
+            self.set_reactive(QuoteView.virtual_size, size)  # no scrollbar either way
+            if restyled:  # first quote, or another theme: every line, blank ones too
+                self.refresh()
+            # Otherwise only the lines that differ from the last quote's are repainted.
+            for y in range(max(len(old), len(self._lines))):
+                if y >= len(old) or y >= len(self._lines) or old[y] != self._lines[y]:
+                    self.refresh_line(y)
+        else:
+            self.virtual_size = size
+
+    def render_line(self, y: int) -> Strip:
+        index = round(self.scroll_offset.y) + y
+        width = self.scrollable_content_region.width
+        if index < len(self._lines):
+            return self._lines[index].crop_extend(0, width, self._base)
+        return Strip.blank(width, self._base or self.rich_style)
