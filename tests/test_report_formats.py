@@ -22,6 +22,7 @@ from typing import Any
 
 import docx
 import openpyxl
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from scipy.stats import fisher_exact
@@ -384,7 +385,9 @@ def check_formats(data: dict[str, Any]) -> None:
         theme = values[0]
         n = len(groups)
         assert list(values[2:2 + n]) == [cells[(theme, g)]["quotes"] for g in groups]
-        assert list(values[3 + n:3 + 2 * n]) == [cells[(theme, g)]["share"] for g in groups]
+        # Shares to Excel's 15 significant digits, as above.
+        assert list(values[3 + n:3 + 2 * n]) == pytest.approx(
+            [cells[(theme, g)]["share"] for g in groups], rel=1e-14, abs=0)
     quotes = [r[-1] for r in book["Quotes"].iter_rows(min_row=2, values_only=True)]
     assert quotes == [q["text"] for q in data["quotes"]]
     assert "Fisher" in str(book["About"]["B4"].value)

@@ -269,3 +269,17 @@ async def test_q_quits(demo_db: Path) -> None:
         await pilot.press("q")
         await pilot.pause()
         assert not app.is_running
+
+
+async def test_the_tree_redraws_one_code_line_with_its_new_marks(demo_db: Path) -> None:
+    from qualcode.tui.widgets.code_panel import CodeTree
+
+    async with workbench(demo_db).run_test(size=SIZE) as pilot:
+        screen = await ready(pilot)
+        tree = screen.query_one(CodeTree)
+        before = tree.render_line(0).text
+        await pilot.press("1")
+        await settle(pilot)
+        after = tree.render_line(0).text
+        assert before.split()[:2] == ["1", "□"] and after.split()[:2] == ["1", "■"]
+        assert str(tree.get_option_at_index(0).prompt).split()[1] == "■"

@@ -48,19 +48,15 @@ class CodeTree(OptionList):
 
         OptionList's own `replace_option_prompt_at_index` forgets every rendered option
         and repaints the whole list, which makes every move repaint the whole screen.
-        This reaches into OptionList's option and render cache (one line an option, no
-        separators, as `code_line` draws them); if a Textual release renames them, the
-        public call is used instead: slower, still right.
+        This reaches into OptionList's option and render cache instead (one line an
+        option, no separators, as `code_line` draws them): Textual is pinned below 9,
+        and the workbench tests would catch a rename.
         """
         option = self.get_option_at_index(index)
-        try:
-            option._set_prompt(prompt)
-            cache = self._option_render_cache
-            for key in [k for k in cache.keys() if k[0] is option]:
-                cache.discard(key)
-        except AttributeError:
-            self.replace_option_prompt_at_index(index, prompt)
-            return
+        option._set_prompt(prompt)
+        cache = self._option_render_cache
+        for key in [k for k in cache.keys() if k[0] is option]:
+            cache.discard(key)
         self.refresh_line(index)
 
 

@@ -142,6 +142,11 @@ class QuoteList(ScrollView, can_focus=True):
     def on_click(self, event: events.Click) -> None:
         self.cursor = round(self.scroll_offset.y) + event.y
 
+    def notify_style_update(self) -> None:
+        """Focus, theme or CSS changed: cached lines carry the old colours."""
+        self._cache.clear()
+        super().notify_style_update()
+
     def on_resize(self) -> None:
         self.virtual_size = Size(0, len(self.order))
         self._cache.clear()
