@@ -119,11 +119,14 @@ class QuoteList(ScrollView, can_focus=True):
     def watch_cursor(self, old: int, new: int) -> None:
         height = max(1, self.scrollable_content_region.height)
         top = round(self.scroll_offset.y)
+        # Leaving the screen scrolls half a screen, not one line: the next quotes come
+        # into sight, and the list is redrawn once every few moves instead of on each.
+        jump = height // 2
         if new < top:
-            self.scroll_to(y=new, animate=False, immediate=True)
+            self.scroll_to(y=max(0, new - jump), animate=False, immediate=True)
             self.refresh()
         elif new >= top + height:
-            self.scroll_to(y=new - height + 1, animate=False, immediate=True)
+            self.scroll_to(y=new - height + 1 + jump, animate=False, immediate=True)
             self.refresh()
         else:  # the two lines whose cursor mark changed, not the whole list
             self.refresh_line(old)
