@@ -81,7 +81,7 @@ class QuoteList(ScrollView, can_focus=True):
              hits: dict[int, tuple[tuple[int, int], ...]] | None = None) -> None:
         """Show these quotes, keeping the cursor on quote `keep` when it is among them."""
         self.bench, self.order, self.hits = bench, order, hits or {}
-        self.virtual_size = Size(0, len(order))
+        self._set_rows(len(order))
         target = 0
         if keep is not None and keep in bench.index:
             row = bench.index[keep]
@@ -89,6 +89,16 @@ class QuoteList(ScrollView, can_focus=True):
         self.invalidate()
         self.scroll_to(y=0, animate=False, immediate=True)
         self.cursor = target
+
+    def _set_rows(self, rows: int) -> None:
+        """The list's scrollable height, without a layout pass of the screen when the
+        scrollbar stays (a search typed on 100,000 quotes changes it on every key)."""
+        room = self.scrollable_content_region.height
+        if self.virtual_size.height > room and rows > room:
+            self.set_reactive(QuoteList.virtual_size, Size(0, rows))
+            self.vertical_scrollbar.window_virtual_size = rows
+        else:
+            self.virtual_size = Size(0, rows)
 
     def invalidate(self) -> None:
         """States changed: draw every line afresh."""
