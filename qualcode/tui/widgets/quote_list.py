@@ -74,6 +74,7 @@ class QuoteList(ScrollView, can_focus=True):
         self.hits: dict[int, tuple[tuple[int, int], ...]] = {}
         self._cache: LRUCache[tuple[int, bool, int, int, int], Strip] = LRUCache(1024)
         self._generation = 0
+        self._looks: dict[str, Style] = {}
         self._edits: dict[int, int] = {}
         """Per quote, how many times it changed: a changed quote's cached line is stale."""
 
@@ -158,7 +159,19 @@ class QuoteList(ScrollView, can_focus=True):
     def notify_style_update(self) -> None:
         """Focus, theme or CSS changed: cached lines carry the old colours."""
         self._cache.clear()
+        self._looks.clear()
         super().notify_style_update()
+
+    def _look(self) -> dict[str, Style]:
+        """The line styles, looked up once per style change: each lookup walks the CSS."""
+        if not self._looks:
+            base = self.rich_style
+            self._looks.update(
+                base=base,
+                cursor=base + self.get_component_rich_style("quote-list--cursor"),
+                **{name: self.get_component_rich_style(f"quote-list--{name}", partial=True)
+                   for name in ("dim", "done", "hit")})
+        return self._looks
 
     def on_resize(self) -> None:
         self.virtual_size = Size(0, len(self.order))
@@ -183,10 +196,10 @@ class QuoteList(ScrollView, can_focus=True):
         assert self.bench is not None
         bench = self.bench
         state = bench.state(row.id)
-        dim = self.get_component_rich_style("quote-list--dim", partial=True)
+        look = self._look()
+        dim = look["dim"]
         line = Text(no_wrap=True, overflow="ellipsis", end="")
-        line.append(" ✓" if state.done_by(bench.coder) else "  ",
-                    self.get_component_rich_style("quote-list--done", partial=True))
+        line.append(" ✓" if state.done_by(bench.coder) else "  ", look["done"])
         line.append(f" {row.group:<3.4} ")
         line.append(f"{row.speaker:<5.6} ", dim if row.moderator else Style())
         colours = bench.colours
@@ -204,15 +217,13 @@ class QuoteList(ScrollView, can_focus=True):
         start = line.cell_len
         preview = row.text.replace("\n", " ")[: max(0, width - start) + 1]
         text = Text(preview, style=dim if row.moderator else Style(), no_wrap=True, end="")
-        hit_style = self.get_component_rich_style("quote-list--hit", partial=True)
+        hit_style = look["hit"]
         for a, b in self.hits.get(row.id, ()):
             if a < len(preview):
                 text.stylize(hit_style, a, min(b, len(preview)))
         line.append_text(text)
         line.truncate(width, overflow="ellipsis", pad=True)
-        base = self.rich_style
-        if at_cursor:
-            base = base + self.get_component_rich_style("quote-list--cursor")
+        base = look["cursor"] if at_cursor else look["base"]
         line.stylize_before(base)
         strip = Strip(line.render(self.app.console), cell_len(line.plain))
         return strip.crop_extend(0, width, base)
