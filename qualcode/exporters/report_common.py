@@ -76,6 +76,18 @@ class View:
         return [self.cell(theme, g["name"]) for g in self.groups
                 if g["attributes"].get(rdim) == row and g["attributes"].get(cdim) == col]
 
+    def cooccurrence(self) -> tuple[list[str], list[list[int]]]:
+        """The themes and, for each pair, the quotes carrying both; on the diagonal a
+        theme's own quotes. No themes when there are fewer than two to cross."""
+        co = self.data.get("cooccurrence", {})
+        if len(co.get("themes", [])) < 2:
+            return [], []
+        names = [t["name"] for t in co["themes"]]
+        both = {(p["a"], p["b"]): p["quotes"] for p in co["pairs"]}
+        both.update({(p["b"], p["a"]): p["quotes"] for p in co["pairs"]})
+        own = {t["name"]: t["quotes"] for t in co["themes"]}
+        return names, [[own[a] if a == b else both[(a, b)] for b in names] for a in names]
+
     def levels(self, theme: str) -> list[dict[str, Any]]:
         return [lv for lv in self.data.get("levels", []) if lv["theme"] == theme]
 

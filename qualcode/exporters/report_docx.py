@@ -110,23 +110,18 @@ def render(data: dict[str, Any]) -> bytes:
                      italic=bool(lv["flag"]), bold=bool(lv["flag"]))
                 _shade(table[i][1 + j], lv["share"], ltop)
 
-    co = data.get("cooccurrence", {})
-    if len(co.get("themes", [])) > 1:
-        names = [t["name"] for t in co["themes"]]
-        both = {(p["a"], p["b"]): p["quotes"] for p in co["pairs"]}
-        both.update({(p["b"], p["a"]): p["quotes"] for p in co["pairs"]})
-        own = {t["name"]: t["quotes"] for t in co["themes"]}
+    names, matrix = v.cooccurrence()
+    if names:
         doc.add_heading("Co-occurrence", level=1)
         doc.add_paragraph("Quotes carrying both themes; the diagonal is the theme's own quotes.")
         table = _table(doc, 1 + len(names), 1 + len(names), 5.0,
                        min(3.5, 21.0 / len(names)))
         for j, b in enumerate(names):
             _put(table[0][1 + j], b, bold=True, right=True)
-        for i, a in enumerate(names, start=1):
+        for i, (a, row) in enumerate(zip(names, matrix, strict=True), start=1):
             _put(table[i][0], a, bold=True)
-            for j, b in enumerate(names):
-                _put(table[i][1 + j], str(own[a] if a == b else both[(a, b)]),
-                     right=True, bold=a == b)
+            for j, n in enumerate(row):
+                _put(table[i][1 + j], str(n), right=True, bold=i - 1 == j)
 
     for t in v.themes:
         _theme(doc, v, t["name"], top)

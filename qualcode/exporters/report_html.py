@@ -128,20 +128,16 @@ def render(data: dict[str, Any]) -> str:
                 _td(escape(cell_text(lv, lv["level_quotes"])), lv, ltop)
                 for lv in v.levels(t["name"])) + "</tr>")
         out.append("</tbody></table>")
-    co = data.get("cooccurrence", {})
-    if len(co.get("themes", [])) > 1:
-        names = [t["name"] for t in co["themes"]]
-        both = {(p["a"], p["b"]): p["quotes"] for p in co["pairs"]}
-        both.update({(p["b"], p["a"]): p["quotes"] for p in co["pairs"]})
-        own = {t["name"]: t["quotes"] for t in co["themes"]}
+    names, matrix = v.cooccurrence()
+    if names:
         out += ["<h2>Co-occurrence</h2>",
                 '<p class="legend">Quotes carrying both themes; the diagonal is the theme\'s '
                 "own quotes.</p>", '<table><thead><tr><th class="theme"></th>',
                 *(f"<th>{escape(n)}</th>" for n in names), "</tr></thead><tbody>"]
-        for a in names:
+        for i, (a, counts) in enumerate(zip(names, matrix, strict=True)):
             out.append(f'<tr><th class="theme">{escape(a)}</th>' + "".join(
-                f"<td><b>{own[a]}</b></td>" if a == b else f"<td>{both[(a, b)]}</td>"
-                for b in names) + "</tr>")
+                f"<td><b>{count}</b></td>" if i == j else f"<td>{count}</td>"
+                for j, count in enumerate(counts)) + "</tr>")
         out.append("</tbody></table>")
     for t in v.themes:
         out += _theme_section(v, t["name"], top)

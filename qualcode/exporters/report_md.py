@@ -42,16 +42,12 @@ def render(data: dict[str, Any]) -> str:
             + [_flagged(cell_text(lv, lv["level_quotes"]), lv["flag"])
                for lv in v.levels(t["name"])]
             for t in v.themes])
-    co = data.get("cooccurrence", {})
-    if len(co.get("themes", [])) > 1:
-        names = [t["name"] for t in co["themes"]]
-        both = {(p["a"], p["b"]): p["quotes"] for p in co["pairs"]}
-        both.update({(p["b"], p["a"]): p["quotes"] for p in co["pairs"]})
-        own = {t["name"]: t["quotes"] for t in co["themes"]}
+    names, matrix = v.cooccurrence()
+    if names:
         out += ["## Co-occurrence", "",
                 "Quotes carrying both themes (diagonal: the theme's own quotes).", ""]
-        out += _table([""] + names, [
-            [a] + [str(own[a]) if a == b else str(both[(a, b)]) for b in names] for a in names])
+        out += _table([""] + names, [[a] + [str(n) for n in row]
+                                     for a, row in zip(names, matrix, strict=True)])
     for t in v.themes:
         name = t["name"]
         out += [f"{'#' * min(2 + v.depth(name), 6)} {name}", ""]

@@ -132,16 +132,12 @@ def render(data: dict[str, Any]) -> bytes:
                       f"{get_column_letter(2 + 2 * width)}{gs.max_row}")
         _widths(gs, {1: 16, 2 + width: 4, 3 + width: 16})
 
-    co = data.get("cooccurrence", {})
-    if len(co.get("themes", [])) > 1:
+    names, matrix = v.cooccurrence()
+    if names:
         os_ = book.create_sheet("Co-occurrence")
-        names = [t["name"] for t in co["themes"]]
-        both = {(p["a"], p["b"]): p["quotes"] for p in co["pairs"]}
-        both.update({(p["b"], p["a"]): p["quotes"] for p in co["pairs"]})
-        own = {t["name"]: t["quotes"] for t in co["themes"]}
         _header(os_, ["quotes carrying both", *names], "B2")
-        for a in names:
-            os_.append([a, *(own[a] if a == b else both[(a, b)] for b in names)])
+        for a, row in zip(names, matrix, strict=True):
+            os_.append([a, *row])
             os_.cell(os_.max_row, 1).font = HEAD
         _heat(os_, f"B2:{get_column_letter(1 + len(names))}{os_.max_row}")
         _widths(os_, dict.fromkeys(range(1, 2 + len(names)), 22))
