@@ -195,8 +195,13 @@ def next_undo(session: Session, *, coder: str) -> Event | None:
 def undo_last(session: Session, *, coder: str) -> Event | None:
     """Reverse the coder's latest action not yet undone; returns it, or None."""
     target = next_undo(session, coder=coder)
-    if target is None:
-        return None
+    if target is not None:
+        undo(session, target, coder=coder)
+    return target
+
+
+def undo(session: Session, target: Event, *, coder: str) -> None:
+    """Reverse one action of the coder's, found by `next_undo`."""
     cid = coder_id(session, coder)
     payload = target.payload
     quote_id = int(payload["quote_id"])
@@ -220,7 +225,6 @@ def undo_last(session: Session, *, coder: str) -> Event | None:
     session.flush()
     events.record(session, coder=coder, action="undo", undoes=target.id, quote_id=quote_id,
                   undone_action=target.action)
-    return target
 
 
 def set_memo_raw(session: Session, *, quote_id: int, cid: int, text: str | None) -> None:

@@ -47,11 +47,11 @@ from qualcode.tui.widgets.code_panel import CodePanel
 from qualcode.tui.widgets.quote_list import QuoteList
 from qualcode.tui.widgets.quote_view import QuoteView
 
-NEAR = 40
-"""A gap this close to the screen starts a read of the band around it."""
 if TYPE_CHECKING:
     from qualcode.search.engine import SearchIndex
 
+NEAR = 40
+"""A gap this close to the screen starts a read of the band around it."""
 SEARCH_LIMIT = 1000
 """Hits listed for a search; the best ones come first."""
 
@@ -336,7 +336,7 @@ class CodingScreen(Screen[None]):
                 return WriteFailed("nothing to undo")
             qid = int(target.payload["quote_id"])
             before = load_state(session, qid)
-            coding.undo_last(session, coder=coder)
+            coding.undo(session, target, coder=coder)
             return QuoteSaved(qid, load_state(session, qid), f"undid {target.action} on #{qid}",
                               before=before, jump=True)
 
