@@ -282,4 +282,4 @@ async def test_the_tree_redraws_one_code_line_with_its_new_marks(demo_db: Path) 
         await settle(pilot)
         after = tree.render_line(0).text
         assert before.split()[:2] == ["1", "□"] and after.split()[:2] == ["1", "■"]
-        assert str(tree.get_option_at_index(0).prompt).split()[1] == "■"
+        assert tree.line_text(0).plain.split()[1] == "■"

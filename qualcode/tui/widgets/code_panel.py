@@ -5,10 +5,10 @@ from __future__ import annotations
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Vertical, VerticalScroll
-from textual.widgets import OptionList, Static
-from textual.widgets.option_list import Option
+from textual.widgets import Static
 
 from qualcode.tui.data import CodeInfo, Workbench
+from qualcode.tui.widgets.code_tree import CodeTree
 
 
 def code_line(code: CodeInfo, bench: Workbench, applied: bool, width: int) -> Text:
@@ -40,31 +40,11 @@ def definition(code: CodeInfo) -> Text:
     return out
 
 
-class CodeTree(OptionList):
-    """The tree of codes, one line a code, whose marks and counts follow the cursor."""
-
-    def set_line(self, index: int, prompt: Text) -> None:
-        """Swap one code's line and repaint that line alone.
-
-        OptionList's own `replace_option_prompt_at_index` forgets every rendered option
-        and repaints the whole list, which makes every move repaint the whole screen.
-        This reaches into OptionList's option and render cache instead (one line an
-        option, no separators, as `code_line` draws them): Textual is pinned below 9,
-        and the workbench tests would catch a rename.
-        """
-        option = self.get_option_at_index(index)
-        option._set_prompt(prompt)
-        cache = self._option_render_cache
-        for key in [k for k in cache.keys() if k[0] is option]:
-            cache.discard(key)
-        self.refresh_line(index)
-
-
 class CodePanel(Vertical):
     """The right-hand pane of the coding screen."""
 
     DEFAULT_CSS = """
-    CodePanel > OptionList { height: 1fr; min-height: 5; border: none; padding: 0; }
+    CodePanel > CodeTree { height: 1fr; min-height: 5; border: none; padding: 0; }
     CodePanel > VerticalScroll { height: 1fr; border-top: solid $primary 50%; padding: 0 1; }
     """
 
@@ -83,21 +63,17 @@ class CodePanel(Vertical):
 
     def show(self, bench: Workbench, applied: set[int]) -> None:
         """Redraw the tree: counts and which codes the current quote has from me."""
-        codes = self.query_one("#codes", OptionList)
-        fresh = self.bench is not bench or codes.option_count != len(bench.codes)
+        tree = self.query_one(CodeTree)
+        fresh = self.bench is not bench or tree.line_count != len(bench.codes)
         self.bench, self.applied = bench, applied
         width = self._width
         keys: list[tuple[object, ...]] = [
             (c.id in applied, bench.counts_loaded, bench.count_mine[c.id],
              bench.count_all[c.id], width) for c in bench.codes]
         if fresh:
-            keep = codes.highlighted
-            codes.set_options(Option(code_line(c, bench, c.id in applied, width), id=str(c.id))
-                              for c in bench.codes)
-            codes.highlighted = keep if keep is not None and bench.codes else 0
+            tree.set_lines([code_line(c, bench, c.id in applied, width) for c in bench.codes])
             self._defined = None
         else:
-            tree = self.query_one(CodeTree)
             for i, code in enumerate(bench.codes):
                 if keys[i] != self._shown[i]:
                     tree.set_line(i, code_line(code, bench, code.id in applied, width))
@@ -120,14 +96,14 @@ class CodePanel(Vertical):
             return
         ids = [c.id for c in self.bench.codes]
         if code_id in ids:
-            self.query_one("#codes", OptionList).highlighted = ids.index(code_id)
+            self.query_one(CodeTree).highlighted = ids.index(code_id)
 
-    def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
+    def on_code_tree_highlighted(self, event: CodeTree.Highlighted) -> None:
         event.stop()
         self._define()
 
     def _define(self) -> None:
-        codes = self.query_one("#codes", OptionList)
+        codes = self.query_one(CodeTree)
         text = self.query_one("#definition-text", Static)
         if self.bench is None or codes.highlighted is None or not self.bench.codes:
             text.update(Text("No codes yet: press c to open the codebook.", style="dim"))
