@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 from pathlib import Path
 
 from qualcode.search.normalise import fold
@@ -283,3 +284,34 @@ async def test_the_tree_redraws_one_code_line_with_its_new_marks(demo_db: Path) 
         after = tree.render_line(0).text
         assert before.split()[:2] == ["1", "□"] and after.split()[:2] == ["1", "■"]
         assert tree.line_text(0).plain.split()[1] == "■"
+
+
+async def test_a_long_quote_scrolls_with_shift_and_the_next_one_starts_at_its_top(
+        demo_db: Path) -> None:
+    first = demo_order(demo_db)[0]
+    words = " ".join(f"mot{n}" for n in range(600)) + " FIN-DU-VERBATIM"
+    con = sqlite3.connect(demo_db)
+    with con:
+        con.execute("UPDATE quote SET text = ? WHERE id = ?", (words, first))
+    con.close()
+    async with workbench(demo_db).run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        view = pilot.app.screen.query_one(QuoteView)
+        room = view.scrollable_content_region.height
+        assert view.virtual_size.height > room and view.max_scroll_y > 0
+
+        def on_screen() -> str:
+            return "\n".join(view.render_line(y).text for y in range(room))
+
+        assert "FIN-DU-VERBATIM" not in on_screen()
+        for _ in range(view.max_scroll_y // 3 + 1):
+            await pilot.press("J")
+        await pilot.pause()
+        assert view.scroll_offset.y == view.max_scroll_y
+        assert "FIN-DU-VERBATIM" in on_screen()
+        await pilot.press("K")
+        await pilot.pause()
+        assert view.scroll_offset.y == view.max_scroll_y - 3
+        await pilot.press("j")
+        await pilot.pause()
+        assert view.scroll_offset.y == 0 and "mot599" not in on_screen()

@@ -17,7 +17,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
-from textual.widgets import Footer, Input, Static
+from textual.widgets import Footer, Input
 from textual.worker import get_current_worker
 
 from qualcode.search.substring import substring_hits
@@ -46,6 +46,7 @@ from qualcode.tui.messages import (
 from qualcode.tui.widgets.code_panel import CodePanel
 from qualcode.tui.widgets.quote_list import QuoteList
 from qualcode.tui.widgets.quote_view import QuoteView
+from qualcode.tui.widgets.status_line import StatusLine
 
 if TYPE_CHECKING:
     from qualcode.search.engine import SearchIndex
@@ -60,6 +61,8 @@ class CodingScreen(Screen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("j", "move(1)", "Next", show=False),
         Binding("k", "move(-1)", "Previous", show=False),
+        Binding("shift+down,J", "scroll_quote(3)", "Scroll the quote down", show=False),
+        Binding("shift+up,K", "scroll_quote(-3)", "Scroll the quote up", show=False),
         Binding("n", "next_new", "Next new"),
         *[Binding(d, f"code('{d}')", f"Code {d}", show=False) for d in "123456789"],
         Binding("full_stop", "none_applies", "None applies"),
@@ -120,7 +123,7 @@ class CodingScreen(Screen[None]):
             with Vertical(id="left"):
                 # The status line changes on every move: kept above the left pane only,
                 # so a move repaints the left pane's lines and never the codebook's.
-                yield Static("loading the project…", id="status")
+                yield StatusLine("loading the project…", id="status")
                 yield Input(placeholder="search (accents optional) · enter keep · escape clear",
                             id="search")
                 yield QuoteList(moved=self._cursor_moved, id="quotes")
@@ -245,8 +248,7 @@ class CodingScreen(Screen[None]):
             parts.append(f"search «{self.query_text}»")
         if self.last_note:
             parts.append(self.last_note)
-        # One line whatever it says: no layout pass on every move.
-        self.query_one("#status", Static).update(" · ".join(parts), layout=False)
+        self.query_one(StatusLine).say(" · ".join(parts))
 
     def _show_order(self, order: list[int], keep: int | None = None) -> None:
         assert self.bench is not None
@@ -257,6 +259,10 @@ class CodingScreen(Screen[None]):
 
     def action_move(self, step: int) -> None:
         self.query_one(QuoteList).action_move(step)
+
+    def action_scroll_quote(self, lines: int) -> None:
+        """A long quote, read to its end without the mouse."""
+        self.query_one(QuoteView).scroll_relative(y=lines, animate=False)
 
     def action_next_new(self) -> None:
         bench, quotes = self.bench, self.query_one(QuoteList)

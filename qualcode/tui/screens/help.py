@@ -17,6 +17,7 @@ HELP = """\
 | Key | Does |
 |:--|:--|
 | ↑ ↓ or `k` `j` | previous / next quote |
+| shift+↑ ↓ or `K` `J` | scroll a long quote |
 | `n` | next quote I have not reviewed |
 | `1` … `9` | toggle the code with that hotkey (shown left of each code) |
 | `.` | reviewed, none applies |

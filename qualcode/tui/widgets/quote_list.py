@@ -13,7 +13,6 @@ from typing import ClassVar
 
 from rich.cells import cell_len
 from rich.style import Style
-from rich.text import Text
 from textual import events
 from textual.binding import Binding, BindingType
 from textual.cache import LRUCache
@@ -23,6 +22,7 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from qualcode.tui.data import QuoteRow, Workbench
+from qualcode.tui.widgets.lines import Piece, flat, strip_of
 
 GLANCE = 2
 """Code marks shown per side (mine, others') before a `+`."""
@@ -75,6 +75,7 @@ class QuoteList(ScrollView, can_focus=True):
         self._cache: LRUCache[tuple[int, bool, int, int, int], Strip] = LRUCache(1024)
         self._generation = 0
         self._looks: dict[str, Style] = {}
+        self._colours: dict[str | None, Style] = {}
         self._edits: dict[int, int] = {}
         """Per quote, how many times it changed: a changed quote's cached line is stale."""
 
@@ -198,32 +199,39 @@ class QuoteList(ScrollView, can_focus=True):
         state = bench.state(row.id)
         look = self._look()
         dim = look["dim"]
-        line = Text(no_wrap=True, overflow="ellipsis", end="")
-        line.append(" ✓" if state.done_by(bench.coder) else "  ", look["done"])
-        line.append(f" {row.group:<3.4} ")
-        line.append(f"{row.speaker:<5.6} ", dim if row.moderator else Style())
+        voice = dim if row.moderator else None
+        pieces: list[Piece] = [
+            (" ✓" if state.done_by(bench.coder) else "  ", look["done"]),
+            (f" {row.group:<3.4} ", None),
+            (f"{row.speaker:<5.6} ", voice),
+        ]
         colours = bench.colours
         mine = state.codes_of(bench.coder)
         theirs = {c for who, ids in state.codes if who != bench.coder for c in ids} - set(mine)
         others = [c for c in colours if c in theirs]
-        glance = Text(no_wrap=True, end="")
+        glance = 0
         for mark, ids in (("■", mine), ("□", others)):
             for code in ids[:GLANCE]:
-                glance.append(mark, Style(color=colours.get(code)))
+                pieces.append((mark, self._colour(colours.get(code))))
             if len(ids) > GLANCE:
-                glance.append("+", dim)
-        glance.pad_right(max(1, 2 * GLANCE + 3 - glance.cell_len))
-        line.append_text(glance)
-        start = line.cell_len
-        preview = row.text.replace("\n", " ")[: max(0, width - start) + 1]
-        text = Text(preview, style=dim if row.moderator else Style(), no_wrap=True, end="")
-        hit_style = look["hit"]
+                pieces.append(("+", dim))
+            glance += min(len(ids), GLANCE) + (len(ids) > GLANCE)
+        pieces.append((" " * max(1, 2 * GLANCE + 3 - glance), None))
+        start = sum(cell_len(text) for text, _ in pieces)
+        preview = flat(row.text[: max(0, width - start) + 1])
+        at = 0
         for a, b in self.hits.get(row.id, ()):
-            if a < len(preview):
-                text.stylize(hit_style, a, min(b, len(preview)))
-        line.append_text(text)
-        line.truncate(width, overflow="ellipsis", pad=True)
-        base = look["cursor"] if at_cursor else look["base"]
-        line.stylize_before(base)
-        strip = Strip(line.render(self.app.console), cell_len(line.plain))
-        return strip.crop_extend(0, width, base)
+            if a >= len(preview) or a < at:
+                continue
+            b = min(b, len(preview))
+            pieces += [(preview[at:a], voice), (preview[a:b], look["hit"])]
+            at = b
+        pieces.append((preview[at:], voice))
+        return strip_of(pieces, width, look["cursor"] if at_cursor else look["base"])
+
+    def _colour(self, colour: str | None) -> Style:
+        """A code's mark style, made once a colour."""
+        style = self._colours.get(colour)
+        if style is None:
+            style = self._colours[colour] = Style(color=colour)
+        return style

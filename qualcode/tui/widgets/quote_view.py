@@ -78,12 +78,13 @@ class QuoteView(ScrollView, can_focus=False):
     """The middle pane, drawn with the Line API; scrolls when a long quote does not fit.
 
     Moving to another quote swaps the lines drawn here without a layout pass of the
-    screen (a Static inside a scrolling container would ask for one on every move):
-    the scrollable height is set quietly while the quote fits, which is nearly always.
+    screen (a Static inside a scrolling container would ask for one on every move, and
+    a scrollbar that comes and goes with long quotes would too).
     """
 
     DEFAULT_CSS = """
-    QuoteView { padding: 0 1; overflow-x: hidden; }
+    QuoteView { padding: 0 1; overflow-x: hidden; overflow-y: scroll;
+                scrollbar-size-vertical: 1; }
     """
 
     def __init__(self, *, id: str | None = None) -> None:  # noqa: A002 (Textual's name)
@@ -124,21 +125,25 @@ class QuoteView(ScrollView, can_focus=False):
         old = [] if restyled else self._lines
         self._lines = [Strip(line, width) for line in rendered]
         size = Size(width, len(self._lines))
-        room = self.scrollable_content_region.height
-        if self.virtual_size.height <= room and size.height <= room:
-            self.set_reactive(QuoteView.virtual_size, size)  # no scrollbar either way
-            if restyled:  # first quote, or another theme: every line, blank ones too
-                self.refresh()
-            # Otherwise only the lines that differ from the last quote's are repainted.
-            for y in range(max(len(old), len(self._lines))):
-                if y >= len(old) or y >= len(self._lines) or old[y] != self._lines[y]:
-                    self.refresh_line(y)
-        else:
-            self.virtual_size = size
+        # The scrollbar is always there, so a quote longer than the pane changes the
+        # scrollable height and the bar alone, never the layout of the screen.
+        self.set_reactive(QuoteView.virtual_size, size)
+        bar, room = self.vertical_scrollbar, self.container_size.height
+        bar.window_size = room
+        bar.window_virtual_size = max(size.height, room)  # the same empty bar for a short quote
+        if restyled:  # first quote, or another theme: every line, blank ones too
+            self.refresh()
+        # Otherwise only the lines that differ from the last quote's are repainted, as
+        # one region: most of them differ, and each region costs the compositor.
+        changed = [y for y in range(max(len(old), len(self._lines)))
+                   if y >= len(old) or y >= len(self._lines) or old[y] != self._lines[y]]
+        if changed:
+            self.refresh_lines(changed[0], changed[-1] - changed[0] + 1)
 
     def render_line(self, y: int) -> Strip:
         index = round(self.scroll_offset.y) + y
         width = self.scrollable_content_region.width
         if index < len(self._lines):
-            return self._lines[index].crop_extend(0, width, self._base)
+            line = self._lines[index]  # Rich pads each line to the width it was laid out at
+            return line if line.cell_length == width else line.crop_extend(0, width, self._base)
         return Strip.blank(width, self._base or self.rich_style)
