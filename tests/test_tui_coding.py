@@ -283,7 +283,7 @@ async def test_the_tree_redraws_one_code_line_with_its_new_marks(demo_db: Path) 
         await settle(pilot)
         after = tree.render_line(0).text
         assert before.split()[:2] == ["1", "□"] and after.split()[:2] == ["1", "■"]
-        assert tree.line_text(0).plain.split()[1] == "■"
+        assert tree.line_text(0).split()[1] == "■"
 
 
 async def test_a_long_quote_scrolls_with_shift_and_the_next_one_starts_at_its_top(

@@ -53,6 +53,8 @@ def codes_of(db: Path, quote_id: int, coder: str = "alice") -> set[str]:
 
 def shown_text(widget: Static | QuoteView) -> str:
     """The plain text a Static, or the current quote's pane, is showing."""
+    if isinstance(widget, QuoteView):
+        return widget.content
     console = Console(width=200, record=True, file=io.StringIO())
     console.print(widget.content)
     return console.export_text()

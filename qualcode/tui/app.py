@@ -8,6 +8,7 @@ order the keys were pressed.
 
 from __future__ import annotations
 
+import gc
 import threading
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
@@ -66,6 +67,18 @@ class QualcodeApp(App[None]):
         finally:
             with self._reads_lock:
                 self._reads.pop(token, None)
+
+    @staticmethod
+    def settle_heap() -> None:
+        """Collect once, then leave what survived out of later full collections.
+
+        Called by the worker that loaded the project. A full collection walks every
+        live object: with a 100,000-quote project open one took 110-130 ms, a frozen
+        screen every 70 moves or so. Frozen objects are still freed when no longer
+        used; only a reference cycle among them would outlive its use.
+        """
+        gc.collect()
+        gc.freeze()
 
     def on_unmount(self) -> None:
         with self._reads_lock:

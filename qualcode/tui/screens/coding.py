@@ -151,6 +151,7 @@ class CodingScreen(Screen[None]):
         with self.qapp.project.read() as session, self.qapp.interruptible(session):
             counts = load_counts(session, self.qapp.coder)
         self.post_message(CountsLoaded(bench, counts, version))
+        self.qapp.settle_heap()
 
     @work(thread=True, exclusive=True, group="counts", exit_on_error=False)
     def _recount(self, bench: Workbench) -> None:

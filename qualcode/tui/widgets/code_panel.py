@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from rich.cells import cell_len, set_cell_size
+from rich.style import Style
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Vertical, VerticalScroll
@@ -9,21 +11,21 @@ from textual.widgets import Static
 
 from qualcode.tui.data import CodeInfo, Workbench
 from qualcode.tui.widgets.code_tree import CodeTree
+from qualcode.tui.widgets.lines import Piece
+
+BOLD, DIM = Style(bold=True), Style(dim=True)
 
 
-def code_line(code: CodeInfo, bench: Workbench, applied: bool, width: int) -> Text:
+def code_line(code: CodeInfo, bench: Workbench, applied: bool, width: int) -> list[Piece]:
     """`5 ■ hacking   2/9`: hotkey, colour, name, my quotes / everyone's (with sub-codes)."""
     count = (f" {bench.count_mine[code.id]}/{bench.count_all[code.id]}" if bench.counts_loaded
              else " …")
     room = max(4, width - 4 - 2 * code.depth - len(count))
-    name = code.name if len(code.name) <= room else code.name[: room - 1] + "…"
-    line = Text(no_wrap=True)
-    line.append(f"{code.hotkey or ' '} ", style="bold")
-    line.append("  " * code.depth)
-    line.append("■ " if applied else "□ ", style=code.color)
-    line.append(name, style="bold" if applied else "")
-    line.append(" " * (room - len(name)) + count, style="dim")
-    return line
+    name = code.name if cell_len(code.name) <= room else set_cell_size(code.name, room - 1) + "…"
+    colour = Style.parse(code.color)
+    return [(f"{code.hotkey or ' '} ", BOLD), ("  " * code.depth, None),
+            ("■ " if applied else "□ ", colour), (name, BOLD if applied else None),
+            (" " * (room - cell_len(name)) + count, DIM)]
 
 
 def definition(code: CodeInfo) -> Text:

@@ -11,7 +11,6 @@ from __future__ import annotations
 from typing import ClassVar
 
 from rich.style import Style
-from rich.text import Text
 from textual import events
 from textual.binding import Binding, BindingType
 from textual.geometry import Size
@@ -19,6 +18,8 @@ from textual.message import Message
 from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
+
+from qualcode.tui.widgets.lines import Piece, strip_of
 
 
 class CodeTree(ScrollView, can_focus=True):
@@ -55,41 +56,41 @@ class CodeTree(ScrollView, can_focus=True):
 
     def __init__(self, *, id: str | None = None) -> None:  # noqa: A002 (Textual's name)
         super().__init__(id=id)
-        self._texts: list[Text] = []
+        self._lines: list[list[Piece]] = []
         self._strips: dict[tuple[int, bool], Strip] = {}
         """Rendered lines by (code index, highlighted): dropped when a line changes."""
         self._looks: dict[bool, Style] = {}
 
     @property
     def line_count(self) -> int:
-        return len(self._texts)
+        return len(self._lines)
 
-    def line_text(self, index: int) -> Text:
+    def line_text(self, index: int) -> str:
         """What a code's line says (the tests read it)."""
-        return self._texts[index]
+        return "".join(text for text, _ in self._lines[index])
 
-    def set_lines(self, texts: list[Text]) -> None:
+    def set_lines(self, lines: list[list[Piece]]) -> None:
         """Another codebook (or another width): every line afresh."""
-        self._texts = list(texts)
+        self._lines = list(lines)
         self._strips.clear()
-        self.virtual_size = Size(0, len(texts))
-        if self._texts and (self.highlighted is None or self.highlighted >= len(texts)):
+        self.virtual_size = Size(0, len(lines))
+        if self._lines and (self.highlighted is None or self.highlighted >= len(lines)):
             self.highlighted = 0
-        elif not self._texts:
+        elif not self._lines:
             self.highlighted = None
         self.refresh()
 
-    def set_line(self, index: int, text: Text) -> None:
+    def set_line(self, index: int, pieces: list[Piece]) -> None:
         """One code's marks or counts changed: that line alone is repainted."""
-        self._texts[index] = text
+        self._lines[index] = pieces
         self._strips.pop((index, False), None)
         self._strips.pop((index, True), None)
         self.refresh_line(index)
 
     def validate_highlighted(self, value: int | None) -> int | None:
-        if value is None or not self._texts:
+        if value is None or not self._lines:
             return None
-        return max(0, min(value, len(self._texts) - 1))
+        return max(0, min(value, len(self._lines) - 1))
 
     def watch_highlighted(self, old: int | None, new: int | None) -> None:
         for line in (old, new):
@@ -109,8 +110,8 @@ class CodeTree(ScrollView, can_focus=True):
             self.highlighted += step
 
     def action_jump(self, where: int) -> None:
-        if self._texts:
-            self.highlighted = where if where >= 0 else len(self._texts) - 1
+        if self._lines:
+            self.highlighted = where if where >= 0 else len(self._lines) - 1
 
     def on_click(self, event: events.Click) -> None:
         self.highlighted = round(self.scroll_offset.y) + event.y
@@ -134,16 +135,10 @@ class CodeTree(ScrollView, can_focus=True):
     def render_line(self, y: int) -> Strip:
         width = self.scrollable_content_region.width
         index = round(self.scroll_offset.y) + y
-        if index >= len(self._texts):
+        if index >= len(self._lines):
             return Strip.blank(width, self._look(False))
         key = (index, index == self.highlighted)
         strip = self._strips.get(key)
         if strip is None or strip.cell_length != width:
-            line = self._texts[index].copy()
-            line.truncate(width, overflow="ellipsis", pad=True)
-            base = self._look(key[1])
-            line.stylize_before(base)
-            strip = Strip(line.render(self.app.console), line.cell_len).crop_extend(
-                0, width, base)
-            self._strips[key] = strip
+            strip = self._strips[key] = strip_of(self._lines[index], width, self._look(key[1]))
         return strip

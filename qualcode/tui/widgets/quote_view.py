@@ -2,76 +2,86 @@
 
 from __future__ import annotations
 
-from rich.console import Group as RichGroup
-from rich.console import RenderableType
 from rich.style import Style
-from rich.text import Text
 from textual.geometry import Size
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from qualcode.tui.data import QuoteRow, Workbench
+from qualcode.tui.widgets.lines import Piece, strip_of, wrap
 
 CONTEXT_LINES = 2
 """How much of the turns before and after is shown: context, not a second quote."""
 
+BOLD, DIM, ITALIC = Style(bold=True), Style(dim=True), Style(italic=True)
+DIM_BOLD, DIM_ITALIC = Style(dim=True, bold=True), Style(dim=True, italic=True)
+HIT = Style(reverse=True, bold=True)
 
-def _context(row: QuoteRow | None, label: str, room: int) -> Text:
+Paragraph = list[Piece]
+
+
+def _context(row: QuoteRow | None, label: str, room: int) -> Paragraph:
     if row is None:
-        return Text(f"({label} of the transcript)", style="dim italic")
+        return [(f"({label} of the transcript)", DIM_ITALIC)]
     text = row.text if len(row.text) <= room else row.text[:room] + "…"
-    out = Text(style="dim")
-    out.append(f"{row.speaker}: ", style="dim bold")
-    out.append(text)
+    return [(f"{row.speaker}: ", DIM_BOLD), (text, DIM)]
+
+
+def _highlighted(text: str, spans: tuple[tuple[int, int], ...]) -> Paragraph:
+    """The quote, its search hits standing out."""
+    out: Paragraph = []
+    at = 0
+    for a, b in sorted(spans):
+        if a < at:  # overlaps the hit before: already shown
+            continue
+        out += [(text[at:a], None), (text[a:b], HIT)]
+        at = b
+    out.append((text[at:], None))
     return out
 
 
 def describe(bench: Workbench, quote_id: int, spans: tuple[tuple[int, int], ...] = (),
-             width: int = 80) -> RichGroup:
-    """What the middle pane shows for one quote."""
+             width: int = 80) -> list[Paragraph]:
+    """What the middle pane shows for one quote, paragraph by paragraph."""
     row = bench.quote(quote_id)
     state = bench.state(quote_id)
     codes = bench.code_by_id
     before, after = bench.neighbours(quote_id)
     levels = next((lv for _gid, name, lv in bench.groups if name == row.group), {})
-    head = Text()
-    head.append(f"{row.group}", style="bold")
+    head: Paragraph = [(row.group, BOLD)]
     if levels:
-        head.append(" (" + " · ".join(levels.values()) + ")")
-    head.append(f" · {row.speaker}" + (" · moderator" if row.moderator else ""))
-    head.append(f" · #{quote_id}", style="dim")
+        head.append((" (" + " · ".join(levels.values()) + ")", None))
+    head += [(f" · {row.speaker}" + (" · moderator" if row.moderator else ""), None),
+             (f" · #{quote_id}", DIM)]
     if not bench.is_loaded(quote_id):  # for the instant its page is being read
-        return RichGroup(head, Text("reading the quote…", style="dim italic"))
-    body = Text(row.text)
-    for a, b in spans:
-        body.stylize("reverse bold", a, b)
+        return [head, [("reading the quote…", DIM_ITALIC)]]
     room = max(40, CONTEXT_LINES * width - 12)
-    parts: list[Text] = [head, _context(before, "start", room), Text(""), body, Text(""),
-                         _context(after, "end", room), Text("")]
+    parts = [head, _context(before, "start", room), [], _highlighted(row.text, spans), [],
+             _context(after, "end", room), []]
     coders = sorted({who for who, _ in state.codes} | set(state.reviewed),
                     key=lambda who: (who != bench.coder, who))
     if not coders:
-        parts.append(Text("not coded yet · 1-9 apply a code · . none applies", style="dim"))
+        parts.append([("not coded yet · 1-9 apply a code · . none applies", DIM)])
     for who in coders:
-        line = Text()
-        line.append(f"{who}{' (me)' if who == bench.coder else ''}: ", style="bold")
+        mine = who == bench.coder
+        line: Paragraph = [(f"{who}{' (me)' if mine else ''}: ", BOLD)]
         ids = state.codes_of(who)
         for n, code_id in enumerate(ids):
             code = codes.get(code_id)
             if code is None:
                 continue
-            line.append(", " if n else "")
-            line.append("■ ", style=code.color)
-            line.append(code.name, style=f"bold {code.color}" if who == bench.coder else "")
+            colour = Style.parse(code.color)
+            line += [(", " if n else "", None), ("■ ", colour),
+                     (code.name, BOLD + colour if mine else None)]
         if not ids:
-            line.append("reviewed, none applies", style="italic")
+            line.append(("reviewed, none applies", ITALIC))
         parts.append(line)
     for who, code_id, memo in state.coding_memos:
         name = codes[code_id].name if code_id in codes else "?"
-        parts.append(Text(f"✎ {who} on {name}: {memo}", style="italic"))
+        parts.append([(f"✎ {who} on {name}: {memo}", ITALIC)])
     for who, memo in state.memos:
-        parts.append(Text(f"✎ {who}: {memo}", style="italic"))
-    return RichGroup(*parts)
+        parts.append([(f"✎ {who}: {memo}", ITALIC)])
+    return parts
 
 
 class QuoteView(ScrollView, can_focus=False):
@@ -89,24 +99,23 @@ class QuoteView(ScrollView, can_focus=False):
 
     def __init__(self, *, id: str | None = None) -> None:  # noqa: A002 (Textual's name)
         super().__init__(id=id)
-        self._content: RenderableType = Text("")
+        self._paragraphs: list[Paragraph] = []
         self._lines: list[Strip] = []
         self._base: Style | None = None
 
     @property
-    def content(self) -> RenderableType:
-        """What the pane shows, as a Rich renderable (the tests read it)."""
-        return self._content
+    def content(self) -> str:
+        """What the pane says, as plain text (the tests read it)."""
+        return "\n".join("".join(text for text, _ in p) for p in self._paragraphs)
 
     def show(self, bench: Workbench, quote_id: int | None,
              spans: tuple[tuple[int, int], ...] = ()) -> None:
         width = self.scrollable_content_region.width
         if quote_id is None:
-            self._content = Text(
-                "No quote matches. f changes the filter; escape clears the search.",
-                style="dim")
+            self._paragraphs = [[(
+                "No quote matches. f changes the filter; escape clears the search.", DIM)]]
         else:
-            self._content = describe(bench, quote_id, spans, width)
+            self._paragraphs = describe(bench, quote_id, spans, width)
         self._lay_out_lines()
         self.scroll_to(y=0, animate=False, immediate=True)
 
@@ -117,13 +126,11 @@ class QuoteView(ScrollView, can_focus=False):
         width = self.scrollable_content_region.width
         if width <= 0:
             return
-        console = self.app.console
         base = self.rich_style  # looked up once a quote: it walks every ancestor's styles
         restyled, self._base = base != self._base, base
-        rendered = console.render_lines(self._content, console.options.update_width(width),
-                                        style=base)
         old = [] if restyled else self._lines
-        self._lines = [Strip(line, width) for line in rendered]
+        self._lines = [strip_of(line, width, base)
+                       for paragraph in self._paragraphs for line in wrap(paragraph, width)]
         size = Size(width, len(self._lines))
         # The scrollbar is always there, so a quote longer than the pane changes the
         # scrollable height and the bar alone, never the layout of the screen.
@@ -144,6 +151,6 @@ class QuoteView(ScrollView, can_focus=False):
         index = round(self.scroll_offset.y) + y
         width = self.scrollable_content_region.width
         if index < len(self._lines):
-            line = self._lines[index]  # Rich pads each line to the width it was laid out at
+            line = self._lines[index]  # drawn at the width it was laid out at
             return line if line.cell_length == width else line.crop_extend(0, width, self._base)
         return Strip.blank(width, self._base or self.rich_style)
