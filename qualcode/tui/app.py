@@ -75,12 +75,13 @@ class QualcodeApp(App[None]):
         Called by the worker that loaded the project. A full collection walks every
         live object: with a 100,000-quote project open one took 110-130 ms, a frozen
         screen every 70 moves or so. Frozen objects are still freed when no longer
-        used; only a reference cycle among them would outlive its use.
+        used; only a reference cycle among them waits for the app to end (`on_unmount`).
         """
         gc.collect()
         gc.freeze()
 
     def on_unmount(self) -> None:
+        gc.unfreeze()
         with self._reads_lock:
             for stop in self._reads.values():
                 stop()
