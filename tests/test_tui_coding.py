@@ -5,6 +5,8 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
+import pytest
+
 from qualcode.search.normalise import fold
 from qualcode.tui.screens.coding import CodingScreen
 from qualcode.tui.widgets.quote_list import QuoteList
@@ -315,3 +317,38 @@ async def test_a_long_quote_scrolls_with_shift_and_the_next_one_starts_at_its_to
         await pilot.press("j")
         await pilot.pause()
         assert view.scroll_offset.y == 0 and "mot599" not in on_screen()
+
+
+async def test_moving_and_typing_a_search_never_lay_out_the_screen(
+        demo_db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A layout pass of the screen costs more than a frame on 100,000 quotes: moves, long
+    quotes, search keystrokes and their results must change only what they show."""
+    from textual.screen import Screen
+
+    first = demo_order(demo_db)[1]
+    con = sqlite3.connect(demo_db)
+    with con:  # a quote too long for its pane: its scrollbar must not cost a layout
+        con.execute("UPDATE quote SET text = ? WHERE id = ?", ("très long " * 400, first))
+    con.close()
+    layouts: list[int] = []
+    refresh_layout = Screen._refresh_layout
+
+    def counted(self: Screen[object], *args: object, **kwargs: object) -> None:
+        layouts.append(1)
+        refresh_layout(self, *args, **kwargs)  # type: ignore[arg-type]
+
+    async with workbench(demo_db).run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        await pilot.press("slash")
+        await settle(pilot)
+        monkeypatch.setattr(Screen, "_refresh_layout", counted)
+        await pilot.press(*"donn")
+        await settle(pilot)
+        assert layouts == []
+        assert 0 < len(pilot.app.screen.query_one(QuoteList).order) < len(demo_order(demo_db))
+        await pilot.press("enter", "escape")  # leaving the box: the footer changes keys
+        await settle(pilot)
+        layouts.clear()
+        await pilot.press("home", *"jjjjkkkk")
+        await settle(pilot)
+        assert layouts == []

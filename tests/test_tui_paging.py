@@ -97,3 +97,28 @@ async def test_search_answers_plainly_until_the_index_is_built(
         assert screen.last_note == ""
         ranked = {screen.bench.ids[i] for i in screen.query_one(QuoteList).order}
         assert plain <= ranked
+
+
+async def test_a_search_brings_the_texts_of_its_first_hits(
+        big: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from qualcode.tui.screens.coding import FIRST_HITS
+
+    async with workbench(big).run_test(size=SIZE) as pilot:
+        screen = await ready(pilot)
+        bench = screen.bench
+        assert bench is not None
+        reads: list[list[int]] = []
+        read_page = screen._read_page
+
+        def counted(on: object, ids: list[int], version: int) -> None:
+            reads.append(ids)
+            read_page(on, ids, version)  # type: ignore[arg-type]
+
+        monkeypatch.setattr(screen, "_read_page", counted)
+        far = [q for q in bench.ids if not bench.is_loaded(q)]
+        await pilot.press("slash", *f"n° {QUOTES - 10}")
+        await settle(pilot)
+        shown = [bench.ids[i] for i in screen.query_one(QuoteList).order]
+        assert shown and shown[0] in far
+        assert all(bench.is_loaded(q) for q in shown[:FIRST_HITS])
+        assert not {q for ids in reads for q in ids} & set(shown[:FIRST_HITS])

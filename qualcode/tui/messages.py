@@ -58,11 +58,15 @@ class FilterApplied(Message):
 
 
 class SearchDone(Message):
-    def __init__(self, query: str, hits: list[Hit], order: list[int], *, ranked: bool) -> None:
+    def __init__(self, query: str, hits: list[Hit], order: list[int], *, ranked: bool,
+                 page: Page, version: int) -> None:
         super().__init__()
         self.query, self.hits, self.order = query, hits, order
         self.ranked = ranked
         """False: plain substring hits, given while the ranked index is being built."""
+        self.page, self.version = page, version
+        """The first hits' texts and states, read by the search worker at this version,
+        so the results are drawn at once rather than after a page read of their own."""
 
 
 class IndexBuilt(Message):

@@ -46,6 +46,7 @@ from qualcode.tui.messages import (
 from qualcode.tui.widgets.code_panel import CodePanel
 from qualcode.tui.widgets.quote_list import QuoteList
 from qualcode.tui.widgets.quote_view import QuoteView
+from qualcode.tui.widgets.search_box import SearchBox
 from qualcode.tui.widgets.status_line import StatusLine
 
 if TYPE_CHECKING:
@@ -55,6 +56,8 @@ NEAR = 40
 """A gap this close to the screen starts a read of the band around it."""
 SEARCH_LIMIT = 1000
 """Hits listed for a search; the best ones come first."""
+FIRST_HITS = 100
+"""Hits whose texts the search reads with them: a screenful and the moves after it."""
 
 
 class CodingScreen(Screen[None]):
@@ -124,7 +127,7 @@ class CodingScreen(Screen[None]):
                 # The status line changes on every move: kept above the left pane only,
                 # so a move repaints the left pane's lines and never the codebook's.
                 yield StatusLine("loading the project…", id="status")
-                yield Input(placeholder="search (accents optional) · enter keep · escape clear",
+                yield SearchBox(placeholder="search (accents optional) · enter keep · escape clear",
                             id="search")
                 yield QuoteList(moved=self._cursor_moved, id="quotes")
                 yield QuoteView(id="quote")
@@ -253,8 +256,8 @@ class CodingScreen(Screen[None]):
 
     def _show_order(self, order: list[int], keep: int | None = None) -> None:
         assert self.bench is not None
+        # Placing the cursor calls `_cursor_moved`, which redraws the panes.
         self.query_one(QuoteList).show(self.bench, order, keep=keep, hits=self.hit_spans)
-        self._refresh_panes(list_too=False)
 
     # ---- moving --------------------------------------------------------------------
 
@@ -482,21 +485,25 @@ class CodingScreen(Screen[None]):
     def run_search(self, query: str) -> None:
         bench = self.bench
         assert bench is not None
+        version = bench.version
         within = None
         if self.filtered is not None:
             within = {bench.ids[i] for i in self.filtered}
         index = self._index
-        if not query:
-            hits = []
-        elif index is None:  # still being built: plain substring search meanwhile
-            with self.qapp.project.read() as session:
+        with self.qapp.project.read() as session:
+            if not query:
+                hits = []
+            elif index is None:  # still being built: plain substring search meanwhile
                 hits = substring_hits(session, query, limit=SEARCH_LIMIT, within=within)
-        else:
-            hits = index.search(query, limit=SEARCH_LIMIT, within=within)
-        if get_current_worker().is_cancelled:
-            return  # a newer keystroke has taken over
+            else:
+                hits = index.search(query, limit=SEARCH_LIMIT, within=within)
+            if get_current_worker().is_cancelled:
+                return  # a newer keystroke has taken over
+            first = [h.quote_id for h in hits[:FIRST_HITS] if not bench.is_loaded(h.quote_id)]
+            page = read_page(session, first)
         order = [bench.index[h.quote_id] for h in hits if h.quote_id in bench.index]
-        self.post_message(SearchDone(query, hits, order, ranked=index is not None))
+        self.post_message(SearchDone(query, hits, order, ranked=index is not None,
+                                     page=page, version=version))
 
     @work(thread=True, exclusive=True, group="index", exit_on_error=False)
     def _build_index(self) -> None:
@@ -525,6 +532,7 @@ class CodingScreen(Screen[None]):
             self._show_order(self.filtered if self.filtered is not None
                              else list(range(len(bench))), keep=self.quote_id)
             return
+        bench.merge(message.page, message.version)
         self.hit_spans = {h.quote_id: h.spans for h in message.hits}
         self.last_note = "" if message.ranked else "plain search until the index is built"
         self._show_order(message.order)

@@ -16,13 +16,13 @@ from rich.style import Style
 from textual import events
 from textual.binding import Binding, BindingType
 from textual.cache import LRUCache
-from textual.geometry import Size
 from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from qualcode.tui.data import QuoteRow, Workbench
 from qualcode.tui.widgets.lines import Piece, flat, strip_of
+from qualcode.tui.widgets.scrolling import set_height_quietly
 
 GLANCE = 2
 """Code marks shown per side (mine, others') before a `+`."""
@@ -51,7 +51,7 @@ class QuoteList(ScrollView, can_focus=True):
     }
 
     DEFAULT_CSS = """
-    QuoteList { background: $surface; overflow-x: hidden; }
+    QuoteList { background: $surface; overflow-x: hidden; overflow-y: scroll; }
     QuoteList > .quote-list--cursor { background: $accent 40%; text-style: bold; }
     QuoteList:focus > .quote-list--cursor { background: $accent 70%; }
     QuoteList > .quote-list--hit { background: $warning 60%; color: $text; }
@@ -93,14 +93,9 @@ class QuoteList(ScrollView, can_focus=True):
         self.cursor = target
 
     def _set_rows(self, rows: int) -> None:
-        """The list's scrollable height, without a layout pass of the screen when the
-        scrollbar stays (a search typed on 100,000 quotes changes it on every key)."""
-        room = self.scrollable_content_region.height
-        if self.virtual_size.height > room and rows > room:
-            self.set_reactive(QuoteList.virtual_size, Size(0, rows))
-            self.vertical_scrollbar.window_virtual_size = rows
-        else:
-            self.virtual_size = Size(0, rows)
+        """The list's scrollable height, without a layout pass of the screen (a search
+        typed on 100,000 quotes changes it on every key)."""
+        set_height_quietly(self, rows)
 
     def invalidate(self) -> None:
         """States changed: draw every line afresh."""
@@ -175,7 +170,7 @@ class QuoteList(ScrollView, can_focus=True):
         return self._looks
 
     def on_resize(self) -> None:
-        self.virtual_size = Size(0, len(self.order))
+        set_height_quietly(self, len(self.order))
         self._cache.clear()
 
     def render_line(self, y: int) -> Strip:

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from rich.style import Style
-from textual.geometry import Size
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from qualcode.tui.data import QuoteRow, Workbench
 from qualcode.tui.widgets.lines import Piece, strip_of, wrap
+from qualcode.tui.widgets.scrolling import set_height_quietly
 
 CONTEXT_LINES = 2
 """How much of the turns before and after is shown: context, not a second quote."""
@@ -131,13 +131,7 @@ class QuoteView(ScrollView, can_focus=False):
         old = [] if restyled else self._lines
         self._lines = [strip_of(line, width, base)
                        for paragraph in self._paragraphs for line in wrap(paragraph, width)]
-        size = Size(width, len(self._lines))
-        # The scrollbar is always there, so a quote longer than the pane changes the
-        # scrollable height and the bar alone, never the layout of the screen.
-        self.set_reactive(QuoteView.virtual_size, size)
-        bar, room = self.vertical_scrollbar, self.container_size.height
-        bar.window_size = room
-        bar.window_virtual_size = max(size.height, room)  # the same empty bar for a short quote
+        set_height_quietly(self, len(self._lines))
         if restyled:  # first quote, or another theme: every line, blank ones too
             self.refresh()
         # Otherwise only the lines that differ from the last quote's are repainted, as
