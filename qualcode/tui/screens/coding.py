@@ -15,7 +15,6 @@ from sqlmodel import Session
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import Footer, Input
 from textual.worker import get_current_worker
@@ -122,16 +121,16 @@ class CodingScreen(Screen[None]):
         return self.app
 
     def compose(self) -> ComposeResult:
-        with Horizontal():
-            with Vertical(id="left"):
-                # The status line changes on every move: kept above the left pane only,
-                # so a move repaints the left pane's lines and never the codebook's.
-                yield StatusLine("loading the project…", id="status")
-                yield SearchBox(placeholder="search (accents optional) · enter keep · escape clear",
-                            id="search")
-                yield QuoteList(moved=self._cursor_moved, id="quotes")
-                yield QuoteView(id="quote")
-            yield CodePanel(id="panel")
+        # No containers around the panes: every frame draws each widget that overlaps
+        # what changed, containers included. The codebook is docked to the right and
+        # the rest stacks to its left; the status line sits above the left panes only,
+        # so a move never repaints the codebook's lines for it.
+        yield CodePanel(id="panel")
+        yield StatusLine("loading the project…", id="status")
+        yield SearchBox(placeholder="search (accents optional) · enter keep · escape clear",
+                        id="search")
+        yield QuoteList(moved=self._cursor_moved, id="quotes")
+        yield QuoteView(id="quote")
         yield Footer()
 
     def on_mount(self) -> None:
