@@ -352,3 +352,16 @@ async def test_moving_and_typing_a_search_never_lay_out_the_screen(
         await pilot.press("home", *"jjjjkkkk")
         await settle(pilot)
         assert layouts == []
+
+
+async def test_the_loaded_project_is_left_out_of_collections_until_the_app_ends(
+        demo_db: Path) -> None:
+    import gc
+
+    from qualcode.tui.app import YOUNG_OBJECTS
+
+    before = gc.get_threshold()
+    async with workbench(demo_db).run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        assert gc.get_freeze_count() > 0 and gc.get_threshold()[0] == YOUNG_OBJECTS
+    assert gc.get_freeze_count() == 0 and gc.get_threshold() == before

@@ -145,6 +145,7 @@ class CodingScreen(Screen[None]):
             bench = load_workbench(session, self.qapp.coder)
         self.post_message(WorkbenchLoaded(bench, keep))
         self._count(bench)
+        self.qapp.settle_heap()  # the project's objects are all here now
 
     def _count(self, bench: Workbench) -> None:
         """Read the counts (in the calling worker); they are posted with the write version
@@ -153,7 +154,6 @@ class CodingScreen(Screen[None]):
         with self.qapp.project.read() as session, self.qapp.interruptible(session):
             counts = load_counts(session, self.qapp.coder)
         self.post_message(CountsLoaded(bench, counts, version))
-        self.qapp.settle_heap()
 
     @work(thread=True, exclusive=True, group="counts", exit_on_error=False)
     def _recount(self, bench: Workbench) -> None:
