@@ -31,6 +31,8 @@ MOVES = 1000
 TOGGLES = 1000
 SEARCH = "données sensibles ha"
 """Twenty keystrokes of a search as you type."""
+FILTER = "every 60+"
+"""Typed in the filter picker to narrow it to the level "60+" (every 60+ group)."""
 SIZE = (120, 40)
 CODER = "alice"
 """A coder with codings on a third of the corpus: her progress and counts are read."""
@@ -227,6 +229,25 @@ async def _search(pilot: Any) -> dict[str, float]:
                     {"key": "per keystroke"})
 
 
+async def _filter(pilot: Any) -> dict[str, float]:
+    """`f`, narrowing the picker, `enter`; then until the filtered list is on screen."""
+    screen = pilot.app.screen
+    samples = await _press(pilot, ["f", *[" " if ch == " " else ch for ch in FILTER]])
+    typed = {kind: [v for k, vs in samples.items() if k.endswith(kind) and
+                    not k.startswith("f ") for v in vs] for kind in (" wall", " cpu")}
+    started = time.perf_counter()
+    applied = await _press(pilot, ["enter"])
+    while not screen.criteria:
+        await pilot.pause(0.001)
+    shown = time.perf_counter() - started
+    return {**_summary({"open wall": samples["f wall"], "open cpu": samples["f cpu"],
+                        "key wall": typed[" wall"], "key cpu": typed[" cpu"],
+                        "enter wall": applied["enter wall"], "enter cpu": applied["enter cpu"]},
+                       {"open": "open the picker", "key": "per narrowing key",
+                        "enter": "enter"}),
+            "enter to filtered list wall": shown}
+
+
 def moves(corpus: Corpus) -> Timed:
     return asyncio.run(_workbench(corpus.db, _moves(_count(corpus, MOVES))))
 
@@ -237,6 +258,10 @@ def toggles(corpus: Corpus) -> Timed:
 
 def search(corpus: Corpus) -> Timed:
     return asyncio.run(_workbench(corpus.db, _search))
+
+
+def filtering(corpus: Corpus) -> Timed:
+    return asyncio.run(_workbench(corpus.db, _filter))
 
 
 def presses_floor(count: int) -> Callable[[Corpus], Timed]:
@@ -283,4 +308,7 @@ CASES: list[Case] = [
                "toggles running the bare toggle_code service call"),
     Case("workbench 20 search keystrokes", search, presses_floor(len(SEARCH) + 1), repeat=1,
          notes="/ and 20 keystrokes, the search index built meanwhile; floor: bare presses"),
+    Case("workbench filter by a level", filtering, presses_floor(len(FILTER) + 2), repeat=1,
+         notes="f, 9 keys narrowing the picker, enter, until the filtered list shows; "
+               "floor: bare presses"),
 ]
