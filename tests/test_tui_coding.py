@@ -12,7 +12,7 @@ from qualcode.tui.screens.coding import CodingScreen
 from qualcode.tui.widgets.quote_list import QuoteList
 from qualcode.tui.widgets.quote_view import QuoteView
 
-from .tui_support import SIZE, codes_of, ready, settle, shown_text, sql, workbench
+from .tui_support import SIZE, codes_of, ready, settle, sql, workbench
 
 
 def demo_order(db: Path) -> list[int]:
@@ -80,7 +80,7 @@ async def test_number_keys_toggle_the_code_with_that_hotkey(demo_db: Path) -> No
         state = screen.bench.state(order[0])
         names = {screen.bench.code_by_id[c].name for c in state.codes_of("alice")}
         assert names == {keys["5"]}
-        body = shown_text(pilot.app.screen.query_one(QuoteView))
+        body = pilot.app.screen.query_one(QuoteView).content
         assert f"alice (me): ■ {keys['5']}" in body
 
 

@@ -7,7 +7,7 @@ from hypothesis import strategies as st
 from rich.cells import cell_len
 from rich.style import Style
 
-from qualcode.tui.widgets.lines import flat, strip_of, wrap
+from qualcode.tui.widgets.lines import flat, highlighted, strip_of, wrap
 
 STYLES = [None, Style(bold=True), Style(color="red"), Style(reverse=True)]
 WORD = st.text(alphabet="aàbçdeéèfg?!:;«»\u00a0\u202f中", min_size=1, max_size=12)
@@ -74,3 +74,11 @@ def test_a_row_is_exactly_as_wide_as_asked(text: str, width: int) -> None:
         assert shown.endswith("…")
     else:
         assert shown.rstrip(" ") == flat(text).rstrip(" ")
+
+
+def test_hits_stand_out_cut_to_the_text_and_once_when_they_overlap() -> None:
+    hit = Style(reverse=True)
+    pieces = highlighted("données sensibles", [(8, 12), (0, 4), (2, 6), (15, 40), (30, 33)],
+                         None, hit)
+    assert "".join(t for t, _ in pieces) == "données sensibles"
+    assert [t for t, s in pieces if s is hit] == ["donn", "sens", "es"]

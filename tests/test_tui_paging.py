@@ -14,7 +14,7 @@ from qualcode.tui.widgets.quote_list import QuoteList
 from qualcode.tui.widgets.quote_view import QuoteView
 
 from .conftest import REPO, Cli
-from .tui_support import SIZE, codes_of, ready, settle, shown_text, sql, workbench
+from .tui_support import SIZE, codes_of, ready, settle, sql, workbench
 
 QUOTES = 3 * PAGE_MARGIN + 50
 
@@ -44,7 +44,7 @@ async def test_far_quotes_are_read_in_a_worker_then_shown(big: Path) -> None:
         await settle(pilot)
         assert bench.is_loaded(last) and screen.quote_id == last
         expected = sql(big, "SELECT text FROM quote WHERE id = ?", last)[0][0]
-        assert str(expected) in shown_text(screen.query_one(QuoteView))
+        assert str(expected) in screen.query_one(QuoteView).content
         quotes = screen.query_one(QuoteList)
         top = round(quotes.scroll_offset.y)
         on_screen = [bench.ids[quotes.order[i]] for i in range(top, len(quotes.order))]

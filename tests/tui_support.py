@@ -2,18 +2,14 @@
 
 from __future__ import annotations
 
-import io
 import sqlite3
 from pathlib import Path
 
-from rich.console import Console
 from textual.pilot import Pilot
-from textual.widgets import Static
 
 from qualcode.db.engine import open_project
 from qualcode.tui.app import QualcodeApp, make_app
 from qualcode.tui.screens.coding import CodingScreen
-from qualcode.tui.widgets.quote_view import QuoteView
 
 SIZE = (100, 30)
 
@@ -50,11 +46,3 @@ def codes_of(db: Path, quote_id: int, coder: str = "alice") -> set[str]:
         db, "SELECT d.name FROM coding c JOIN code d ON d.id = c.code_id "
         "JOIN coder k ON k.id = c.coder_id WHERE c.quote_id = ? AND k.name = ?", quote_id, coder)}
 
-
-def shown_text(widget: Static | QuoteView) -> str:
-    """The plain text a Static, or the current quote's pane, is showing."""
-    if isinstance(widget, QuoteView):
-        return widget.content
-    console = Console(width=200, record=True, file=io.StringIO())
-    console.print(widget.content)
-    return console.export_text()

@@ -46,7 +46,7 @@ class CodePanel(Vertical):
     """The right-hand pane of the coding screen."""
 
     DEFAULT_CSS = """
-    CodePanel > CodeTree { height: 1fr; min-height: 5; border: none; padding: 0; }
+    CodePanel > CodeTree { height: 1fr; min-height: 5; }
     CodePanel > VerticalScroll { height: 1fr; border-top: solid $primary 50%; padding: 0 1; }
     """
 

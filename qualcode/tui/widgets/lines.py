@@ -51,6 +51,22 @@ def strip_of(pieces: Iterable[Piece], width: int, base: Style) -> Strip:
     return Strip(segments, width)
 
 
+def highlighted(text: str, spans: Iterable[tuple[int, int]], style: Style | None,
+                hit: Style) -> list[Piece]:
+    """The text in `style`, its search hits (character spans) in `hit`; spans past its
+    end are cut to it, a span overlapping the one before is already shown."""
+    out: list[Piece] = []
+    at = 0
+    for a, b in sorted(spans):
+        if a >= len(text) or a < at:
+            continue
+        b = min(b, len(text))
+        out += [(text[at:a], style), (text[a:b], hit)]
+        at = b
+    out.append((text[at:], style))
+    return out
+
+
 _TOKENS = re.compile(r"\n|[ ]+|[^ \n]+")
 """Words, runs of breakable spaces, line breaks. Only plain spaces break a line: the
 no-break spaces French puts before ; : ! ? » and after « keep those signs with their

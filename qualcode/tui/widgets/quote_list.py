@@ -21,7 +21,7 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from qualcode.tui.data import QuoteRow, Workbench
-from qualcode.tui.widgets.lines import Piece, flat, strip_of
+from qualcode.tui.widgets.lines import Piece, flat, highlighted, strip_of
 from qualcode.tui.widgets.scrolling import set_height_quietly
 
 GLANCE = 2
@@ -83,7 +83,7 @@ class QuoteList(ScrollView, can_focus=True):
              hits: dict[int, tuple[tuple[int, int], ...]] | None = None) -> None:
         """Show these quotes, keeping the cursor on quote `keep` when it is among them."""
         self.bench, self.order, self.hits = bench, order, hits or {}
-        self._set_rows(len(order))
+        set_height_quietly(self, len(order))  # no layout pass: a search changes it per key
         target = 0
         if keep is not None and keep in bench.index:
             row = bench.index[keep]
@@ -91,11 +91,6 @@ class QuoteList(ScrollView, can_focus=True):
         self.invalidate()
         self.scroll_to(y=0, animate=False, immediate=True)
         self.cursor = target
-
-    def _set_rows(self, rows: int) -> None:
-        """The list's scrollable height, without a layout pass of the screen (a search
-        typed on 100,000 quotes changes it on every key)."""
-        set_height_quietly(self, rows)
 
     def invalidate(self) -> None:
         """States changed: draw every line afresh."""
@@ -214,14 +209,7 @@ class QuoteList(ScrollView, can_focus=True):
         pieces.append((" " * max(1, 2 * GLANCE + 3 - glance), None))
         start = sum(cell_len(text) for text, _ in pieces)
         preview = flat(row.text[: max(0, width - start) + 1])
-        at = 0
-        for a, b in self.hits.get(row.id, ()):
-            if a >= len(preview) or a < at:
-                continue
-            b = min(b, len(preview))
-            pieces += [(preview[at:a], voice), (preview[a:b], look["hit"])]
-            at = b
-        pieces.append((preview[at:], voice))
+        pieces += highlighted(preview, self.hits.get(row.id, ()), voice, look["hit"])
         return strip_of(pieces, width, look["cursor"] if at_cursor else look["base"])
 
     def _colour(self, colour: str | None) -> Style:

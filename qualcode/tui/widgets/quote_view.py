@@ -7,7 +7,7 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from qualcode.tui.data import QuoteRow, Workbench
-from qualcode.tui.widgets.lines import Piece, strip_of, wrap
+from qualcode.tui.widgets.lines import Piece, highlighted, strip_of, wrap
 from qualcode.tui.widgets.scrolling import set_height_quietly
 
 CONTEXT_LINES = 2
@@ -27,19 +27,6 @@ def _context(row: QuoteRow | None, label: str, room: int) -> Paragraph:
     return [(f"{row.speaker}: ", DIM_BOLD), (text, DIM)]
 
 
-def _highlighted(text: str, spans: tuple[tuple[int, int], ...]) -> Paragraph:
-    """The quote, its search hits standing out."""
-    out: Paragraph = []
-    at = 0
-    for a, b in sorted(spans):
-        if a < at:  # overlaps the hit before: already shown
-            continue
-        out += [(text[at:a], None), (text[a:b], HIT)]
-        at = b
-    out.append((text[at:], None))
-    return out
-
-
 def describe(bench: Workbench, quote_id: int, spans: tuple[tuple[int, int], ...] = (),
              width: int = 80) -> list[Paragraph]:
     """What the middle pane shows for one quote, paragraph by paragraph."""
@@ -56,7 +43,7 @@ def describe(bench: Workbench, quote_id: int, spans: tuple[tuple[int, int], ...]
     if not bench.is_loaded(quote_id):  # for the instant its page is being read
         return [head, [("reading the quote…", DIM_ITALIC)]]
     room = max(40, CONTEXT_LINES * width - 12)
-    parts = [head, _context(before, "start", room), [], _highlighted(row.text, spans), [],
+    parts = [head, _context(before, "start", room), [], highlighted(row.text, spans, None, HIT), [],
              _context(after, "end", room), []]
     coders = sorted({who for who, _ in state.codes} | set(state.reviewed),
                     key=lambda who: (who != bench.coder, who))
