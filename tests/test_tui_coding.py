@@ -12,7 +12,7 @@ from qualcode.tui.screens.coding import CodingScreen
 from qualcode.tui.widgets.quote_list import QuoteList
 from qualcode.tui.widgets.quote_view import QuoteView
 
-from .tui_support import SIZE, codes_of, ready, settle, sql, workbench
+from .tui_support import SIZE, codes_of, count_layouts, ready, settle, sql, workbench
 
 
 def demo_order(db: Path) -> list[int]:
@@ -275,11 +275,11 @@ async def test_q_quits(demo_db: Path) -> None:
 
 
 async def test_the_tree_redraws_one_code_line_with_its_new_marks(demo_db: Path) -> None:
-    from qualcode.tui.widgets.code_panel import CodeTree
+    from qualcode.tui.widgets.line_list import LineList
 
     async with workbench(demo_db).run_test(size=SIZE) as pilot:
         screen = await ready(pilot)
-        tree = screen.query_one(CodeTree)
+        tree = screen.query_one("#codes", LineList)
         before = tree.render_line(0).text
         await pilot.press("1")
         await settle(pilot)
@@ -321,32 +321,26 @@ async def test_a_long_quote_scrolls_with_shift_and_the_next_one_starts_at_its_to
 
 async def test_moving_and_typing_a_search_never_lay_out_the_screen(
         demo_db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """A layout pass of the screen costs more than a frame on 100,000 quotes: moves, long
-    quotes, search keystrokes and their results must change only what they show."""
-    from textual.screen import Screen
-
+    """Moves, long quotes, search keystrokes and their results must change only what
+    they show."""
     first = demo_order(demo_db)[1]
     con = sqlite3.connect(demo_db)
     with con:  # a quote too long for its pane: its scrollbar must not cost a layout
         con.execute("UPDATE quote SET text = ? WHERE id = ?", ("très long " * 400, first))
     con.close()
-    layouts: list[int] = []
-    refresh_layout = Screen._refresh_layout
-
-    def counted(self: Screen[object], *args: object, **kwargs: object) -> None:
-        layouts.append(1)
-        refresh_layout(self, *args, **kwargs)  # type: ignore[arg-type]
-
     async with workbench(demo_db).run_test(size=SIZE) as pilot:
         await ready(pilot)
         await pilot.press("slash")
         await settle(pilot)
-        monkeypatch.setattr(Screen, "_refresh_layout", counted)
+        layouts = count_layouts(monkeypatch)
         await pilot.press(*"donn")
         await settle(pilot)
         assert layouts == []
         assert 0 < len(pilot.app.screen.query_one(QuoteList).order) < len(demo_order(demo_db))
-        await pilot.press("enter", "escape")  # leaving the box: the footer changes keys
+        await pilot.press("enter")  # back to the list: the footer changes its keys in place
+        await settle(pilot)
+        assert layouts == []
+        await pilot.press("escape")  # the box goes: that one lays out
         await settle(pilot)
         layouts.clear()
         await pilot.press("home", *"jjjjkkkk")
@@ -365,3 +359,35 @@ async def test_the_loaded_project_is_left_out_of_collections_until_the_app_ends(
         await ready(pilot)
         assert gc.get_freeze_count() > 0 and gc.get_threshold()[0] == YOUNG_OBJECTS
     assert gc.get_freeze_count() == 0 and gc.get_threshold() == before
+
+
+async def test_steady_scrollbars_draw_what_textual_draws(demo_db: Path) -> None:
+    """The panes' scrollbars keep what they drew per look: whatever the quote and the
+    scroll, the kept lines must be those Textual's own scrollbar draws afresh."""
+    from textual.geometry import Region
+    from textual.scrollbar import ScrollBar
+
+    from qualcode.tui.widgets.scrolling import SteadyScrollBar
+
+    con = sqlite3.connect(demo_db)
+    with con:
+        con.execute("UPDATE quote SET text = ? WHERE id = ?",
+                    ("très long " * 300, demo_order(demo_db)[1]))
+    con.close()
+    async with workbench(demo_db).run_test(size=SIZE) as pilot:
+        screen = await ready(pilot)
+        bars = [pane.vertical_scrollbar for pane in (screen.query_one(QuoteView),
+                                                      screen.query_one(QuoteList))]
+        assert all(isinstance(bar, SteadyScrollBar) for bar in bars)
+        seen = set()
+        for keys in ([], ["j"], ["J"], ["J", "J"], ["K"], ["j"], ["k"], ["J"], ["end"]):
+            await pilot.press(*keys)
+            await settle(pilot)
+            for bar in bars:
+                crop = Region(0, 0, *bar.size)
+                kept = [list(strip) for strip in bar.render_lines(crop)]
+                bar._styles_cache.clear()
+                afresh = [list(strip) for strip in ScrollBar.render_lines(bar, crop)]
+                assert kept == afresh
+                seen.add(str(kept))
+        assert len(seen) > 4  # the thumb did move and change size

@@ -5,7 +5,9 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
+import pytest
 from textual.pilot import Pilot
+from textual.screen import Screen
 
 from qualcode.db.engine import open_project
 from qualcode.tui.app import QualcodeApp, make_app
@@ -46,3 +48,17 @@ def codes_of(db: Path, quote_id: int, coder: str = "alice") -> set[str]:
         db, "SELECT d.name FROM coding c JOIN code d ON d.id = c.code_id "
         "JOIN coder k ON k.id = c.coder_id WHERE c.quote_id = ? AND k.name = ?", quote_id, coder)}
 
+
+
+def count_layouts(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """From now on, one item more in the list for each layout pass of a screen: a pass
+    costs more than a frame on 100,000 quotes, so moves and keystrokes must not cause one."""
+    layouts: list[int] = []
+    refresh_layout = Screen._refresh_layout
+
+    def counted(self: Screen[object], *args: object, **kwargs: object) -> None:
+        layouts.append(1)
+        refresh_layout(self, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(Screen, "_refresh_layout", counted)
+    return layouts

@@ -19,7 +19,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Footer, OptionList, Static
+from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from qualcode.services import codebook_edit
@@ -27,6 +27,7 @@ from qualcode.tui.app import Job, QualcodeApp
 from qualcode.tui.data import CodeInfo, load_codes
 from qualcode.tui.messages import WriteFailed
 from qualcode.tui.widgets.code_panel import definition
+from qualcode.tui.widgets.key_footer import KeyFooter
 
 FIELDS = (("name", "Name"), ("description", "Definition"), ("include", "Include when"),
           ("exclude", "Exclude when"), ("example", "Example"),
@@ -86,7 +87,7 @@ class CodebookScreen(Screen[bool]):
             yield OptionList(id="tree")
             with VerticalScroll(id="detail"):
                 yield Static(id="detail-text")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.query_one("#tree", OptionList).focus()

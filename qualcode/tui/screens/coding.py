@@ -15,8 +15,10 @@ from sqlmodel import Session
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
+from textual.reactive import Reactive
 from textual.screen import Screen
-from textual.widgets import Footer, Input
+from textual.widget import Widget
+from textual.widgets import Input
 from textual.worker import get_current_worker
 
 from qualcode.search.substring import substring_hits
@@ -26,6 +28,7 @@ from qualcode.tui.data import (
     PAGE_MARGIN,
     Criterion,
     Workbench,
+    filter_choices,
     filter_ids,
     load_counts,
     load_state,
@@ -43,6 +46,8 @@ from qualcode.tui.messages import (
     WriteFailed,
 )
 from qualcode.tui.widgets.code_panel import CodePanel
+from qualcode.tui.widgets.filter_bar import FilterBar
+from qualcode.tui.widgets.key_footer import KeyFooter
 from qualcode.tui.widgets.quote_list import QuoteList
 from qualcode.tui.widgets.quote_view import QuoteView
 from qualcode.tui.widgets.search_box import SearchBox
@@ -100,6 +105,10 @@ class CodingScreen(Screen[None]):
           for d in "123456789"],
     ]
 
+    focused: Reactive[Widget | None] = Reactive(None, repaint=False)
+    """Textual's screen repaints all of itself when the focus moves; the widgets that
+    gain or lose focus repaint themselves, so the rest of the screen need not."""
+
     def __init__(self) -> None:
         super().__init__()
         self.bench: Workbench | None = None
@@ -114,6 +123,8 @@ class CodingScreen(Screen[None]):
         """The current quote was drawn before its text arrived: redraw it when it does."""
         self.last_note = ""
         """What the last change did, said in the status line (a toast would cost a layout)."""
+        self._filter_choices: dict[str, tuple[Criterion, str]] = {}
+        """What the filter bar offers, by key, with its label."""
 
     @property
     def qapp(self) -> QualcodeApp:
@@ -124,14 +135,17 @@ class CodingScreen(Screen[None]):
         # No containers around the panes: every frame draws each widget that overlaps
         # what changed, containers included. The codebook is docked to the right and
         # the rest stacks to its left; the status line sits above the left panes only,
-        # so a move never repaints the codebook's lines for it.
+        # so a move never repaints the codebook's lines for it. The filter bar comes
+        # first: Textual numbers the widgets' painting order in reverse, so showing a
+        # widget composed before the others leaves their order, and their lines, alone.
+        yield FilterBar(id="filter")
         yield CodePanel(id="panel")
         yield StatusLine("loading the project…", id="status")
         yield SearchBox(placeholder="search (accents optional) · enter keep · escape clear",
                         id="search")
         yield QuoteList(moved=self._cursor_moved, id="quotes")
         yield QuoteView(id="quote")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.query_one(QuoteList).focus()
@@ -405,45 +419,30 @@ class CodingScreen(Screen[None]):
     # ---- filtering and searching ---------------------------------------------------
 
     def action_filter(self) -> None:
-        from qualcode.tui.screens.dialogs import PickScreen
-
         bench = self.bench
         if bench is None:
             return
-        options: dict[str, Criterion | None] = {"clear": None}
-        labels = [("clear", "All quotes (clear the filters)")]
+        self._filter_choices = filter_choices(bench)
+        active = {(c.kind, c.value) for c in self.criteria}
+        listed = [(key, label, (crit.kind, crit.value) in active)
+                  for key, (crit, label) in self._filter_choices.items()]
+        if self.criteria:
+            listed.insert(0, ("clear", "All quotes (clear the filters)", False))
+        self.query_one(FilterBar).open(
+            "Filter quotes (filters combine; enter on a ● filter drops it)", listed,
+            width=self.query_one(QuoteList).outer_size.width)  # over the left panes
 
-        def add(crit: Criterion, label: str) -> None:
-            key = f"{crit.kind}:{crit.value}"
-            options[key] = crit
-            labels.append((key, label))
+    def on_filter_bar_picked(self, message: FilterBar.Picked) -> None:
+        if message.key == "clear":
+            self.criteria = ()
+        else:
+            crit, _ = self._filter_choices[message.key]
+            kept = tuple(c for c in self.criteria if c.kind != crit.kind)
+            self.criteria = kept if crit in self.criteria else kept + (crit,)
+        self.apply_filter(self.criteria, self.quote_id)
 
-        add(Criterion("uncoded", "me", "uncoded by me"), "Uncoded: not reviewed by me")
-        add(Criterion("untouched", "all", "uncoded by anyone"), "Uncoded: nobody has coded")
-        for gid, name, levels in bench.groups:
-            cell = " · ".join(levels.values())
-            add(Criterion("group", gid, name), f"Group {name}" + (f" ({cell})" if cell else ""))
-        for lid, dim, level in bench.levels:
-            add(Criterion("level", lid, level), f"{dim}: every {level} group")
-        for code in bench.codes:
-            add(Criterion("code", code.id, code.name),
-                f"Code: {'  ' * code.depth}{code.name} (and its sub-codes)")
-        for name in bench.coders:
-            add(Criterion("coder", name, f"coded by {name}"), f"Coder: {name}")
-        for pid, group, label in bench.speakers:
-            add(Criterion("speaker", pid, f"{group}/{label}"), f"Speaker: {group} {label}")
-
-        def chosen(key: str | None) -> None:
-            if key is None:
-                return
-            crit = options[key]
-            if crit is None:
-                self.criteria = ()
-            else:
-                self.criteria = tuple(c for c in self.criteria if c.kind != crit.kind) + (crit,)
-            self.apply_filter(self.criteria, self.quote_id)
-
-        self.app.push_screen(PickScreen("Filter quotes (combine several)", labels), chosen)
+    def on_filter_bar_closed(self) -> None:
+        self.query_one(QuoteList).focus()
 
     @work(thread=True, exclusive=True, group="filter", exit_on_error=False)
     def apply_filter(self, criteria: tuple[Criterion, ...], keep: int | None) -> None:

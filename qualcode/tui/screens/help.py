@@ -22,7 +22,8 @@ HELP = """\
 | `1` … `9` | toggle the code with that hotkey (shown left of each code) |
 | `.` | reviewed, none applies |
 | `/` | search as you type (accents optional); enter keeps the hits, escape clears |
-| `f` | filter: group, level (all CSP-, all 60+…), speaker, code, coder, uncoded |
+| `f` | filter by group, level (all CSP-, all 60+…), speaker, code, coder, uncoded |
+| | filters combine; enter on a ● filter drops it |
 | `escape` | clear the search, then the filters |
 | `m` | memo on the quote, or on one of my codings |
 | `s` | codes suggested from the codebook's keywords |

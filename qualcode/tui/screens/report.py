@@ -18,11 +18,12 @@ from textual.binding import Binding, BindingType
 from textual.color import Color
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Static
+from textual.widgets import DataTable, Static
 
 from qualcode.reports.counts import compute
 from qualcode.tui.app import QualcodeApp
 from qualcode.tui.data import cell_quote_ids
+from qualcode.tui.widgets.key_footer import KeyFooter
 
 REFRESH_SECONDS = 5.0
 HEAT = Color.parse("#e65100")
@@ -68,7 +69,7 @@ class ReportScreen(Screen[int | None]):
     def compose(self) -> ComposeResult:
         yield Static("counting…", id="report-head")
         yield DataTable(id="heat", cursor_type="cell", zebra_stripes=False)
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.recount()

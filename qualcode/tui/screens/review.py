@@ -18,13 +18,14 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Input, SelectionList, Static
+from textual.widgets import Input, SelectionList, Static
 
 from qualcode.db.engine import Project
 from qualcode.db.models import Code
 from qualcode.errors import UserError
 from qualcode.services.codebook import code_tree
 from qualcode.services.review import CONSENSUS, Disagreement, disagreements, progress, settle
+from qualcode.tui.widgets.key_footer import KeyFooter
 
 
 class ReviewScreen(Screen[None]):
@@ -75,7 +76,7 @@ class ReviewScreen(Screen[None]):
             yield SelectionList[str](id="editor")
             yield Static(id="definitions")
             yield Static(id="figures")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.load()

@@ -10,7 +10,7 @@ from textual.containers import Vertical, VerticalScroll
 from textual.widgets import Static
 
 from qualcode.tui.data import CodeInfo, Workbench
-from qualcode.tui.widgets.code_tree import CodeTree
+from qualcode.tui.widgets.line_list import LineList
 from qualcode.tui.widgets.lines import Piece
 
 BOLD, DIM = Style(bold=True), Style(dim=True)
@@ -46,7 +46,7 @@ class CodePanel(Vertical):
     """The right-hand pane of the coding screen."""
 
     DEFAULT_CSS = """
-    CodePanel > CodeTree { height: 1fr; min-height: 5; }
+    CodePanel > LineList { height: 1fr; min-height: 5; }
     CodePanel > VerticalScroll { height: 1fr; border-top: solid $primary 50%; padding: 0 1; }
     """
 
@@ -59,13 +59,13 @@ class CodePanel(Vertical):
         self._defined: int | None = None
 
     def compose(self) -> ComposeResult:
-        yield CodeTree(id="codes")
+        yield LineList(id="codes")
         with VerticalScroll(id="definition"):
             yield Static(id="definition-text")
 
     def show(self, bench: Workbench, applied: set[int]) -> None:
         """Redraw the tree: counts and which codes the current quote has from me."""
-        tree = self.query_one(CodeTree)
+        tree = self.query_one(LineList)
         fresh = self.bench is not bench or tree.line_count != len(bench.codes)
         self.bench, self.applied = bench, applied
         width = self._width
@@ -84,8 +84,8 @@ class CodePanel(Vertical):
 
     @property
     def _width(self) -> int:
-        """Room for a line of the tree, its scrollbar left aside."""
-        return max(20, self.size.width - 3)
+        """Room for a line of the tree: the panel less its border and the tree's scrollbar."""
+        return max(20, self.size.width - 2)
 
     def on_resize(self) -> None:
         if self.bench is not None:
@@ -98,14 +98,14 @@ class CodePanel(Vertical):
             return
         ids = [c.id for c in self.bench.codes]
         if code_id in ids:
-            self.query_one(CodeTree).highlighted = ids.index(code_id)
+            self.query_one(LineList).highlighted = ids.index(code_id)
 
-    def on_code_tree_highlighted(self, event: CodeTree.Highlighted) -> None:
+    def on_line_list_highlighted(self, event: LineList.Highlighted) -> None:
         event.stop()
         self._define()
 
     def _define(self) -> None:
-        codes = self.query_one(CodeTree)
+        codes = self.query_one(LineList)
         text = self.query_one("#definition-text", Static)
         if self.bench is None or codes.highlighted is None or not self.bench.codes:
             text.update(Text("No codes yet: press c to open the codebook.", style="dim"))

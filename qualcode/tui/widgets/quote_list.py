@@ -17,18 +17,17 @@ from textual import events
 from textual.binding import Binding, BindingType
 from textual.cache import LRUCache
 from textual.reactive import reactive
-from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from qualcode.tui.data import QuoteRow, Workbench
 from qualcode.tui.widgets.lines import Piece, flat, highlighted, strip_of
-from qualcode.tui.widgets.scrolling import set_height_quietly
+from qualcode.tui.widgets.scrolling import SteadyScrollView
 
 GLANCE = 2
 """Code marks shown per side (mine, others') before a `+`."""
 
 
-class QuoteList(ScrollView, can_focus=True):
+class QuoteList(SteadyScrollView, can_focus=True):
     """| Key(s) | Description |
     | :- | :- |
     | up, k | Previous quote. |
@@ -83,7 +82,7 @@ class QuoteList(ScrollView, can_focus=True):
              hits: dict[int, tuple[tuple[int, int], ...]] | None = None) -> None:
         """Show these quotes, keeping the cursor on quote `keep` when it is among them."""
         self.bench, self.order, self.hits = bench, order, hits or {}
-        set_height_quietly(self, len(order))  # no layout pass: a search changes it per key
+        self.set_height_quietly(len(order))  # no layout pass: a search changes it per key
         target = 0
         if keep is not None and keep in bench.index:
             row = bench.index[keep]
@@ -165,7 +164,7 @@ class QuoteList(ScrollView, can_focus=True):
         return self._looks
 
     def on_resize(self) -> None:
-        set_height_quietly(self, len(self.order))
+        self.set_height_quietly(len(self.order))
         self._cache.clear()
 
     def render_line(self, y: int) -> Strip:

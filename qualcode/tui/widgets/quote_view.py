@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 from rich.style import Style
-from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from qualcode.tui.data import QuoteRow, Workbench
 from qualcode.tui.widgets.lines import Piece, highlighted, strip_of, wrap
-from qualcode.tui.widgets.scrolling import set_height_quietly
+from qualcode.tui.widgets.scrolling import SteadyScrollView
 
 CONTEXT_LINES = 2
 """How much of the turns before and after is shown: context, not a second quote."""
@@ -71,7 +70,7 @@ def describe(bench: Workbench, quote_id: int, spans: tuple[tuple[int, int], ...]
     return parts
 
 
-class QuoteView(ScrollView, can_focus=False):
+class QuoteView(SteadyScrollView, can_focus=False):
     """The middle pane, drawn with the Line API; scrolls when a long quote does not fit.
 
     Moving to another quote swaps the lines drawn here without a layout pass of the
@@ -118,7 +117,7 @@ class QuoteView(ScrollView, can_focus=False):
         old = [] if restyled else self._lines
         self._lines = [strip_of(line, width, base)
                        for paragraph in self._paragraphs for line in wrap(paragraph, width)]
-        set_height_quietly(self, len(self._lines))
+        self.set_height_quietly(len(self._lines))
         if restyled:  # first quote, or another theme: every line, blank ones too
             self.refresh()
         # Otherwise only the lines that differ from the last quote's are repainted, as

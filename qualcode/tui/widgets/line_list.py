@@ -1,9 +1,11 @@
-"""The codebook tree of the coding screen: one line a code, drawn with the Line API.
+"""A list of one-line items drawn with the Line API: the codebook tree, the filter choices.
 
 Every move to another quote changes the marks of a few codes. Each line is rendered
 once when it changes and kept as a strip, so a move repaints those few lines and
 nothing else: an OptionList renders each changed option through its own styling
 pipeline, which cost more than the rest of a move together on a 100,000-quote project.
+Its scrollbar is always shown, so a new set of lines changes the scrollable height
+without a layout pass of the screen (narrowing the filter choices, key by key).
 """
 
 from __future__ import annotations
@@ -13,42 +15,42 @@ from typing import ClassVar
 from rich.style import Style
 from textual import events
 from textual.binding import Binding, BindingType
-from textual.geometry import Size
 from textual.message import Message
 from textual.reactive import reactive
-from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from qualcode.tui.widgets.lines import Piece, strip_of
+from qualcode.tui.widgets.scrolling import SteadyScrollView
 
 
-class CodeTree(ScrollView, can_focus=True):
+class LineList(SteadyScrollView, can_focus=True):
     """| Key(s) | Description |
     | :- | :- |
-    | up / down | Previous or next code (its definition shows below). |
-    | home / end | First or last code. |
+    | up / down | Previous or next line. |
+    | home / end | First or last line. |
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("up", "step(-1)", "Previous code", show=False),
-        Binding("down", "step(1)", "Next code", show=False),
-        Binding("home", "jump(0)", "First code", show=False),
-        Binding("end", "jump(-1)", "Last code", show=False),
+        Binding("up", "step(-1)", "Previous", show=False),
+        Binding("down", "step(1)", "Next", show=False),
+        Binding("home", "jump(0)", "First", show=False),
+        Binding("end", "jump(-1)", "Last", show=False),
     ]
 
-    COMPONENT_CLASSES: ClassVar[set[str]] = {"code-tree--cursor"}
+    COMPONENT_CLASSES: ClassVar[set[str]] = {"line-list--cursor"}
 
     DEFAULT_CSS = """
-    CodeTree { background: $surface; overflow-x: hidden; }
-    CodeTree > .code-tree--cursor { background: $accent 25%; }
-    CodeTree:focus > .code-tree--cursor { background: $accent 70%; }
+    LineList { background: $surface; overflow-x: hidden; overflow-y: scroll;
+               scrollbar-size-vertical: 1; }
+    LineList > .line-list--cursor { background: $accent 25%; }
+    LineList:focus > .line-list--cursor { background: $accent 70%; }
     """
 
     highlighted: reactive[int | None] = reactive(None, init=False, repaint=False)
-    """The code whose definition is shown."""
+    """The line under the cursor (the code whose definition is shown, say)."""
 
     class Highlighted(Message):
-        """Another code is highlighted: the panel shows its definition."""
+        """Another line is highlighted."""
 
         def __init__(self, index: int) -> None:
             super().__init__()
@@ -58,7 +60,7 @@ class CodeTree(ScrollView, can_focus=True):
         super().__init__(id=id)
         self._lines: list[list[Piece]] = []
         self._strips: dict[tuple[int, bool], Strip] = {}
-        """Rendered lines by (code index, highlighted): dropped when a line changes."""
+        """Rendered lines by (index, highlighted): dropped when a line changes."""
         self._looks: dict[bool, Style] = {}
 
     @property
@@ -66,22 +68,22 @@ class CodeTree(ScrollView, can_focus=True):
         return len(self._lines)
 
     def line_text(self, index: int) -> str:
-        """What a code's line says (the tests read it)."""
+        """What a line says (the tests read it)."""
         return "".join(text for text, _ in self._lines[index])
 
     def set_lines(self, lines: list[list[Piece]]) -> None:
-        """Another codebook (or another width): every line afresh."""
+        """Another set of lines: the cursor stays where it was if it still can."""
         self._lines = list(lines)
         self._strips.clear()
-        self.virtual_size = Size(0, len(lines))
-        if self._lines and (self.highlighted is None or self.highlighted >= len(lines)):
-            self.highlighted = 0
-        elif not self._lines:
-            self.highlighted = None
+        self.set_height_quietly(len(lines))
+        before = self.highlighted
+        self.highlighted = (before or 0) if self._lines else None
+        if self.highlighted == before:
+            self._reveal(before)  # no watch for an unchanged cursor: show it here
         self.refresh()
 
     def set_line(self, index: int, pieces: list[Piece]) -> None:
-        """One code's marks or counts changed: that line alone is repainted."""
+        """One line changed (a code's marks or counts): it alone is repainted."""
         self._lines[index] = pieces
         self._strips.pop((index, False), None)
         self._strips.pop((index, True), None)
@@ -96,14 +98,17 @@ class CodeTree(ScrollView, can_focus=True):
         for line in (old, new):
             if line is not None:
                 self.refresh_line(line)
-        if new is None:
-            return
+        if new is not None:
+            self._reveal(new)
+            self.post_message(self.Highlighted(new))
+
+    def _reveal(self, index: int | None) -> None:
+        """Scroll just enough to show a line (the top of the list when there is none)."""
         top, height = round(self.scroll_offset.y), self.scrollable_content_region.height
-        if new < top:
-            self.scroll_to(y=new, animate=False, immediate=True)
-        elif height and new >= top + height:
-            self.scroll_to(y=new - height + 1, animate=False, immediate=True)
-        self.post_message(self.Highlighted(new))
+        if index is None or index < top:
+            self.scroll_to(y=index or 0, animate=False, immediate=True)
+        elif height and index >= top + height:
+            self.scroll_to(y=index - height + 1, animate=False, immediate=True)
 
     def action_step(self, step: int) -> None:
         if self.highlighted is not None:
@@ -129,7 +134,7 @@ class CodeTree(ScrollView, can_focus=True):
         if not self._looks:
             base = self.rich_style
             self._looks[False] = base
-            self._looks[True] = base + self.get_component_rich_style("code-tree--cursor")
+            self._looks[True] = base + self.get_component_rich_style("line-list--cursor")
         return self._looks[at_cursor]
 
     def render_line(self, y: int) -> Strip:

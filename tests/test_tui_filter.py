@@ -1,0 +1,130 @@
+"""The coding screen's filter bar: what it offers, narrowing, combining, dropping a filter."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from qualcode.search.normalise import fold
+from qualcode.tui.widgets.filter_bar import FilterBar
+from qualcode.tui.widgets.key_footer import KeyFooter
+from qualcode.tui.widgets.line_list import LineList
+from qualcode.tui.widgets.quote_list import QuoteList
+
+from .tui_support import SIZE, count_layouts, ready, settle, sql, workbench
+
+
+def quotes_of(db: Path, where: str) -> set[int]:
+    return {int(str(i)) for (i,) in sql(
+        db, "SELECT q.id FROM quote q JOIN study_group g ON g.id = q.group_id "
+        "JOIN participant p ON p.id = q.participant_id WHERE " + where)}
+
+
+def shown_ids(screen: object) -> set[int]:
+    quotes = screen.query_one(QuoteList)  # type: ignore[attr-defined]
+    return {quotes.bench.ids[i] for i in quotes.order}
+
+
+def labels(bar: FilterBar) -> list[str]:
+    choices = bar.query_one(LineList)
+    return [choices.line_text(i)[2:] for i in range(choices.line_count)]
+
+
+async def test_the_bar_offers_every_filter_and_narrows_without_accents(demo_db: Path) -> None:
+    counts = {table: len(sql(demo_db, f"SELECT id FROM {table}"))
+              for table in ("study_group", "level", "code", "coder", "participant")}
+    async with workbench(demo_db).run_test(size=SIZE) as pilot:
+        screen = await ready(pilot)
+        bar = screen.query_one(FilterBar)
+        assert not bar.is_open
+        await pilot.press("f")
+        await settle(pilot)
+        assert bar.is_open and screen.focused is bar.query_one("#narrow")
+        # two "uncoded" choices, then one a group, level, code, coder and speaker
+        assert len(bar.shown) == 2 + sum(counts.values())
+        await pilot.press(*"SANTE")
+        await settle(pilot)
+        names = labels(bar)
+        assert names and all("sante" in fold(n) for n in names)
+        assert any("mon espace santé status" in n for n in names)  # the accent kept on screen
+        await pilot.press("escape")
+        await settle(pilot)
+        assert not bar.is_open and screen.focused is screen.query_one(QuoteList)
+        assert screen.criteria == ()
+
+
+async def test_filters_combine_and_enter_on_a_marked_one_drops_it(demo_db: Path) -> None:
+    old = quotes_of(demo_db, "g.name IN ('G3', 'G6')")
+    g6 = quotes_of(demo_db, "g.name = 'G6'")
+    p2 = quotes_of(demo_db, "g.name = 'G6' AND p.label = 'P2'")
+    assert p2 and p2 < g6 < old
+    async with workbench(demo_db).run_test(size=SIZE) as pilot:
+        screen = await ready(pilot)
+        bar = screen.query_one(FilterBar)
+        await pilot.press("f", *"every 60+", "enter")
+        await settle(pilot)
+        assert shown_ids(screen) == old
+        await pilot.press("f", *"speaker: g6 p2", "enter")
+        await settle(pilot)
+        assert shown_ids(screen) == p2  # 60+ and that speaker
+        await pilot.press("f")
+        await settle(pilot)
+        assert bar.shown[0] == "clear"
+        marked = [n for n in labels(bar) if bar.query_one(LineList).line_text(
+            labels(bar).index(n)).startswith("●")]
+        assert sorted(marked) == ["Speaker: G6 P2", "age: every 60+ group"]
+        await pilot.press(*"speaker: g6 p2", "enter")  # marked: enter drops it
+        await settle(pilot)
+        assert shown_ids(screen) == old
+        await pilot.press("f", "enter")  # "All quotes" comes first once a filter is on
+        await settle(pilot)
+        assert screen.criteria == () and len(screen.query_one(QuoteList).order) == len(
+            sql(demo_db, "SELECT id FROM quote"))
+
+
+async def test_arrows_choose_and_a_double_click_picks(demo_db: Path) -> None:
+    async with workbench(demo_db).run_test(size=SIZE) as pilot:
+        screen = await ready(pilot)
+        bar = screen.query_one(FilterBar)
+        await pilot.press("f", *"group g", "down", "down")
+        await settle(pilot)
+        assert labels(bar)[bar.query_one(LineList).highlighted or 0].startswith("Group G3")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert shown_ids(screen) == quotes_of(demo_db, "g.name = 'G3'")
+        await pilot.press("f", *"group g5")
+        await settle(pilot)
+        assert await pilot.click(LineList, offset=(4, 0), times=2)
+        await settle(pilot)
+        assert not bar.is_open
+        assert shown_ids(screen) == quotes_of(demo_db, "g.name = 'G5'")
+
+
+async def test_narrowing_and_focus_changes_never_lay_out_the_screen(
+        demo_db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    async with workbench(demo_db).run_test(size=SIZE) as pilot:
+        screen = await ready(pilot)
+        await pilot.press("f")
+        await settle(pilot)
+        layouts = count_layouts(monkeypatch)
+        await pilot.press(*"every", "down", "up", "backspace")
+        await settle(pilot)
+        assert layouts == []
+        assert screen.query_one(FilterBar).shown
+
+
+async def test_the_footer_follows_the_focus_and_answers_clicks(demo_db: Path) -> None:
+    async with workbench(demo_db).run_test(size=(120, 30)) as pilot:
+        screen = await ready(pilot)
+        footer = screen.query_one(KeyFooter)
+        line = footer.render_line(0).text
+        assert "f Filter" in line and "^p palette" in line
+        assert await pilot.click(KeyFooter, offset=(line.index("f Filter"), 0))
+        await settle(pilot)
+        assert screen.query_one(FilterBar).is_open
+        typing = footer.render_line(0).text
+        assert "f Filter" not in typing  # letters now go to the box, not to the keys
+        await pilot.press("escape")
+        await settle(pilot)
+        assert footer.render_line(0).text == line
