@@ -264,8 +264,16 @@ def table(rows: list[Row], previous: dict[tuple[str, str, str], dict[str, Any]])
         out.append("details (medians):")
         for r in detailed:
             out.append(f"  {r.case} @ {r.size}: " + ", ".join(
-                f"{key} {fmt_time(value)}" for key, value in r.details.items()))
+                f"{key} {fmt_detail(key, value)}" for key, value in r.details.items()))
     return "\n".join(out)
+
+
+COUNT = " (count)"
+"""A detail whose name ends so is a number of things, not seconds."""
+
+
+def fmt_detail(key: str, value: float) -> str:
+    return f"{value:g}" if key.endswith(COUNT) else fmt_time(value)
 
 
 def load_previous(results: Path) -> dict[tuple[str, str, str], dict[str, Any]]:

@@ -128,3 +128,17 @@ async def test_the_footer_follows_the_focus_and_answers_clicks(demo_db: Path) ->
         await pilot.press("escape")
         await settle(pilot)
         assert footer.render_line(0).text == line
+
+
+async def test_the_bar_keeps_to_the_left_panes_when_the_terminal_changes_size(
+        demo_db: Path) -> None:
+    async with workbench(demo_db).run_test(size=(120, 40)) as pilot:
+        screen = await ready(pilot)
+        bar, quotes = screen.query_one(FilterBar), screen.query_one(QuoteList)
+        await pilot.press("f")
+        await settle(pilot)
+        assert bar.outer_size.width == quotes.outer_size.width < 120
+        await pilot.resize_terminal(80, 24)
+        await settle(pilot)
+        await pilot.pause()
+        assert bar.outer_size.width == quotes.outer_size.width < 80

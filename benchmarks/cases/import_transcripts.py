@@ -61,7 +61,7 @@ def floor(corpus: Corpus) -> int:
                         "imported_at) VALUES (?, ?, 'transcript', 'txt', ?, ?, datetime('now'))",
                         (gid, path.name, hashlib.sha256(data).hexdigest(), text)).lastrowid
                     people: dict[str, int] = {}
-                    quotes = []
+                    quotes: list[tuple[object, ...]] = []
                     at = 0
                     for line in text.split("\n"):
                         label, sep, said = line.partition(" : ")

@@ -11,6 +11,10 @@ presses, against a bare app taking as many presses. Pilot waits for the whole pr
 to go idle after each key, so a press costs ~60 ms of waiting even in a bare app; the
 details give, per key, that paced wall time and the event loop's own CPU time (what
 must fit in a frame, 16.7 ms at 60 Hz), both for the workbench and for the bare app.
+A key's CPU may be spread over several steps of the event loop (the key, then a
+worker's result, then the repaint), with frames drawn between them; the details also
+give the longest single step while the keys were pressed, and how many steps held
+the loop longer than a frame: the moments the screen could not answer.
 """
 
 from __future__ import annotations
@@ -21,7 +25,8 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -36,6 +41,8 @@ FILTER = "every 60+"
 SIZE = (120, 40)
 CODER = "alice"
 """A coder with codings on a third of the corpus: her progress and counts are read."""
+FRAME = 1 / 60
+"""Seconds of one frame at 60 Hz."""
 SMOKE_PRESSES = 20
 """At the smoke size (run inside `make test`) a case only has to work, not be timed."""
 
@@ -49,9 +56,36 @@ async def _first_screen(app: Any, pilot: Any) -> None:
     await pilot.pause(0)  # processes what is pending, then paints the screen at once
 
 
+@contextmanager
+def _loop_steps() -> Iterator[dict[str, float]]:
+    """While inside: the longest step of the event loop (each callback asyncio runs, on
+    the loop's own thread CPU clock) and how many took longer than a frame."""
+    run = asyncio.events.Handle._run
+    longest, over = [0.0], [0]
+
+    def timed(handle: asyncio.events.Handle) -> None:
+        started = time.thread_time()
+        try:
+            run(handle)
+        finally:
+            took = time.thread_time() - started
+            longest[0] = max(longest[0], took)
+            over[0] += took > FRAME
+
+    out: dict[str, float] = {}
+    asyncio.events.Handle._run = timed  # type: ignore[assignment]
+    try:
+        yield out
+    finally:
+        asyncio.events.Handle._run = run  # type: ignore[method-assign]
+        out["longest event-loop step"] = longest[0]
+        out["event-loop steps over a frame (count)"] = over[0]
+
+
 async def _workbench(db: Path, drive: Drive | None) -> Timed:
     from qualcode.db.engine import open_project
     from qualcode.tui.app import make_app
+    from qualcode.tui.screens.coding import CodingScreen
 
     started = time.perf_counter()
     project = open_project(str(db), warn=False)
@@ -62,14 +96,18 @@ async def _workbench(db: Path, drive: Drive | None) -> Timed:
             first = time.perf_counter() - started
             if drive is None:
                 return Timed(first)
-            while not app.screen.bench.counts_loaded:
+            screen = app.screen
+            assert isinstance(screen, CodingScreen) and screen.bench is not None
+            while not screen.bench.counts_loaded:
                 await pilot.pause(0.01)
             await app.workers.wait_for_complete()
             begun = time.perf_counter()
-            details = await drive(pilot)
-            await app.workers.wait_for_complete()
-            await pilot.pause()
-            return Timed(time.perf_counter() - begun, {"first screen": first, **details})
+            with _loop_steps() as steps:
+                details = await drive(pilot)
+                await app.workers.wait_for_complete()
+                await pilot.pause()
+            return Timed(time.perf_counter() - begun,
+                         {"first screen": first, **details, **steps})
     finally:
         project.close()
 
@@ -105,7 +143,7 @@ async def _bare(keys: list[str], extra: Callable[[], None] | None = None) -> Tim
     from textual.widgets import Footer, Static
 
     class Bare(App[None]):
-        BINDINGS = [("j", "step", "Step"), ("1", "toggle", "Toggle")]
+        BINDINGS = [("j", "step", "Step"), ("1", "code", "Code")]
 
         def compose(self) -> Any:
             yield Static("0", id="n")
@@ -114,7 +152,7 @@ async def _bare(keys: list[str], extra: Callable[[], None] | None = None) -> Tim
         def action_step(self) -> None:
             self.query_one("#n", Static).update("1")
 
-        def action_toggle(self) -> None:
+        def action_code(self) -> None:
             self.action_step()
             if extra is not None:
                 extra()
@@ -126,9 +164,10 @@ async def _bare(keys: list[str], extra: Callable[[], None] | None = None) -> Tim
         if not keys:
             return Timed(first)
         begun = time.perf_counter()
-        samples = await _press(pilot, keys)
+        with _loop_steps() as steps:
+            samples = await _press(pilot, keys)
         total = time.perf_counter() - begun
-    return Timed(total, {"first screen": first,
+    return Timed(total, {"first screen": first, **steps,
                          **_summary(samples, {"j": "per key", "1": "per toggle key"})})
 
 

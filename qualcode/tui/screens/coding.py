@@ -124,7 +124,7 @@ class CodingScreen(Screen[None]):
         self.last_note = ""
         """What the last change did, said in the status line (a toast would cost a layout)."""
         self._filter_choices: dict[str, tuple[Criterion, str]] = {}
-        """What the filter bar offers, by key, with its label."""
+        """What the filter bar offers, by key, with its label; made again on a reload."""
 
     @property
     def qapp(self) -> QualcodeApp:
@@ -175,6 +175,7 @@ class CodingScreen(Screen[None]):
 
     def on_workbench_loaded(self, message: WorkbenchLoaded) -> None:
         self.bench = message.bench
+        self._filter_choices = {}
         self.criteria, self.filtered, self.query_text, self.hit_spans = (), None, "", {}
         self.query_one(QuoteList).show(message.bench, list(range(len(message.bench))),
                                        keep=message.keep)
@@ -422,7 +423,8 @@ class CodingScreen(Screen[None]):
         bench = self.bench
         if bench is None:
             return
-        self._filter_choices = filter_choices(bench)
+        if not self._filter_choices:
+            self._filter_choices = filter_choices(bench)
         active = {(c.kind, c.value) for c in self.criteria}
         listed = [(key, label, (crit.kind, crit.value) in active)
                   for key, (crit, label) in self._filter_choices.items()]
@@ -431,6 +433,15 @@ class CodingScreen(Screen[None]):
         self.query_one(FilterBar).open(
             "Filter quotes (filters combine; enter on a ● filter drops it)", listed,
             width=self.query_one(QuoteList).outer_size.width)  # over the left panes
+
+    def on_resize(self) -> None:
+        self.call_after_refresh(self._fit_filter_bar)  # once the panes have their widths
+
+    def _fit_filter_bar(self) -> None:
+        """The bar stays over the left panes when the terminal changes size."""
+        bar, width = self.query_one(FilterBar), self.query_one(QuoteList).outer_size.width
+        if bar.is_open and bar.outer_size.width != width:
+            bar.styles.width = width
 
     def on_filter_bar_picked(self, message: FilterBar.Picked) -> None:
         if message.key == "clear":
