@@ -10,6 +10,9 @@ Two more cases record, against the same floor, what the obvious alternatives cos
 a scan with `fuzz.partial_ratio` (what a scanning search needs to find a word inside
 a turn) and a naive Python loop over the texts (timed once, for the record).
 
+`search index build` times building the index from the project, as the workbench does
+on the first `/`, against reading and folding every text (what any index must do).
+
 `suggest all` times keyword suggestions for every participant's quote against one
 pass of the folded texts (the work every matcher must at least do).
 """
@@ -90,6 +93,28 @@ def naive_loop(corpus: Corpus) -> int:
     return found
 
 
+def build(corpus: Corpus) -> int:
+    from qualcode.db.engine import open_project
+    from qualcode.search.engine import SearchIndex
+
+    project = open_project(str(corpus.db), warn=False)
+    try:
+        with project.read() as session:
+            return len(SearchIndex.load(session).ids)
+    finally:
+        project.close()
+
+
+def build_floor(corpus: Corpus) -> int:
+    from qualcode.search.normalise import fold
+
+    conn = sqlite3.connect(corpus.db)
+    try:
+        return len([fold(t) for (t,) in conn.execute("SELECT text FROM quote ORDER BY id")])
+    finally:
+        conn.close()
+
+
 def suggest_run(corpus: Corpus) -> int:
     from qualcode.db.engine import open_project
     from qualcode.search.suggest import suggest_all
@@ -122,6 +147,9 @@ CASES = [
          notes="the same queries scanned with fuzz.partial_ratio"),
     Case("search: naive Python loop (for the record)", naive_loop, floor, repeat=1,
          notes="the floor's scan as a Python loop calling fuzz.ratio per text"),
+    Case("search index build", build, build_floor, repeat=3,
+         notes="SearchIndex.load: texts, folding, vocabulary and posting lists; floor: "
+               "reading and folding every text"),
     Case("suggest all quotes", suggest_run, suggest_floor, sizes=("1k", "10k"), repeat=2,
          notes="suggest_all vs reading, folding and splitting every participant's quote"),
 ]
