@@ -11,6 +11,7 @@ from qualcode.tui.widgets.filter_bar import FilterBar
 from qualcode.tui.widgets.key_footer import KeyFooter
 from qualcode.tui.widgets.line_list import LineList
 from qualcode.tui.widgets.quote_list import QuoteList
+from qualcode.tui.widgets.search_box import SearchBox
 
 from .tui_support import SIZE, count_layouts, ready, settle, sql, workbench
 
@@ -142,3 +143,27 @@ async def test_the_bar_keeps_to_the_left_panes_when_the_terminal_changes_size(
         await settle(pilot)
         await pilot.pause()
         assert bar.outer_size.width == quotes.outer_size.width < 80
+
+
+async def test_keys_typed_in_one_burst_after_slash_or_f_land_in_the_box(demo_db: Path) -> None:
+    """A terminal hands over a fast typist's keys together: Textual gives each to the
+    widget focused when it reads the key, so `/` and `f` must move the focus first."""
+    from textual import events
+
+    def burst(app: object, keys: str) -> None:
+        names = {"/": "slash", " ": "space", "+": "plus"}
+        for ch in keys:
+            app.post_message(events.Key(names.get(ch, ch), ch))  # type: ignore[attr-defined]
+
+    async with workbench(demo_db).run_test(size=SIZE) as pilot:
+        screen = await ready(pilot)
+        burst(pilot.app, "/donn")
+        await settle(pilot)
+        assert screen.query_one("#search", SearchBox).value == "donn"
+        await pilot.press("escape", "escape")
+        await settle(pilot)
+        burst(pilot.app, "fevery 60+")
+        await settle(pilot)
+        bar = screen.query_one(FilterBar)
+        assert bar.is_open and bar.query_one("#narrow", SearchBox).value == "every 60+"
+        assert len(bar.shown) == 1

@@ -73,8 +73,8 @@ class CodingScreen(Screen[None]):
         Binding("n", "next_new", "Next new"),
         *[Binding(d, f"code('{d}')", f"Code {d}", show=False) for d in "123456789"],
         Binding("full_stop", "none_applies", "None applies"),
-        Binding("slash", "search", "Search"),
-        Binding("f", "filter", "Filter"),
+        Binding("slash", "search", "Search", priority=True),
+        Binding("f", "filter", "Filter", priority=True),
         Binding("m", "memo", "Memo"),
         Binding("s", "suggestions", "Suggest"),
         Binding("u", "undo", "Undo"),
@@ -82,7 +82,7 @@ class CodingScreen(Screen[None]):
         Binding("v", "review", "Review", show=False),
         Binding("c", "codebook", "Codebook", show=False),
         Binding("question_mark", "help", "Help"),
-        Binding("escape", "clear", "Clear", show=False),
+        Binding("escape", "clear", "Clear", show=False, priority=True),
     ]
 
     PALETTE: ClassVar[list[tuple[str, str, str]]] = [
@@ -125,6 +125,14 @@ class CodingScreen(Screen[None]):
         """What the last change did, said in the status line (a toast would cost a layout)."""
         self._filter_choices: dict[str, tuple[Criterion, str]] = {}
         """What the filter bar offers, by key, with its label; made again on a reload."""
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """`/` and `f` are priority keys: they open their box before the keys after them
+        are dispatched, so a query typed in the same burst lands in it (Textual hands
+        each key to the widget focused when the key is read). In a box they are text."""
+        if action in ("search", "filter") and isinstance(self.focused, Input):
+            return False
+        return True
 
     @property
     def qapp(self) -> QualcodeApp:
@@ -553,18 +561,24 @@ class CodingScreen(Screen[None]):
         box.remove_class("active")
 
     def action_clear(self) -> None:
-        """Escape: leave the search box, then clear the search, then the filters."""
+        """Escape: close the filter bar, or leave the search box, then clear the search,
+        then the filters. A priority key, like `/` and `f`: the focus moves before the
+        keys typed after it are dispatched."""
         bench = self.bench
         if bench is None:
             return
-        box = self.query_one("#search", Input)
+        box, bar = self.query_one("#search", Input), self.query_one(FilterBar)
+        if bar.is_open:
+            bar.action_close()
+            self.set_focus(self.query_one(QuoteList))
+            return
         if box.has_focus and box.value:
             self.set_focus(self.query_one(QuoteList))
             return
         if self.query_text or box.has_class("active"):
             self.query_text, self.hit_spans = "", {}
             self._hide_search()
-            self.query_one(QuoteList).focus()
+            self.set_focus(self.query_one(QuoteList))
             self._show_order(self.filtered if self.filtered is not None
                              else list(range(len(bench))), keep=self.quote_id)
         elif self.criteria:

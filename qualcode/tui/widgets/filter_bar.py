@@ -103,7 +103,7 @@ class FilterBar(Widget):
         self.styles.width = width
         self._narrow("")
         self.display = True  # not a class: that would restyle the bar and its children
-        box.focus()
+        self.screen.set_focus(box)  # at once: the next keys may already be on their way
 
     def action_close(self) -> None:
         self.display = False
