@@ -352,12 +352,21 @@ async def test_the_loaded_project_is_left_out_of_collections_until_the_app_ends(
         demo_db: Path) -> None:
     import gc
 
-    from qualcode.tui.app import YOUNG_OBJECTS
+    from qualcode.tui import heap
 
     before = gc.get_threshold()
     async with workbench(demo_db).run_test(size=SIZE) as pilot:
         await ready(pilot)
-        assert gc.get_freeze_count() > 0 and gc.get_threshold()[0] == YOUNG_OBJECTS
+        assert gc.get_freeze_count() > 0
+        assert gc.get_threshold() == (heap.YOUNG_OBJECTS, before[1], heap.OLD_RARELY)
+        quiet = pilot.app.heap  # type: ignore[attr-defined]
+        gc.collect(1)  # a middle-generation collection: the old one has work waiting
+        assert gc.get_count()[2] > 0
+        await pilot.press("j")
+        assert not quiet.tick()  # a key was just pressed: no full collection now
+        quiet._last_input -= heap.IDLE_SECONDS  # as if the key was a second ago
+        assert quiet.tick() and gc.get_count()[2] == 0  # idle: collected
+        assert not quiet.tick()  # nothing new moved to the old generation since
     assert gc.get_freeze_count() == 0 and gc.get_threshold() == before
 
 

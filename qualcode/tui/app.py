@@ -8,7 +8,6 @@ order the keys were pressed.
 
 from __future__ import annotations
 
-import gc
 import threading
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
@@ -18,7 +17,7 @@ from typing import ClassVar
 
 from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import Session
-from textual import work
+from textual import events, work
 from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.message import Message
@@ -27,10 +26,8 @@ from textual.screen import Screen
 
 from qualcode.db.engine import Project
 from qualcode.errors import UserError
+from qualcode.tui.heap import IDLE_SECONDS, QuietHeap
 from qualcode.tui.messages import WriteFailed
-
-YOUNG_OBJECTS = 10_000
-"""New objects between two collections of the youngest generation, once loaded."""
 
 Job = Callable[[Session], Message | None]
 """One user action: runs inside `Project.write()`, returns the reply to post after commit."""
@@ -51,8 +48,8 @@ class QualcodeApp(App[None]):
         self._write_lock = threading.Lock()
         self._reads: dict[object, Callable[[], None]] = {}
         self._reads_lock = threading.Lock()
-        self._thresholds: tuple[int, int, int] | None = None
-        """Python's collection thresholds before `settle_heap` changed them."""
+        self.heap = QuietHeap()
+        """Settled by the worker that loads the project (see `tui.heap`)."""
 
     @contextmanager
     def interruptible(self, session: Session) -> Iterator[None]:
@@ -73,26 +70,13 @@ class QualcodeApp(App[None]):
             with self._reads_lock:
                 self._reads.pop(token, None)
 
-    def settle_heap(self) -> None:
-        """Collect once, then leave what survived out of later collections.
-
-        Called by the worker that loaded the project. A full collection walks every
-        live object: with a 100,000-quote project open one took 110-130 ms, a frozen
-        screen every 70 moves or so. Frozen objects are still freed when no longer
-        used; only a reference cycle among them waits for the app to end (`on_unmount`).
-        The youngest generation is also collected less often: at Python's default of
-        700 new objects, a move paid for one or two collections of about 0.6 ms each.
-        """
-        gc.collect()
-        gc.freeze()
-        if self._thresholds is None:
-            self._thresholds = gc.get_threshold()
-            gc.set_threshold(YOUNG_OBJECTS, *self._thresholds[1:])
+    async def on_event(self, event: events.Event) -> None:
+        if isinstance(event, events.InputEvent):
+            self.heap.touched()
+        await super().on_event(event)
 
     def on_unmount(self) -> None:
-        gc.unfreeze()
-        if self._thresholds is not None:
-            gc.set_threshold(*self._thresholds)
+        self.heap.restore()
         with self._reads_lock:
             for stop in self._reads.values():
                 stop()
@@ -101,6 +85,7 @@ class QualcodeApp(App[None]):
     def on_mount(self) -> None:
         from qualcode.tui.screens.coding import CodingScreen
 
+        self.set_interval(IDLE_SECONDS, self.heap.tick)
         self.push_screen(CodingScreen())
 
     def submit(self, job: Job, reply_to: MessagePump) -> None:

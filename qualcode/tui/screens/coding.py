@@ -167,7 +167,7 @@ class CodingScreen(Screen[None]):
             bench = load_workbench(session, self.qapp.coder)
         self.post_message(WorkbenchLoaded(bench, keep))
         self._count(bench)
-        self.qapp.settle_heap()  # the project's objects are all here now
+        self.qapp.heap.settle()  # the project's objects are all here now
 
     def _count(self, bench: Workbench) -> None:
         """Read the counts (in the calling worker); they are posted with the write version
@@ -569,7 +569,7 @@ class CodingScreen(Screen[None]):
             return
         box, bar = self.query_one("#search", Input), self.query_one(FilterBar)
         if bar.is_open:
-            bar.action_close()
+            bar.close()
             self.set_focus(self.query_one(QuoteList))
             return
         if box.has_focus and box.value:

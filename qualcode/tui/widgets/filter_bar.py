@@ -32,7 +32,8 @@ ACTIVE = Style(bold=True)
 
 
 class FilterBar(Widget):
-    """Type to narrow the choices, ↑/↓ to choose, enter to pick, escape to close."""
+    """Type to narrow the choices, ↑/↓ to choose, enter to pick. Escape is the coding
+    screen's own key, which closes the bar before any other key is dispatched."""
 
     DEFAULT_CSS = """
     FilterBar { layer: above; dock: top; offset-y: 1; height: auto; display: none;
@@ -42,7 +43,6 @@ class FilterBar(Widget):
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "close", "Close", show=False),
         Binding("down", "step(1)", show=False),
         Binding("up", "step(-1)", show=False),
         Binding("pagedown", f"step({MAX_ROWS})", show=False),
@@ -105,7 +105,7 @@ class FilterBar(Widget):
         self.display = True  # not a class: that would restyle the bar and its children
         self.screen.set_focus(box)  # at once: the next keys may already be on their way
 
-    def action_close(self) -> None:
+    def close(self) -> None:
         self.display = False
         self.post_message(self.Closed())
 
@@ -139,10 +139,7 @@ class FilterBar(Widget):
         if index is None or index >= len(self._shown):
             return
         self.post_message(self.Picked(self._shown[index]))
-        self.action_close()
-
-    def on_line_list_highlighted(self, event: LineList.Highlighted) -> None:
-        event.stop()
+        self.close()
 
     def on_descendant_blur(self) -> None:
         """Focus went elsewhere (a click on the list behind): the picker is done with."""
@@ -151,4 +148,4 @@ class FilterBar(Widget):
     def _close_if_left(self) -> None:
         focused = self.screen.focused
         if self.is_open and (focused is None or self not in focused.ancestors_with_self):
-            self.action_close()
+            self.close()
