@@ -167,3 +167,27 @@ async def test_keys_typed_in_one_burst_after_slash_or_f_land_in_the_box(demo_db:
         bar = screen.query_one(FilterBar)
         assert bar.is_open and bar.query_one("#narrow", SearchBox).value == "every 60+"
         assert len(bar.shown) == 1
+
+
+async def test_the_list_redraws_what_it_must_when_the_focus_comes_and_goes(
+        demo_db: Path) -> None:
+    """Opening the bar takes the focus from the list: only the cursor's colour changes,
+    so only that line is drawn again; every line must still be what a fresh draw gives."""
+    async with workbench(demo_db).run_test(size=SIZE) as pilot:
+        screen = await ready(pilot)
+        quotes = screen.query_one(QuoteList)
+        await pilot.press("j", "j")
+        await settle(pilot)
+
+        def lines() -> list[list[object]]:
+            return [list(quotes.render_line(y)) for y in range(quotes.size.height)]
+
+        drawn = []
+        for keys in (["f"], ["escape"], ["f"], ["escape"]):
+            await pilot.press(*keys)
+            await settle(pilot)
+            kept = lines()
+            quotes._cache.clear()
+            assert kept == lines()
+            drawn.append(kept[quotes.cursor])
+        assert drawn[0] != drawn[1] and drawn[0] == drawn[2]  # the cursor's colour did change

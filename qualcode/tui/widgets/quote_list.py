@@ -147,9 +147,19 @@ class QuoteList(SteadyScrollView, can_focus=True):
         self.cursor = round(self.scroll_offset.y) + event.y
 
     def notify_style_update(self) -> None:
-        """Focus, theme or CSS changed: cached lines carry the old colours."""
-        self._cache.clear()
+        """Focus, theme or CSS changed: cached lines may carry the old colours.
+
+        When only the cursor's colour changed (the list gained or lost the focus, which
+        happens each time the search box or the filter bar opens or closes), only the
+        cursor's line is drawn again, not every line on screen."""
+        before = dict(self._looks)
         self._looks.clear()
+        after = self._look() if before else {}
+        if before and all(before[k] == after[k] for k in before if k != "cursor"):
+            for key in [key for key in self._cache.keys() if key[1]]:
+                self._cache.discard(key)
+        else:
+            self._cache.clear()
         super().notify_style_update()
 
     def _look(self) -> dict[str, Style]:
