@@ -74,6 +74,8 @@ class QuoteList(SteadyScrollView, can_focus=True):
         self._cache: LRUCache[tuple[int, bool, int, int, int], Strip] = LRUCache(1024)
         self._generation = 0
         self._looks: dict[str, Style] = {}
+        self._looks_before: dict[str, Style] | None = None
+        """The line styles before a style change, until the new ones are looked up."""
         self._colours: dict[str | None, Style] = {}
         self._edits: dict[int, int] = {}
         """Per quote, how many times it changed: a changed quote's cached line is stale."""
@@ -151,15 +153,11 @@ class QuoteList(SteadyScrollView, can_focus=True):
 
         When only the cursor's colour changed (the list gained or lost the focus, which
         happens each time the search box or the filter bar opens or closes), only the
-        cursor's line is drawn again, not every line on screen."""
-        before = dict(self._looks)
+        cursor's line is drawn again, not every line on screen. The comparison waits
+        for the next `_look`: Textual updates the component styles after this call."""
+        if self._looks and self._looks_before is None:
+            self._looks_before = dict(self._looks)
         self._looks.clear()
-        after = self._look() if before else {}
-        if before and all(before[k] == after[k] for k in before if k != "cursor"):
-            for key in [key for key in self._cache.keys() if key[1]]:
-                self._cache.discard(key)
-        else:
-            self._cache.clear()
         super().notify_style_update()
 
     def _look(self) -> dict[str, Style]:
@@ -171,6 +169,13 @@ class QuoteList(SteadyScrollView, can_focus=True):
                 cursor=base + self.get_component_rich_style("quote-list--cursor"),
                 **{name: self.get_component_rich_style(f"quote-list--{name}", partial=True)
                    for name in ("dim", "done", "hit")})
+            before, self._looks_before = self._looks_before, None
+            if before is not None and all(before[k] == self._looks[k]
+                                          for k in before if k != "cursor"):
+                for key in [key for key in self._cache.keys() if key[1]]:
+                    self._cache.discard(key)
+            elif before is not None:
+                self._cache.clear()
         return self._looks
 
     def on_resize(self) -> None:
@@ -184,6 +189,7 @@ class QuoteList(SteadyScrollView, can_focus=True):
             return Strip.blank(width, self.rich_style)
         qid = self.bench.ids[self.order[index]]
         key = (qid, index == self.cursor, width, self._generation, self._edits.get(qid, 0))
+        self._look()  # after a style change, first drop the lines it makes stale
         strip = self._cache.get(key)
         if strip is None:
             strip = self._render_row(self.bench.row(self.order[index]), index == self.cursor,
