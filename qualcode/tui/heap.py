@@ -37,10 +37,6 @@ class QuietHeap:
         """Python's thresholds before `settle` changed them (None: not settled)."""
         self._last_input = time.monotonic()
 
-    @property
-    def settled(self) -> bool:
-        return self._thresholds is not None
-
     def settle(self) -> None:
         """Collect once and freeze what survived: the project just loaded."""
         gc.collect()

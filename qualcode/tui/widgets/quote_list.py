@@ -170,9 +170,10 @@ class QuoteList(SteadyScrollView, can_focus=True):
                 **{name: self.get_component_rich_style(f"quote-list--{name}", partial=True)
                    for name in ("dim", "done", "hit")})
             before, self._looks_before = self._looks_before, None
-            if before is not None and all(before[k] == self._looks[k]
-                                          for k in before if k != "cursor"):
-                for key in [key for key in self._cache.keys() if key[1]]:
+            only_cursor = before is not None and all(
+                before[k] == self._looks[k] for k in before if k != "cursor")
+            if only_cursor:
+                for key in [key for key in self._cache.keys() if key[1]]:  # at the cursor
                     self._cache.discard(key)
             elif before is not None:
                 self._cache.clear()
