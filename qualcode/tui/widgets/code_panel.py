@@ -47,7 +47,8 @@ class CodePanel(Vertical):
 
     DEFAULT_CSS = """
     CodePanel > LineList { height: 1fr; min-height: 5; }
-    CodePanel > VerticalScroll { height: 1fr; border-top: solid $primary 50%; padding: 0 1; }
+    CodePanel > VerticalScroll { height: 1fr; border-top: solid $primary 50%; padding: 0 1;
+                                 scrollbar-size-vertical: 1; }
     """
 
     def __init__(self, *, id: str | None = None) -> None:  # noqa: A002 (Textual's name)

@@ -50,7 +50,8 @@ class QuoteList(SteadyScrollView, can_focus=True):
     }
 
     DEFAULT_CSS = """
-    QuoteList { background: $surface; overflow-x: hidden; overflow-y: scroll; }
+    QuoteList { background: $surface; overflow-x: hidden; overflow-y: scroll;
+                scrollbar-size-vertical: 1; }
     QuoteList > .quote-list--cursor { background: $accent 40%; text-style: bold; }
     QuoteList:focus > .quote-list--cursor { background: $accent 70%; }
     QuoteList > .quote-list--hit { background: $warning 60%; color: $text; }
