@@ -127,6 +127,7 @@ async def test_the_footer_follows_the_focus_and_answers_clicks(demo_db: Path) ->
         assert screen.query_one(FilterBar).is_open
         typing = footer.render_line(0).text
         assert "f Filter" not in typing  # letters now go to the box, not to the keys
+        assert "↑↓ Choose" in typing
         await pilot.press("escape")
         await settle(pilot)
         assert footer.render_line(0).text == line
@@ -144,6 +145,8 @@ async def test_the_bar_keeps_to_the_left_panes_when_the_terminal_changes_size(
         await settle(pilot)
         await pilot.pause()
         assert bar.outer_size.width == quotes.outer_size.width < 80
+        hint = bar.query_one("#filter-hint").render_line(0).text
+        assert "↑↓ choose · enter pick · esc close" in hint  # the keys come first
 
 
 async def test_keys_typed_in_one_burst_after_slash_or_f_land_in_the_box(demo_db: Path) -> None:

@@ -439,7 +439,7 @@ class CodingScreen(Screen[None]):
         if self.criteria:
             listed.insert(0, ("clear", "All quotes (clear the filters)", False))
         self.query_one(FilterBar).open(
-            "Filter quotes (filters combine; enter on a ● filter drops it)", listed,
+            "filters combine; enter on a ● one drops it", listed,
             width=self.query_one(QuoteList).outer_size.width)  # over the left panes
 
     def on_resize(self) -> None:

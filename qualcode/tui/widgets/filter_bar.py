@@ -43,7 +43,7 @@ class FilterBar(Widget):
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("down", "step(1)", show=False),
+        Binding("down", "step(1)", "Choose", key_display="↑↓"),
         Binding("up", "step(-1)", show=False),
         Binding("pagedown", f"step({MAX_ROWS})", show=False),
         Binding("pageup", f"step(-{MAX_ROWS})", show=False),
@@ -85,17 +85,17 @@ class FilterBar(Widget):
         """The keys of the choices left, as listed."""
         return list(self._shown)
 
-    def open(self, title: str, choices: Sequence[tuple[str, str, bool]], width: int) -> None:
+    def open(self, note: str, choices: Sequence[tuple[str, str, bool]], width: int) -> None:
         """Show `choices` as (key, label, active), `width` cells wide; an active one is
-        marked and bold. The narrower the bar, the less of the screen it repaints."""
+        marked and bold. The narrower the bar, the less of the screen it repaints.
+        The hint line starts with the keys, which must survive an 80-column terminal."""
         made = self._made
         for _, label, active in choices:
             if (label, active) not in made:
                 made[label, active] = (fold(label), [("● " if active else "  ", None),
                                                      (label, ACTIVE if active else None)])
         self._choices = [(key, *made[label, active]) for key, label, active in choices]
-        self.query_one(StatusLine).say(
-            f"{title} · ↑↓ enter · escape close")
+        self.query_one(StatusLine).say(f"Filter: ↑↓ choose · enter pick · esc close · {note}")
         box = self.query_one(SearchBox)
         with box.prevent(Input.Changed):
             box.value = ""
