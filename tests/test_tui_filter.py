@@ -151,13 +151,17 @@ async def test_the_bar_keeps_to_the_left_panes_when_the_terminal_changes_size(
 
 async def test_keys_typed_in_one_burst_after_slash_or_f_land_in_the_box(demo_db: Path) -> None:
     """A terminal hands over a fast typist's keys together: Textual gives each to the
-    widget focused when it reads the key, so `/` and `f` must move the focus first."""
+    widget focused when it reads the key, so `/`, `f` and enter must move the focus
+    first."""
     from textual import events
 
     def burst(app: object, keys: str) -> None:
-        names = {"/": "slash", " ": "space", "+": "plus"}
+        names = {"/": "slash", " ": "space", "+": "plus", "\r": "enter"}
         for ch in keys:
             app.post_message(events.Key(names.get(ch, ch), ch))  # type: ignore[attr-defined]
+
+    def codings() -> int:
+        return len(sql(demo_db, "SELECT id FROM coding"))
 
     async with workbench(demo_db).run_test(size=SIZE) as pilot:
         screen = await ready(pilot)
@@ -171,6 +175,19 @@ async def test_keys_typed_in_one_burst_after_slash_or_f_land_in_the_box(demo_db:
         bar = screen.query_one(FilterBar)
         assert bar.is_open and bar.query_one("#narrow", SearchBox).value == "every 60+"
         assert len(bar.shown) == 1
+        await pilot.press("escape")
+        await settle(pilot)
+
+        before = codings()
+        burst(pilot.app, "/donn\r1")  # search, keep it, code the first hit
+        await settle(pilot)
+        assert screen.query_one("#search", SearchBox).value == "donn"
+        assert isinstance(screen.focused, QuoteList) and codings() == before + 1
+        burst(pilot.app, "fevery 60+\rj")  # filter, then move in the filtered list
+        await settle(pilot)
+        assert not bar.is_open and bar.query_one("#narrow", SearchBox).value == "every 60+"
+        assert isinstance(screen.focused, QuoteList)
+        assert [c.kind for c in screen.criteria] == ["level"] and "60+" in screen.criteria[0].label
 
 
 async def test_the_list_redraws_what_it_must_when_the_focus_comes_and_goes(

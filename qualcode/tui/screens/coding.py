@@ -83,6 +83,7 @@ class CodingScreen(Screen[None]):
         Binding("c", "codebook", "Codebook", show=False),
         Binding("question_mark", "help", "Help"),
         Binding("escape", "clear", "Clear", show=False, priority=True),
+        Binding("enter", "leave_box", "Keep", show=False, priority=True),
     ]
 
     PALETTE: ClassVar[list[tuple[str, str, str]]] = [
@@ -129,9 +130,14 @@ class CodingScreen(Screen[None]):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """`/` and `f` are priority keys: they open their box before the keys after them
         are dispatched, so a query typed in the same burst lands in it (Textual hands
-        each key to the widget focused when the key is read). In a box they are text."""
-        if action in ("search", "filter") and isinstance(self.focused, Input):
-            return False
+        each key to the widget focused when the key is read). In a box they are text.
+        Enter is one too, so that the keys after it leave the box with it; elsewhere
+        it is left to the focused widget."""
+        in_box = isinstance(self.focused, Input)
+        if action in ("search", "filter"):
+            return not in_box
+        if action == "leave_box":
+            return in_box
         return True
 
     @property
@@ -494,9 +500,15 @@ class CodingScreen(Screen[None]):
     def _typed(self, event: Input.Changed) -> None:
         self.run_search(event.value)
 
-    @on(Input.Submitted, "#search")
-    def _keep(self) -> None:
-        self.query_one(QuoteList).focus()
+    def action_leave_box(self) -> None:
+        """Enter in a box: keep the search and go back to the list, or pick the
+        highlighted filter. The focus moves at once, so the keys typed after enter go to
+        the list; the keys typed before it may still be on their way to the box, so the
+        pick is queued behind them."""
+        box, bar = self.focused, self.query_one(FilterBar)
+        self.set_focus(self.query_one(QuoteList))
+        if bar.is_open and box is not None:
+            box.call_later(bar.pick)
 
     @work(thread=True, exclusive=True, group="search", exit_on_error=False)
     def run_search(self, query: str) -> None:

@@ -32,8 +32,8 @@ ACTIVE = Style(bold=True)
 
 
 class FilterBar(Widget):
-    """Type to narrow the choices, ↑/↓ to choose, enter to pick. Escape is the coding
-    screen's own key, which closes the bar before any other key is dispatched."""
+    """Type to narrow the choices, ↑/↓ to choose, enter to pick. Enter and escape are
+    the coding screen's own keys, which act before any later key is dispatched."""
 
     DEFAULT_CSS = """
     FilterBar { layer: above; dock: top; offset-y: 1; height: auto; display: none;
@@ -65,6 +65,8 @@ class FilterBar(Widget):
         """(key, folded label, line) of every choice."""
         self._shown: list[str] = []
         """Keys of the choices left after narrowing, in order."""
+        self._narrowed_by: str | None = None
+        """The text `_shown` was narrowed by (None: not since the bar opened)."""
         self._made: dict[tuple[str, bool], tuple[str, list[Piece]]] = {}
         """Each (label, active) folded and as a line, kept from one opening to the next:
         a project of 100,000 quotes offers a thousand speakers."""
@@ -101,6 +103,7 @@ class FilterBar(Widget):
             box.value = ""
         self.query_one(LineList).styles.height = max(1, min(MAX_ROWS, len(self._choices)))
         self.styles.width = width
+        self._narrowed_by = None
         self._narrow("")
         self.display = True  # not a class: that would restyle the bar and its children
         self.screen.set_focus(box)  # at once: the next keys may already be on their way
@@ -118,6 +121,11 @@ class FilterBar(Widget):
         self._narrow(event.value)
 
     def _narrow(self, query: str) -> None:
+        """Keep the choices that match `query`. Typing posts a message per key, so in a
+        burst some arrive after enter has narrowed by the whole text: nothing to do."""
+        if query == self._narrowed_by:
+            return
+        self._narrowed_by = query
         needle = fold(query)
         kept = [(key, line) for key, folded, line in self._choices if needle in folded]
         self._shown = [key for key, _ in kept]
@@ -125,21 +133,23 @@ class FilterBar(Widget):
         choices.set_lines([line for _, line in kept])
         choices.highlighted = 0 if kept else None
 
-    @on(Input.Submitted, "#narrow")
-    def _submit(self, event: Input.Submitted) -> None:
-        event.stop()
-        self._pick(self.query_one(LineList).highlighted)
+    def pick(self) -> bool:
+        """Pick the highlighted choice and close; False if none is left. The coding
+        screen's enter (a priority key, like escape) and a double click. The choices
+        are narrowed by the box's text first: typed in one burst with enter, its keys'
+        messages have not all arrived yet."""
+        self._narrow(self.query_one(SearchBox).value)
+        index = self.query_one(LineList).highlighted
+        if index is None or index >= len(self._shown):
+            return False
+        self.post_message(self.Picked(self._shown[index]))
+        self.close()
+        return True
 
     def on_click(self, event: events.Click) -> None:
         """A click highlights a choice (the list's own handler); a double click picks it."""
         if event.chain == 2 and event.widget is self.query_one(LineList):
-            self._pick(self.query_one(LineList).highlighted)
-
-    def _pick(self, index: int | None) -> None:
-        if index is None or index >= len(self._shown):
-            return
-        self.post_message(self.Picked(self._shown[index]))
-        self.close()
+            self.pick()
 
     def on_descendant_blur(self) -> None:
         """Focus went elsewhere (a click on the list behind): the picker is done with."""
