@@ -117,12 +117,15 @@ class FilterBar(Widget):
 
     @on(Input.Changed, "#narrow")
     def _typed(self, event: Input.Changed) -> None:
+        """Narrow by the box's text as it is now: keys typed in one burst post their
+        messages after the box already holds the whole text, and enter may have
+        narrowed by it already (nothing left to do then)."""
         event.stop()
-        self._narrow(event.value)
+        if self.is_open:
+            self._narrow(self.query_one(SearchBox).value)
 
     def _narrow(self, query: str) -> None:
-        """Keep the choices that match `query`. Typing posts a message per key, so in a
-        burst some arrive after enter has narrowed by the whole text: nothing to do."""
+        """Keep the choices that match `query`, unless they already are."""
         if query == self._narrowed_by:
             return
         self._narrowed_by = query
@@ -133,18 +136,16 @@ class FilterBar(Widget):
         choices.set_lines([line for _, line in kept])
         choices.highlighted = 0 if kept else None
 
-    def pick(self) -> bool:
-        """Pick the highlighted choice and close; False if none is left. The coding
-        screen's enter (a priority key, like escape) and a double click. The choices
-        are narrowed by the box's text first: typed in one burst with enter, its keys'
+    def pick(self) -> None:
+        """Pick the highlighted choice, if any is left, and close: the coding screen's
+        enter (a priority key, like escape) and a double click. The choices are
+        narrowed by the box's text first: typed in one burst with enter, its keys'
         messages have not all arrived yet."""
         self._narrow(self.query_one(SearchBox).value)
         index = self.query_one(LineList).highlighted
-        if index is None or index >= len(self._shown):
-            return False
-        self.post_message(self.Picked(self._shown[index]))
-        self.close()
-        return True
+        if index is not None and index < len(self._shown):
+            self.post_message(self.Picked(self._shown[index]))
+            self.close()
 
     def on_click(self, event: events.Click) -> None:
         """A click highlights a choice (the list's own handler); a double click picks it."""
