@@ -1,6 +1,6 @@
 """Helpers for the REFI-QDA tests: run the CLI outside pytest fixtures (hypothesis),
 snapshot everything a lossless round trip must keep, build archives by hand, and
-validate against the schemas in ../shared/refi-qda/ (never copied into the repo)."""
+validate against the official schemas the package ships (qualcode/exchange/schemas/)."""
 
 from __future__ import annotations
 
@@ -17,11 +17,9 @@ from typing import Any
 from typer.testing import CliRunner
 
 from qualcode.cli import app
+from qualcode.exchange.schema_check import compiled_schema
 
-from .conftest import SHARED, Result
-
-REFI = SHARED / "refi-qda"
-EXAMPLES = REFI / "examples"
+from .conftest import Result
 
 
 def run(*args: str, coder: str = "tester") -> Result:
@@ -31,19 +29,12 @@ def run(*args: str, coder: str = "tester") -> Result:
     return Result(result.exit_code, result.stdout, result.stderr)
 
 
-@cache
-def _schema(name: str) -> Any:
-    import xmlschema
-
-    return xmlschema.XMLSchema(str(REFI / name))
-
-
 def project_schema() -> Any:
-    return _schema("Project-mrt2019.xsd")
+    return compiled_schema("project")
 
 
 def codebook_schema() -> Any:
-    return _schema("Codebook-mrt2019.xsd")
+    return compiled_schema("codebook")
 
 
 def assert_valid_qdpx(path: Path) -> None:
@@ -132,7 +123,7 @@ def empty_project() -> Path:
 def round_trip(db: Path, folder: Path) -> tuple[Path, Path]:
     """Export `db`, import the file into a fresh `qualcode init` project; both paths."""
     qdpx = folder / "export.qdpx"
-    result = run("--db", str(db), "export", str(qdpx))
+    result = run("--db", str(db), "export", str(qdpx), "--validate")
     assert result.code == 0, result.err
     target = copy_project(empty_project(), folder / "imported.db")
     result = run("--db", str(target), "import", str(qdpx))

@@ -1,17 +1,46 @@
-"""Every export validates against the shipped REFI-QDA schemas, and the validator used
-here does reject what NOTES.md says is invalid (so a pass means something)."""
+"""Every export validates against the REFI-QDA schemas the package ships, the validator
+does reject what the standard forbids (so a pass means something), and `export` says
+so, one line a violation, when what it wrote is not valid."""
 
 from __future__ import annotations
 
+import hashlib
+import re
 import stat
 import zipfile
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 import xmlschema
 
-from .conftest import Cli
+from qualcode.exchange import qdpx_export
+from qualcode.exchange.schema_check import SCHEMA_FILES, schema_bytes, schema_errors
+
+from .conftest import REPO, Cli
 from .refi_support import assert_valid_qdpx, codebook_schema, project_schema
+
+SCHEMAS = REPO / "qualcode" / "exchange" / "schemas"
+
+
+def test_shipped_schemas_are_the_published_bytes() -> None:
+    """The checksums the README beside them gives (those of REFI's files), the MIT notice
+    kept, and `importlib.resources` reads the same bytes as the repository holds."""
+    readme = (SCHEMAS / "README.md").read_text(encoding="utf-8")
+    listed = {name: digest for digest, name in
+              re.findall(r"([0-9a-f]{64})\s+(\S+\.xsd)", readme)}
+    assert set(listed) == set(SCHEMA_FILES.values())
+    for kind, name in SCHEMA_FILES.items():
+        data = schema_bytes(kind)
+        assert data == (SCHEMAS / name).read_bytes()
+        assert hashlib.sha256(data).hexdigest() == listed[name]
+        assert b"This specification is licensed under the MIT license." in data
+
+
+@pytest.mark.parametrize("name", ["Project-mrt2019.xsd", "Codebook-mrt2019.xsd"])
+def test_shipped_schemas_are_the_workshop_copies(shared: Callable[[str], Path],
+                                                 name: str) -> None:
+    assert (SCHEMAS / name).read_bytes() == shared(f"refi-qda/{name}").read_bytes()
 
 
 def test_demo_export_validates_and_keeps_the_standard_layout(demo_db: Path, cli: Cli,
@@ -90,6 +119,9 @@ def test_empty_project_exports_a_valid_minimal_file(cli: Cli, tmp_path: Path) ->
 def test_the_validator_rejects_what_the_standard_forbids(qde: str) -> None:
     with pytest.raises(xmlschema.XMLSchemaValidationError):
         project_schema().validate(qde)
+    lines = schema_errors(qde.encode(), "project")
+    assert lines and all(line.startswith("/Project") for line in lines), lines
+    assert not any("urn:QDA-XML" in line for line in lines)  # the namespace noise is gone
 
 
 def test_the_validator_rejects_an_empty_sets_in_a_codebook() -> None:
@@ -97,3 +129,63 @@ def test_the_validator_rejects_an_empty_sets_in_a_codebook() -> None:
            '9C3D-4E5F6A7B8C9D" name="c" isCodable="true"/></Codes><Sets/></CodeBook>')
     with pytest.raises(xmlschema.XMLSchemaValidationError):
         codebook_schema().validate(qdc)
+    assert schema_errors(qdc.encode(), "codebook") == [
+        "/CodeBook/Sets: The content of element 'Sets' is not complete. Tag 'Set' expected."]
+    assert schema_errors(qdc.replace("<Sets/>", "").encode(), "codebook") == []
+
+
+def test_schema_errors_name_each_element_and_read_nothing_unsafe() -> None:
+    codes = "".join(f'<Code guid="5B7E1C0A-2222-4A2B-9C3D-4E5F6A7B8C9{i}" name="thème {i}" '
+                    f'isCodable="True" color="#11223344"/>' for i in range(3))
+    qdc = f'<CodeBook xmlns="urn:QDA-XML:codebook:1.0"><Codes>{codes}</Codes></CodeBook>'
+    lines = schema_errors(qdc.encode(), "codebook")
+    assert len(lines) == 6  # two faults on each of three codes, one line each
+    for i in range(3):
+        where = f"/CodeBook/Codes/Code[{i + 1}]['thème {i}']: "
+        mine = [line for line in lines if line.startswith(where)]
+        assert len(mine) == 2 and any("isCodable='True'" in x for x in mine), lines
+    assert schema_errors(qdc.encode(), "project") == [
+        "/CodeBook: '{urn:QDA-XML:codebook:1.0}CodeBook' is not an element of the schema"]
+    (broken,) = schema_errors(b"<Project", "project")
+    assert broken.startswith("not readable as XML: ")
+    bomb = (b'<!DOCTYPE p [<!ENTITY a "aaaaaaaa"><!ENTITY b "&a;&a;&a;&a;">]>'
+            b'<Project xmlns="urn:QDA-XML:project:1.0" name="&b;"/>')
+    (refused,) = schema_errors(bomb, "project")
+    assert refused.startswith("not readable as XML: ") and "forbidden" in refused
+
+
+def _break_codes(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Make the exporter write `isCodable="True"`, which the schema forbids."""
+    real = qdpx_export.project_xml
+    monkeypatch.setattr(qdpx_export, "project_xml", lambda project: real(project).replace(
+        b'isCodable="true"', b'isCodable="True"'))
+
+
+def test_export_reports_each_violation_of_what_it_wrote(
+        demo_db: Path, cli: Cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    qdpx = tmp_path / "demo.qdpx"
+    _break_codes(monkeypatch)
+    result = cli("--db", str(demo_db), "export", str(qdpx))
+    assert result.code == 1 and result.out == ""
+    with zipfile.ZipFile(qdpx) as zf:  # kept, for the bug report
+        codes = zf.read("project.qde").count(b'isCodable="True"')
+    assert codes == 25
+    lines = result.err.splitlines()
+    assert len(lines) == codes + 1
+    assert all(line.startswith(f"qualcode: {qdpx}: project.qde /Project/CodeBook/Codes/Code[")
+               and "isCodable='True'" in line for line in lines[:-1]), lines
+    assert lines[-1] == (f"qualcode: {qdpx}: written, but {codes} REFI-QDA schema violation(s) "
+                         "above; other programs may refuse it (--no-validate skips this check)")
+    result = cli("--db", str(demo_db), "export", str(qdpx), "--no-validate")
+    assert result.code == 0 and result.err == "" and result.out.startswith(f"wrote {qdpx}")
+
+
+def test_export_checks_a_large_file_only_when_asked(
+        demo_db: Path, cli: Cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from qualcode.cli import exchange_cmds
+
+    qdpx = tmp_path / "demo.qdpx"
+    _break_codes(monkeypatch)
+    monkeypatch.setattr(exchange_cmds, "VALIDATE_UP_TO", 1000)  # the demo's is 66 kB
+    assert cli("--db", str(demo_db), "export", str(qdpx)).code == 0
+    assert cli("--db", str(demo_db), "export", str(qdpx), "--validate").code == 1

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 from typing import Annotated
 
@@ -9,11 +10,17 @@ import typer
 
 from qualcode.cli.app import State, app, state
 
+VALIDATE_UP_TO = 2_000_000  # bytes of project.qde `export` checks unasked (about a second)
+
 
 @app.command()
 def export(
     ctx: typer.Context,
     file: Annotated[Path, typer.Argument(help="Target REFI-QDA project (.qdpx).")],
+    validate: Annotated[bool | None, typer.Option(
+        "--validate/--no-validate", show_default=False,
+        help="Check the written project.qde against the REFI-QDA schema "
+             "[default: when it is under 2 MB, about a second of checking]")] = None,
 ) -> None:
     """The whole project as a REFI-QDA project for NVivo, ATLAS.ti, MAXQDA or QualCoder."""
     from qualcode.db.engine import open_project
@@ -32,10 +39,36 @@ def export(
     finally:
         project.close()
     write_owner_only(file, data)
+    if validate is not False:
+        _check_written(file, always=bool(validate))
     selections = sum(len(s.selections) for s in refi.sources)
     codings = sum(len(sel.codings) for s in refi.sources for sel in s.selections)
     print(f"wrote {file}: {len(refi.sources)} text sources, {selections} selections, "
           f"{codings} codings, {len(refi.users)} users, {len(refi.notes)} notes")
+
+
+def _check_written(file: Path, *, always: bool) -> None:
+    """The file as written, against the standard's schema: a violation is a qualcode bug,
+    so the file stays for a bug report, each violation is one line, and the exit is 1.
+
+    Unless asked, a large file is not checked: the validator reads about 3 MB a second
+    (5 s for a 10k-quote project), longer than the export itself.
+    """
+    import zipfile
+
+    from qualcode.errors import UserError
+    from qualcode.exchange.schema_check import schema_errors
+
+    with zipfile.ZipFile(file) as zf:
+        if not always and zf.getinfo("project.qde").file_size > VALIDATE_UP_TO:
+            return
+        errors = schema_errors(zf.read("project.qde"), "project")
+    for line in errors:
+        print(f"qualcode: {file}: project.qde {line}", file=sys.stderr)
+    if errors:
+        raise UserError(f"written, but {len(errors)} REFI-QDA schema violation(s) above; "
+                        "other programs may refuse it (--no-validate skips this check)",
+                        path=str(file))
 
 
 def import_qdpx(st: State, file: Path) -> None:
