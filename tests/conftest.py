@@ -1,4 +1,11 @@
-"""Shared fixtures: every test builds its own projects in a temporary folder."""
+"""Shared fixtures: every test builds its own projects in a temporary folder.
+
+The project needs nothing outside its own folder. `../shared` (the workshop beside the
+development checkout: the seed document, third-party REFI-QDA samples) is never a
+dependency: a test that also checks against it asks for it through `shared`, which skips
+with the reason when the folder is absent, as in any fresh clone; the same property is
+checked against the repository's own files by another test.
+"""
 
 from __future__ import annotations
 
@@ -16,6 +23,7 @@ from qualcode.cli import app
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED = REPO.parent / "shared"
+SEED = "seeds/000_bbac302de34eb918.txt"  # the seed document SPEC names
 
 
 @dataclass
@@ -55,6 +63,27 @@ def demo_db(tmp_path: Path, cli: Cli, monkeypatch: pytest.MonkeyPatch) -> Path:
     assert result.code == 0, result.err
     monkeypatch.chdir(tmp_path)
     return db
+
+
+def in_shared(relative: str) -> Path:
+    """`../shared/RELATIVE`, or skip the test saying why: a lone clone has no ../shared."""
+    path = SHARED / relative
+    if not path.exists():
+        pytest.skip(f"../shared/{relative} is absent: it exists only beside the development "
+                    "checkout, never in a clone; the repository's own files are checked instead")
+    return path
+
+
+@pytest.fixture
+def shared() -> Callable[[str], Path]:
+    """`shared("refi-qda/examples")`: a path in ../shared, or the test is skipped."""
+    return in_shared
+
+
+@pytest.fixture
+def seed_text() -> str:
+    """The seed document's text (../shared only; data/quotes.csv holds its verbatims)."""
+    return in_shared(SEED).read_text(encoding="utf-8")
 
 
 @pytest.fixture(autouse=True)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 from pathlib import Path
 
 import pytest
@@ -28,11 +29,20 @@ def test_shipped_codebook_has_the_four_themes_with_hotkeys() -> None:
     assert [f for f in validate_file(SHIPPED) if f.fatal] == []
 
 
-def test_examples_are_seed_verbatims() -> None:
-    seed = next((REPO.parent / "shared" / "seeds").glob("*.txt")).read_text(encoding="utf-8")
+def test_examples_are_demo_verbatims() -> None:
+    """Each example is one of the seed's verbatims, as data/quotes.csv holds them."""
+    with (REPO / "data" / "quotes.csv").open(encoding="utf-8", newline="") as f:
+        verbatims = {row["text"] for row in csv.DictReader(f)}
+    examples = [code for code, _, _ in load_codebook(SHIPPED).walk() if code.example]
+    assert examples
+    for code in examples:
+        assert code.example in verbatims, code.name
+
+
+def test_examples_are_seed_verbatims(seed_text: str) -> None:
     for code, _, _ in load_codebook(SHIPPED).walk():
         if code.example:
-            assert code.example in seed, code.name
+            assert code.example in seed_text, code.name
 
 
 @pytest.mark.parametrize(

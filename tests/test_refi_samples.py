@@ -1,16 +1,22 @@
-"""Files written by other tools: the shared ATLAS.ti and NVivo samples, and
-hand-made files exercising positions, line ends, cases and what qualcode skips."""
+"""Files written by other tools: the ATLAS.ti and NVivo samples kept in ../shared (when
+present), files built here with the same traits (always), and hand-made files exercising
+positions, line ends, cases and what qualcode skips."""
 
 from __future__ import annotations
 
+import hashlib
 import sqlite3
 import xml.etree.ElementTree as ET
+from collections.abc import Callable
 from pathlib import Path
+from uuid import UUID
 
 import pytest
 
+from qualcode.exchange.schema_check import schema_errors
+
 from .conftest import Cli
-from .refi_support import EXAMPLES, make_qdpx
+from .refi_support import make_qdpx
 
 NS = "{urn:QDA-XML:project:1.0}"
 
@@ -22,29 +28,83 @@ def empty(cli: Cli, tmp_path: Path) -> Path:
     return db
 
 
+@pytest.fixture
+def examples(shared: Callable[[str], Path]) -> Path:
+    """Real exports (ATLAS.ti 23, NVivo 15): third-party files kept only in ../shared."""
+    return shared("refi-qda/examples")
+
+
 def rows(db: Path, sql: str) -> list[tuple[object, ...]]:
     with sqlite3.connect(db) as conn:
         return [tuple(r) for r in conn.execute(sql)]
 
 
-def test_atlas_project_sample(cli: Cli, empty: Path) -> None:
-    result = cli("--db", str(empty), "import", str(EXAMPLES /
+def code_tree(db: Path) -> list[tuple[object, ...]]:
+    return rows(db, "SELECT c.name, p.name FROM code c LEFT JOIN code p ON p.id = c.parent_id "
+                    "ORDER BY c.id")
+
+
+def test_atlas_project_sample(cli: Cli, empty: Path, examples: Path) -> None:
+    result = cli("--db", str(empty), "import", str(examples /
                                                   "atlasti-23.2.3_target-atlas-project.qdpx"))
     assert result.code == 0, result.err
     assert "codes 3 added" in result.out
     assert rows(empty, "SELECT name FROM coder ORDER BY name") == [("ATLAS.ti",),
                                                                    ("Enric Llagostera",)]
-    assert rows(empty, "SELECT c.name, p.name FROM code c LEFT JOIN code p ON p.id = c.parent_id "
-                       "ORDER BY c.id") == [
+    assert code_tree(empty) == [
         ("Commits", None), ("2022-05-10T02:05:59Z 19e4dce", "Commits"),
         ("2022-02-11T10:39:25Z cdbfd92", "Commits")]
 
 
-def test_nvivo_project_sample(cli: Cli, empty: Path) -> None:
-    qde = ET.parse(EXAMPLES / "nvivo-mac-15.0.0_qc-project.qde").getroot()
+def atlas_style_qde() -> str:
+    """What ATLAS.ti 23 writes when a project has no documents: CRLF line ends, `xmlns`
+    last after a remote schema location, upper-case GUIDs, a two-level code tree."""
+    lines = [
+        '<?xml version="1.0" encoding="utf-8"?>',
+        '<Project xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" xsi:schemaLocation='
+        '"urn:QDA-XML:project:1.0 http://schema.qdasoftware.org/versions/Project/v1.0/Project.xsd"'
+        ' origin="ATLAS.ti for Windows 23.2.3.27778" name="entretiens" creatingUserGUID='
+        '"088B08AC-D5CD-4ADB-8B71-B4F3459C1770" creationDateTime="2023-08-16T15:49:36Z" '
+        'xmlns="urn:QDA-XML:project:1.0">',
+        "  <Users>",
+        '    <User guid="088B08AC-D5CD-4ADB-8B71-B4F3459C1770" name="Élodie Marchand" />',
+        '    <User guid="C32A2BD5-537F-4838-8B17-DF9EFBAFDF40" name="ATLAS.ti" />',
+        "  </Users>",
+        "  <CodeBook>",
+        "    <Codes>",
+        '      <Code guid="A182CD3A-D83C-4D8C-BC80-26D9103EC6D0" name="Confiance" '
+        'isCodable="true">',
+        '        <Code guid="2D2466F0-D77F-4F8C-BDF9-628966B6B740" name="médecin traitant" '
+        'isCodable="true" />',
+        '        <Code guid="086AC733-7B1C-4749-A138-D7182F63A5C0" name="« mon espace santé »" '
+        'isCodable="true" />',
+        "      </Code>",
+        "    </Codes>",
+        "  </CodeBook>",
+        "</Project>",
+    ]
+    return "\r\n".join(lines) + "\r\n"
+
+
+def test_atlas_style_project(cli: Cli, empty: Path, tmp_path: Path) -> None:
+    qde = atlas_style_qde().encode("utf-8")
+    assert schema_errors(qde, "project") == []  # as valid as the real export
+    result = cli("--db", str(empty), "import", str(make_qdpx(tmp_path / "a.qdpx", qde)))
+    assert result.code == 0, result.err
+    assert "codes 3 added" in result.out
+    assert rows(empty, "SELECT name FROM coder ORDER BY name") == [("ATLAS.ti",),
+                                                                   ("Élodie Marchand",)]
+    assert code_tree(empty) == [("Confiance", None), ("médecin traitant", "Confiance"),
+                                ("« mon espace santé »", "Confiance")]
+
+
+def check_nvivo_like(cli: Cli, empty: Path, qde_bytes: bytes, qdpx: Path) -> None:
+    """Expected figures read from the file itself: codes, repeated names, tree depth."""
+    qde = ET.fromstring(qde_bytes)
     names = [c.get("name") for c in qde.iter(f"{NS}Code")]
     repeated = {n for n in names if names.count(n) > 1}
-    result = cli("--db", str(empty), "import", str(EXAMPLES / "nvivo-mac-15.0.0_qc-project.qdpx"))
+    assert repeated
+    result = cli("--db", str(empty), "import", str(qdpx))
     assert result.code == 0, result.err
     assert rows(empty, "SELECT COUNT(*) FROM code") == [(len(names),)]
     assert f"codes {len(names)} added" in result.out
@@ -52,11 +112,13 @@ def test_nvivo_project_sample(cli: Cli, empty: Path) -> None:
         assert f"code {name!r} renamed" in result.out
     assert "not imported: 2 file(s) of the archive not read" in result.out  # the .docx files
     assert ".root" not in result.out  # an empty marker file is not worth a line
-    assert rows(empty, "SELECT name FROM coder ORDER BY name") == [("chrisp",), ("cp",)]
+    users = sorted(u.get("name") or "" for u in qde.iter(f"{NS}User"))
+    assert rows(empty, "SELECT name FROM coder ORDER BY name") == [(u,) for u in users]
     assert rows(empty, "SELECT COUNT(*), COUNT(text) FROM source") == [(2, 2)]
     depth = rows(empty, "WITH RECURSIVE t(id, d) AS (SELECT id, 0 FROM code WHERE parent_id "
                         "IS NULL UNION ALL SELECT c.id, d + 1 FROM code c JOIN t ON c.parent_id "
                         "= t.id) SELECT MAX(d) FROM t")
+
     def deepest(el: ET.Element, level: int) -> int:
         return max([deepest(c, level + 1) for c in el.findall(f"{NS}Code")], default=level)
 
@@ -65,14 +127,92 @@ def test_nvivo_project_sample(cli: Cli, empty: Path) -> None:
     assert depth == [(deepest(codes, -1),)]
 
 
-def test_atlas_codebook_sample(cli: Cli, empty: Path) -> None:
-    result = cli("--db", str(empty), "codebook", "import",
-                 str(EXAMPLES / "atlasti-win-23.4.0_codebook.qdc"))
+def test_nvivo_project_sample(cli: Cli, empty: Path, examples: Path) -> None:
+    check_nvivo_like(cli, empty, (examples / "nvivo-mac-15.0.0_qc-project.qde").read_bytes(),
+                     examples / "nvivo-mac-15.0.0_qc-project.qdpx")
+
+
+def qc_guid(name: str) -> str:
+    """GUIDs as the `qc` tool makes them (then kept by NVivo): every byte an ASCII hex digit,
+    no RFC 4122 version, lower case."""
+    return str(UUID(bytes=hashlib.md5(name.encode()).hexdigest()[:16].encode()))
+
+
+def nvivo_style_qdpx(path: Path) -> tuple[bytes, Path]:
+    """What NVivo for Mac 15 writes: one line, `standalone="no"`, `basePath=""`, users with
+    an `id`, a three-level tree repeating names in different branches, each source as an
+    internal `.txt` (one newline: empty documents) plus a `.docx`, and `sources/.root`."""
+    user, other = qc_guid("user"), qc_guid("other")
+
+    def code(name: str, branch: str, inner: str = "") -> str:
+        guid = qc_guid(f"{branch}/{name}")
+        return (f'<Code guid="{guid}" isCodable="true" name="{name}">{inner}</Code>' if inner
+                else f'<Code guid="{guid}" isCodable="true" name="{name}"/>')
+
+    tree = code("thèmes", "", code("compétences", "t", code("programmation", "c")
+                                   + code("citoyenneté", "c"))
+                + code("éducation", "t", code("citoyenneté", "e") + code(
+                    "réussite", "e", code("programmation", "r"))))
+    docs = [qc_guid("doc1"), qc_guid("doc2")]
+    sources = "".join(
+        f'<TextSource creatingUser="{user}" creationDateTime="2024-09-15T15:36:47Z" guid="{d}" '
+        f'name="{qc_guid(d)}" plainTextPath="internal://{d}.txt" '
+        f'richTextPath="internal://{d}.docx"/>' for d in docs)
+    qde = ('<?xml version="1.0" encoding="UTF-8" standalone="no" ?><Project basePath="" '
+           f'creatingUserGUID="{user}" name="qc project" origin="NVivo for Mac 15.0.0" '
+           'xmlns="urn:QDA-XML:project:1.0" xmlns:xsi="http://www.w3.org/2001/XMLSchema-'
+           'instance" xsi:schemaLocation="urn:QDA-XML:project:1.0 Project.xsd"><Users>'
+           f'<User guid="{user}" id="LM" name="léa"/><User guid="{other}" id="M" name="marc"/>'
+           f"</Users><CodeBook><Codes>{tree}</Codes></CodeBook><Sources>{sources}</Sources>"
+           "</Project>").encode()
+    files = {f"sources/{d}.txt": b"\n" for d in docs}
+    files |= {f"sources/{d}.docx": b"PK\x05\x06" + bytes(18) for d in docs}
+    files["sources/.root"] = b""
+    return qde, make_qdpx(path, qde, files)
+
+
+def test_nvivo_style_project(cli: Cli, empty: Path, tmp_path: Path) -> None:
+    qde, qdpx = nvivo_style_qdpx(tmp_path / "n.qdpx")
+    assert schema_errors(qde, "project") == []  # as valid as the real export
+    check_nvivo_like(cli, empty, qde, qdpx)
+
+
+ATLAS_STYLE_QDC = """<?xml version="1.0" encoding="utf-8"?>
+<CodeBook xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" xsi:schemaLocation="urn:QDA-XML\
+:codebook:0:4 Codebook.xsd" origin="ATLAS.ti Win 23.4.0" xmlns="urn:QDA-XML:codebook:1.0">
+  <Codes>
+    <Code guid="1FF58B12-6F6F-4B0C-8BE5-BBDC91F55290" name="écoute" color="#46AA00" \
+isCodable="true">
+      <Description>se sentir entendu</Description>
+    </Code>
+  </Codes>
+  <Sets>
+    <Set name="groupe « relation »" guid="ECA18D76-2B8B-4F26-BC1D-19ECA19FB3F0">
+      <Description>catégorie 1</Description>
+      <MemberCode guid="1FF58B12-6F6F-4B0C-8BE5-BBDC91F55290" />
+    </Set>
+  </Sets>
+</CodeBook>
+"""
+
+
+@pytest.mark.parametrize("origin", ["shared", "repository"])
+def test_atlas_codebook(cli: Cli, empty: Path, tmp_path: Path,
+                        shared: Callable[[str], Path], origin: str) -> None:
+    """ATLAS.ti's `.qdc`: an old namespace in schemaLocation, a colour, a set of codes."""
+    if origin == "shared":
+        qdc = shared("refi-qda/examples/atlasti-win-23.4.0_codebook.qdc")
+        code, group = ("code1", "#46AA00", "description"), "code group 1"
+    else:
+        qdc = tmp_path / "book.qdc"
+        qdc.write_text(ATLAS_STYLE_QDC, encoding="utf-8")
+        code, group = ("écoute", "#46AA00", "se sentir entendu"), "groupe « relation »"
+    assert schema_errors(qdc.read_bytes(), "codebook") == []
+    result = cli("--db", str(empty), "codebook", "import", str(qdc))
     assert result.code == 0, result.err
     assert "1 codes added" in result.out
-    assert "not imported: 1 set(s) of codes (e.g. 'code group 1')" in result.out
-    assert rows(empty, "SELECT name, color, description FROM code") == [
-        ("code1", "#46AA00", "description")]
+    assert f"not imported: 1 set(s) of codes (e.g. {group!r})" in result.out
+    assert rows(empty, "SELECT name, color, description FROM code") == [code]
 
 
 @pytest.mark.parametrize(("namespace", "warned"), [
