@@ -19,6 +19,7 @@ from sqlmodel import Session
 
 from qualcode.config import is_url
 from qualcode.db import sqlite as sqlite_db
+from qualcode.db.conflicts import concurrent_change
 from qualcode.db.schema_version import SCHEMA_REVISION
 from qualcode.errors import UserError
 
@@ -70,11 +71,14 @@ class Project:
                 raise
 
     def _explain(self, exc: BaseException) -> None:
-        """A locked project, a full disk…: SPEC's one clear line instead of a driver error."""
+        """A locked project, a full disk, a teammate's collision: one line, not a driver error."""
         if isinstance(exc, DBAPIError) and self.is_sqlite:
             explained = sqlite_db.explain(exc, self.location)
             if explained is not None:
                 raise explained from None
+        collision = None if self.is_sqlite else concurrent_change(exc)
+        if collision is not None:
+            raise collision from None
 
     def close(self) -> None:
         self.engine.dispose()

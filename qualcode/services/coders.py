@@ -4,18 +4,16 @@ from __future__ import annotations
 
 from sqlmodel import Session, select
 
+from qualcode.db.ensure import get_or_create
 from qualcode.db.models import Coder
 
 
 def coder_id(session: Session, name: str) -> int:
-    found = session.exec(select(Coder.id).where(Coder.name == name)).first()
-    if found is not None:
-        return found
-    coder = Coder(name=name)
-    session.add(coder)
-    session.flush()
-    assert coder.id is not None
-    return coder.id
+    """The coder's id, created on first use even when teammates first use it at once."""
+    return get_or_create(
+        session,
+        lambda: session.exec(select(Coder.id).where(Coder.name == name)).first(),
+        lambda: Coder(name=name))
 
 
 def coder_names(session: Session) -> list[str]:

@@ -13,6 +13,7 @@ from typing import Any
 
 from sqlmodel import Session, col, delete, select
 
+from qualcode.db.ensure import insert_unless_taken
 from qualcode.db.models import Code, Coding, Event, Memo, Quote, Review, utcnow
 from qualcode.errors import UserError
 from qualcode.services import events
@@ -29,8 +30,14 @@ class Change:
     event_id: int | None = None
 
 
-def _quote(session: Session, quote_id: int) -> Quote:
-    quote = session.get(Quote, quote_id)
+def _quote(session: Session, quote_id: int, *, lock: bool = False) -> Quote:
+    """The quote, or the one line saying it does not exist.
+
+    `lock` holds the quote's row until the action commits (FOR UPDATE on a server), so
+    two people settling one quote at once act one after the other, the second on what
+    the first wrote, instead of blending their decisions.
+    """
+    quote = session.get(Quote, quote_id, with_for_update=lock or None)
     if quote is None:
         raise UserError(f"no quote with id {quote_id}; `qualcode quotes` lists them")
     return quote
@@ -77,8 +84,8 @@ def apply_codes(session: Session, *, quote_id: int, codes: list[str], coder: str
         coding = Coding(quote_id=quote_id, code_id=code.id or 0, coder_id=cid,
                         span_start=span[0] if span else None, span_end=span[1] if span else None,
                         memo=memo)
-        session.add(coding)
-        session.flush()
+        if not insert_unless_taken(session, coding):
+            continue  # the same coder's other session applied it a moment before
         created.append(_coding_row(coding))
         added.append(code.name)
     if not created and not deleted:

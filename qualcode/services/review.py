@@ -137,7 +137,7 @@ def _consensus(session: Session, quote_ids: set[int]) -> dict[int, tuple[str, ..
 
 def settle(session: Session, *, quote_id: int, codes: list[str], coder: str) -> Change:
     """Make the consensus of a quote exactly `codes`; `coder` is who settled it."""
-    _quote(session, quote_id)
+    _quote(session, quote_id, lock=True)
     nodes = resolve_codes(session, codes)
     _check_exclusive(session, [n.id for n in nodes])
     target = {n.id for n in nodes}
