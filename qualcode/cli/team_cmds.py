@@ -20,6 +20,11 @@ def agreement(
     fmt: Annotated[str, typer.Option("--format", help="md or json")] = "md",
     by_group: Annotated[bool, typer.Option("--by-group", help="Also each focus group "
                                            "on its own.")] = False,
+    bootstrap: Annotated[int, typer.Option("--bootstrap", min=0, max=100_000,
+                                           help="Replicates for alpha's 95 % interval "
+                                           "(0: none).")] = 1000,
+    seed: Annotated[int, typer.Option("--seed", help="Seed of the bootstrap draws: the "
+                                      "same seed gives the same interval.")] = 2007,
 ) -> None:
     """Inter-coder agreement per code and exclusive parent: %, Cohen, Fleiss, Krippendorff."""
     if fmt not in FORMATS:
@@ -31,7 +36,8 @@ def agreement(
     project = open_project(state(ctx).db)
     try:
         with project.read() as session:
-            data = compute(session, names, by_group=by_group)
+            data = compute(session, names, by_group=by_group, replicates=bootstrap,
+                           seed=seed)
     finally:
         project.close()
     if fmt == "json":

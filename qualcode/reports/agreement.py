@@ -24,6 +24,7 @@ from sqlmodel import Session
 from qualcode.config import RESERVED_CODERS
 from qualcode.errors import UserError
 from qualcode.reports.agreement_stats import MISSING, STATISTICS, Figures, Matrix, figures
+from qualcode.reports.alpha_bootstrap import REPLICATES, SEED, alpha_intervals
 from qualcode.services.codebook import CodeNode, code_tree
 
 Ints = npt.NDArray[np.int64]
@@ -151,30 +152,47 @@ def _descendants(tree: list[CodeNode]) -> dict[int, Ints]:
 
 
 def compute(session: Session, coders: list[str] | None = None, *,
-            by_group: bool = False) -> dict[str, Any]:
+            by_group: bool = False, replicates: int = REPLICATES,
+            seed: int = SEED) -> dict[str, Any]:
     """SPEC's JSON, plus `reasons` for each null statistic and, on request, the same
-    figures for each focus group on its own."""
+    figures for each focus group on its own. `replicates` and `seed` drive alpha's
+    bootstrap interval, so the same project and seed always give the same interval."""
     m = load(session, coders)
-    data = _section(m, None)
+    draws = Draws(replicates, seed)
+    data = _section(m, None, draws)
     result: dict[str, Any] = {"coders": m.coders, "units": _double_coded(m.touched), **data}
     if by_group:
         result["groups"] = []
         for gid, name in m.groups:
             units = m.group_of_unit == gid
             result["groups"].append({"group": name, "units": _double_coded(m.touched[:, units]),
-                                     **_section(m, units)})
+                                     **_section(m, units, draws)})
     return result
+
+
+@dataclass(frozen=True)
+class Draws:
+    replicates: int
+    seed: int
 
 
 def _double_coded(touched: npt.NDArray[np.bool_]) -> int:
     return int(np.count_nonzero(touched.sum(axis=0) >= 2))
 
 
-def _section(m: Matrices, units: npt.NDArray[np.bool_] | None) -> dict[str, Any]:
-    codes = [{"code": c.name, **figures(m.code_matrix(c.id, units)).as_json()}
-             for c in m.codes]
-    exclusive = [{"parent": p.name, **figures(m.exclusive_matrix(p, units)).as_json()}
-                 for p in m.codes if p.exclusive]
+def _section(m: Matrices, units: npt.NDArray[np.bool_] | None, draws: Draws) -> dict[str, Any]:
+    parents = [p for p in m.codes if p.exclusive]
+    matrices = ([m.code_matrix(c.id, units) for c in m.codes]
+                + [m.exclusive_matrix(p, units) for p in parents])
+    intervals = alpha_intervals(matrices, replicates=draws.replicates, seed=draws.seed)
+    rows = []
+    for values, interval in zip(matrices, intervals, strict=True):
+        stats = figures(values)
+        ci = None if stats.krippendorff_alpha is None or interval is None else list(interval)
+        rows.append({**stats.as_json(), "krippendorff_alpha_ci": ci})
+    codes = [{"code": c.name, **row} for c, row in zip(m.codes, rows, strict=False)]
+    exclusive = [{"parent": p.name, **row}
+                 for p, row in zip(parents, rows[len(m.codes):], strict=True)]
     return {"codes": codes, "exclusive": exclusive}
 
 
@@ -189,7 +207,8 @@ def to_markdown(data: dict[str, Any]) -> str:
     """Tables a team can paste into its methods section; undefined figures explained."""
     lines = [f"# Inter-coder agreement: {', '.join(data['coders'])}", "",
              f"{data['units']} quotes coded by two or more of these coders. Units are quotes; "
-             "a coder who never touched a quote has no value on it.", ""]
+             "a coder who never touched a quote has no value on it. Brackets: Krippendorff's α "
+             "95 % bootstrap interval (quotes resampled, Hayes & Krippendorff 2007).", ""]
     lines += _md_section(data)
     for group in data.get("groups", []):
         lines += ["", f"## Group {group['group']} ({group['units']} quotes)", ""]
@@ -218,6 +237,9 @@ def _md_row(name: str, row: dict[str, Any]) -> str:
     cells = ["—" if row[s] is None else
              (f"{row[s]:.1%}" if s == "percent_agreement" else f"{row[s]:.3f}")
              for s in STATISTICS]
+    interval = row.get("krippendorff_alpha_ci")
+    if interval is not None:
+        cells[-1] += f" [{interval[0]:.3f}, {interval[1]:.3f}]"
     return f"| {name} | {row['units']} | " + " | ".join(cells) + " |"
 
 
