@@ -18,18 +18,20 @@ import pytest
 
 from qualcode.db import engine, migrate
 from qualcode.db.engine import open_project
+from qualcode.db.schema_version import SCHEMA_REVISION
 
 from .conftest import Cli
 
 FIXTURE = Path(__file__).with_name("fixtures") / "schema_0001.db"
+NEXT = f"{int(SCHEMA_REVISION) + 1:04d}"  # a revision after the one this release writes
 
 NEXT_REVISION = '''
-"""test-only revision 0002: adds a column and a table, as a real upgrade would"""
+"""test-only revision {revision}: adds a column and a table, as a real upgrade would"""
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0002"
-down_revision = "0001"
+revision = "{revision}"
+down_revision = "{down}"
 branch_labels = None
 depends_on = None
 
@@ -101,18 +103,18 @@ def test_first_schema_opens_today_and_every_row_survives(cli: Cli, old_project: 
 
 @pytest.fixture
 def next_schema(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """Pretend this qualcode writes schema 0002."""
+    """Pretend this qualcode writes the schema after today's."""
     migrations = tmp_path / "migrations"
     shutil.copytree(migrate.MIGRATIONS, migrations,
                     ignore=shutil.ignore_patterns("__pycache__"))
     monkeypatch.setattr(migrate, "MIGRATIONS", migrations)
-    monkeypatch.setattr(engine, "SCHEMA_REVISION", "0002")
-    return migrations / "versions" / "0002_test.py"
+    monkeypatch.setattr(engine, "SCHEMA_REVISION", NEXT)
+    return migrations / "versions" / f"{NEXT}_test.py"
 
 
 def test_upgrade_backs_up_first_then_keeps_every_row(cli: Cli, old_project: Path,
                                                      next_schema: Path) -> None:
-    next_schema.write_text(NEXT_REVISION.format(extra="pass"), encoding="utf-8")
+    next_schema.write_text(NEXT_REVISION.format(extra="pass", revision=NEXT, down=SCHEMA_REVISION), encoding="utf-8")
     before = rows(old_project)
     digest = hashlib.sha256(str(before).encode()).hexdigest()
     os.umask(0)
@@ -122,7 +124,7 @@ def test_upgrade_backs_up_first_then_keeps_every_row(cli: Cli, old_project: Path
     assert backup.stat().st_mode & 0o777 == 0o600
     assert hashlib.sha256(str(rows(backup)).encode()).hexdigest() == digest
     after = rows(old_project)
-    assert after["alembic_version"] == [{"version_num": "0002"}]
+    assert after["alembic_version"] == [{"version_num": NEXT}]
     assert "probe" in after and all("note" in q for q in after["quote"])
     assert survives(before, after) == []
     assert open_project(str(backup), warn=False) is not None  # the backup opens (and upgrades)
@@ -130,7 +132,8 @@ def test_upgrade_backs_up_first_then_keeps_every_row(cli: Cli, old_project: Path
 
 def test_failed_upgrade_leaves_the_project_as_it_was(cli: Cli, old_project: Path,
                                                      next_schema: Path) -> None:
-    next_schema.write_text(NEXT_REVISION.format(extra='raise RuntimeError("boom")'),
+    next_schema.write_text(NEXT_REVISION.format(extra='raise RuntimeError("boom")', revision=NEXT,
+                                               down=SCHEMA_REVISION),
                            encoding="utf-8")
     before = rows(old_project)
     result = cli("--db", str(old_project), "quotes")

@@ -25,6 +25,8 @@ def agreement(
                                            "(0: none).")] = 1000,
     seed: Annotated[int, typer.Option("--seed", help="Seed of the bootstrap draws: the "
                                       "same seed gives the same interval.")] = 2007,
+    assigned: Annotated[bool, typer.Option("--assigned", help="Only the double-coding "
+                                           "sample drawn by `assign`.")] = False,
 ) -> None:
     """Inter-coder agreement per code and exclusive parent: %, Cohen, Fleiss, Krippendorff."""
     if fmt not in FORMATS:
@@ -37,13 +39,46 @@ def agreement(
     try:
         with project.read() as session:
             data = compute(session, names, by_group=by_group, replicates=bootstrap,
-                           seed=seed)
+                           seed=seed, assigned=assigned)
     finally:
         project.close()
     if fmt == "json":
         emit_json(data)
     else:
         print(to_markdown(data), end="")
+
+
+@app.command()
+def assign(
+    ctx: typer.Context,
+    coders: Annotated[str, typer.Option("--coders", help="Comma-separated coders who will "
+                                        "all code the sample.")],
+    share: Annotated[str, typer.Option("--share", help="Share of each group's participant "
+                                       "quotes, e.g. 20%.")],
+    seed: Annotated[int | None, typer.Option("--seed", help="Makes the draw repeatable "
+                                             "(default: a new one, printed).")] = None,
+) -> None:
+    """Draw a double-coding sample, stratified by group, for every listed coder to code.
+
+    Replaces the listed coders' earlier assignment; their codings are kept. In the
+    workbench, `n` goes through a coder's assigned quotes first.
+    """
+    from qualcode.db.engine import open_project
+    from qualcode.services.assign import assign as draw_sample
+    from qualcode.services.assign import parse_share
+
+    names = list(dict.fromkeys(c.strip() for c in coders.split(",") if c.strip()))
+    fraction = parse_share(share)
+    project = open_project(state(ctx).db)
+    try:
+        with project.write() as session:
+            draw = draw_sample(session, coders=names, share=fraction, seed=seed,
+                               by=state(ctx).coder)
+    finally:
+        project.close()
+    groups = ", ".join(f"{g} {n}" for g, n in draw.per_group.items())
+    print(f"assigned {draw.total} quotes ({fraction:.0%} of each group: {groups}) "
+          f"to {', '.join(names)}; seed {draw.seed}")
 
 
 @app.command()

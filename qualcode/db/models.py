@@ -210,6 +210,15 @@ class Review(SQLModel, table=True):
     created_at: datetime = _when()
 
 
+class Assignment(SQLModel, table=True):
+    """A quote a coder is to code as part of a double-coding sample (`qualcode assign`)."""
+
+    __tablename__ = "assignment"
+    quote_id: int = Field(foreign_key="quote.id", primary_key=True, ondelete="CASCADE")
+    coder_id: int = Field(foreign_key="coder.id", primary_key=True, ondelete="CASCADE")
+    created_at: datetime = _when()
+
+
 class Memo(SQLModel, table=True):
     """A coder's note on a quote (notes on a coding live on the coding)."""
 

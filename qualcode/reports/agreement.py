@@ -25,6 +25,7 @@ from qualcode.config import RESERVED_CODERS
 from qualcode.errors import UserError
 from qualcode.reports.agreement_stats import MISSING, STATISTICS, Figures, Matrix, figures
 from qualcode.reports.alpha_bootstrap import REPLICATES, SEED, alpha_intervals
+from qualcode.services.assign import assigned_quotes, coders_with_assignments
 from qualcode.services.codebook import CodeNode, code_tree
 
 Ints = npt.NDArray[np.int64]
@@ -153,18 +154,32 @@ def _descendants(tree: list[CodeNode]) -> dict[int, Ints]:
 
 def compute(session: Session, coders: list[str] | None = None, *,
             by_group: bool = False, replicates: int = REPLICATES,
-            seed: int = SEED) -> dict[str, Any]:
+            seed: int = SEED, assigned: bool = False) -> dict[str, Any]:
     """SPEC's JSON, plus `reasons` for each null statistic and, on request, the same
     figures for each focus group on its own. `replicates` and `seed` drive alpha's
-    bootstrap interval, so the same project and seed always give the same interval."""
+    bootstrap interval, so the same project and seed always give the same interval.
+    `assigned` keeps the double-coding sample the coders share (`qualcode assign`)."""
+    if assigned and coders is None:
+        coders = coders_with_assignments(session)
+        if not coders:
+            raise UserError("no quote is assigned yet; `qualcode assign --coders A,B "
+                            "--share 20%` draws the double-coding sample")
     m = load(session, coders)
     draws = Draws(replicates, seed)
-    data = _section(m, None, draws)
-    result: dict[str, Any] = {"coders": m.coders, "units": _double_coded(m.touched), **data}
+    sample = None
+    if assigned:
+        sample = np.isin(m.quote_ids, sorted(assigned_quotes(session, m.coders)))
+    data = _section(m, sample, draws)
+    touched = m.touched if sample is None else m.touched[:, sample]
+    result: dict[str, Any] = {"coders": m.coders, "units": _double_coded(touched), **data}
+    if sample is not None:
+        result["assigned"] = len(assigned_quotes(session, m.coders))
     if by_group:
         result["groups"] = []
         for gid, name in m.groups:
             units = m.group_of_unit == gid
+            if sample is not None:
+                units &= sample
             result["groups"].append({"group": name, "units": _double_coded(m.touched[:, units]),
                                      **_section(m, units, draws)})
     return result

@@ -72,6 +72,12 @@ def describe(event: Event, names: dict[int | None, str]) -> str:
     if event.action == "init":
         used = [f"{k} {p[k]}" for k in ("study", "codebook") if p.get(k)]
         return "created the project" + (f" ({', '.join(used)})" if used else "")
+    if event.action == "settle":
+        decided = ", ".join(p.get("codes", [])) or "no code applies"
+        return f"{quote}: settled the consensus as {decided}"
+    if event.action == "assign":
+        return (f"assigned {p.get('quotes')} quotes ({p.get('share')} of each group, "
+                f"seed {p.get('seed')}) to {p.get('coders')}")
     if event.action == "pseudonymise":
         total = sum(p.get("replacements", {}).values())
         return f"pseudonymised {p.get('names', 0)} names ({total} replacements)"

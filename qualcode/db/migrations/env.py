@@ -13,6 +13,10 @@ with engine.connect() as connection:
         connection=connection,
         target_metadata=SQLModel.metadata,
         render_as_batch=True,  # SQLite can only ALTER by copying tables
+        # SQLite can roll DDL back, but Alembic assumes it cannot and commits after each
+        # revision: an upgrade across two revisions that failed in the second would
+        # leave the first applied. One transaction for the whole upgrade instead.
+        transactional_ddl=True,
     )
     with context.begin_transaction():
         context.run_migrations()
