@@ -114,7 +114,8 @@ def next_schema(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 def test_upgrade_backs_up_first_then_keeps_every_row(cli: Cli, old_project: Path,
                                                      next_schema: Path) -> None:
-    next_schema.write_text(NEXT_REVISION.format(extra="pass", revision=NEXT, down=SCHEMA_REVISION), encoding="utf-8")
+    next_schema.write_text(NEXT_REVISION.format(extra="pass", revision=NEXT, down=SCHEMA_REVISION),
+                           encoding="utf-8")
     before = rows(old_project)
     digest = hashlib.sha256(str(before).encode()).hexdigest()
     os.umask(0)
