@@ -1,13 +1,15 @@
 """Where the project lives and who is coding, resolved the way SPEC says.
 
 Order for the database: `--db`, then `QUALCODE_DB`, then `qualcode.db` in the current
-directory. Order for the coder: `--coder`, then `QUALCODE_CODER`, then the login name.
+directory. Order for the coder: `--coder`, then `QUALCODE_CODER`, then the user a
+PostgreSQL URL names, then the login name.
 """
 
 from __future__ import annotations
 
 import getpass
 import os
+from urllib.parse import unquote
 
 DEFAULT_DB = "qualcode.db"
 RESERVED_CODERS = frozenset({"consensus", "auto"})
@@ -18,12 +20,18 @@ def resolve_db(db: str | None) -> str:
     return db or os.environ.get("QUALCODE_DB") or DEFAULT_DB
 
 
-def resolve_coder(coder: str | None) -> str:
+def resolve_coder(coder: str | None, db: str = "") -> str:
+    """On a PostgreSQL URL that names its user, that user is the default coder: on a
+    team server the connected role is who writes."""
     if coder:
         return coder
     env = os.environ.get("QUALCODE_CODER")
     if env:
         return env
+    if db.startswith(("postgresql://", "postgres://")):
+        user = db.split("://", 1)[1].split("@", 1)
+        if len(user) == 2 and user[0].split(":", 1)[0]:
+            return unquote(user[0].split(":", 1)[0])
     try:
         return getpass.getuser()
     except (KeyError, OSError):  # no passwd entry, e.g. in a container

@@ -88,7 +88,7 @@ def _root(
 
         print(f"qualcode {__version__}")
         raise typer.Exit()
-    ctx.obj = State(db=resolve_db(db), coder=resolve_coder(coder))
+    ctx.obj = State(db=resolve_db(db), coder=resolve_coder(coder, resolve_db(db)))
     if ctx.invoked_subcommand is None:
         from qualcode.cli.project_cmds import open_workbench
 

@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from qualcode.cli.app import app, emit_json, state
+from qualcode.cli.app import _Group, app, emit_json, state
 
 FORMATS = ("md", "json")
 
@@ -129,3 +129,65 @@ def merge(
     for q in report.unmatched:
         short = q.text if len(q.text) <= 70 else q.text[:69] + "…"
         print(f"  not found: {q.group} {q.speaker}: {short}")
+
+
+team_app = typer.Typer(cls=_Group, help="Members of a PostgreSQL team project, each with a "
+                       "role of their own (coder, adjudicator, viewer).", no_args_is_help=True)
+app.add_typer(team_app, name="team")
+
+
+@team_app.command("add")
+def team_add(
+    ctx: typer.Context,
+    name: Annotated[str, typer.Argument(help="The member's name: their database role and "
+                                        "coder name.")],
+    role: Annotated[str, typer.Option("--role", help="coder, adjudicator or viewer")],
+) -> None:
+    """Create a member's database role; prints, once, the URL they connect with."""
+    from qualcode.db.engine import open_project
+    from qualcode.services import team_server
+
+    project = open_project(state(ctx).db)
+    try:
+        with project.write() as session:
+            url = team_server.add(session, name=name, role=role, url=str(project.engine.url))
+    finally:
+        project.close()
+    print(f"added {name} as {role}. Give them this URL (shown once; it holds their "
+          f"password):\n{url}")
+
+
+@team_app.command("list")
+def team_list(ctx: typer.Context) -> None:
+    """The team's members and their roles."""
+    from qualcode.db.engine import open_project
+    from qualcode.services import team_server
+
+    project = open_project(state(ctx).db)
+    try:
+        with project.read() as session:
+            found = team_server.members(session)
+    finally:
+        project.close()
+    for member in found:
+        print(f"{member.name}\t{member.role}")
+    if not found:
+        print("no members yet; `qualcode team add NAME --role coder` adds one")
+
+
+@team_app.command("remove")
+def team_remove(
+    ctx: typer.Context,
+    name: Annotated[str, typer.Argument(help="The member to remove.")],
+) -> None:
+    """Drop a member's database role; their codings stay in the project."""
+    from qualcode.db.engine import open_project
+    from qualcode.services import team_server
+
+    project = open_project(state(ctx).db)
+    try:
+        with project.write() as session:
+            member = team_server.remove(session, name=name)
+    finally:
+        project.close()
+    print(f"removed {member.name} ({member.role}); their codings stay in the project")

@@ -15,13 +15,20 @@ from qualcode.errors import UserError
 
 # unique_violation, serialization_failure, deadlock_detected (PostgreSQL SQLSTATEs).
 _COLLISIONS = {"23505", "40001", "40P01"}
+_REFUSED = "42501"  # insufficient_privilege, also raised by row-level security
 
 
 def concurrent_change(exc: BaseException) -> UserError | None:
-    """The one line for a collision with a teammate's transaction; None for other errors."""
+    """The one line for a collision with a teammate's transaction, or for a write the
+    server's team roles refuse; None for other errors."""
     if not isinstance(exc, DBAPIError):
         return None
-    if getattr(exc.orig, "sqlstate", None) not in _COLLISIONS:
+    state = getattr(exc.orig, "sqlstate", None)
+    if state == _REFUSED:
+        return UserError("the team server refused this change: your role may not write it "
+                         "(another coder's work, the consensus or the codebook); nothing "
+                         "was written")
+    if state not in _COLLISIONS:
         return None
     return UserError("a teammate changed the same thing at the same moment; nothing of this "
                      "action was written: look again and retry")

@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from sqlalchemy import text as sql
 from sqlmodel import Session, col, delete, select
 
 from qualcode.db.ensure import insert_unless_taken
@@ -30,14 +31,22 @@ class Change:
     event_id: int | None = None
 
 
+_QUOTE_LOCKS = 0x5143  # advisory-lock namespace of quotes ("QC")
+
+
 def _quote(session: Session, quote_id: int, *, lock: bool = False) -> Quote:
     """The quote, or the one line saying it does not exist.
 
-    `lock` holds the quote's row until the action commits (FOR UPDATE on a server), so
-    two people settling one quote at once act one after the other, the second on what
-    the first wrote, instead of blending their decisions.
+    `lock` holds the quote until the action commits, so two people settling one quote
+    at once act one after the other, the second on what the first wrote, instead of
+    blending their decisions. On a server it is a transaction-level advisory lock (a
+    row lock would need UPDATE on quotes, which team members rightly lack); SQLite's
+    writers are serialised already.
     """
-    quote = session.get(Quote, quote_id, with_for_update=lock or None)
+    if lock and session.get_bind().dialect.name == "postgresql":
+        session.execute(sql("SELECT pg_advisory_xact_lock(:space, :quote)"),
+                        {"space": _QUOTE_LOCKS, "quote": quote_id})
+    quote = session.get(Quote, quote_id)
     if quote is None:
         raise UserError(f"no quote with id {quote_id}; `qualcode quotes` lists them")
     return quote
