@@ -5,9 +5,13 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from sqlalchemy import text as sql
 from sqlmodel import Session, col, select
 
 from qualcode.db.models import Event
+
+CHANGES_CHANNEL = "qualcode_changes"
+"""The PostgreSQL channel each committed action notifies (see services.live)."""
 
 
 def record(session: Session, *, coder: str, action: str, undoes: int | None = None,
@@ -15,6 +19,9 @@ def record(session: Session, *, coder: str, action: str, undoes: int | None = No
     event = Event(coder=coder, action=action, payload=payload, undoes=undoes)
     session.add(event)
     session.flush()
+    if session.get_bind().dialect.name == "postgresql":
+        # Delivered at commit, never for a rolled-back action: open workbenches reload.
+        session.execute(sql(f"NOTIFY {CHANGES_CHANNEL}"))
     return event
 
 
