@@ -74,7 +74,7 @@ def describe(event: Event, names: dict[int | None, str]) -> str:
         return "created the project" + (f" ({', '.join(used)})" if used else "")
     if event.action == "settle":
         decided = ", ".join(p.get("codes", [])) or "no code applies"
-        return f"{quote}: settled the consensus as {decided}"
+        return f"{quote}: the consensus is now {decided}"
     if event.action == "assign":
         return (f"assigned {p.get('quotes')} quotes ({p.get('share')} of each group, "
                 f"seed {p.get('seed')}) to {p.get('coders')}")
