@@ -20,7 +20,9 @@ def report(
     fmt: Annotated[str, typer.Option("--format", help=" | ".join(FORMATS))] = "json",
     output: Annotated[Path | None, typer.Option("-o", "--output", help="Write to a file.")] = None,
     coder: Annotated[str | None, typer.Option("--coder", help="Only this coder's codes.")] = None,
-    consensus: Annotated[bool, typer.Option("--consensus", help="Only adjudicated codes.")] = False,
+    consensus: Annotated[bool, typer.Option("--consensus", help="The consensus: adjudicated "
+                                            "codes, and those all of a quote's coders "
+                                            "agreed on.")] = False,
     quotes: Annotated[int, typer.Option("--quotes", help="Illustrative quotes per theme and "
                                         "group.")] = 3,
     theme: Annotated[str | None, typer.Option("--theme", help="Only this theme and its "

@@ -19,6 +19,7 @@ from qualcode.errors import UserError
 from qualcode.reports.indicators import Indicator
 from qualcode.reports.scan import CODERS_SHIFT, CONSENSUS_SHIFT, MAX_CODERS, ScanSpec, Tally, scan
 from qualcode.reports.stats import FLAG_TEST, LEVEL_TEST, flags
+from qualcode.services.agreed import agreed
 from qualcode.services.codebook import CodeNode, code_tree, resolve_codes
 from qualcode.services.study import Design, load_design
 
@@ -60,6 +61,17 @@ class Options:
     indicators: list[Indicator] = field(default_factory=list)
 
 
+def _agreed_rows(session: Session, coders: dict[int, str]) -> tuple[
+        list[tuple[int, int, int]], dict[int, str]]:
+    """The team's agreements as consensus codings for the scan; a consensus coder id
+    (0, which no table row has, when nobody adjudicated yet) with them."""
+    ids = {name: cid for cid, name in coders.items()}
+    consensus = ids.get("consensus", 0)
+    rows = sorted((q, code, consensus) for q, codes in agreed(session).items()
+                  for code in codes)
+    return rows, {**coders, consensus: "consensus"}
+
+
 def compute(session: Session, scope: Scope = Scope(), options: Options = Options()) -> dict[
     str, Any
 ]:
@@ -84,6 +96,9 @@ def compute(session: Session, scope: Scope = Scope(), options: Options = Options
     roots = {c.id for c in codes if c.parent_id not in number}
     tops = [c for c in codes if (c.parent_id in roots if options.theme else c.id in roots)]
     paired = [c for c in codes if c.id in number] if options.subthemes_cooccur else tops
+    extra: list[tuple[int, int, int]] = []
+    if scope.consensus:
+        extra, coders = _agreed_rows(session, coders)
     bits: dict[int, int] = {}
     for cid, name in sorted(coders.items()):
         if name == "consensus":
@@ -99,7 +114,7 @@ def compute(session: Session, scope: Scope = Scope(), options: Options = Options
         agreeing=bits,
         keep=options.quotes,
     )
-    tally = scan(session.connection().connection, spec, len(codes))
+    tally = scan(session.connection().connection, spec, len(codes), extra)
 
     width = len(groups)
     sizes = tally.group_quotes

@@ -9,9 +9,13 @@ by (theme, group) position, keeps the report near one bare GROUP BY at a million
 
 from __future__ import annotations
 
+import heapq
 from bisect import insort
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass
+from itertools import islice
+from operator import itemgetter
 from typing import Any
 
 BAND = (60, 400)
@@ -66,8 +70,12 @@ def _length_off(length: int) -> int:
     return 0 if lo <= length <= hi else min(abs(length - lo), abs(length - hi), _LENGTH_CAP)
 
 
-def scan(connection: Any, spec: ScanSpec, codes: int) -> Tally:
+def scan(connection: Any, spec: ScanSpec, codes: int,
+         extra: list[tuple[int, int, int]] | None = None) -> Tally:
     """Walk quotes then codings on a DB-API connection (plain SQL, any backend).
+
+    `extra` are codings that exist in no table, (quote id, code id, coder id) sorted by
+    quote: the consensus a team reached by agreement (services.agreed).
 
     A quote's length is read only when it could still enter a cell's best K on its
     consensus and agreement alone: reading every text would cost a third of the pass.
@@ -136,7 +144,7 @@ def scan(connection: Any, spec: ScanSpec, codes: int) -> Tally:
     current: tuple[int, int] | None = None
     last = -1
     cursor.execute("SELECT quote_id, code_id, coder_id FROM coding ORDER BY quote_id")
-    while batch := cursor.fetchmany(50000):
+    for batch in (_merged(cursor, extra) if extra else _batches(cursor)):
         for qid, code, coder in batch:
             if qid != last:
                 if counted and current is not None:
@@ -173,3 +181,19 @@ def scan(connection: Any, spec: ScanSpec, codes: int) -> Tally:
     cursor.close()
     lookup.close()
     return Tally(quotes, codings, speakers, best, pairs, group_quotes, group_speakers)
+
+
+_BATCH = 50000
+
+
+def _batches(cursor: Any) -> Iterator[list[tuple[int, int, int]]]:
+    while batch := cursor.fetchmany(_BATCH):
+        yield batch
+
+
+def _merged(cursor: Any, extra: list[tuple[int, int, int]]) -> Iterator[
+        list[tuple[int, int, int]]]:
+    """The table's codings and `extra` in one quote order, in batches like the table's."""
+    rows = heapq.merge((r for b in _batches(cursor) for r in b), extra, key=itemgetter(0))
+    while batch := list(islice(rows, _BATCH)):
+        yield batch

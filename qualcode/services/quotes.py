@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from sqlalchemy import text as sql
 from sqlmodel import Session
 
 from qualcode.errors import UserError
+from qualcode.services.agreed import CONSENSUS, agreed
 
 
 @dataclass
@@ -51,6 +52,8 @@ def list_quotes(session: Session, flt: QuoteFilter = QuoteFilter()) -> list[Quot
             + (" AND k.name = :coder" if flt.coder else "") + ")"
         )
         params["code"] = node.id
+    if flt.coder == CONSENSUS and not flt.uncoded:
+        return _consensus_quotes(session, flt)
     if flt.coder is not None:
         if not session.execute(sql("SELECT 1 FROM coder WHERE name = :n"),
                                {"n": flt.coder}).first():
@@ -83,6 +86,39 @@ def list_quotes(session: Session, flt: QuoteFilter = QuoteFilter()) -> list[Quot
         return []
     _attach_codes(session, views, selected, params)
     return list(views.values())
+
+
+def _consensus_quotes(session: Session, flt: QuoteFilter) -> list[QuoteView]:
+    """The consensus: adjudicated quotes and those the team agreed on, alike.
+
+    Agreed codes are shown under `consensus` as adjudicated ones are; they are read
+    from the coders' codings (services.agreed), so they follow any later change.
+    """
+    from qualcode.services.codebook import code_tree, resolve_codes
+
+    settled = agreed(session)
+    views = list_quotes(session, replace(flt, coder=None))
+    names = {node.id: node.name for node in code_tree(session)}
+    order = {node.id: i for i, node in enumerate(code_tree(session))}
+    within: set[str] | None = None
+    if flt.code is not None:
+        (node,) = resolve_codes(session, [flt.code])
+        within = {names[int(d)] for d, in session.execute(sql(
+            CLOSURE_CTE + "SELECT descendant FROM code_closure WHERE ancestor = :a"),
+            {"a": node.id}).all()}
+    out = []
+    for view in views:
+        if view.id in settled and CONSENSUS not in view.codes:
+            codes = sorted(settled[view.id], key=order.__getitem__)
+            if codes:
+                view.codes[CONSENSUS] = [names[c] for c in codes]
+            view.reviewed_by = sorted(set(view.reviewed_by) | {CONSENSUS})
+        if CONSENSUS not in view.reviewed_by:
+            continue
+        if within is not None and not within & set(view.codes.get(CONSENSUS, [])):
+            continue
+        out.append(view)
+    return out
 
 
 CLOSURE_CTE = (
