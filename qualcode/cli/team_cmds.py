@@ -82,6 +82,62 @@ def assign(
 
 
 @app.command()
+def comment(
+    ctx: typer.Context,
+    quote_id: Annotated[int, typer.Argument(help="The quote under discussion.")],
+    text: Annotated[str | None, typer.Argument(help="Your message (none: show the "
+                                               "thread).")] = None,
+) -> None:
+    """Discuss a quote under review with the team, or read its thread."""
+    from qualcode.db.engine import open_project
+    from qualcode.services.comments import comment as add_comment
+    from qualcode.services.comments import thread
+
+    project = open_project(state(ctx).db)
+    try:
+        if text is not None:
+            with project.write() as session:
+                add_comment(session, quote_id=quote_id, coder=state(ctx).coder, text=text)
+        with project.read() as session:
+            messages = thread(session, quote_id)
+    finally:
+        project.close()
+    for m in messages:
+        print(f"{m.at:%Y-%m-%d %H:%M}  {m.coder}: {m.text}")
+    if not messages:
+        print(f"no comment on quote {quote_id} yet")
+
+
+@app.command()
+def settle(
+    ctx: typer.Context,
+    quote_id: Annotated[int, typer.Argument(help="The quote to adjudicate.")],
+    codes: Annotated[list[str] | None, typer.Argument(help="The consensus codes (none with "
+                                                      "--none).")] = None,
+    none: Annotated[bool, typer.Option("--none", help="The consensus is that no code "
+                                       "applies.")] = False,
+    why: Annotated[str | None, typer.Option("--why", help="Your reason, kept with the "
+                                            "decision and shown by `log`.")] = None,
+) -> None:
+    """Adjudicate a quote: make its consensus exactly these codes, as the current coder."""
+    from qualcode.db.engine import open_project
+    from qualcode.errors import UserError
+    from qualcode.services.review import settle as settle_quote
+
+    if bool(codes) == none:
+        raise UserError("name the consensus codes, or --none when no code applies")
+    project = open_project(state(ctx).db)
+    try:
+        with project.write() as session:
+            settle_quote(session, quote_id=quote_id, codes=list(codes or []),
+                         coder=state(ctx).coder, why=why)
+    finally:
+        project.close()
+    decided = ", ".join(codes or []) or "no code applies"
+    print(f"quote {quote_id}: the consensus is now {decided}")
+
+
+@app.command()
 def merge(
     ctx: typer.Context,
     other_db: Annotated[str, typer.Argument(metavar="OTHER_DB", help="Another coder's project "

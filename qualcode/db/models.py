@@ -219,6 +219,18 @@ class Assignment(SQLModel, table=True):
     created_at: datetime = _when()
 
 
+class Comment(SQLModel, table=True):
+    """One message of a team's discussion of a quote under review (append-only)."""
+
+    __tablename__ = "comment"
+    __table_args__ = (Index("ix_comment_quote", "quote_id"),)
+    id: int | None = Field(default=None, primary_key=True)
+    quote_id: int = Field(foreign_key="quote.id", ondelete="CASCADE")
+    coder_id: int = Field(foreign_key="coder.id", ondelete="CASCADE")
+    text: str
+    created_at: datetime = _when()
+
+
 class Memo(SQLModel, table=True):
     """A coder's note on a quote (notes on a coding live on the coding)."""
 

@@ -3,4 +3,4 @@
 A test asserts it equals the Alembic head, so the two cannot drift.
 """
 
-SCHEMA_REVISION = "0002"
+SCHEMA_REVISION = "0003"

@@ -74,7 +74,10 @@ def describe(event: Event, names: dict[int | None, str]) -> str:
         return "created the project" + (f" ({', '.join(used)})" if used else "")
     if event.action == "settle":
         decided = ", ".join(p.get("codes", [])) or "no code applies"
-        return f"{quote}: the consensus is now {decided}"
+        reason = f", because {p['why']}" if p.get("why") else ""
+        return f"{quote}: the consensus is now {decided} (decided by {event.coder}{reason})"
+    if event.action == "comment":
+        return f"{quote}: commented « {p.get('text', '')} »"
     if event.action == "assign":
         return (f"assigned {p.get('quotes')} quotes ({p.get('share')} of each group, "
                 f"seed {p.get('seed')}) to {p.get('coders')}")

@@ -135,8 +135,10 @@ def _consensus(session: Session, quote_ids: set[int]) -> dict[int, tuple[str, ..
     return {q: tuple(sorted(names, key=order.__getitem__)) for q, names in out.items()}
 
 
-def settle(session: Session, *, quote_id: int, codes: list[str], coder: str) -> Change:
-    """Make the consensus of a quote exactly `codes`; `coder` is who settled it."""
+def settle(session: Session, *, quote_id: int, codes: list[str], coder: str,
+           why: str | None = None) -> Change:
+    """Make the consensus of a quote exactly `codes`; `coder` is who settled it and
+    `why` their reason, kept with the decision in the journal."""
     _quote(session, quote_id, lock=True)
     nodes = resolve_codes(session, codes)
     _check_exclusive(session, [n.id for n in nodes])
@@ -169,7 +171,7 @@ def settle(session: Session, *, quote_id: int, codes: list[str], coder: str) -> 
     names = {n.id: n.name for n in nodes}
     event = events.record(session, coder=coder, action="settle", quote_id=quote_id,
                           codes=[names[i] for i in target], created=created, deleted=deleted,
-                          review_added=review_added)
+                          review_added=review_added, why=(why or "").strip() or None)
     session.flush()
     all_names = {n.id: n.name for n in code_tree(session)}
     return Change(added=tuple(all_names[c["code_id"]] for c in created),

@@ -29,7 +29,7 @@ from qualcode.errors import UserError
 ROLES = ("coder", "adjudicator", "viewer")
 _NAME = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
 # Tables holding one coder's own work: written under row-level security.
-_OWN_WORK = ("coding", "memo", "review", "assignment")
+_OWN_WORK = ("coding", "memo", "review", "assignment", "comment")
 # Tables a member may add to (the journal, first use of their coder row, their place).
 _JOURNAL = ("event", "coder", "meta")
 _CODEBOOK = ("code",)
