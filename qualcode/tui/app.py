@@ -27,6 +27,7 @@ from textual.screen import Screen
 from qualcode.db.engine import Project
 from qualcode.errors import UserError
 from qualcode.tui.heap import IDLE_SECONDS, QuietHeap
+from qualcode.tui.live import POLL_SECONDS, Live
 from qualcode.tui.messages import WriteFailed
 
 Job = Callable[[Session], Message | None]
@@ -50,6 +51,8 @@ class QualcodeApp(App[None]):
         self._reads_lock = threading.Lock()
         self.heap = QuietHeap()
         """Settled by the worker that loads the project (see `tui.heap`)."""
+        self.live = Live(self)
+        """Teammates' changes and presence (see `tui.live`)."""
 
     @contextmanager
     def interruptible(self, session: Session) -> Iterator[None]:
@@ -77,6 +80,7 @@ class QualcodeApp(App[None]):
 
     def on_unmount(self) -> None:
         self.heap.restore()
+        self.live.close()
         with self._reads_lock:
             for stop in self._reads.values():
                 stop()
@@ -86,7 +90,12 @@ class QualcodeApp(App[None]):
         from qualcode.tui.screens.coding import CodingScreen
 
         self.set_interval(IDLE_SECONDS, self.heap.tick)
+        self.set_interval(POLL_SECONDS, self._poll_team)
         self.push_screen(CodingScreen())
+
+    @work(thread=True, exclusive=True, group="live", exit_on_error=False)
+    def _poll_team(self) -> None:
+        self.live.poll()
 
     def submit(self, job: Job, reply_to: MessagePump) -> None:
         """Queue a write; its reply goes to `reply_to` once committed."""

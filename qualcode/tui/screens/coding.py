@@ -35,6 +35,7 @@ from qualcode.tui.data import (
     load_workbench,
     read_page,
 )
+from qualcode.tui.live import PresenceChanged, TeamChanged
 from qualcode.tui.messages import (
     CountsLoaded,
     FilterApplied,
@@ -280,6 +281,8 @@ class CodingScreen(Screen[None]):
             parts.append(f"search «{self.query_text}»")
         if self.last_note:
             parts.append(self.last_note)
+        if self.qapp.live.others:
+            parts.append("also here: " + ", ".join(self.qapp.live.others))
         self.query_one(StatusLine).say(" · ".join(parts))
 
     def _show_order(self, order: list[int], keep: int | None = None) -> None:
@@ -649,6 +652,24 @@ class CodingScreen(Screen[None]):
             self.load(self.quote_id)
 
         self.app.push_screen(screen(self.qapp.project, self.qapp.coder), back)
+
+    def on_presence_changed(self, _message: PresenceChanged) -> None:
+        self._status()
+
+    def on_team_changed(self, message: TeamChanged) -> None:
+        """A teammate's work: re-read what changed, the cursor and filter staying put."""
+        bench = self.bench
+        if bench is None:
+            return
+        if message.everything:
+            self.last_note = f"{', '.join(message.by)} changed the codebook or the quotes"
+            self.load(self.quote_id)
+            return
+        for qid in message.quotes:
+            if qid in bench.index:
+                self._reload_quote(qid)
+        self.last_note = f"updated by {', '.join(message.by)}"
+        self._status()
 
     @work(thread=True, group="reload", exit_on_error=False)
     def _reload_quote(self, qid: int) -> None:

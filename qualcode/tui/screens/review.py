@@ -25,6 +25,7 @@ from qualcode.db.models import Code
 from qualcode.errors import UserError
 from qualcode.services.codebook import code_tree
 from qualcode.services.review import CONSENSUS, Disagreement, disagreements, progress, settle
+from qualcode.tui.live import TeamChanged
 from qualcode.tui.widgets.key_footer import KeyFooter
 
 
@@ -80,6 +81,11 @@ class ReviewScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self.load()
+
+    def on_team_changed(self, _message: TeamChanged) -> None:
+        """A teammate coded or settled: the disagreements may differ now."""
+        current = self.current
+        self.load(current.quote_id if current is not None else None)
 
     # --- database work, always in a thread ---
 

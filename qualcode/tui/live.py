@@ -1,0 +1,74 @@
+"""Teammates' work appearing in the open workbench, without the event loop waiting.
+
+Twice a second a thread worker asks the project's watcher (services.live) whether others
+committed anything; only then does it read what changed, and it posts one `TeamChanged`
+to every screen on the stack, each of which re-reads just what it shows (the quotes
+named, or everything after a codebook change) in its own workers. Every few seconds the
+same worker writes this coder's presence heartbeat and reads who else is here, for the
+status line. A failure here (a dropped server connection) is quiet and retried: live
+updates are a convenience, the coder's own work never depends on them.
+"""
+
+from __future__ import annotations
+
+import time
+from typing import TYPE_CHECKING
+
+from sqlalchemy.exc import SQLAlchemyError
+from textual.message import Message
+
+from qualcode.services.live import Seen, Watcher, heartbeat, present
+
+if TYPE_CHECKING:
+    from qualcode.tui.app import QualcodeApp
+
+POLL_SECONDS = 0.5
+PRESENCE_SECONDS = 10.0
+
+
+class TeamChanged(Message):
+    """Others changed these quotes (or, `everything`, the codebook or the quotes)."""
+
+    def __init__(self, seen: Seen) -> None:
+        super().__init__()
+        self.quotes, self.everything, self.by = seen.quotes, seen.everything, seen.by
+
+
+class PresenceChanged(Message):
+    """Someone opened or closed the project: the status line says who is here."""
+
+
+class Live:
+    """The app's side of live updates: polled from a thread worker only."""
+
+    def __init__(self, app: QualcodeApp) -> None:
+        self.app = app
+        self.watcher = Watcher(app.project, app.coder)
+        self.others: tuple[str, ...] = ()
+        """Who else has the project open now, for the status line."""
+        self._last_beat = 0.0
+
+    def poll(self) -> None:
+        try:
+            seen = self.watcher.poll()
+            now = time.monotonic()
+            if now - self._last_beat >= PRESENCE_SECONDS:
+                self._last_beat = now
+                with self.app.project.write() as session:
+                    heartbeat(session, self.app.coder)
+                with self.app.project.read() as session:
+                    others = tuple(present(session, self.app.coder))
+                if others != self.others:
+                    self.others = others
+                    self._tell(PresenceChanged())
+        except (SQLAlchemyError, OSError):
+            return
+        if seen.changed:
+            self._tell(TeamChanged(seen))
+
+    def _tell(self, message: Message) -> None:
+        for screen in list(self.app.screen_stack):
+            screen.post_message(message)
+
+    def close(self) -> None:
+        self.watcher.close()
