@@ -129,6 +129,8 @@ class Workbench:
     mine: set[int] = field(default_factory=set)
     """Quotes I have coded or marked reviewed: progress, and `n` (come with the counts)."""
     counts_loaded: bool = False
+    assigned: frozenset[int] = frozenset()
+    """Quotes drawn for me to double-code (`qualcode assign`): `n` visits them first."""
     count_all: Counter[int] = field(default_factory=Counter)
     count_mine: Counter[int] = field(default_factory=Counter)
 
@@ -287,6 +289,9 @@ def load_workbench(session: Session, coder: str) -> Workbench:
         levels=levels,
         speakers=speaker_list,
         coders=[str(n) for (n,) in session.execute(sql("SELECT name FROM coder ORDER BY name"))],
+        assigned=frozenset(int(q) for (q,) in session.execute(sql(
+            "SELECT a.quote_id FROM assignment a JOIN coder k ON k.id = a.coder_id "
+            "WHERE k.name = :c"), {"c": coder})),
     )
     bench.merge(read_page(session, bench.ids[:PAGE_MARGIN]), bench.version)
     return bench

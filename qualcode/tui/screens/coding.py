@@ -307,11 +307,15 @@ class CodingScreen(Screen[None]):
             self.notify("Still reading which quotes you have coded…", timeout=2)
             return
         n = len(quotes.order)
-        for step in range(1, n + 1):
-            i = (quotes.cursor + step) % n
-            if bench.ids[quotes.order[i]] not in bench.mine:
-                quotes.cursor = i
-                return
+        # My double-coding assignment first (while some of it is left), then the rest.
+        left = bench.assigned - bench.mine
+        for wanted in ((left, None) if left else (None,)):
+            for step in range(1, n + 1):
+                i = (quotes.cursor + step) % n
+                qid = bench.ids[quotes.order[i]]
+                if qid not in bench.mine and (wanted is None or qid in wanted):
+                    quotes.cursor = i
+                    return
         self.notify("You have reviewed every quote shown.")
 
     def jump_to(self, quote_id: int) -> None:
