@@ -58,3 +58,14 @@ def discussed(session: Session) -> dict[int, int]:
     """Quote id → how many comments its thread holds (for marks in lists)."""
     return {int(q): int(n) for q, n in session.execute(sql(
         "SELECT quote_id, COUNT(*) FROM comment GROUP BY quote_id")).all()}
+
+
+def threads(session: Session) -> dict[int, list[Message]]:
+    """Every quote's discussion, in order (comments are few: a review's worth)."""
+    rows = session.exec(select(Coder.name, Comment).join(Comment, col(Comment.coder_id)
+                                                          == col(Coder.id))
+                        .order_by(col(Comment.id))).all()
+    out: dict[int, list[Message]] = {}
+    for name, c in rows:
+        out.setdefault(c.quote_id, []).append(Message(name, c.text, c.created_at))
+    return out

@@ -23,7 +23,9 @@ from textual.widgets import Input, SelectionList, Static
 from qualcode.db.engine import Project
 from qualcode.db.models import Code
 from qualcode.errors import UserError
+from qualcode.services.agreed import agreed
 from qualcode.services.codebook import code_tree
+from qualcode.services.comments import Message, comment, threads
 from qualcode.services.review import CONSENSUS, Disagreement, disagreements, progress, settle
 from qualcode.tui.live import TeamChanged
 from qualcode.tui.widgets.key_footer import KeyFooter
@@ -39,6 +41,7 @@ class ReviewScreen(Screen[None]):
         Binding("0", "take_none", "none"),
         Binding("e", "edit", "edit"),
         Binding("f", "filter", "filter"),
+        Binding("c", "comment", "comment"),
         Binding("escape,q", "leave", "back"),
         *(Binding(str(n), f"take_coder({n})", show=False) for n in range(1, 10)),
     ]
@@ -54,6 +57,8 @@ class ReviewScreen(Screen[None]):
     ReviewScreen #figures { height: auto; padding: 0 1; }
     ReviewScreen #editor { height: 12; display: none; }
     ReviewScreen #filter { display: none; }
+    ReviewScreen #comment { display: none; }
+    ReviewScreen #thread { height: auto; padding: 0 1; }
     """
 
     def __init__(self, project: Project, coder: str) -> None:
@@ -65,15 +70,21 @@ class ReviewScreen(Screen[None]):
         self.filters: dict[str, Any] = {}
         self.definitions: dict[str, str] = {}
         self.code_names: list[str] = []
+        self.threads: dict[int, list[Message]] = {}
+        """Each quote's discussion; the settler's last word there is kept as their reason."""
+        self.by_agreement = 0
 
     def compose(self) -> ComposeResult:
         yield Static("loading the disagreements…", id="status")
         yield Input(placeholder="filter: a group (G3), a coder pair (alice,bob), a code; "
                     "empty for all", id="filter")
+        yield Input(placeholder="comment for the team · enter send · escape cancel "
+                    "(your last comment is kept as the reason of your decision)", id="comment")
         with VerticalScroll():
             yield Static(id="quote")
             yield Horizontal(id="coders")
             yield Static(id="consensus")
+            yield Static(id="thread")
             yield SelectionList[str](id="editor")
             yield Static(id="definitions")
             yield Static(id="figures")
@@ -94,6 +105,8 @@ class ReviewScreen(Screen[None]):
         try:
             with self.project.read() as session:
                 items = disagreements(session, **self.filters)
+                self.threads = threads(session)
+                self.by_agreement = len(agreed(session))
                 tree = code_tree(session)
                 definitions = {c.name: _definition(c.description, c.include, c.exclude)
                                for c in session.exec(select(Code)).all()}
@@ -131,9 +144,11 @@ class ReviewScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, group="review-settle")
     def store(self, quote_id: int, codes: list[str]) -> None:
+        said = [m.text for m in self.threads.get(quote_id, []) if m.coder == self.coder]
         try:
             with self.project.write() as session:
-                settle(session, quote_id=quote_id, codes=codes, coder=self.coder)
+                settle(session, quote_id=quote_id, codes=codes, coder=self.coder,
+                       why=said[-1] if said else None)
         except UserError as exc:
             self.app.call_from_thread(self._message, str(exc))
             return
@@ -177,7 +192,13 @@ class ReviewScreen(Screen[None]):
             self.query_one("#definitions", Static).update("")
             return
         status.update(f"disagreement {self.index + 1}/{len(self.items)} · settled "
-                      f"{done.settled}/{done.total}" + (f" · {where}" if where else ""))
+                      f"{done.settled}/{done.total} · {self.by_agreement} settled by agreement"
+                      + (f" · {where}" if where else ""))
+        said = self.threads.get(d.quote_id, [])
+        self.query_one("#thread", Static).update(
+            "discussion (c to add):\n" + "\n".join(f"  [b]{_escape(m.coder)}[/b]: "
+                                                    f"{_escape(m.text)}" for m in said)
+            if said else "no discussion yet (c to comment)")
         self.query_one("#quote", Static).update(f"[b]{d.group} {d.speaker}[/b]  #{d.quote_id}\n"
                                                 f"{_escape(d.text)}")
         for n, (name, codes) in enumerate(d.codes.items(), start=1):
@@ -239,6 +260,32 @@ class ReviewScreen(Screen[None]):
         box.value = ""
         self.call_after_refresh(box.focus)  # after this key, or it lands in the field
 
+    def action_comment(self) -> None:
+        if self.current is None:
+            return
+        box = self.query_one("#comment", Input)
+        box.display = True
+        box.value = ""
+        self.call_after_refresh(box.focus)
+
+    @on(Input.Submitted, "#comment")
+    def send_comment(self, event: Input.Submitted) -> None:
+        event.input.display = False
+        self.set_focus(None)
+        d = self.current
+        if d is not None and event.value.strip():
+            self.write_comment(d.quote_id, event.value)
+
+    @work(thread=True, exclusive=True, group="review-comment")
+    def write_comment(self, quote_id: int, text: str) -> None:
+        try:
+            with self.project.write() as session:
+                comment(session, quote_id=quote_id, coder=self.coder, text=text)
+        except UserError as exc:
+            self.app.call_from_thread(self._message, str(exc))
+            return
+        self.load(keep=quote_id)
+
     @on(Input.Submitted, "#filter")
     def apply_filter(self, event: Input.Submitted) -> None:
         event.input.display = False
@@ -248,6 +295,11 @@ class ReviewScreen(Screen[None]):
         self.load()
 
     def action_leave(self) -> None:
+        for box in self.query(Input):
+            if box.display:  # escape closes an open field, not the screen
+                box.display = False
+                self.set_focus(None)
+                return
         editor = self.query_one("#editor", SelectionList)
         if editor.display:
             editor.display = False
