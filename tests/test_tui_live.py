@@ -15,6 +15,7 @@ import pytest
 from qualcode.db.engine import open_project
 from qualcode.tui import live
 from qualcode.tui.app import make_app
+from qualcode.tui.widgets.key_footer import KeyFooter
 from qualcode.tui.widgets.status_line import StatusLine
 
 from .conftest import Cli
@@ -58,5 +59,11 @@ async def test_a_teammates_code_appears_and_the_cursor_stays(shared_demo: str) -
                                         mine.bench.state(target).codes_of("bob")))
         assert mine.quote_id == where  # alice's cursor did not move
         status = alice_app.screen.query_one(StatusLine)
-        assert await until(lambda: "also here: bob" in status.text)
         assert "updated by bob" in status.text
+        footer = alice_app.screen.query_one(KeyFooter)
+
+        def footer_text() -> str:
+            with alice_app._context():  # two apps in one process: draw as alice's
+                return footer.render_line(0).text
+
+        assert await until(lambda: "● bob" in footer_text())

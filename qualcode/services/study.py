@@ -7,6 +7,7 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
+from qualcode.db.ensure import get_or_create
 from qualcode.db.models import Dimension, Group, GroupLevel, Level, Study
 from qualcode.domain.study import StudySpec
 from qualcode.errors import UserError
@@ -72,12 +73,10 @@ def ensure_group(session: Session, name: str) -> int:
     if session.exec(select(Dimension.id)).first() is not None:
         design = load_design(session)
         design.group(name)  # raises the "unknown group" error with the known names
-    position = len(session.exec(select(Group.id)).all())
-    group = Group(name=name, position=position)
-    session.add(group)
-    session.flush()
-    assert group.id is not None
-    return group.id
+    return get_or_create(
+        session,
+        lambda: session.exec(select(Group.id).where(Group.name == name)).first(),
+        lambda: Group(name=name, position=len(session.exec(select(Group.id)).all())))
 
 
 def load_design(session: Session) -> Design:

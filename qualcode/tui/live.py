@@ -5,7 +5,7 @@ committed anything; only then does it read what changed, and it posts one `TeamC
 to every screen on the stack, each of which re-reads just what it shows (the quotes
 named, or everything after a codebook change) in its own workers. Every few seconds the
 same worker writes this coder's presence heartbeat and reads who else is here, for the
-status line. A failure here (a dropped server connection) is quiet and retried: live
+footers. A failure here (a dropped server connection) is quiet and retried: live
 updates are a convenience, the coder's own work never depends on them.
 """
 
@@ -34,10 +34,6 @@ class TeamChanged(Message):
         self.quotes, self.everything, self.by = seen.quotes, seen.everything, seen.by
 
 
-class PresenceChanged(Message):
-    """Someone opened or closed the project: the status line says who is here."""
-
-
 class Live:
     """The app's side of live updates: polled from a thread worker only."""
 
@@ -45,7 +41,7 @@ class Live:
         self.app = app
         self.watcher = Watcher(app.project, app.coder)
         self.others: tuple[str, ...] = ()
-        """Who else has the project open now, for the status line."""
+        """Who else has the project open now, shown in every footer."""
         self._last_beat = 0.0
 
     def poll(self) -> None:
@@ -60,11 +56,19 @@ class Live:
                     others = tuple(present(session, self.app.coder))
                 if others != self.others:
                     self.others = others
-                    self._tell(PresenceChanged())
+                    self.app.call_from_thread(self._redraw_footers)
         except (SQLAlchemyError, OSError):
             return
         if seen.changed:
             self._tell(TeamChanged(seen))
+
+    def _redraw_footers(self) -> None:
+        """Every footer shows who else is here; they are redrawn, never laid out again."""
+        from qualcode.tui.widgets.key_footer import KeyFooter
+
+        for screen in self.app.screen_stack:
+            for footer in screen.query(KeyFooter):
+                footer.refresh()
 
     def _tell(self, message: Message) -> None:
         for screen in list(self.app.screen_stack):

@@ -35,7 +35,7 @@ from qualcode.tui.data import (
     load_workbench,
     read_page,
 )
-from qualcode.tui.live import PresenceChanged, TeamChanged
+from qualcode.tui.live import TeamChanged
 from qualcode.tui.messages import (
     CountsLoaded,
     FilterApplied,
@@ -281,8 +281,6 @@ class CodingScreen(Screen[None]):
             parts.append(f"search «{self.query_text}»")
         if self.last_note:
             parts.append(self.last_note)
-        if self.qapp.live.others:
-            parts.append("also here: " + ", ".join(self.qapp.live.others))
         self.query_one(StatusLine).say(" · ".join(parts))
 
     def _show_order(self, order: list[int], keep: int | None = None) -> None:
@@ -656,9 +654,6 @@ class CodingScreen(Screen[None]):
             self.load(self.quote_id)
 
         self.app.push_screen(screen(self.qapp.project, self.qapp.coder), back)
-
-    def on_presence_changed(self, _message: PresenceChanged) -> None:
-        self._status()
 
     def on_team_changed(self, message: TeamChanged) -> None:
         """A teammate's work: re-read what changed, the cursor and filter staying put."""

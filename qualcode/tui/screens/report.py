@@ -23,6 +23,7 @@ from textual.widgets import DataTable, Static
 from qualcode.reports.counts import compute
 from qualcode.tui.app import QualcodeApp
 from qualcode.tui.data import cell_quote_ids
+from qualcode.tui.live import TeamChanged
 from qualcode.tui.widgets.key_footer import KeyFooter
 
 REFRESH_SECONDS = 5.0
@@ -76,6 +77,10 @@ class ReportScreen(Screen[int | None]):
         self.set_interval(REFRESH_SECONDS, self.recount)
 
     def on_screen_resume(self) -> None:
+        self.recount()
+
+    def on_team_changed(self, _message: TeamChanged) -> None:
+        """A teammate's coding: the heat map follows within the second, not at the next tick."""
         self.recount()
 
     @work(thread=True, exclusive=True, group="report", exit_on_error=False)

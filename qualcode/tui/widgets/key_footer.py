@@ -92,6 +92,9 @@ class KeyFooter(Widget):
         palette = self._palette
         tail = [("▏", words), (f" {palette.label} ", key_look), (f"{palette.description} ", words)
                 ] if palette is not None else []
+        others = self.others()
+        if others:  # teammates with the project open now (see tui.live)
+            tail = [("▏", words), (f" ● {', '.join(others)} ", key_look), *tail]
         room = width - sum(cell_len(text) for text, _ in tail)
         pieces: list[Piece] = []
         self._spans = []
@@ -108,6 +111,10 @@ class KeyFooter(Widget):
             pieces.append((" " * (room - at), None))
             self._spans.append((room, width, palette))
         return strip_of([*pieces, *tail], width, base)
+
+    def others(self) -> tuple[str, ...]:
+        live = getattr(self.app, "live", None)
+        return tuple(live.others) if live is not None else ()
 
     def on_click(self, event: events.Click) -> None:
         for start, end, item in self._spans:
