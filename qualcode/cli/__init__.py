@@ -10,6 +10,7 @@ from qualcode.cli import (  # noqa: F401
     quote_cmds,
     report_cmds,
     search_cmds,
+    study_cmds,
     team_cmds,
 )
 from qualcode.cli.app import app

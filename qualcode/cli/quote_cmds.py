@@ -20,6 +20,11 @@ def import_(
     group: Annotated[str | None, typer.Option("--group", help="Group of a transcript.")] = None,
     fmt: Annotated[str, typer.Option("--format", help="auto (by extension, then content), "
                                      "or txt, md, docx, vtt, srt, csv, xlsx, qdpx.")] = "auto",
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Show the speakers, their turns "
+                                          "and what to check; write nothing.")] = False,
+    add_codes: Annotated[bool, typer.Option("--add-codes", help="A coded table's codes that "
+                                            "the codebook lacks are added (under a code "
+                                            "named after the file).")] = False,
 ) -> None:
     """Import transcripts or quote tables; re-importing the same file adds nothing, and a
     corrected transcript replaces its old version, keeping the coding."""
@@ -37,13 +42,20 @@ def import_(
             raise UserError("import a .qdpx project alone, without --group")
         import_qdpx(st, files[0])
         return
+    if dry_run:
+        from qualcode.services.imports import preview
+
+        for path, src in zip(files, parse_files(files, fmt), strict=True):
+            print(preview(str(path), src), end="")
+        return
     project = open_project(st.db)
     try:
         with progress_bar("importing", 2 * len(files)) as advance:
             parsed = parse_files(files, fmt, progress=advance)
             with project.write() as session:
                 summaries = write_sources(session, [(str(p), s) for p, s in zip(
-                    files, parsed, strict=True)], group=group, coder=st.coder, progress=advance)
+                    files, parsed, strict=True)], group=group, coder=st.coder,
+                    add_codes=add_codes, progress=advance)
     finally:
         project.close()
     for summary in summaries:
@@ -62,18 +74,39 @@ def quotes(
     uncoded: Annotated[bool, typer.Option("--uncoded", help="Only quotes nobody (or --coder) "
                                           "has coded or reviewed.")] = False,
     as_json: Annotated[bool, typer.Option("--json", help="JSON, as SPEC describes.")] = False,
+    fmt: Annotated[str | None, typer.Option("--format", help="csv or xlsx: a coded table, "
+                                            "one row per quote and coder, importable "
+                                            "again (needs -o).")] = None,
+    output: Annotated[Path | None, typer.Option("-o", "--output", help="File to write the "
+                                                "table to.")] = None,
 ) -> None:
     """List quotes with their ids and codes, in transcript order."""
     from qualcode.db.engine import open_project
+    from qualcode.errors import UserError
     from qualcode.services.quotes import QuoteFilter, list_quotes
 
+    if fmt is not None and (fmt not in ("csv", "xlsx") or output is None or as_json):
+        raise UserError("--format takes csv or xlsx, with -o FILE (and not --json)")
     project = open_project(state(ctx).db)
     try:
         with project.read() as session:
             views = list_quotes(session, QuoteFilter(group=group, code=code, coder=coder,
                                                      uncoded=uncoded))
+            if fmt is not None:
+                from qualcode.services.quote_table import coded_table
+
+                table = coded_table(session, [v.id for v in views])
     finally:
         project.close()
+    if fmt is not None and output is not None:
+        from qualcode.exporters.files import write_owner_only
+        from qualcode.exporters.quote_table import to_csv, to_xlsx
+
+        write_owner_only(output, to_csv(table) if fmt == "csv" else to_xlsx(table))
+        left = (f"; {table.segments_left_out} segment codings left out (a cell holds "
+                "whole-quote codes)") if table.segments_left_out else ""
+        print(f"{output}: {len(table.rows)} rows, {len(views)} quotes{left}")
+        return
     if as_json:
         emit_json([v.as_json() for v in views])
         return

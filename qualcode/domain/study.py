@@ -16,10 +16,18 @@ from qualcode.errors import UserError
 
 
 @dataclass(frozen=True)
+class ParticipantSpec:
+    label: str
+    attributes: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
 class GroupSpec:
     name: str
     levels: dict[str, str]
     attributes: dict[str, Any] = field(default_factory=dict)
+    participants: list[ParticipantSpec] = field(default_factory=list)
+    """The group's roster, when the study lists it: transcript labels are matched to it."""
 
 
 @dataclass(frozen=True)
@@ -111,7 +119,27 @@ def parse_study(data: dict[str, Any], text: str, where: str) -> StudySpec:
                     f'"{value}"',
                 )
             cell[dim] = value
-        attributes = {k: _plain(v) for k, v in entry.items() if k != "name" and k not in dimensions}
-        groups.append(GroupSpec(name=name, levels=cell, attributes=attributes))
+        roster = _participants(entry.get("participants", []), name, fail)
+        attributes = {k: _plain(v) for k, v in entry.items()
+                      if k not in ("name", "participants") and k not in dimensions}
+        groups.append(GroupSpec(name=name, levels=cell, attributes=attributes,
+                                participants=roster))
     attributes = {k: _plain(v) for k, v in study.items() if k != "title"}
     return StudySpec(title=title, attributes=attributes, dimensions=dimensions, groups=groups)
+
+
+def _participants(raw: Any, group: str, fail: Any) -> list[ParticipantSpec]:
+    if not isinstance(raw, list) or not all(isinstance(p, dict) for p in raw):
+        raise fail(f"group {group!r}: [[groups.participants]] must be tables", "participants")
+    out: list[ParticipantSpec] = []
+    seen: set[str] = set()
+    for entry in raw:
+        label = entry.get("label")
+        if not isinstance(label, str) or not label.strip():
+            raise fail(f"group {group!r}: a participant has no label", "[[groups.participants]]")
+        if label in seen:
+            raise fail(f"group {group!r}: participant {label!r} is listed twice", f'"{label}"')
+        seen.add(label)
+        out.append(ParticipantSpec(label=label.strip(), attributes={
+            k: _plain(v) for k, v in entry.items() if k != "label"}))
+    return out

@@ -35,6 +35,11 @@ class ParsedTurn:
     external_id: str | None = None
     attributes: dict[str, str] = field(default_factory=dict)
     line: int | None = None
+    codings: list[tuple[str | None, str | None]] = field(default_factory=list)
+    """From a coded table: (coder or None for the importing coder, code name); a None
+    code is a coder's row with no code: reviewed, none applies."""
+    coded_by: dict[str, int] = field(default_factory=dict)
+    """Coder (or "") → the line of the row that coded the turn: errors name that row."""
 
 
 @dataclass
@@ -45,6 +50,8 @@ class ParsedSource:
     content_hash: str
     turns: list[ParsedTurn]
     text: str | None = None
+    notes: list[str] = field(default_factory=list)
+    """Doubtful readings, `file:line: what was decided`, for the researcher to check."""
 
 
 def is_moderator_label(label: str) -> bool:
@@ -92,7 +99,7 @@ def _utf16_without_bom(head: bytes) -> str | None:
     return None
 
 
-def decode_text(data: bytes, path: Path) -> str:
+def decode_text(data: bytes, path: Path, notes: list[str] | None = None) -> str:
     """Bytes from a French office to NFC text with LF line ends.
 
     BOMs are trusted first (UTF-8, UTF-16), then a BOM-less UTF-16 shape; then strict
@@ -113,23 +120,44 @@ def decode_text(data: bytes, path: Path) -> str:
         else:
             if b"\x00" in head:
                 raise UserError("binary file, not text (wrong format?)", path=str(path))
-            text = _decode_narrow(data, path)
+            text = _decode_narrow(data, path, notes)
     except UnicodeDecodeError as exc:
         raise UserError(f"not valid {exc.encoding.upper()} text (byte {exc.start})",
                         path=str(path)) from None
     text = text.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
     if not text.strip(" \n\t"):
         raise UserError("the file is empty", path=str(path))
-    if _CONTROL.search(text, 0, 4096):
+    head_text = text[:4096]
+    if len(_CONTROL.findall(head_text)) > max(3, len(head_text) // 100):
+        # Dense control codes are a binary file; a stray one is removed below, noted.
         raise UserError("binary file, not text (wrong format?)", path=str(path))
-    return unicodedata.normalize("NFC", text)
+    return unicodedata.normalize("NFC", without_controls(text, str(path), notes))
 
 
-def _decode_narrow(data: bytes, path: Path) -> str:
+_STRAY = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+"""Characters no export format may hold (XLSX, DOCX and REFI-QDA's XML forbid them, form
+feed and vertical tab included): a page break becomes a line break, the rest go."""
+
+
+def without_controls(text: str, where: str, notes: list[str] | None) -> str:
+    """`text` without stray control characters, each line that held some noted."""
+    if not _STRAY.search(text):
+        return text
+    lines = sorted({text.count("\n", 0, m.start()) + 1 for m in _STRAY.finditer(text)})
+    if notes is not None:
+        shown = ", ".join(map(str, lines[:10])) + (" …" if len(lines) > 10 else "")
+        notes.append(f"{where}:{lines[0]}: control characters removed (lines {shown})")
+    return _STRAY.sub(lambda m: "\n" if m.group() in "\x0b\x0c" else "", text)
+
+
+def _decode_narrow(data: bytes, path: Path, notes: list[str] | None) -> str:
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError:
         pass
+    mixed = _mixed_utf8(data, str(path), notes)
+    if mixed is not None:
+        return mixed
     try:
         return data.decode("cp1252")
     except UnicodeDecodeError:
@@ -140,3 +168,32 @@ def _decode_narrow(data: bytes, path: Path) -> str:
     if best is None:
         raise UserError("cannot tell the text encoding (binary file?)", path=str(path))
     return str(best)
+
+
+def _mixed_utf8(data: bytes, where: str, notes: list[str] | None) -> str | None:
+    """A UTF-8 file with a few lines in Windows-1252 (pasted from another file): each
+    line in its own encoding, the others noted. None when no line shows UTF-8 at all,
+    so a plain Windows-1252 file is read whole as such."""
+    lines = data.split(b"\n")
+    out: list[str] = []
+    foreign: list[int] = []
+    utf8_seen = False
+    for number, raw in enumerate(lines, start=1):
+        try:
+            line = raw.decode("utf-8")
+            utf8_seen = utf8_seen or not raw.isascii()
+        except UnicodeDecodeError:
+            try:
+                line = raw.decode("cp1252")
+            except UnicodeDecodeError:
+                raise UserError(f"line {number} is neither UTF-8 nor Windows-1252 text",
+                                path=where, line=number) from None
+            foreign.append(number)
+        out.append(line)
+    if not utf8_seen:
+        return None
+    if notes is not None:
+        shown = ", ".join(map(str, foreign[:10])) + (" …" if len(foreign) > 10 else "")
+        notes.append(f"{where}:{foreign[0]}: not UTF-8 like the rest of the file: read as "
+                     f"Windows-1252 (lines {shown}); check their accents")
+    return "\n".join(out)

@@ -8,10 +8,17 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from qualcode.errors import UserError
-from qualcode.importers.base import ParsedSource, ParsedTurn, is_moderator_label
+from qualcode.importers.base import (
+    ParsedSource,
+    ParsedTurn,
+    is_moderator_label,
+    without_controls,
+)
 
 REQUIRED = ("speaker", "text")
-RESERVED = ("group", "speaker", "text", "id", "moderator")
+RESERVED = ("group", "speaker", "text", "id", "moderator", "codes", "coder")
+_NEUTRALISED = ("'=", "'+", "'-", "'@")
+"""How our CSV writer keeps a spreadsheet from running a cell (see exporters.quote_table)."""
 TRUE_WORDS = frozenset({"1", "true", "yes", "oui", "vrai", "x"})
 
 
@@ -19,7 +26,8 @@ def _clean(cell: object) -> str:
     if cell is None:
         return ""
     text = str(cell).replace("\r\n", "\n").replace("\r", "\n")
-    return unicodedata.normalize("NFC", text).strip()
+    text = unicodedata.normalize("NFC", without_controls(text, "", None)).strip()
+    return text[1:] if text.startswith(_NEUTRALISED) else text
 
 
 def rows_to_source(path: Path, fmt: str, header: list[str],
@@ -38,6 +46,7 @@ def rows_to_source(path: Path, fmt: str, header: list[str],
     index = {name: i for i, name in enumerate(names)}
     attrs = [(i, _clean(header[i])) for i, n in enumerate(names) if n and n not in RESERVED]
     turns: list[ParsedTurn] = []
+    by_id: dict[str, ParsedTurn] = {}  # a coded table has one row per quote and coder
     for line, cells in rows:
         if all(_clean(c) == "" for c in cells):
             continue
@@ -55,12 +64,35 @@ def rows_to_source(path: Path, fmt: str, header: list[str],
         if not speaker:
             raise UserError("row has no speaker", path=str(path), line=line)
         moderator = (get("moderator").casefold() in TRUE_WORDS) or is_moderator_label(speaker)
-        turns.append(ParsedTurn(
+        key, coder = get("id"), get("coder") or None
+        codes = [c.strip() for c in get("codes").split(";") if c.strip()]
+        earlier = by_id.get(key) if key else None
+        if earlier is not None:
+            if (earlier.speaker, earlier.text, earlier.group) != (speaker, text,
+                                                                  get("group") or None):
+                raise UserError(f"id {key!r} was row {earlier.line} with other words or "
+                                "another speaker or group", path=str(path), line=line)
+            _add_codings(earlier, coder, codes, "codes" in index, line)
+            continue
+        turn = ParsedTurn(
             speaker=speaker, text=text, is_moderator=moderator, group=get("group") or None,
             external_id=get("id") or None, line=line,
             attributes={name: _clean(cells[i]) for i, name in attrs if _clean(cells[i])},
-        ))
+        )
+        _add_codings(turn, coder, codes, "codes" in index, line)
+        turns.append(turn)
+        if key:
+            by_id[key] = turn
     if not turns:
         raise UserError("the table has a header but no rows", path=str(path))
     return ParsedSource(name=path.name, format=fmt, kind="table", content_hash=digest,
                         turns=turns)
+
+
+def _add_codings(turn: ParsedTurn, coder: str | None, codes: list[str], coded: bool,
+                 line: int) -> None:
+    """A row's codes for its coder; a coder's row with none is "none applies"."""
+    if not coded or (coder is None and not codes):
+        return
+    turn.coded_by.setdefault(coder or "", line)
+    turn.codings += [(coder, code) for code in codes] or [(coder, None)]

@@ -109,14 +109,15 @@ def classify_label(raw: str) -> Label | None:
     return Label(label, strong)
 
 
-def parse_turns(text: str, *, markdown: bool = False,
-                breaks: frozenset[int] = frozenset()) -> list[ParsedTurn]:
+def parse_turns(text: str, *, markdown: bool = False, breaks: frozenset[int] = frozenset(),
+                notes: list[tuple[int, str]] | None = None) -> list[ParsedTurn]:
     """The turns of `text` (NFC, LF), with exact offsets; linear in the text's length.
 
     The label lines are found by one regex pass (in C, seeking each line's newline), so
     the Python work is per turn, not per line. `breaks` are 0-based line numbers that end a turn
     without belonging to one (Word headings); with `markdown`, headings and rules do
-    the same.
+    the same. Every doubtful reading (a name seen once, header lines) is added to
+    `notes` as (line, message), for the import summary.
     """
     candidates: list[tuple[int, int, Label]] = []  # (line start, text start, label)
     weak_counts: Counter[str] = Counter()
@@ -130,8 +131,26 @@ def parse_turns(text: str, *, markdown: bool = False,
             if not label.strong:
                 weak_counts[label.speaker] += 1
     bounds = sorted(_break_offsets(text, markdown, breaks))
-    accepted = [c for c in candidates if c[2].strong or weak_counts[c[2].speaker] > 1]
+    accepted = []
+    for candidate in candidates:
+        label = candidate[2]
+        if label.strong or weak_counts[label.speaker] > 1:
+            accepted.append(candidate)
+            continue
+        # A name seen once: a speaker's turn starts with a capital, while a colon inside
+        # a sentence goes on in lower case ("Doctolib : c'est pratique"). Either way
+        # the reading is reported, so the researcher checks it.
+        opens = text[candidate[1]:candidate[1] + 1]
+        starts_turn = opens.isupper() or opens.isdigit() or opens in "«\"“"
+        line_no = text.count("\n", 0, candidate[0]) + 1
+        if starts_turn:
+            accepted.append(candidate)
+            _note(notes, line_no, f"« {label.speaker} » speaks only here: taken as a speaker")
+        else:
+            _note(notes, line_no, f"« {label.speaker} : » read as words of the turn before, "
+                  "not a speaker")
     accepted = accepted or candidates  # only once-seen names: still the best reading
+    accepted = _without_header(text, accepted, notes)
     ends = [line_start for line_start, _, _ in accepted[1:]] + [len(text) + 1] * bool(accepted)
 
     turns: list[ParsedTurn] = []
@@ -164,6 +183,36 @@ def parse_turns(text: str, *, markdown: bool = False,
     return turns
 
 
+def _note(notes: list[tuple[int, str]] | None, line: int, message: str) -> None:
+    if notes is not None:
+        notes.append((line, message))
+
+
+_BLANK_LINE = re.compile(r"\n[^\S\n]*\n")
+_NAME_WORD = re.compile(r"^(?:[A-ZÀ-Ý][\w'’-]*\.?|[A-ZÀ-Ý]\.(?:-[A-ZÀ-Ý]\.)?)$")
+
+
+def _without_header(text: str, accepted: list[tuple[int, int, Label]],
+                    notes: list[tuple[int, str]] | None) -> list[tuple[int, int, Label]]:
+    """Label lines of the opening block that only name people ("Animatrice : Claire D.")
+    are the session's header when a blank line then opens the conversation."""
+    blank = _BLANK_LINE.search(text)
+    if blank is None:
+        return accepted
+    head = [c for c in accepted if c[0] < blank.start()]
+    if not head or len(head) == len(accepted):
+        return accepted
+    for _, text_start, _ in head:
+        said = text[text_start:text.find("\n", text_start)].strip()
+        words = said.split()
+        if not 2 <= len(words) <= 5 or fold(words[0]) in _NOT_FIRST_WORDS or not all(
+                _NAME_WORD.match(w) for w in words):
+            return accepted
+    last = text.count("\n", 0, blank.start()) + 1
+    _note(notes, 1, f"lines 1-{last} kept as the transcript's header, not as quotes")
+    return accepted[len(head):]
+
+
 def _break_offsets(text: str, markdown: bool, breaks: frozenset[int]) -> set[int]:
     """Offsets of the lines that end a turn (see `parse_turns`), plus one past the end."""
     found = {len(text) + 1}
@@ -179,11 +228,16 @@ def _break_offsets(text: str, markdown: bool, breaks: frozenset[int]) -> set[int
 
 
 def transcript_source(path: Path, fmt: str, text: str, *, markdown: bool = False,
-                      breaks: frozenset[int] = frozenset()) -> ParsedSource:
-    """A transcript file's text as a source; a file with no turn at all is refused."""
-    turns = parse_turns(text, markdown=markdown, breaks=breaks)
+                      breaks: frozenset[int] = frozenset(),
+                      notes: list[str] | None = None) -> ParsedSource:
+    """A transcript file's text as a source; a file with no turn at all is refused.
+    `notes` are what decoding already found doubtful."""
+    doubts: list[tuple[int, str]] = []
+    turns = parse_turns(text, markdown=markdown, breaks=breaks, notes=doubts)
     if not turns:
         raise UserError("no speaker turns found (expected lines like `P1 : text` or "
                         "`ANIMATRICE : text`)", path=str(path))
     return ParsedSource(name=path.name, format=fmt, kind="transcript",
-                        content_hash=content_hash(text), turns=turns, text=text)
+                        content_hash=content_hash(text), turns=turns, text=text,
+                        notes=[*(notes or []), *(f"{path}:{line}: {message}"
+                                                 for line, message in sorted(doubts))])

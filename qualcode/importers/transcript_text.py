@@ -9,9 +9,13 @@ from qualcode.importers.transcript import transcript_source
 
 
 def parse_txt(path: Path) -> ParsedSource:
-    return transcript_source(path, "txt", decode_text(read_bytes(path), path))
+    notes: list[str] = []
+    text = decode_text(read_bytes(path), path, notes)
+    return transcript_source(path, "txt", text, notes=notes)
 
 
 def parse_md(path: Path) -> ParsedSource:
     """Headings and rules are section breaks; emphasis around labels is allowed."""
-    return transcript_source(path, "md", decode_text(read_bytes(path), path), markdown=True)
+    notes: list[str] = []
+    text = decode_text(read_bytes(path), path, notes)
+    return transcript_source(path, "md", text, markdown=True, notes=notes)

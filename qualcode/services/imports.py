@@ -2,14 +2,16 @@
 
 Parsing before writing means a bad file among several stops the whole command with
 its one-line error and the project exactly as it was. Re-importing the same content
-adds nothing: a source already present (same content, same group) is skipped. For a
-quote table, so is a row whose speaker and text are already in the group; a
-transcript's turns are all kept (a speaker may well say "Oui." twice), and a corrected
+adds nothing: a source already present (same content, same group) is skipped. Every
+row of a quote table is a turn, repeated words included (a participant who says "Oui."
+twice said it twice); a new version of the same table (same file name) adds only the
+rows the earlier version did not bring, each earlier row matching one row. A corrected
 version of a transcript replaces the old one (`transcript_versions`).
 """
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -18,12 +20,14 @@ from typing import Any
 from sqlalchemy import func, insert, update
 from sqlmodel import Session, col, select
 
-from qualcode.db.models import Participant, Quote, Source
+from qualcode.db.models import Meta, Participant, Quote, Source
 from qualcode.errors import UserError
 from qualcode.importers import detect_format, parser_for
 from qualcode.importers.base import ParsedSource, ParsedTurn, text_hash
+from qualcode.search.normalise import fold
 from qualcode.services import events
-from qualcode.services.study import ensure_group
+from qualcode.services.study import ROSTER, ensure_group
+from qualcode.services.table_codings import apply_codings, take_mark_columns
 
 Progress = Callable[[Path], None]
 
@@ -36,13 +40,15 @@ class ImportSummary:
     speakers: int = 0
     speakers_added: int = 0
     duplicates_skipped: int = 0
+    codings_added: int = 0
     already_imported: bool = False
     replaced: str | None = None
     unchanged: int = 0
     reanchored: int = 0
     removed: int = 0
     notes: list[str] = field(default_factory=list)
-    """Codings that could not follow a corrected transcript, one line each."""
+    """What the researcher should check, `file:line: …` each: doubtful speaker readings,
+    labels off the study's roster, codings that could not follow a corrected transcript."""
 
     def line(self) -> str:
         if self.already_imported:
@@ -52,8 +58,27 @@ class ImportSummary:
                     f"{self.unchanged} turns unchanged, {self.reanchored} corrected (codings "
                     f"kept), {self.quotes_added} added, {self.removed} removed; "
                     f"{self.speakers} speakers ({self.speakers_added} new)")
+        coded = f", {self.codings_added} codings" if self.codings_added else ""
         return (f"{self.path}: {self.quotes_added} quotes added, {self.speakers} speakers "
-                f"({self.speakers_added} new), {self.duplicates_skipped} duplicates skipped")
+                f"({self.speakers_added} new), {self.duplicates_skipped} duplicates skipped"
+                f"{coded}")
+
+
+def preview(path: str, src: ParsedSource) -> str:
+    """What an import would read, for `import --dry-run`: each speaker with their turn
+    count, then every turn's line and first words, then the doubtful readings."""
+    counts = Counter(t.speaker for t in src.turns)
+    out = [f"{path}: {len(src.turns)} turns, {len(counts)} speakers (nothing written)"]
+    for speaker, n in counts.items():
+        role = " (moderator)" if any(t.is_moderator for t in src.turns
+                                     if t.speaker == speaker) else ""
+        out.append(f"  {speaker}{role}: {n} turns")
+    for turn in src.turns:
+        words = " ".join(turn.text.split()[:8])
+        more = " …" if len(turn.text.split()) > 8 else ""
+        out.append(f"  line {turn.line or '?'}  {turn.speaker}: {words}{more}")
+    out += [f"  check: {note}" for note in src.notes]
+    return "\n".join(out) + "\n"
 
 
 def parse_files(paths: list[Path], fmt: str = "auto",
@@ -68,19 +93,21 @@ def parse_files(paths: list[Path], fmt: str = "auto",
 
 
 def write_sources(session: Session, sources: list[tuple[str, ParsedSource]],
-                  *, group: str | None, coder: str,
+                  *, group: str | None, coder: str, add_codes: bool = False,
                   progress: Progress | None = None) -> list[ImportSummary]:
     summaries = []
     for path, src in sources:
-        summaries.append(write_source(session, path, src, group=group, coder=coder))
+        summaries.append(write_source(session, path, src, group=group, coder=coder,
+                                      add_codes=add_codes))
         if progress is not None:
             progress(Path(path))
     return summaries
 
 
 def write_source(session: Session, path: str, src: ParsedSource, *, group: str | None,
-                 coder: str) -> ImportSummary:
+                 coder: str, add_codes: bool = False) -> ImportSummary:
     summary = ImportSummary(path=path, format=src.format)
+    take_mark_columns(session, src)
     if src.kind == "transcript" and group is None:
         raise UserError("a transcript needs --group (which focus group is it?)", path=path)
     groups: dict[str, int] = {}
@@ -116,7 +143,9 @@ def write_source(session: Session, path: str, src: ParsedSource, *, group: str |
         g = source_group if source_group is not None else gid(turn.group, turn.line)
         keys.append((g, turn.speaker))
         first_turns.setdefault(keys[-1], turn)
-    participants, summary.speakers_added = participant_ids(session, first_turns)
+    summary.notes.extend(src.notes)
+    participants, summary.speakers_added = participant_ids(session, first_turns,
+                                                           notes=summary.notes, where=path)
     turn_participants = [participants[key] for key in keys]
     summary.speakers = len(participants)
 
@@ -126,7 +155,8 @@ def write_source(session: Session, path: str, src: ParsedSource, *, group: str |
         done = replace_source(session, previous, src, turn_participants, digests, coder=coder)
         summary.replaced, summary.unchanged = done.old_name, done.unchanged
         summary.reanchored, summary.quotes_added = done.reanchored, done.added
-        summary.removed, summary.notes = done.removed, done.lost
+        summary.removed = done.removed
+        summary.notes.extend(done.lost)
         events.record(session, coder=coder, action="import", path=path, format=src.format,
                       source_id=previous.id, replaced=done.old_name, unchanged=done.unchanged,
                       reanchored=done.reanchored, added=done.added, removed=done.removed,
@@ -137,40 +167,49 @@ def write_source(session: Session, path: str, src: ParsedSource, *, group: str |
                     content_hash=src.content_hash, text=src.text, imported_by=coder)
     session.add(source)
     session.flush()
-    summary.quotes_added, summary.duplicates_skipped = _insert_quotes(
+    inserted = _insert_quotes(
         session, source.id or 0, src, turn_participants, digests,
         dedupe=src.kind != "transcript", group_of={pid: g for (g, _), pid in participants.items()})
+    summary.quotes_added = len(inserted)
+    summary.duplicates_skipped = len(src.turns) - len(inserted)
+    if src.kind == "table":
+        quote_ids = [int(i) for i, in session.execute(
+            select(Quote.id).where(Quote.source_id == source.id).order_by(col(Quote.id)))]
+        summary.codings_added = apply_codings(session, path, inserted, quote_ids, coder=coder,
+                                              add_codes=add_codes)
     events.record(session, coder=coder, action="import", path=path, format=src.format,
-                  source_id=source.id, quotes=summary.quotes_added)
+                  source_id=source.id, quotes=summary.quotes_added,
+                  codings=summary.codings_added)
     return summary
 
 
 def _insert_quotes(session: Session, source_id: int, src: ParsedSource, speakers: list[int],
                    digests: list[str], *, dedupe: bool,
-                   group_of: dict[int, int]) -> tuple[int, int]:
+                   group_of: dict[int, int]) -> list[ParsedTurn]:
     """One bulk insert of the new quotes, after the group's existing ones.
 
     A plain DB-API executemany on the session's connection (same transaction): the ORM
     and Core bulk paths build a parameter dict per row, which costs more than the
     insert itself at 100,000 turns, and these rows need none of their care.
     """
-    existing: dict[int, set[tuple[int, str]]] = {}
+    existing: Counter[tuple[int, int, str]] = Counter()
+    if dedupe:  # rows an earlier version of this same table already brought
+        existing.update(session.execute(
+            select(Quote.group_id, Quote.participant_id, Quote.text_hash)
+            .join(Source, col(Source.id) == col(Quote.source_id))
+            .where(Source.name == src.name, Source.kind == "table")).tuples())
     next_position: dict[int, int] = {}
     rows: list[tuple[Any, ...]] = []
-    skipped = 0
+    inserted: list[ParsedTurn] = []
     for turn, pid, digest in zip(src.turns, speakers, digests, strict=True):
         g = group_of[pid]
         if g not in next_position:
             top = session.exec(select(func.max(Quote.position)).where(Quote.group_id == g)).one()
             next_position[g] = (top or 0) + 1
-            if dedupe:
-                existing[g] = {(p, h) for p, h in session.execute(
-                    select(Quote.participant_id, Quote.text_hash).where(Quote.group_id == g))}
-        if dedupe:
-            if (pid, digest) in existing[g]:
-                skipped += 1
-                continue
-            existing[g].add((pid, digest))
+        if existing[(g, pid, digest)] > 0:  # each earlier row matches one row, once
+            existing[(g, pid, digest)] -= 1
+            continue
+        inserted.append(turn)
         rows.append((g, pid, source_id, next_position[g], turn.start, turn.end, turn.text,
                      turn.external_id, digest))
         next_position[g] += 1
@@ -180,11 +219,12 @@ def _insert_quotes(session: Session, source_id: int, src: ParsedSource, speakers
         conn.exec_driver_sql(
             f'INSERT INTO quote (group_id, participant_id, source_id, position, start, "end", '
             f"text, external_id, text_hash) VALUES ({', '.join([mark] * 9)})", rows)
-    return len(rows), skipped
+    return inserted
 
 
-def participant_ids(session: Session, speakers: dict[tuple[int, str], ParsedTurn]
-                  ) -> tuple[dict[tuple[int, str], int], int]:
+def participant_ids(session: Session, speakers: dict[tuple[int, str], ParsedTurn], *,
+                    notes: list[str] | None = None, where: str = ""
+                    ) -> tuple[dict[tuple[int, str], int], int]:
     """Ids of the (group, label) speakers, created as needed from their first turn.
 
     New participants take their moderator flag and attributes from that turn; existing
@@ -200,9 +240,20 @@ def participant_ids(session: Session, speakers: dict[tuple[int, str], ParsedTurn
         return {(g, label): (pid, attrs) for pid, g, label, attrs in rows}
 
     found = known()
+    folded = {(g, fold(label)): (g, label) for g, label in found}
+    rosters = {int(k.removeprefix(ROSTER)) for k, in session.execute(
+        select(Meta.key).where(col(Meta.key).startswith(ROSTER))).tuples()}
+    aliases: dict[tuple[int, str], tuple[int, str]] = {}
     new: list[dict[str, Any]] = []
     changed: list[dict[str, Any]] = []
     for (g, label), turn in speakers.items():
+        if (g, label) not in found and (g, fold(label)) in folded:
+            aliases[(g, label)] = folded[(g, fold(label))]  # "NADIA" is the listed "Nadia"
+            continue
+        if (g, label) not in found and g in rosters and notes is not None:
+            listed = sorted(lb for gg, lb in found if gg == g)
+            notes.append(f"{where}:{turn.line or '?'}: speaker « {label} » is not among the "
+                         f"group's participants ({', '.join(listed)}): added")
         if (g, label) not in found:
             new.append({"group_id": g, "label": label, "is_moderator": turn.is_moderator,
                         "attributes": dict(turn.attributes)})
@@ -215,4 +266,4 @@ def participant_ids(session: Session, speakers: dict[tuple[int, str], ParsedTurn
     if new:
         session.execute(insert(Participant), new)
         found = known()
-    return {key: found[key][0] for key in speakers}, len(new)
+    return {key: found[aliases.get(key, key)][0] for key in speakers}, len(new)

@@ -1,0 +1,92 @@
+"""Codings that arrive with a quote table coded elsewhere (a spreadsheet, a colleague).
+
+Two shapes, as SPEC says: a `codes` column (names joined by `;`, with an optional
+`coder` column), or one column per code holding a mark. This is also the bulk path for
+codings: a few statements for a whole table, not one action per coding, so 100,000
+coded rows import at the speed of their quotes. A code the codebook lacks stops the
+import with the row and the code named, unless `add_codes` asks to add it, under a
+parent code named after the file, for the team to place later.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from sqlalchemy import insert
+from sqlmodel import Session, col, select
+
+from qualcode.db.models import Code, Coding, Review, utcnow
+from qualcode.errors import UserError
+from qualcode.importers.base import ParsedSource, ParsedTurn
+from qualcode.importers.quote_table import TRUE_WORDS
+from qualcode.search.normalise import fold
+from qualcode.services.coders import coder_id
+
+
+def take_mark_columns(session: Session, src: ParsedSource) -> None:
+    """Columns named like a code are that code's marks, not participant attributes."""
+    if src.kind != "table":
+        return
+    codes = {fold(name): name for name in session.exec(select(Code.name)).all()}
+    for turn in src.turns:
+        for column in [k for k in turn.attributes if fold(k) in codes]:
+            value = turn.attributes.pop(column)
+            if value.casefold() in TRUE_WORDS:
+                turn.codings.append((None, codes[fold(column)]))
+                turn.coded_by.setdefault("", turn.line or 0)
+
+
+def apply_codings(session: Session, path: str, turns: Sequence[ParsedTurn],
+                  quote_ids: Sequence[int], *, coder: str, add_codes: bool) -> int:
+    """Store the turns' codings and "none applies" marks; how many codings."""
+    if not any(t.codings for t in turns):
+        return 0
+    known = {name: cid for cid, name in session.exec(select(Code.id, Code.name)).all()}
+    folded = {fold(name): cid for name, cid in known.items()}
+    coders: dict[str, int] = {}
+    codings: dict[tuple[int, int, int], None] = {}
+    reviews: dict[tuple[int, int], None] = {}
+    for turn, quote_id in zip(turns, quote_ids, strict=True):
+        for who, name in turn.codings:
+            person = who or coder
+            if person not in coders:
+                coders[person] = coder_id(session, person)
+            if name is None:
+                reviews[(quote_id, coders[person])] = None
+                continue
+            code = known.get(name) or folded.get(fold(name))
+            if code is None:
+                if not add_codes:
+                    raise UserError(f"unknown code {name!r} (add it to the codebook, or "
+                                    "import with --add-codes)", path=path,
+                                    line=turn.coded_by.get(who or "", turn.line or 0))
+                code = known[name] = folded[fold(name)] = _added(session, path, name)
+            codings[(quote_id, code, coders[person])] = None
+    now = utcnow()
+    if codings:
+        session.execute(insert(Coding), [{"quote_id": q, "code_id": c, "coder_id": k,
+                                          "created_at": now} for q, c, k in codings])
+    if reviews:
+        session.execute(insert(Review), [{"quote_id": q, "coder_id": k, "created_at": now}
+                                         for q, k in reviews])
+    return len(codings)
+
+
+def _added(session: Session, path: str, name: str) -> int:
+    """A new code under the parent named after the file (created on first need)."""
+    from pathlib import Path
+
+    parent_name = f"from {Path(path).name}"
+    parent = session.exec(select(Code).where(Code.name == parent_name)).first()
+    if parent is None:
+        top = session.exec(select(Code.position).where(col(Code.parent_id).is_(None))).all()
+        parent = Code(name=parent_name, position=max(top, default=-1) + 1,
+                      description="Codes a coded table brought that the codebook lacked.")
+        session.add(parent)
+        session.flush()
+    siblings = session.exec(select(Code.position).where(Code.parent_id == parent.id)).all()
+    code = Code(name=name, parent_id=parent.id, position=max(siblings, default=-1) + 1)
+    session.add(code)
+    session.flush()
+    assert code.id is not None
+    return code.id
