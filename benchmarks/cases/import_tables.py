@@ -3,8 +3,8 @@
 `run` is what `qualcode import raw/quotes.csv` does (parse, then one transaction of
 `write_sources`); `floor` reads the same CSV with the `csv` module and inserts the same
 participant, source and quote rows with raw `sqlite3` executemany. Both start from a
-copy of the same empty project, so the copy costs them alike. Like the import, the floor
-skips a turn whose speaker already said the same words in the group (a second "Oui.").
+copy of the same empty project, so the copy costs them alike. Every row is a turn, a
+second "Oui." included, in both.
 """
 
 from __future__ import annotations
@@ -61,15 +61,11 @@ def floor(corpus: Corpus) -> int:
                     "VALUES (?, 'table', 'csv', ?, datetime('now'))",
                     (table.name, hashlib.sha256(data).hexdigest())).lastrowid
                 position: dict[int, int] = {}
-                seen: set[tuple[int, str]] = set()
                 quotes = []
                 for group, speaker, text in rows:
                     gid, pid = groups[group], people[(groups[group], speaker)]
                     digest = hashlib.sha256(
                         unicodedata.normalize("NFC", text).encode("utf-8")).hexdigest()[:32]
-                    if (pid, digest) in seen:
-                        continue
-                    seen.add((pid, digest))
                     position[gid] = position.get(gid, 0) + 1
                     quotes.append((gid, pid, source, position[gid], text, digest))
                 conn.executemany(
