@@ -11,13 +11,23 @@ from __future__ import annotations
 import csv
 import io
 
+from qualcode.importers.base import without_controls
 from qualcode.services.quote_table import CodedTable
 
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "'")
+"""OWASP's formula starts, and the apostrophe itself: a verbatim that starts with one
+is escaped too, so reading back strips exactly the apostrophe we added."""
+
+
+def text_cell(text: str) -> str:
+    """What a spreadsheet cell may hold: no control character (XLSX refuses them, and a
+    stray page break would cut a CSV row)."""
+    return without_controls(text, "", None)
 
 
 def cell(text: str) -> str:
     """A CSV cell a spreadsheet will not execute."""
+    text = text_cell(text)
     return "'" + text if text.startswith(_FORMULA_START) else text
 
 
@@ -45,7 +55,7 @@ def to_xlsx(table: CodedTable) -> bytes:
     for row in table.rows:
         cells = []
         for value in row:
-            c = Cell(sheet, value=value)
+            c = Cell(sheet, value=text_cell(value))
             c.data_type = "s"  # text, never a formula, whatever it starts with
             cells.append(c)
         sheet.append(cells)

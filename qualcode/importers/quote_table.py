@@ -17,7 +17,7 @@ from qualcode.importers.base import (
 
 REQUIRED = ("speaker", "text")
 RESERVED = ("group", "speaker", "text", "id", "moderator", "codes", "coder")
-_NEUTRALISED = ("'=", "'+", "'-", "'@")
+_NEUTRALISED = ("'=", "'+", "'-", "'@", "'\t", "'\n", "''")
 """How our CSV writer keeps a spreadsheet from running a cell (see exporters.quote_table)."""
 TRUE_WORDS = frozenset({"1", "true", "yes", "oui", "vrai", "x"})
 
@@ -26,8 +26,15 @@ def _clean(cell: object) -> str:
     if cell is None:
         return ""
     text = str(cell).replace("\r\n", "\n").replace("\r", "\n")
-    text = unicodedata.normalize("NFC", without_controls(text, "", None)).strip()
-    return text[1:] if text.startswith(_NEUTRALISED) else text
+    return unicodedata.normalize("NFC", without_controls(text, "", None)).strip()
+
+
+def _unescaped(cell: object) -> str:
+    """A CSV cell as written before our exporter kept a spreadsheet from running it."""
+    text = unicodedata.normalize("NFC", without_controls(
+        "" if cell is None else str(cell).replace("\r\n", "\n").replace("\r", "\n"), "",
+        None))
+    return (text[1:] if text.startswith(_NEUTRALISED) else text).strip()
 
 
 def rows_to_source(path: Path, fmt: str, header: list[str],
@@ -44,6 +51,7 @@ def rows_to_source(path: Path, fmt: str, header: list[str],
     if dupes:
         raise UserError(f"column {dupes[0]!r} appears twice", path=str(path), line=header_line)
     index = {name: i for i, name in enumerate(names)}
+    clean = _unescaped if fmt == "csv" else _clean
     attrs = [(i, _clean(header[i])) for i, n in enumerate(names) if n and n not in RESERVED]
     turns: list[ParsedTurn] = []
     by_id: dict[str, ParsedTurn] = {}  # a coded table has one row per quote and coder
@@ -56,7 +64,7 @@ def rows_to_source(path: Path, fmt: str, header: list[str],
         cells = list(cells) + [""] * (len(names) - len(cells))
 
         def get(col: str, row: list[object] = cells) -> str:
-            return _clean(row[index[col]]) if col in index else ""
+            return clean(row[index[col]]) if col in index else ""
 
         speaker, text = get("speaker"), get("text")
         if not text:
@@ -77,7 +85,7 @@ def rows_to_source(path: Path, fmt: str, header: list[str],
         turn = ParsedTurn(
             speaker=speaker, text=text, is_moderator=moderator, group=get("group") or None,
             external_id=get("id") or None, line=line,
-            attributes={name: _clean(cells[i]) for i, name in attrs if _clean(cells[i])},
+            attributes={name: clean(cells[i]) for i, name in attrs if clean(cells[i])},
         )
         _add_codings(turn, coder, codes, "codes" in index, line)
         turns.append(turn)
