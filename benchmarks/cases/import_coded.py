@@ -77,7 +77,7 @@ def floor(corpus: Corpus) -> int:
                     (table.name, hashlib.sha256(data).hexdigest())).lastrowid
                 position: dict[int, int] = {}
                 quote_of: dict[str, int] = {}
-                quotes: list[tuple[int, int, int, int, str, str, str]] = []
+                quotes: list[tuple[object, ...]] = []
                 for key, group, speaker, text, *_ in rows:
                     if key in quote_of:
                         continue
