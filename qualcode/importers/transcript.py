@@ -209,6 +209,8 @@ def _without_header(text: str, accepted: list[tuple[int, int, Label]],
                 _NAME_WORD.match(w) for w in words):
             return accepted
     last = text.count("\n", 0, blank.start()) + 1
+    if notes is not None:  # what was said of the header's lines no longer matters
+        notes[:] = [n for n in notes if n[0] > last]
     _note(notes, 1, f"lines 1-{last} kept as the transcript's header, not as quotes")
     return accepted[len(head):]
 
