@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import getpass
 import os
+import re
 from urllib.parse import unquote
 
 DEFAULT_DB = "qualcode.db"
@@ -40,3 +41,12 @@ def resolve_coder(coder: str | None, db: str = "") -> str:
 
 def is_url(db: str) -> bool:
     return "://" in db
+
+
+_SECRET = re.compile(r"(\b[a-z][a-z0-9+.-]*://[^\s:/@]*:)[^\s@]+@", re.IGNORECASE)
+
+
+def masked(text: str) -> str:
+    """`text` with the password of any URL in it replaced by `***`: errors, summaries and
+    the journal name a team server without ever printing its password."""
+    return _SECRET.sub(r"\1***@", text)

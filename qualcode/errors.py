@@ -15,6 +15,8 @@ class UserError(Exception):
         where = ""
         if path is not None:
             where = f"{path}:{line}: " if line is not None else f"{path}: "
-        super().__init__(f"{where}{message}")
+        from qualcode.config import masked
+
+        super().__init__(masked(f"{where}{message}"))
         self.path = path
         self.line = line

@@ -47,7 +47,9 @@ class _Group(TyperGroup):
 
 
 def _fail(message: str, code: int = 1) -> None:
-    print(f"qualcode: {message}", file=sys.stderr)
+    from qualcode.config import masked
+
+    print(f"qualcode: {masked(message)}", file=sys.stderr)
     raise typer.Exit(code)
 
 

@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 
 from qualcode.cli.app import State, app, state
+from qualcode.config import masked
 
 
 @app.command()
@@ -44,7 +45,7 @@ def init(
     project.close()
     groups = f", {len(spec.groups)} groups" if spec else ""
     codes = f", {sum(1 for _ in book.walk())} codes" if book else ""
-    print(f"created {st.db}{groups}{codes}")
+    print(f"created {masked(st.db)}{groups}{codes}")
 
 
 @app.command()
@@ -57,7 +58,8 @@ def demo(
 
     st = state(ctx)
     quotes = build_demo(st.db)
-    print(f"demo project created in {st.db}: {quotes} verbatims of the seed study, coded as `seed`")
+    print(f"demo project created in {masked(st.db)}: {quotes} verbatims of the seed study, "
+          "coded as `seed`")
     if not no_tui:
         open_workbench(st)
 

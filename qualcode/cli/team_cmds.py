@@ -7,6 +7,7 @@ from typing import Annotated
 import typer
 
 from qualcode.cli.app import _Group, app, emit_json, state
+from qualcode.config import masked
 
 FORMATS = ("md", "json")
 
@@ -168,7 +169,7 @@ def merge(
             project.close()
     finally:
         other.close()
-    print(f"merged {other_db}: {report.codings_added} codings added "
+    print(f"merged {masked(other_db)}: {report.codings_added} codings added "
           f"({report.codings_present} already here), {report.reviews_added} review marks, "
           f"{report.memos_added + report.memos_appended} memos; coders: "
           f"{', '.join(report.coders) or 'none'}")

