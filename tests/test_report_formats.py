@@ -126,7 +126,7 @@ def build(path: Path, gen: dict[str, Any]) -> Path:
 
 # -- the oracle -------------------------------------------------------------------------
 
-def oracle(db: Path, counts: Any, keep: int) -> dict[str, Any]:
+def oracle(db: Path, counts: Any, keep: int, *, agreement: bool = False) -> dict[str, Any]:
     """Plain Python over raw rows: cells, levels, co-occurrence, quotes, flags."""
     conn = sqlite3.connect(db)
     parent = dict(conn.execute("SELECT name, (SELECT name FROM code p WHERE p.id = c.parent_id)"
@@ -141,9 +141,12 @@ def oracle(db: Path, counts: Any, keep: int) -> dict[str, Any]:
     carried: dict[str, set[int]] = defaultdict(set)
     codings: dict[tuple[str, str], int] = defaultdict(int)
     agree: dict[tuple[str, int], set[str]] = defaultdict(set)
-    for qid, name, coder in conn.execute(
-            "SELECT c.quote_id, d.name, k.name FROM coding c JOIN code d ON d.id = c.code_id "
-            "JOIN coder k ON k.id = c.coder_id"):
+    rows = list(conn.execute(
+        "SELECT c.quote_id, d.name, k.name FROM coding c JOIN code d ON d.id = c.code_id "
+        "JOIN coder k ON k.id = c.coder_id"))
+    if agreement:  # the consensus scope: adjudicated and agreed alike
+        rows += _agreed(conn, rows)
+    for qid, name, coder in rows:
         if quote[qid][2]:
             continue
         node: str | None = name
@@ -193,6 +196,27 @@ def oracle(db: Path, counts: Any, keep: int) -> dict[str, Any]:
                              key=lambda q, t=t: key(t, q))[:keep]  # type: ignore[misc]
               for t in parent for g in groups}
     return {"cells": cells, "levels": levels, "pairs": pairs, "quotes": chosen}
+
+
+def _agreed(conn: sqlite3.Connection, rows: list[tuple[int, str, str]]
+            ) -> list[tuple[int, str, str]]:
+    """The consensus a team reached without adjudication: on a quote nobody settled, two
+    or more human coders who coded or reviewed it applied the very same codes."""
+    looked: dict[int, dict[str, set[str]]] = defaultdict(dict)
+    for qid, name, coder in rows:
+        looked[qid].setdefault(coder, set()).add(name)
+    for qid, coder in conn.execute(
+            "SELECT r.quote_id, k.name FROM review r JOIN coder k ON k.id = r.coder_id"):
+        looked[qid].setdefault(coder, set())
+    out = []
+    for qid, by in looked.items():
+        humans = {k: v for k, v in by.items() if k not in ("consensus", "auto")}
+        if "consensus" in by or len(humans) < 2:
+            continue
+        first = next(iter(humans.values()))
+        if all(v == first for v in humans.values()):
+            out += [(qid, name, "consensus") for name in sorted(first)]
+    return out
 
 
 def _oracle_flags(rows: list[dict[str, Any]], sizes: list[int]) -> None:
@@ -257,7 +281,7 @@ def test_numbers_match_an_independent_computation(tmp_path_factory: Any,
     check_against_oracle(report(db), oracle(db, lambda k: k != "auto", 2))
     check_against_oracle(report(db, Scope(coder="bob"), 3), oracle(db, lambda k: k == "bob", 3))
     check_against_oracle(report(db, Scope(consensus=True), 1),
-                         oracle(db, lambda k: k == "consensus", 1))
+                         oracle(db, lambda k: k == "consensus", 1, agreement=True))
 
 
 # -- every format shows the JSON's numbers ------------------------------------------------

@@ -197,7 +197,7 @@ def _insert_quotes(session: Session, source_id: int, src: ParsedSource, speakers
         existing.update(session.execute(
             select(Quote.group_id, Quote.participant_id, Quote.text_hash)
             .join(Source, col(Source.id) == col(Quote.source_id))
-            .where(Source.name == src.name, Source.kind == "table")).tuples())
+            .where(Source.name == src.name, Source.kind == "table")))
     next_position: dict[int, int] = {}
     rows: list[tuple[Any, ...]] = []
     inserted: list[ParsedTurn] = []
