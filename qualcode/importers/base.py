@@ -11,6 +11,7 @@ import hashlib
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 from qualcode.errors import UserError
@@ -54,6 +55,7 @@ class ParsedSource:
     """Doubtful readings, `file:line: what was decided`, for the researcher to check."""
 
 
+@lru_cache(maxsize=4096)  # a table asks once a row; its speakers are few
 def is_moderator_label(label: str) -> bool:
     from qualcode.search.normalise import fold
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import unicodedata
 from collections.abc import Iterable
+from functools import lru_cache
 from pathlib import Path
 
 from qualcode.errors import UserError
@@ -23,17 +24,24 @@ TRUE_WORDS = frozenset({"1", "true", "yes", "oui", "vrai", "x"})
 
 
 def _clean(cell: object) -> str:
-    if cell is None:
-        return ""
-    text = str(cell).replace("\r\n", "\n").replace("\r", "\n")
-    return unicodedata.normalize("NFC", without_controls(text, "", None)).strip()
+    return _clean_text("" if cell is None else str(cell))
 
 
 def _unescaped(cell: object) -> str:
     """A CSV cell as written before our exporter kept a spreadsheet from running it."""
+    return _unescaped_text("" if cell is None else str(cell))
+
+
+@lru_cache(maxsize=1 << 16)  # groups, speakers, codes and a coded table's texts repeat
+def _clean_text(cell: str) -> str:
+    text = cell.replace("\r\n", "\n").replace("\r", "\n")
+    return unicodedata.normalize("NFC", without_controls(text, "", None)).strip()
+
+
+@lru_cache(maxsize=1 << 16)
+def _unescaped_text(cell: str) -> str:
     text = unicodedata.normalize("NFC", without_controls(
-        "" if cell is None else str(cell).replace("\r\n", "\n").replace("\r", "\n"), "",
-        None))
+        cell.replace("\r\n", "\n").replace("\r", "\n"), "", None))
     return (text[1:] if text.startswith(_NEUTRALISED) else text).strip()
 
 
@@ -85,7 +93,7 @@ def rows_to_source(path: Path, fmt: str, header: list[str],
         turn = ParsedTurn(
             speaker=speaker, text=text, is_moderator=moderator, group=get("group") or None,
             external_id=get("id") or None, line=line,
-            attributes={name: clean(cells[i]) for i, name in attrs if clean(cells[i])},
+            attributes={name: value for i, name in attrs if (value := clean(cells[i]))},
         )
         _add_codings(turn, coder, codes, "codes" in index, line)
         turns.append(turn)
