@@ -126,8 +126,13 @@ def code(
     memo: Annotated[str | None, typer.Option("--memo", help="Memo on the codings, or on the "
                                              "quote when no code is given.")] = None,
     reviewed: Annotated[bool, typer.Option("--reviewed", help="Reviewed: none applies.")] = False,
+    span: Annotated[str | None, typer.Option("--span", help="Code a segment: START:END in "
+                                             "code points of the quote's text.")] = None,
+    excerpt: Annotated[str | None, typer.Option("--text", help="Code a segment: the words, "
+                                                "exactly as they occur once in the "
+                                                "quote.")] = None,
 ) -> None:
-    """Apply or remove codes on a quote as the current coder."""
+    """Apply or remove codes on a quote (or a segment of it) as the current coder."""
     from qualcode.db.engine import open_project
     from qualcode.errors import UserError
     from qualcode.services import coding
@@ -136,29 +141,82 @@ def code(
     names = codes or []
     if reviewed and (names or remove):
         raise UserError("--reviewed takes no code and no --remove")
+    if (span or excerpt) and (reviewed or not names):
+        raise UserError("a segment (--span or --text) needs the codes to put on it")
     if not names and not reviewed and memo is None:
         raise UserError("name at least one code, or --reviewed, or --memo")
+    if span and excerpt:
+        raise UserError("give the segment by --span or by --text, not both")
     project = open_project(st.db)
     try:
         with project.write() as session:
+            where = None
+            if span:
+                where = coding.parse_span(span)
+            elif excerpt:
+                where = coding.find_excerpt(coding._quote(session, quote_id).text, excerpt)
+            words = (f" on « {coding._quote(session, quote_id).text[where[0]:where[1]]} » "
+                     f"({where[0]}:{where[1]})") if where else ""
             if reviewed:
                 coding.mark_reviewed(session, quote_id=quote_id, coder=st.coder)
                 print(f"quote {quote_id}: reviewed by {st.coder}, no code applies")
             elif remove:
                 change = coding.remove_codes(session, quote_id=quote_id, codes=names,
-                                             coder=st.coder)
-                print(f"quote {quote_id}: removed {', '.join(change.removed) or 'nothing'}")
+                                             coder=st.coder, span=where)
+                print(f"quote {quote_id}: removed {', '.join(change.removed) or 'nothing'}"
+                      f"{words}")
             elif names:
                 change = coding.apply_codes(session, quote_id=quote_id, codes=names,
-                                            coder=st.coder, memo=memo)
+                                            coder=st.coder, memo=memo, span=where)
                 extra = f" (replacing {', '.join(change.removed)})" if change.removed else ""
                 print(f"quote {quote_id}: {st.coder} applied "
-                      f"{', '.join(change.added) or 'nothing new'}{extra}")
+                      f"{', '.join(change.added) or 'nothing new'}{words}{extra}")
             else:
                 coding.set_memo(session, quote_id=quote_id, coder=st.coder, text=memo or "")
                 print(f"quote {quote_id}: memo saved")
     finally:
         project.close()
+
+
+@app.command()
+def segments(
+    ctx: typer.Context,
+    code: Annotated[str | None, typer.Option("--code", help="Only this code (and its "
+                                             "sub-codes).")] = None,
+    coder: Annotated[str | None, typer.Option("--coder", help="Only this coder.")] = None,
+    group: Annotated[str | None, typer.Option("--group", help="Only this group.")] = None,
+    fmt: Annotated[str, typer.Option("--format", help="csv, xlsx (a sheet per theme), md "
+                                     "or json")] = "csv",
+    output: Annotated[Path | None, typer.Option("-o", "--output", help="Write to a file "
+                                                "(xlsx needs one).")] = None,
+) -> None:
+    """Every coding as one row: a segment's words (or the whole quote), its cell, speaker,
+    attributes, code, coder and memo: the coded-segment retrieval."""
+    import sys
+
+    from qualcode.db.engine import open_project
+    from qualcode.errors import UserError
+    from qualcode.exporters.segments import FORMATS, render
+    from qualcode.services.segments import segment_rows
+
+    if fmt not in FORMATS:
+        raise UserError(f"unknown format {fmt!r} (available: {', '.join(FORMATS)})")
+    if fmt == "xlsx" and output is None:
+        raise UserError("xlsx is a file: give -o FILE.xlsx")
+    project = open_project(state(ctx).db)
+    try:
+        with project.read() as session:
+            table = segment_rows(session, code=code, coder=coder, group=group)
+    finally:
+        project.close()
+    data = render(table, fmt)
+    if output is None:
+        sys.stdout.write(data.decode("utf-8").lstrip("\ufeff"))
+        return
+    from qualcode.exporters.files import write_owner_only
+
+    write_owner_only(output, data)
+    print(f"{output}: {len(table.rows)} coded segments")
 
 
 @app.command()

@@ -145,7 +145,8 @@ def compute(session: Session, scope: Scope = Scope(), options: Options = Options
                    for c in codes],
         "cells": cells,
         "levels": _levels(design, codes, cells, sizes),
-        "quotes": _quotes(session, tally, codes, design, options.quotes),
+        "quotes": _quotes(session, tally, codes, design, options.quotes,
+                          _Scoped(ancestors, spec.in_scope)),
         "cooccurrence": _cooccurrence(paired, number, tally, cells),
         "indicators": [i.as_json() for i in options.indicators if _in(i.theme, codes)],
     }
@@ -196,8 +197,55 @@ def _levels(design: Design, codes: list[CodeNode], cells: list[dict[str, Any]],
     return out
 
 
+@dataclass(frozen=True)
+class _Scoped:
+    ancestors: dict[int, tuple[int, ...]]
+    """Code id → the report numbers of the code and its ancestors."""
+    coders: frozenset[int]
+
+
+def _segment_words(session: Session, quote_ids: list[int], scoped: _Scoped,
+                   texts: dict[int, tuple[str, str]]) -> dict[tuple[int, int], str]:
+    """(theme number, quote) → the coded words, where the quote carries the theme in
+    scope only through segments: the seed quotes excerpts, not whole turns."""
+    spans: dict[tuple[int, int], set[tuple[int, int]]] = {}
+    whole: set[tuple[int, int]] = set()
+    for start in range(0, len(quote_ids), 500):
+        chunk = quote_ids[start:start + 500]
+        params = {f"q{i}": qid for i, qid in enumerate(chunk)}
+        marks = ", ".join(f":q{i}" for i in range(len(chunk)))
+        for qid, code_id, coder_id, lo, hi in session.execute(sql(
+                "SELECT quote_id, code_id, coder_id, span_start, span_end FROM coding "
+                f"WHERE quote_id IN ({marks})"), params).all():
+            if coder_id not in scoped.coders:
+                continue
+            for theme in scoped.ancestors.get(code_id, ()):
+                if lo is None:
+                    whole.add((theme, qid))
+                else:
+                    spans.setdefault((theme, qid), set()).add((lo, hi))
+    out = {}
+    for key, found in spans.items():
+        if key in whole:
+            continue
+        text = texts[key[1]][1]
+        out[key] = " […] ".join(text[lo:hi].strip() for lo, hi in _merged(sorted(found)))
+    return out
+
+
+def _merged(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Overlapping or touching stretches as one, so no word is shown twice."""
+    out: list[tuple[int, int]] = []
+    for lo, hi in spans:
+        if out and lo <= out[-1][1]:
+            out[-1] = (out[-1][0], max(out[-1][1], hi))
+        else:
+            out.append((lo, hi))
+    return out
+
+
 def _quotes(session: Session, tally: Tally, codes: list[CodeNode], design: Design,
-            keep: int) -> list[dict[str, Any]]:
+            keep: int, scoped: _Scoped) -> list[dict[str, Any]]:
     if not keep:
         return []
     wanted = sorted({qid for best in tally.best for _, qid in best})
@@ -210,6 +258,7 @@ def _quotes(session: Session, tally: Tally, codes: list[CodeNode], design: Desig
                 "SELECT q.id, p.label, q.text FROM quote q JOIN participant p "
                 f"ON p.id = q.participant_id WHERE q.id IN ({marks})"), params).all():
             texts[int(qid)] = (str(speaker), str(text))
+    excerpts = _segment_words(session, wanted, scoped, texts)
     out: list[dict[str, Any]] = []
     width = len(design.groups)
     for ci, code in enumerate(codes):
@@ -217,7 +266,7 @@ def _quotes(session: Session, tally: Tally, codes: list[CodeNode], design: Desig
             for r, qid in tally.best[ci * width + gi]:
                 speaker, text = texts[qid]
                 out.append({"theme": code.name, "group": g.name, "id": qid,
-                            "speaker": speaker, "text": text,
+                            "speaker": speaker, "text": excerpts.get((ci, qid), text),
                             "consensus": r >> CONSENSUS_SHIFT == 0,
                             "coders": MAX_CODERS - ((r >> CODERS_SHIFT) & MAX_CODERS)})
     return out

@@ -50,11 +50,17 @@ def describe(event: Event, names: dict[int | None, str]) -> str:
     code: Callable[[int], str] = lambda cid: names.get(cid, f"code #{cid}")  # noqa: E731
     quote = f"quote {p['quote_id']}" if "quote_id" in p else ""
     if event.action in ("code", "uncode", "review"):
-        created = [r["code_id"] for r in p.get("created", [])]
-        deleted = [r["code_id"] for r in p.get("deleted", [])]
-        parts = [f"+ {code(c)}" for c in created if c not in deleted]
-        parts += [f"− {code(c)}" for c in deleted if c not in created]
-        parts += [f"memo on {code(c)}" for c in created if c in deleted]
+        def named(row: dict[str, Any]) -> str:  # a segment says which characters
+            at = row.get("span_start")
+            return code(row["code_id"]) + (f" on {at}-{row['span_end']}" if at is not None
+                                           else "")
+
+        created = [(r["code_id"], named(r)) for r in p.get("created", [])]
+        deleted = [(r["code_id"], named(r)) for r in p.get("deleted", [])]
+        made, gone = {c for c, _ in created}, {c for c, _ in deleted}
+        parts = [f"+ {n}" for c, n in created if c not in gone]
+        parts += [f"− {n}" for c, n in deleted if c not in made]
+        parts += [f"memo on {code(c)}" for c, _ in created if c in gone]
         if event.action == "review":
             parts.insert(0, "reviewed, no code applies")
         return f"{quote}: {', '.join(parts) or 'no change'}"

@@ -8,6 +8,7 @@ parent in the same action: the categories are mutually exclusive by definition.
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass
 from typing import Any
 
@@ -106,15 +107,22 @@ def apply_codes(session: Session, *, quote_id: int, codes: list[str], coder: str
     return Change(added=tuple(added), removed=tuple(removed), event_id=event.id)
 
 
-def remove_codes(session: Session, *, quote_id: int, codes: list[str], coder: str) -> Change:
+def remove_codes(session: Session, *, quote_id: int, codes: list[str], coder: str,
+                 span: tuple[int, int] | None = None) -> Change:
+    """Remove the coder's codings of these codes on the quote: all of them (whole quote
+    and segments), or with `span` only the segment on exactly those characters."""
     _quote(session, quote_id)
     cid = coder_id(session, coder)
     deleted: list[dict[str, Any]] = []
     removed: list[str] = []
     for code in _code_ids(session, codes):
-        rows = session.exec(select(Coding).where(Coding.quote_id == quote_id,
-                                                 Coding.code_id == code.id,
-                                                 Coding.coder_id == cid)).all()
+        if span is not None:
+            found = _find(session, quote_id, code.id, cid, span)
+            rows = [found] if found is not None else []
+        else:
+            rows = list(session.exec(select(Coding).where(Coding.quote_id == quote_id,
+                                                          Coding.code_id == code.id,
+                                                          Coding.coder_id == cid)).all())
         for row in rows:
             deleted.append(_coding_row(row))
             session.delete(row)
@@ -252,3 +260,27 @@ def set_memo_raw(session: Session, *, quote_id: int, cid: int, text: str | None)
         session.add(memo)
     elif memo is not None:
         session.delete(memo)
+
+
+def find_excerpt(text: str, excerpt: str) -> tuple[int, int]:
+    """The one place `excerpt` occurs in `text`, as a span in code points (SPEC: accent-
+    and case-exact); absent or ambiguous is one clear line."""
+    needle = unicodedata.normalize("NFC", excerpt)
+    if not needle.strip():
+        raise UserError("--text needs the words to code")
+    first = text.find(needle)
+    if first < 0:
+        raise UserError(f"« {excerpt} » does not occur in the quote (accents and case count)")
+    if text.find(needle, first + 1) >= 0:
+        raise UserError(f"« {excerpt} » occurs more than once in the quote: give more words, "
+                        "or --span START:END")
+    return first, first + len(needle)
+
+
+def parse_span(value: str) -> tuple[int, int]:
+    """`START:END` in code points, as `code --span` takes it."""
+    try:
+        start, end = (int(part) for part in value.split(":"))
+    except ValueError:
+        raise UserError(f"--span {value!r} must be START:END (two numbers)") from None
+    return start, end

@@ -21,11 +21,16 @@ class QuoteView:
     text: str
     codes: dict[str, list[str]] = field(default_factory=dict)
     reviewed_by: list[str] = field(default_factory=list)
+    segments: list[dict[str, Any]] = field(default_factory=list)
+    """Codings on a stretch of the text: code, coder, start, end, and the words."""
+    memos: list[dict[str, Any]] = field(default_factory=list)
+    """On the quote (`code` null) or on one coding."""
 
     def as_json(self) -> dict[str, Any]:
         return {"id": self.id, "group": self.group, "speaker": self.speaker,
                 "moderator": self.moderator, "text": self.text, "codes": self.codes,
-                "reviewed_by": self.reviewed_by}
+                "reviewed_by": self.reviewed_by, "segments": self.segments,
+                "memos": self.memos}
 
 
 @dataclass(frozen=True)
@@ -135,21 +140,37 @@ def _attach_codes(session: Session, views: dict[int, QuoteView], selected: str,
     project must not read the whole project's codings."""
     only = f"IN (SELECT q.id {selected})"
     codings = session.execute(
-        sql(CLOSURE_CTE + "SELECT c.quote_id, k.name, d.name FROM coding c "
-            "JOIN coder k ON k.id = c.coder_id JOIN code d ON d.id = c.code_id "
-            f"WHERE c.quote_id {only} ORDER BY k.name, d.position, d.id"), params
-    ).all()
+        sql(CLOSURE_CTE + "SELECT c.quote_id, k.name, d.name, c.span_start, c.span_end, "
+            "c.memo FROM coding c JOIN coder k ON k.id = c.coder_id "
+            "JOIN code d ON d.id = c.code_id "
+            f"WHERE c.quote_id {only} ORDER BY k.name, d.position, d.id, c.span_start"),
+        params).all()
+    memos = session.execute(
+        sql(CLOSURE_CTE + "SELECT m.quote_id, k.name, m.text FROM memo m "
+            f"JOIN coder k ON k.id = m.coder_id WHERE m.quote_id {only} ORDER BY k.name"),
+        params).all()
     reviews = session.execute(
         sql(CLOSURE_CTE + "SELECT r.quote_id, k.name FROM review r "
             f"JOIN coder k ON k.id = r.coder_id WHERE r.quote_id {only}"), params
     ).all()
-    for quote_id, coder, code in codings:
+    for quote_id, coder, code, start, end, memo in codings:
         view = views.get(quote_id)
         if view is None:
             continue
         names = view.codes.setdefault(coder, [])
         if code not in names:
             names.append(code)
+        if start is not None:
+            view.segments.append({"code": code, "coder": coder, "start": start, "end": end,
+                                  "text": view.text[start:end]})
+        if memo:
+            view.memos.append({"coder": coder, "code": code, "text": memo})
+    on_quote: dict[int, list[dict[str, Any]]] = {}
+    for quote_id, coder, text in memos:
+        on_quote.setdefault(quote_id, []).append({"coder": coder, "code": None, "text": text})
+    for quote_id, notes in on_quote.items():
+        if quote_id in views:
+            views[quote_id].memos[:0] = notes
     for quote_id, coder in reviews:
         view = views.get(quote_id)
         if view is not None and coder not in view.reviewed_by:
