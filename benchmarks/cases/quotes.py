@@ -27,7 +27,7 @@ def floor(corpus: Corpus) -> str:
     try:
         quotes: dict[int, dict[str, Any]] = {
             qid: {"id": qid, "group": group, "speaker": speaker, "moderator": bool(moderator),
-                  "text": text, "codes": {}, "reviewed_by": []}
+                  "text": text, "codes": {}, "reviewed_by": [], "segments": [], "memos": []}
             for qid, group, speaker, moderator, text in conn.execute(
                 "SELECT q.id, g.name, p.label, p.is_moderator, q.text FROM quote q "
                 "JOIN study_group g ON g.id = q.group_id "
@@ -35,15 +35,30 @@ def floor(corpus: Corpus) -> str:
                 "ORDER BY q.position", (GROUP,))
         }
         reviewed: dict[int, set[str]] = {}
-        for qid, coder, code in conn.execute(
-                "SELECT c.quote_id, k.name, d.name FROM coding c "
+        for qid, coder, code, start, end, memo in conn.execute(
+                "SELECT c.quote_id, k.name, d.name, c.span_start, c.span_end, c.memo "
+                "FROM coding c "
                 "JOIN coder k ON k.id = c.coder_id JOIN code d ON d.id = c.code_id "
                 "JOIN quote q ON q.id = c.quote_id JOIN study_group g ON g.id = q.group_id "
-                "WHERE g.name = ? ORDER BY k.name, d.position, d.id", (GROUP,)):
-            names = quotes[qid]["codes"].setdefault(coder, [])
+                "WHERE g.name = ? ORDER BY k.name, d.position, d.id, c.span_start", (GROUP,)):
+            quote = quotes[qid]
+            names = quote["codes"].setdefault(coder, [])
             if code not in names:
                 names.append(code)
+            if start is not None:
+                quote["segments"].append({"code": code, "coder": coder, "start": start,
+                                          "end": end, "text": quote["text"][start:end]})
+            if memo:
+                quote["memos"].append({"coder": coder, "code": code, "text": memo})
             reviewed.setdefault(qid, set()).add(coder)
+        on_quote: dict[int, list[dict[str, Any]]] = {}
+        for qid, coder, memo in conn.execute(
+                "SELECT m.quote_id, k.name, m.text FROM memo m JOIN coder k ON k.id = m.coder_id "
+                "JOIN quote q ON q.id = m.quote_id JOIN study_group g ON g.id = q.group_id "
+                "WHERE g.name = ? ORDER BY k.name", (GROUP,)):
+            on_quote.setdefault(qid, []).append({"coder": coder, "code": None, "text": memo})
+        for qid, notes in on_quote.items():
+            quotes[qid]["memos"][:0] = notes
         for qid, coder in conn.execute(
                 "SELECT r.quote_id, k.name FROM review r JOIN coder k ON k.id = r.coder_id "
                 "JOIN quote q ON q.id = r.quote_id JOIN study_group g ON g.id = q.group_id "

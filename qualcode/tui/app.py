@@ -52,6 +52,7 @@ class QualcodeApp(App[None]):
         self.heap = QuietHeap()
         """Settled by the worker that loads the project (see `tui.heap`)."""
         self.live = Live(self)
+        self._polling = False
         """Teammates' changes and presence (see `tui.live`)."""
 
     @contextmanager
@@ -93,9 +94,18 @@ class QualcodeApp(App[None]):
         self.set_interval(POLL_SECONDS, self._poll_team)
         self.push_screen(CodingScreen())
 
-    @work(thread=True, exclusive=True, group="live", exit_on_error=False)
     def _poll_team(self) -> None:
-        self.live.poll()
+        """One poll at a time; a slow one is let finish, never cancelled by the next."""
+        if not self._polling:
+            self._polling = True
+            self._poll_worker()
+
+    @work(thread=True, group="live", exit_on_error=False)
+    def _poll_worker(self) -> None:
+        try:
+            self.live.poll()
+        finally:
+            self._polling = False
 
     def submit(self, job: Job, reply_to: MessagePump) -> None:
         """Queue a write; its reply goes to `reply_to` once committed."""
