@@ -17,6 +17,9 @@ class UserError(Exception):
             where = f"{path}:{line}: " if line is not None else f"{path}: "
         from qualcode.config import masked
 
-        super().__init__(masked(f"{where}{message}"))
+        # One line whatever the message quotes (a header cell, a file name, a driver's
+        # error may hold line breaks), and no password of a URL.
+        flat = " ".join(f"{where}{message}".splitlines())
+        super().__init__(masked(flat))
         self.path = path
         self.line = line
