@@ -16,6 +16,7 @@ import tempfile
 import unicodedata
 from pathlib import Path
 
+from benchmarks.cases.import_tables import import_table
 from benchmarks.harness import Case, Corpus
 from qualcode.importers.base import is_moderator_label
 
@@ -32,20 +33,7 @@ def _table(corpus: Corpus) -> Path:
 
 
 def run(corpus: Corpus) -> int:
-    from qualcode.db.engine import open_project
-    from qualcode.services.imports import parse_files, write_sources
-
-    table = _table(corpus)
-    with tempfile.TemporaryDirectory(prefix="qualcode-bench-") as tmp:
-        project = open_project(str(corpus.fresh_empty(Path(tmp))), warn=False)
-        try:
-            parsed = parse_files([table])
-            with project.write() as session:
-                (summary,) = write_sources(session, [(str(table), parsed[0])], group=None,
-                                           coder="bench")
-        finally:
-            project.close()
-    return summary.codings_added
+    return import_table(corpus, _table(corpus)).codings_added
 
 
 def floor(corpus: Corpus) -> int:

@@ -15,16 +15,20 @@ import sqlite3
 import tempfile
 import unicodedata
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from benchmarks.harness import Case, Corpus
 from qualcode.importers.base import is_moderator_label
 
+if TYPE_CHECKING:
+    from qualcode.services.imports import ImportSummary
 
-def run(corpus: Corpus) -> int:
+
+def import_table(corpus: Corpus, table: Path) -> ImportSummary:
+    """What `qualcode import TABLE` does, into a copy of the corpus's empty project."""
     from qualcode.db.engine import open_project
     from qualcode.services.imports import parse_files, write_sources
 
-    table = corpus.raw / "quotes.csv"
     with tempfile.TemporaryDirectory(prefix="qualcode-bench-") as tmp:
         project = open_project(str(corpus.fresh_empty(Path(tmp))), warn=False)
         try:
@@ -34,7 +38,11 @@ def run(corpus: Corpus) -> int:
                                            coder="bench")
         finally:
             project.close()
-    return summary.quotes_added
+    return summary
+
+
+def run(corpus: Corpus) -> int:
+    return import_table(corpus, corpus.raw / "quotes.csv").quotes_added
 
 
 def floor(corpus: Corpus) -> int:
