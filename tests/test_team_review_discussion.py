@@ -17,7 +17,8 @@ from .test_team_review_screen import Host, settle_all, text_of
 async def test_discuss_then_decide_with_a_reason(cli: Cli, tmp_path: Path) -> None:
     db = str(tmp_path / "team.db")
     q = build_project(db, tmp_path)
-    for quote, alice, bob in [(q[0], "hacking", "caregiving"), (q[1], "hacking", "hacking")]:
+    for quote, alice, bob in [(q[0], "hacking", "caregiving"), (q[1], "hacking", "hacking"),
+                              (q[2], "caregiving", "hacking")]:
         assert cli("--db", db, "--coder", "alice", "code", str(quote), alice).code == 0
         assert cli("--db", db, "--coder", "bob", "code", str(quote), bob).code == 0
     assert cli("--db", db, "--coder", "bob", "comment", str(q[0]),
@@ -37,6 +38,7 @@ async def test_discuss_then_decide_with_a_reason(cli: Cli, tmp_path: Path) -> No
         await pilot.press("enter")
         await settle_all(app, pilot)
         assert "carol: Non : « piratage » des données." in text_of(screen, "#thread")
+        assert screen.current is not None and screen.current.quote_id == q[0]  # stays put
         await pilot.press("c")
         await pilot.pause()
         await pilot.press("escape")  # closes the field, not the screen

@@ -96,12 +96,14 @@ class ReviewScreen(Screen[None]):
     def on_team_changed(self, _message: TeamChanged) -> None:
         """A teammate coded or settled: the disagreements may differ now."""
         current = self.current
-        self.load(current.quote_id if current is not None else None)
+        self.load(current.quote_id if current is not None else None, advance=False)
 
     # --- database work, always in a thread ---
 
     @work(thread=True, exclusive=True, group="review-load")
-    def load(self, keep: int | None = None) -> None:
+    def load(self, keep: int | None = None, *, advance: bool = True) -> None:
+        """Read the disagreements; `keep` is the quote to show again, or with `advance`
+        (after a settlement) the next one still open after it."""
         try:
             with self.project.read() as session:
                 items = disagreements(session, **self.filters)
@@ -114,7 +116,7 @@ class ReviewScreen(Screen[None]):
             self.app.call_from_thread(self._message, str(exc))
             return
         self.app.call_from_thread(self._loaded, items, [n.name for n in tree], definitions,
-                                  keep)
+                                  keep, advance)
         self.app.call_from_thread(self.figures)
 
     @work(thread=True, exclusive=True, group="review-figures")
@@ -158,14 +160,14 @@ class ReviewScreen(Screen[None]):
     # --- screen updates ---
 
     def _loaded(self, items: list[Disagreement], names: list[str], definitions: dict[str, str],
-                keep: int | None) -> None:
+                keep: int | None, advance: bool = True) -> None:
         self.items, self.code_names, self.definitions = items, names, definitions
         if keep is not None:
             ids = [d.quote_id for d in items]
             at = ids.index(keep) if keep in ids else self.index
             # after a settlement, go on to the next quote still open
             later = [i for i in range(at + 1, len(items)) if not items[i].settled]
-            self.index = later[0] if later else at
+            self.index = later[0] if later and advance else at
         self.index = max(0, min(self.index, len(items) - 1))
         self._show()
 
@@ -284,7 +286,7 @@ class ReviewScreen(Screen[None]):
         except UserError as exc:
             self.app.call_from_thread(self._message, str(exc))
             return
-        self.load(keep=quote_id)
+        self.load(keep=quote_id, advance=False)
 
     @on(Input.Submitted, "#filter")
     def apply_filter(self, event: Input.Submitted) -> None:
