@@ -17,4 +17,8 @@ from qualcode.cli.app import app
 
 
 def main() -> None:
+    import signal
+
+    if hasattr(signal, "SIGPIPE"):  # `qualcode quotes | head`: stop quietly, as Unix tools do
+        signal.signal(signal.SIGPIPE, signal.SIG_DFL)
     app(prog_name="qualcode")

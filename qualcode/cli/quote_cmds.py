@@ -110,11 +110,14 @@ def quotes(
     if as_json:
         emit_json([v.as_json() for v in views])
         return
+    from qualcode.safety.terminal import printable
+
     for v in views:
         who = " (moderator)" if v.moderator else ""
         codes = "; ".join(f"{c}: {', '.join(n)}" for c, n in v.codes.items())
-        print(f"#{v.id} {v.group} {v.speaker}{who}" + (f"  [{codes}]" if codes else ""))
-        print(f"    {v.text}")
+        print(printable(f"#{v.id} {v.group} {v.speaker}{who}" + (f"  [{codes}]" if codes
+                                                                   else "")))
+        print(f"    {printable(v.text)}")
 
 
 @app.command()

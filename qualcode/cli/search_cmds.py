@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from qualcode.cli.app import app, emit_json, state
+from qualcode.safety.terminal import printable
 
 if TYPE_CHECKING:
     from sqlmodel import Session
@@ -31,12 +32,13 @@ def _quotes(session: Session, ids: set[int]) -> dict[int, tuple[str, str, str]]:
 def _highlight(text: str, spans: tuple[tuple[int, int], ...]) -> str:
     """Matched words in bold on a terminal; plain text when piped."""
     if not sys.stdout.isatty():
-        return text
+        return printable(text)
     out, last = [], 0
-    for start, end in spans:
-        out += [text[last:start], typer.style(text[start:end], bold=True, underline=True)]
+    for start, end in spans:  # the words escaped first, then our own styling around them
+        out += [printable(text[last:start]),
+                typer.style(printable(text[start:end]), bold=True, underline=True)]
         last = end
-    return "".join(out + [text[last:]])
+    return "".join(out + [printable(text[last:])])
 
 
 @app.command()
@@ -81,7 +83,7 @@ def search(
         print("no quote matches", file=sys.stderr)
     for h in hits:
         grp, speaker, text = rows[h.quote_id]
-        print(f"#{h.quote_id} {grp} {speaker}  ({h.score:.0f})")
+        print(printable(f"#{h.quote_id} {grp} {speaker}  ({h.score:.0f})"))
         print(f"    {_highlight(text, h.spans)}")
 
 
@@ -158,5 +160,5 @@ def duplicates(
         print("no near-duplicate quotes")
     for a, b, score in pairs:
         print(f"#{a} {rows[a][0]} {rows[a][1]} ~ #{b} {rows[b][0]} {rows[b][1]}  ({score:.1f})")
-        print(f"    {rows[a][2]}")
-        print(f"    {rows[b][2]}")
+        print(f"    {printable(rows[a][2])}")
+        print(f"    {printable(rows[b][2])}")

@@ -11,6 +11,9 @@ from qualcode.errors import UserError
 
 
 def write_owner_only(path: Path, content: str | bytes) -> None:
+    """Refuses to write over a database: a project (the open one or another) is never
+    replaced by a report, a codebook or an export by a slip of the file name."""
+    refuse_database(path)
     data = content.encode("utf-8") if isinstance(content, str) else content
     folder = path.parent if str(path.parent) else Path(".")
     try:
@@ -27,3 +30,14 @@ def write_owner_only(path: Path, content: str | bytes) -> None:
     except OSError as exc:
         Path(tmp).unlink(missing_ok=True)
         raise UserError(f"cannot write: {exc.strerror}", path=str(path)) from None
+
+
+def refuse_database(path: Path) -> None:
+    try:
+        with path.open("rb") as fh:
+            head = fh.read(16)
+    except OSError:
+        return  # absent or unreadable: nothing to protect here
+    if head == b"SQLite format 3\x00":
+        raise UserError("is a database (a qualcode project?): choose another file name; "
+                        "nothing was written", path=str(path))
