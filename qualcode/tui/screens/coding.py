@@ -26,6 +26,7 @@ from qualcode.services import coding
 from qualcode.tui.app import QualcodeApp
 from qualcode.tui.data import (
     PAGE_MARGIN,
+    CodeInfo,
     Criterion,
     Workbench,
     filter_choices,
@@ -73,6 +74,7 @@ class CodingScreen(Screen[None]):
         Binding("shift+up,K", "scroll_quote(-3)", "Scroll the quote up", show=False),
         Binding("n", "next_new", "Next new"),
         *[Binding(d, f"code('{d}')", f"Code {d}", show=False) for d in "123456789"],
+        Binding("a", "pick_code", "Any code", show=False),
         Binding("full_stop", "none_applies", "None applies"),
         Binding("slash", "search", "Search", priority=True),
         Binding("f", "filter", "Filter", priority=True),
@@ -93,6 +95,8 @@ class CodingScreen(Screen[None]):
         ("Next quote I have not reviewed", "Jump to the next quote I have not coded (n)",
          "next_new"),
         ("Reviewed, none applies", "Mark the quote reviewed with no code (.)", "none_applies"),
+        ("Any code by name", "Put any code of the codebook on the quote, or take it off (a)",
+         "pick_code"),
         ("Search", "Search quotes as you type (/)", "search"),
         ("Filter", "Filter by group, level, speaker, code, coder or uncoded (f)", "filter"),
         ("Clear search and filters", "Show every quote again (escape)", "clear_all"),
@@ -341,6 +345,37 @@ class CodingScreen(Screen[None]):
         if code is None:
             self.notify(f"No code has the hotkey {key}.", severity="warning")
             return
+        self._toggle(qid, code)
+
+    def action_pick_code(self) -> None:
+        """Any code by name (`a`): the whole codebook, narrowed as you type, accent- and
+        case-blind over paths and keywords; a tick marks the codes I put on the quote."""
+        from rich.text import Text
+
+        from qualcode.tui.screens.dialogs import PickScreen
+
+        bench, qid = self.bench, self.quote_id
+        if bench is None or qid is None:
+            return
+        mine = set(bench.state(qid).codes_of(bench.coder))
+        options: list[tuple[str, str | Text]] = []
+        for code in bench.codes:
+            path = " › ".join(bench.code_by_id[c].name for c in reversed(bench.lineage[code.id]))
+            words = ", ".join(code.keywords[:6])
+            options.append((str(code.id), Text.assemble(
+                ("✓ " if code.id in mine else "  ", "bold"), path,
+                (f"  ({words})" if words else "", "dim"))))
+
+        def chosen(key: str | None) -> None:
+            if key is not None and self.quote_id == qid:
+                self._toggle(qid, bench.code_by_id[int(key)])
+
+        self.app.push_screen(PickScreen("Any code: enter puts it on the quote, or takes it "
+                                        "off (✓ = mine)", options), chosen)
+
+    def _toggle(self, qid: int, code: CodeInfo) -> None:
+        bench = self.bench
+        assert bench is not None
         coder = bench.coder
 
         def job(session: Session) -> QuoteSaved:
