@@ -370,8 +370,8 @@ class CodingScreen(Screen[None]):
             if key is not None and self.quote_id == qid:
                 self._toggle(qid, bench.code_by_id[int(key)])
 
-        self.app.push_screen(PickScreen("Any code: enter puts it on the quote, or takes it "
-                                        "off (✓ = mine)", options), chosen)
+        self.app.push_screen(PickScreen("Any code · enter: on or off · ✓ mine", options),
+                             chosen)
 
     def _toggle(self, qid: int, code: CodeInfo) -> None:
         bench = self.bench
