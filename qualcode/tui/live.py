@@ -11,10 +11,10 @@ updates are a convenience, the coder's own work never depends on them.
 
 from __future__ import annotations
 
+import threading
 import time
 from typing import TYPE_CHECKING
 
-from sqlalchemy.exc import SQLAlchemyError
 from textual.message import Message
 
 from qualcode.services.live import Seen, Watcher, heartbeat, present
@@ -43,24 +43,38 @@ class Live:
         self.others: tuple[str, ...] = ()
         """Who else has the project open now, shown in every footer."""
         self._last_beat = 0.0
+        self._lock = threading.Lock()
+        self._closed = False
 
     def poll(self) -> None:
+        # Only the reads hold the lock, never a call back into the event loop: `close`
+        # runs there, and would wait for a lock held by a thread waiting for it.
+        with self._lock:
+            if self._closed:
+                return
+            try:
+                seen, others = self._read()
+            except Exception:  # noqa: BLE001 - a convenience: never the coder's problem
+                return
         try:
-            seen = self.watcher.poll()
-            now = time.monotonic()
-            if now - self._last_beat >= PRESENCE_SECONDS:
-                self._last_beat = now
-                with self.app.project.write() as session:
-                    heartbeat(session, self.app.coder)
-                with self.app.project.read() as session:
-                    others = tuple(present(session, self.app.coder))
-                if others != self.others:
-                    self.others = others
-                    self.app.call_from_thread(self._redraw_footers)
-        except (SQLAlchemyError, OSError):
+            if others is not None and others != self.others:
+                self.others = others
+                self.app.call_from_thread(self._redraw_footers)
+            if seen.changed:
+                self._tell(TeamChanged(seen))
+        except RuntimeError:  # the app stopped meanwhile
             return
-        if seen.changed:
-            self._tell(TeamChanged(seen))
+
+    def _read(self) -> tuple[Seen, tuple[str, ...] | None]:
+        seen = self.watcher.poll()
+        now = time.monotonic()
+        if now - self._last_beat < PRESENCE_SECONDS:
+            return seen, None
+        self._last_beat = now
+        with self.app.project.write() as session:
+            heartbeat(session, self.app.coder)
+        with self.app.project.read() as session:
+            return seen, tuple(present(session, self.app.coder))
 
     def _redraw_footers(self) -> None:
         """Every footer shows who else is here; they are redrawn, never laid out again."""
@@ -75,4 +89,6 @@ class Live:
             screen.post_message(message)
 
     def close(self) -> None:
-        self.watcher.close()
+        with self._lock:
+            self._closed = True
+            self.watcher.close()
