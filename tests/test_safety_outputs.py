@@ -71,3 +71,21 @@ def test_report_and_tables_never_hold_a_formula(cli: Cli, hostile_project: str,
                 executable = [c for c in cells if c[:1] in ("=", "+", "-", "@", "\t", "\r")
                               and not c.replace(".", "").replace("-", "").isdigit()]
                 assert executable == [], (path, executable)
+
+
+def test_a_foreign_sqlite_file_is_refused_and_left_as_it_was(cli: Cli, demo_db: Path,
+                                                             tmp_path: Path) -> None:
+    import sqlite3
+
+    foreign = tmp_path / "r.db"
+    with sqlite3.connect(foreign) as conn:
+        conn.execute("CREATE TABLE t (x)")
+        conn.execute("INSERT INTO t VALUES (1)")
+    before = foreign.read_bytes()
+    for args in (("--db", str(foreign), "quotes"), ("--db", str(demo_db), "merge", str(foreign))):
+        result = cli(*args)
+        assert result.code == 1 and "not a qualcode project" in result.err, result.err
+    assert foreign.read_bytes() == before
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith("r.db")) == ["r.db"]
+    with sqlite3.connect(foreign) as conn:
+        assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "delete"

@@ -142,6 +142,9 @@ def open_project(db: str, *, warn: bool = True) -> Project:
     path = None if is_url(db) else Path(db)
     if path is not None:
         sqlite_db.check_is_project_file(path)
+        if not sqlite_db.holds_a_project(path):
+            raise UserError("not a qualcode project (no schema found); it was left as it is",
+                            path=db)
         if warn and sqlite_db.readable_by_others(path):
             print(
                 f"warning: {path} is readable by other users; `chmod 600 {path}` protects it",

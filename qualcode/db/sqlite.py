@@ -56,6 +56,23 @@ def check_is_project_file(path: Path) -> None:
         raise UserError("not a qualcode project (not an SQLite database)", path=str(path))
 
 
+def holds_a_project(path: Path) -> bool:
+    """Whether the SQLite file has our tables, asked read-only: a foreign database that
+    is refused must be left exactly as it was (opening it as a project would switch it
+    to WAL mode)."""
+    try:
+        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        try:
+            names = {n for n, in conn.execute(
+                "SELECT name FROM sqlite_master WHERE type = 'table' AND name IN "
+                "('alembic_version', 'quote', 'coding')")}
+        finally:
+            conn.close()
+    except sqlite3.Error:
+        return False
+    return names == {"alembic_version", "quote", "coding"}
+
+
 def readable_by_others(path: Path) -> bool:
     return bool(path.stat().st_mode & (stat.S_IRGRP | stat.S_IROTH))
 
