@@ -201,8 +201,8 @@ class ReviewScreen(Screen[None]):
             "discussion (c to add):\n" + "\n".join(f"  [b]{_escape(m.coder)}[/b]: "
                                                     f"{_escape(m.text)}" for m in said)
             if said else "no discussion yet (c to comment)")
-        self.query_one("#quote", Static).update(f"[b]{d.group} {d.speaker}[/b]  #{d.quote_id}\n"
-                                                f"{_escape(d.text)}")
+        quote = self.query_one("#quote", Static)
+        quote.update(f"[b]{d.group} {d.speaker}[/b]  #{d.quote_id}\n{_escape(d.text)}")
         for n, (name, codes) in enumerate(d.codes.items(), start=1):
             body = "\n".join(f"• {_escape(c)}" for c in codes) or "(none applies)"
             coders_box.mount(Static(f"[b]{n}[/b] {_escape(name)}\n{body}", classes="coder"))

@@ -1,0 +1,23 @@
+"""The review screen at 80×24, opened from the workbench, shows the quote under review."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from textual.widgets import Static
+
+from .conftest import Cli
+from .tui_support import ready, settle, workbench
+
+
+async def test_the_quote_under_review_is_readable_at_80_by_24(cli: Cli, demo_db: Path) -> None:
+    db = str(demo_db)
+    for coder, code in (("alice", "hacking"), ("bob", "caregiving")):
+        assert cli("--db", db, "--coder", coder, "code", "2", code).code == 0
+    async with workbench(demo_db, "carol").run_test(size=(80, 24)) as pilot:
+        await ready(pilot)
+        await pilot.press("v")
+        await settle(pilot)
+        quote = pilot.app.screen.query_one("#quote", Static)
+        assert quote.size.height >= 5  # the header line and at least 4 lines of the words
+        assert "iPhone" in str(quote.render())
