@@ -73,6 +73,8 @@ def quotes(
     coder: Annotated[str | None, typer.Option("--coder", help="Only this coder's work.")] = None,
     uncoded: Annotated[bool, typer.Option("--uncoded", help="Only quotes nobody (or --coder) "
                                           "has coded or reviewed.")] = False,
+    moderators: Annotated[bool, typer.Option("--moderators", help="With --uncoded, "
+                                             "moderators' turns too.")] = False,
     as_json: Annotated[bool, typer.Option("--json", help="JSON, as SPEC describes.")] = False,
     fmt: Annotated[str | None, typer.Option("--format", help="csv or xlsx: a coded table, "
                                             "one row per quote and coder, importable "
@@ -91,7 +93,7 @@ def quotes(
     try:
         with project.read() as session:
             views = list_quotes(session, QuoteFilter(group=group, code=code, coder=coder,
-                                                     uncoded=uncoded))
+                                                     uncoded=uncoded, moderators=moderators))
             if fmt is not None:
                 from qualcode.services.quote_table import coded_table
 

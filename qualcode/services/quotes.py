@@ -39,6 +39,8 @@ class QuoteFilter:
     code: str | None = None
     coder: str | None = None
     uncoded: bool = False
+    moderators: bool = False
+    """With `uncoded`, moderators' turns too (they are not in the coding queue)."""
 
 
 def list_quotes(session: Session, flt: QuoteFilter = QuoteFilter()) -> list[QuoteView]:
@@ -71,6 +73,8 @@ def list_quotes(session: Session, flt: QuoteFilter = QuoteFilter()) -> list[Quot
                 "ON k.id = r.coder_id WHERE k.name = :coder))"
             )
     if flt.uncoded:
+        if not flt.moderators:
+            where.append("NOT p.is_moderator")
         extra = " AND k.name = :coder" if flt.coder else ""
         where.append(
             f"q.id NOT IN (SELECT c.quote_id FROM coding c JOIN coder k ON k.id = c.coder_id"

@@ -141,6 +141,11 @@ class Workbench:
 
     def __post_init__(self) -> None:
         self.index = {qid: i for i, qid in enumerate(self.ids)}
+        self.moderator_quotes = frozenset(
+            qid for qid, pid in zip(self.ids, self.pids, strict=True) if self.speaker_of[pid][1])
+        """Moderators' turns: context, never in the queue or the progress (reports skip
+        them)."""
+        self._mine_moderated = 0
         self.texts: dict[int, str] = {}
         self.states: dict[int, QuoteState] = {}
         self.pending: set[int] = set()
@@ -164,7 +169,13 @@ class Workbench:
 
     @property
     def done(self) -> int:
-        return len(self.mine)
+        """Participants' turns I have coded or reviewed."""
+        return len(self.mine) - self._mine_moderated
+
+    @property
+    def to_code(self) -> int:
+        """Participants' turns: the coding queue."""
+        return len(self.ids) - len(self.moderator_quotes)
 
     def is_loaded(self, quote_id: int) -> bool:
         return quote_id in self.texts
@@ -197,6 +208,7 @@ class Workbench:
 
     def set_counts(self, counts: Counts) -> None:
         self.count_all, self.count_mine, self.mine = counts.everyone, counts.mine, counts.done
+        self._mine_moderated = len(self.mine & self.moderator_quotes)
         self.counts_loaded = True
 
     def code_for_key(self, key: str) -> CodeInfo | None:
@@ -219,10 +231,13 @@ class Workbench:
         self._account(self.state(quote_id) if before is None else before, -1)
         self.states[quote_id] = state
         self._account(state, +1)
+        was = quote_id in self.mine
         if state.done_by(self.coder):
             self.mine.add(quote_id)
         else:
             self.mine.discard(quote_id)
+        if quote_id in self.moderator_quotes:
+            self._mine_moderated += (quote_id in self.mine) - was
 
     def _account(self, state: QuoteState, sign: int) -> None:
         for code in {a for c in state.counted_codes() for a in self.lineage.get(c, (c,))}:

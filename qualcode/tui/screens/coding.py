@@ -274,7 +274,7 @@ class CodingScreen(Screen[None]):
             return
         quotes = self.query_one(QuoteList)
         done = bench.done if bench.counts_loaded else "…"
-        parts = [f"{bench.coder}: {done}/{len(bench)} reviewed"]
+        parts = [f"{bench.coder}: {done}/{bench.to_code} reviewed"]
         if quotes.order:
             parts.append(f"quote {quotes.cursor + 1} of {len(quotes.order)}")
         else:
@@ -315,7 +315,8 @@ class CodingScreen(Screen[None]):
             for step in range(1, n + 1):
                 i = (quotes.cursor + step) % n
                 qid = bench.ids[quotes.order[i]]
-                if qid not in bench.mine and (wanted is None or qid in wanted):
+                if qid not in bench.mine and qid not in bench.moderator_quotes and (
+                        wanted is None or qid in wanted):
                     quotes.cursor = i
                     return
         self.notify("You have reviewed every quote shown.")
@@ -384,6 +385,8 @@ class CodingScreen(Screen[None]):
             verb = "added" if change.added else "removed"
             note = f"{verb} {code.name}" + (f" (replaces {', '.join(change.removed)})"
                                             if change.added and change.removed else "")
+            if change.added and qid in bench.moderator_quotes:
+                note += " · a moderator's turn: reports leave it out"
             return QuoteSaved(qid, load_state(session, qid), note, before=before,
                               code_id=code.id)
 
