@@ -212,3 +212,21 @@ async def test_the_list_redraws_what_it_must_when_the_focus_comes_and_goes(
             assert kept == lines()
             drawn.append(kept[quotes.cursor])
         assert drawn[0] != drawn[1] and drawn[0] == drawn[2]  # the cursor's colour did change
+
+
+async def test_levels_of_two_dimensions_combine_and_one_dimension_replaces(
+        demo_db: Path) -> None:
+    older = quotes_of(demo_db, "g.name IN ('G3', 'G6')")
+    csp_minus_older = quotes_of(demo_db, "g.name = 'G6'")
+    csp_minus_young = quotes_of(demo_db, "g.name = 'G4'")
+    assert csp_minus_older and csp_minus_older < older
+    async with workbench(demo_db).run_test(size=SIZE) as pilot:
+        screen = await ready(pilot)
+        await pilot.press("f", *"every 60+", "enter")
+        await settle(pilot)
+        await pilot.press("f", *"every csp-", "enter")
+        await settle(pilot)
+        assert shown_ids(screen) == csp_minus_older  # CSP- and 60+, not CSP- alone
+        await pilot.press("f", *"every <35", "enter")
+        await settle(pilot)
+        assert shown_ids(screen) == csp_minus_young  # a new age replaces the old one

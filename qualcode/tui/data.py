@@ -93,6 +93,14 @@ class Criterion:
     """group, level, speaker, code, coder, uncoded (by me) or untouched (by anyone)."""
     value: int | str
     label: str
+    dimension: str = ""
+    """For a level: its dimension. Levels of different dimensions combine (CSP- and 60+);
+    a new level of the same dimension replaces the old one."""
+
+    @property
+    def slot(self) -> tuple[str, str]:
+        """Criteria in one slot replace each other; different slots combine."""
+        return self.kind, self.dimension
 
 
 PAGE_MARGIN = 200
@@ -431,7 +439,7 @@ def filter_choices(bench: Workbench) -> dict[str, tuple[Criterion, str]]:
         cell = " · ".join(levels.values())
         add(Criterion("group", gid, name), f"Group {name}" + (f" ({cell})" if cell else ""))
     for lid, dim, level in bench.levels:
-        add(Criterion("level", lid, level), f"{dim}: every {level} group")
+        add(Criterion("level", lid, level, dim), f"{dim}: every {level} group")
     for code in bench.codes:
         add(Criterion("code", code.id, code.name),
             f"Code: {'  ' * code.depth}{code.name} (and its sub-codes)")

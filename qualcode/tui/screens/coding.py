@@ -505,7 +505,7 @@ class CodingScreen(Screen[None]):
             self.criteria = ()
         else:
             crit, _ = self._filter_choices[message.key]
-            kept = tuple(c for c in self.criteria if c.kind != crit.kind)
+            kept = tuple(c for c in self.criteria if c.slot != crit.slot)
             self.criteria = kept if crit in self.criteria else kept + (crit,)
         self.apply_filter(self.criteria, self.quote_id)
 
