@@ -52,6 +52,12 @@ async def test_n_progress_and_warning_skip_moderators(with_moderator: Path) -> N
         await pilot.press("1")  # code the participant's turn
         await settle(pilot)
         assert "1/3 reviewed" in status.text
+        assert f"added « dehumanisation » to #{screen.quote_id}" in status.text
+        await pilot.press("1")
+        await settle(pilot)
+        assert f"removed « dehumanisation » from #{screen.quote_id}" in status.text
+        await pilot.press("1")
+        await settle(pilot)
         await pilot.press("k", "2")  # back on the moderator's turn, and code it
         await settle(pilot)
         assert screen.quote_id == first

@@ -382,9 +382,10 @@ class CodingScreen(Screen[None]):
         def job(session: Session) -> QuoteSaved:
             before = load_state(session, qid)
             change = coding.toggle_code(session, quote_id=qid, code=code.name, coder=coder)
-            verb = "added" if change.added else "removed"
-            note = f"{verb} {code.name}" + (f" (replaces {', '.join(change.removed)})"
-                                            if change.added and change.removed else "")
+            verb = "added « {} » to" if change.added else "removed « {} » from"
+            note = f"{verb.format(code.name)} #{qid}" + (
+                f" (replaces {', '.join(change.removed)})" if change.added and change.removed
+                else "")
             if change.added and qid in bench.moderator_quotes:
                 note += " · a moderator's turn: reports leave it out"
             return QuoteSaved(qid, load_state(session, qid), note, before=before,
