@@ -241,8 +241,8 @@ def participant_ids(session: Session, speakers: dict[tuple[int, str], ParsedTurn
 
     found = known()
     folded = {(g, fold(label)): (g, label) for g, label in found}
-    rosters = {int(k.removeprefix(ROSTER)) for k, in session.execute(
-        select(Meta.key).where(col(Meta.key).startswith(ROSTER))).tuples()}
+    rosters = {int(k.removeprefix(ROSTER)) for k in session.exec(
+        select(Meta.key).where(col(Meta.key).startswith(ROSTER)))}
     aliases: dict[tuple[int, str], tuple[int, str]] = {}
     new: list[dict[str, Any]] = []
     changed: list[dict[str, Any]] = []

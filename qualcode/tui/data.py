@@ -56,6 +56,17 @@ class CodeInfo:
 
 
 @dataclass(frozen=True, slots=True)
+class Segment:
+    """One coder's code on characters start:end of a quote (code points)."""
+
+    coder: str
+    code_id: int
+    start: int
+    end: int
+    memo: str = ""
+
+
+@dataclass(frozen=True, slots=True)
 class QuoteState:
     """Who coded what on one quote, who marked it reviewed, and the memos on it."""
 
@@ -63,6 +74,10 @@ class QuoteState:
     reviewed: frozenset[str] = frozenset()
     memos: tuple[tuple[str, str], ...] = ()
     coding_memos: tuple[tuple[str, int, str], ...] = ()
+    segments: tuple[Segment, ...] = ()
+    """Codings on a stretch of the quote rather than the whole turn."""
+    whole: frozenset[tuple[str, int]] = frozenset()
+    """(coder, code) coded on the whole turn."""
 
     def codes_of(self, coder: str) -> tuple[int, ...]:
         for who, ids in self.codes:
@@ -75,6 +90,14 @@ class QuoteState:
 
     def memo_of(self, coder: str) -> str:
         return next((text for who, text in self.memos if who == coder), "")
+
+    def whole_codes_of(self, coder: str) -> set[int]:
+        """The coder's codes on the whole turn (a code can be on segments only)."""
+        return {code for who, code in self.whole if who == coder}
+
+    def segments_of(self, coder: str, code_id: int | None = None) -> list[Segment]:
+        return [s for s in self.segments if s.coder == coder
+                and (code_id is None or s.code_id == code_id)]
 
     def counted_codes(self) -> set[int]:
         """Codes any person (not `auto`) applied: what the report and the counts see."""
@@ -381,7 +404,8 @@ def load_codes(session: Session) -> list[CodeInfo]:
 
 
 _STATE_SQL = {
-    "codes": "SELECT c.quote_id, k.name, c.code_id, c.memo FROM coding c "
+    "codes": "SELECT c.quote_id, k.name, c.code_id, c.memo, c.span_start, c.span_end "
+             "FROM coding c "
              "JOIN coder k ON k.id = c.coder_id {where} ORDER BY c.quote_id, c.id",
     "reviews": "SELECT r.quote_id, k.name FROM review r JOIN coder k ON k.id = r.coder_id {where}",
     "memos": "SELECT m.quote_id, k.name, m.text FROM memo m JOIN coder k ON k.id = m.coder_id "
@@ -399,10 +423,16 @@ def load_states(session: Session, listed: str) -> dict[int, QuoteState]:
 
     codes: dict[int, dict[str, list[int]]] = {}
     coding_memos: dict[int, list[tuple[str, int, str]]] = {}
-    for qid, who, code, memo in query("codes"):
+    segments: dict[int, list[Segment]] = {}
+    whole: dict[int, set[tuple[str, int]]] = {}
+    for qid, who, code, memo, start, end in query("codes"):
         ids = codes.setdefault(qid, {}).setdefault(who, [])
         if code not in ids:
             ids.append(code)
+        if start is None:
+            whole.setdefault(qid, set()).add((who, code))
+        else:
+            segments.setdefault(qid, []).append(Segment(who, code, start, end, memo or ""))
         if memo:
             coding_memos.setdefault(qid, []).append((who, code, memo))
     reviewed: dict[int, set[str]] = {}
@@ -418,6 +448,8 @@ def load_states(session: Session, listed: str) -> dict[int, QuoteState]:
             reviewed=frozenset(reviewed.get(qid, ())),
             memos=tuple(memos.get(qid, ())),
             coding_memos=tuple(coding_memos.get(qid, ())),
+            segments=tuple(sorted(segments.get(qid, ()), key=lambda g: (g.start, g.end))),
+            whole=frozenset(whole.get(qid, ())),
         )
     return out
 

@@ -26,7 +26,6 @@ from qualcode.services import coding
 from qualcode.tui.app import QualcodeApp
 from qualcode.tui.data import (
     PAGE_MARGIN,
-    CodeInfo,
     Criterion,
     Workbench,
     filter_choices,
@@ -47,6 +46,7 @@ from qualcode.tui.messages import (
     WorkbenchLoaded,
     WriteFailed,
 )
+from qualcode.tui.screens.coding_actions import SELECTION_BINDINGS, CodingActions
 from qualcode.tui.widgets.code_panel import CodePanel
 from qualcode.tui.widgets.filter_bar import FilterBar
 from qualcode.tui.widgets.key_footer import KeyFooter
@@ -66,7 +66,7 @@ FIRST_HITS = 100
 """Hits whose texts the search reads with them: a screenful and the moves after it."""
 
 
-class CodingScreen(Screen[None]):
+class CodingScreen(CodingActions, Screen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("j", "move(1)", "Next", show=False),
         Binding("k", "move(-1)", "Previous", show=False),
@@ -75,6 +75,8 @@ class CodingScreen(Screen[None]):
         Binding("n", "next_new", "Next new"),
         *[Binding(d, f"code('{d}')", f"Code {d}", show=False) for d in "123456789"],
         Binding("a", "pick_code", "Any code", show=False),
+        *[Binding(key, action, text, show=False) for key, action, text in SELECTION_BINDINGS],
+        Binding("t", "transcript", "Transcript", show=False),
         Binding("full_stop", "none_applies", "None applies"),
         Binding("slash", "search", "Search", priority=True),
         Binding("f", "filter", "Filter", priority=True),
@@ -97,6 +99,8 @@ class CodingScreen(Screen[None]):
         ("Reviewed, none applies", "Mark the quote reviewed with no code (.)", "none_applies"),
         ("Any code by name", "Put any code of the codebook on the quote, or take it off (a)",
          "pick_code"),
+        ("Select words", "Select the quote's first word; w/b, W/B, ) extend it (x)", "select"),
+        ("Transcript", "The whole conversation of the quote's group (t)", "transcript"),
         ("Search", "Search quotes as you type (/)", "search"),
         ("Filter", "Filter by group, level, speaker, code, coder or uncoded (f)", "filter"),
         ("Clear search and filters", "Show every quote again (escape)", "clear_all"),
@@ -252,6 +256,7 @@ class CodingScreen(Screen[None]):
         return self.query_one(QuoteList).quote_id
 
     def _cursor_moved(self) -> None:
+        self.selection = None
         self._refresh_panes(list_too=False)
         self._prefetch()
 
@@ -263,10 +268,19 @@ class CodingScreen(Screen[None]):
         if list_too:
             self.query_one(QuoteList).invalidate()
         self._shown_loading = qid is not None and not bench.is_loaded(qid)
-        self.query_one(QuoteView).show(bench, qid, self.hit_spans.get(qid, ()) if qid else ())
+        sel = self.current_selection()
+        self.query_one(QuoteView).show(bench, qid, self.hit_spans.get(qid, ()) if qid else (),
+                                       sel.span if sel else None)
         mine = set(bench.state(qid).codes_of(bench.coder)) if qid else set()
         self.query_one(CodePanel).show(bench, mine)
         self._status()
+
+    def selection_changed(self) -> None:
+        bench, qid = self.bench, self.quote_id
+        if bench is not None:
+            sel = self.current_selection()
+            self.query_one(QuoteView).show(bench, qid, self.hit_spans.get(qid, ()) if qid else (),
+                                           sel.span if sel else None, keep_scroll=True)
 
     def _status(self) -> None:
         bench = self.bench
@@ -338,75 +352,6 @@ class CodingScreen(Screen[None]):
 
     # ---- coding --------------------------------------------------------------------
 
-    def action_code(self, key: str) -> None:
-        bench, qid = self.bench, self.quote_id
-        if bench is None or qid is None:
-            return
-        code = bench.code_for_key(key)
-        if code is None:
-            self.notify(f"No code has the hotkey {key}.", severity="warning")
-            return
-        self._toggle(qid, code)
-
-    def action_pick_code(self) -> None:
-        """Any code by name (`a`): the whole codebook, narrowed as you type, accent- and
-        case-blind over paths and keywords; a tick marks the codes I put on the quote."""
-        from rich.text import Text
-
-        from qualcode.tui.screens.dialogs import PickScreen
-
-        bench, qid = self.bench, self.quote_id
-        if bench is None or qid is None:
-            return
-        mine = set(bench.state(qid).codes_of(bench.coder))
-        options: list[tuple[str, str | Text]] = []
-        for code in bench.codes:
-            path = " › ".join(bench.code_by_id[c].name for c in reversed(bench.lineage[code.id]))
-            words = ", ".join(code.keywords[:6])
-            options.append((str(code.id), Text.assemble(
-                ("✓ " if code.id in mine else "  ", "bold"), path,
-                (f"  ({words})" if words else "", "dim"))))
-
-        def chosen(key: str | None) -> None:
-            if key is not None and self.quote_id == qid:
-                self._toggle(qid, bench.code_by_id[int(key)])
-
-        self.app.push_screen(PickScreen("Any code · enter: on or off · ✓ mine", options),
-                             chosen)
-
-    def _toggle(self, qid: int, code: CodeInfo) -> None:
-        bench = self.bench
-        assert bench is not None
-        coder = bench.coder
-
-        def job(session: Session) -> QuoteSaved:
-            before = load_state(session, qid)
-            change = coding.toggle_code(session, quote_id=qid, code=code.name, coder=coder)
-            verb = "added « {} » to" if change.added else "removed « {} » from"
-            note = f"{verb.format(code.name)} #{qid}" + (
-                f" (replaces {', '.join(change.removed)})" if change.added and change.removed
-                else "")
-            if change.added and qid in bench.moderator_quotes:
-                note += " · a moderator's turn: reports leave it out"
-            return QuoteSaved(qid, load_state(session, qid), note, before=before,
-                              code_id=code.id)
-
-        self.qapp.submit(job, self)
-
-    def action_none_applies(self) -> None:
-        bench, qid = self.bench, self.quote_id
-        if bench is None or qid is None:
-            return
-        coder = bench.coder
-
-        def job(session: Session) -> QuoteSaved:
-            before = load_state(session, qid)
-            coding.mark_reviewed(session, quote_id=qid, coder=coder)
-            return QuoteSaved(qid, load_state(session, qid), "reviewed: none applies",
-                              before=before)
-
-        self.qapp.submit(job, self)
-
     def action_undo(self) -> None:
         if self.bench is None:
             return
@@ -440,40 +385,6 @@ class CodingScreen(Screen[None]):
 
     def on_write_failed(self, message: WriteFailed) -> None:
         self.notify(message.error, severity="warning")
-
-    def action_memo(self) -> None:
-        from qualcode.tui.screens.dialogs import MemoScreen
-
-        bench, qid = self.bench, self.quote_id
-        if bench is None or qid is None:
-            return
-        state = bench.state(qid)
-        targets = [("quote", "On the quote", state.memo_of(bench.coder))]
-        memos = {code: memo for who, code, memo in state.coding_memos if who == bench.coder}
-        for code_id in state.codes_of(bench.coder):
-            name = bench.code_by_id[code_id].name
-            targets.append((str(code_id), f"On my coding “{name}”", memos.get(code_id, "")))
-
-        def save(result: tuple[str, str] | None) -> None:
-            if result is not None:
-                self._save_memo(qid, *result)
-
-        self.app.push_screen(MemoScreen(targets), save)
-
-    def _save_memo(self, qid: int, target: str, text: str) -> None:
-        assert self.bench is not None
-        coder = self.bench.coder
-        code = None if target == "quote" else self.bench.code_by_id[int(target)].name
-
-        def job(session: Session) -> QuoteSaved:
-            before = load_state(session, qid)
-            if code is None:
-                coding.set_memo(session, quote_id=qid, coder=coder, text=text)
-            else:
-                coding.apply_codes(session, quote_id=qid, codes=[code], coder=coder, memo=text)
-            return QuoteSaved(qid, load_state(session, qid), "memo saved", before=before)
-
-        self.qapp.submit(job, self)
 
     # ---- filtering and searching ---------------------------------------------------
 
@@ -617,18 +528,18 @@ class CodingScreen(Screen[None]):
         box.remove_class("active")
 
     def action_clear(self) -> None:
-        """Escape: close the filter bar, or leave the search box, then clear the search,
-        then the filters. A priority key, like `/` and `f`: the focus moves before the
-        keys typed after it are dispatched."""
+        """Escape: drop the selection, or close the filter bar, or clear the search (from
+        the search box too, as the help says; enter keeps it), then the filters. A priority
+        key, like `/` and `f`: the focus moves before the keys typed after it are
+        dispatched."""
         bench = self.bench
         if bench is None:
             return
         box, bar = self.query_one("#search", Input), self.query_one(FilterBar)
+        if not box.has_focus and not bar.is_open and self.drop_selection():
+            return
         if bar.is_open:
             bar.close()
-            self.set_focus(self.query_one(QuoteList))
-            return
-        if box.has_focus and box.value:
             self.set_focus(self.query_one(QuoteList))
             return
         if self.query_text or box.has_class("active"):
@@ -657,6 +568,22 @@ class CodingScreen(Screen[None]):
     def _jump_back(self, quote_id: int | None) -> None:
         if quote_id is not None:
             self.jump_to(quote_id)
+
+    def action_transcript(self) -> None:
+        """`t`: the whole transcript of the quote's group; back on the quote left there."""
+        from qualcode.tui.screens.transcript import TranscriptScreen
+
+        bench, qid = self.bench, self.quote_id
+        if bench is None or qid is None:
+            return
+
+        def back(quote_id: int | None) -> None:
+            self.query_one(QuoteList).invalidate()  # codings made there are drawn here
+            if quote_id is not None and quote_id != self.quote_id:
+                self.jump_to(quote_id)
+            self._refresh_panes(list_too=False)
+
+        self.app.push_screen(TranscriptScreen(bench, qid), back)
 
     def action_codebook(self) -> None:
         from qualcode.tui.screens.codebook import CodebookScreen

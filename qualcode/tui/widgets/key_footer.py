@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, ClassVar, NamedTuple
 
 from rich.cells import cell_len
 from textual import events
+from textual.dom import NoScreen
 from textual.strip import Strip
 from textual.widget import Widget
 
@@ -69,10 +70,14 @@ class KeyFooter(Widget):
 
     def _rebuild(self) -> None:
         self._pending = False
+        try:
+            screen = self.screen
+        except NoScreen:
+            return  # its screen was dismissed while the rebuild waited for a refresh
         app = self.app
         shown: dict[str, Shown] = {}
         palette = None
-        for _node, binding, enabled, _tip in self.screen.active_bindings.values():
+        for _node, binding, enabled, _tip in screen.active_bindings.values():
             item = Shown(binding.key, app.get_key_display(binding), binding.description,
                          enabled)
             if binding.key == app.COMMAND_PALETTE_BINDING and app.ENABLE_COMMAND_PALETTE:

@@ -67,6 +67,22 @@ def highlighted(text: str, spans: Iterable[tuple[int, int]], style: Style | None
     return out
 
 
+def layered(text: str, layers: Sequence[tuple[int, int, Style]],
+            style: Style | None = None) -> list[Piece]:
+    """The text with each layer's style over the characters start:end it covers; later
+    layers lie over earlier ones (segments under search hits under the selection)."""
+    cuts = sorted({0, len(text)} | {min(max(p, 0), len(text))
+                                    for a, b, _ in layers for p in (a, b)})
+    out: list[Piece] = []
+    for a, b in zip(cuts, cuts[1:], strict=False):
+        look = style
+        for start, end, over in layers:
+            if start <= a and b <= end:
+                look = over if look is None else look + over
+        out.append((text[a:b], look))
+    return out
+
+
 _TOKENS = re.compile(r"\n|[ ]+|[^ \n]+")
 """Words, runs of breakable spaces, line breaks. Only plain spaces break a line: the
 no-break spaces French puts before ; : ! ? » and after « keep those signs with their

@@ -6,7 +6,7 @@ from rich.style import Style
 from textual.strip import Strip
 
 from qualcode.tui.data import QuoteRow, Workbench
-from qualcode.tui.widgets.lines import Piece, highlighted, strip_of, wrap
+from qualcode.tui.widgets.lines import Piece, layered, strip_of, wrap
 from qualcode.tui.widgets.scrolling import SteadyScrollView
 
 CONTEXT_LINES = 2
@@ -15,6 +15,10 @@ CONTEXT_LINES = 2
 BOLD, DIM, ITALIC = Style(bold=True), Style(dim=True), Style(italic=True)
 DIM_BOLD, DIM_ITALIC = Style(dim=True, bold=True), Style(dim=True, italic=True)
 HIT = Style(reverse=True, bold=True)
+SELECTED = Style(reverse=True, underline=True)
+UNDERLINE = Style(underline=True)
+EXCERPT = 40
+"""Characters of a segment's words shown beside its code."""
 
 Paragraph = list[Piece]
 
@@ -26,8 +30,26 @@ def _context(row: QuoteRow | None, label: str, room: int) -> Paragraph:
     return [(f"{row.speaker}: ", DIM_BOLD), (text, DIM)]
 
 
+def coded_text(bench: Workbench, quote_id: int, text: str, *, style: Style | None = None,
+               hits: tuple[tuple[int, int], ...] = (),
+               selected: tuple[int, int] | None = None) -> Paragraph:
+    """The quote's words with its segments underlined in their codes' colours, search
+    hits and the selection over them."""
+    layers = [(seg.start, seg.end, Style.parse(bench.code_by_id[seg.code_id].color) + UNDERLINE)
+              for seg in bench.state(quote_id).segments if seg.code_id in bench.code_by_id]
+    layers += [(a, b, HIT) for a, b in hits]
+    if selected is not None:
+        layers.append((*selected, SELECTED))
+    return layered(text, layers, style)
+
+
+def _excerpt(text: str, start: int, end: int) -> str:
+    words = text[start:end]
+    return words if len(words) <= EXCERPT else words[:EXCERPT - 1] + "…"
+
+
 def describe(bench: Workbench, quote_id: int, spans: tuple[tuple[int, int], ...] = (),
-             width: int = 80) -> list[Paragraph]:
+             width: int = 80, selected: tuple[int, int] | None = None) -> list[Paragraph]:
     """What the middle pane shows for one quote, paragraph by paragraph."""
     row = bench.quote(quote_id)
     state = bench.state(quote_id)
@@ -42,8 +64,13 @@ def describe(bench: Workbench, quote_id: int, spans: tuple[tuple[int, int], ...]
     if not bench.is_loaded(quote_id):  # for the instant its page is being read
         return [head, [("reading the quote…", DIM_ITALIC)]]
     room = max(40, CONTEXT_LINES * width - 12)
-    parts = [head, _context(before, "start", room), [], highlighted(row.text, spans, None, HIT), [],
-             _context(after, "end", room), []]
+    quote = coded_text(bench, quote_id, row.text, hits=spans, selected=selected)
+    parts = [head, _context(before, "start", room), [], quote, []]
+    if selected is not None:
+        parts += [[("selected « ", DIM), (_excerpt(row.text, *selected), BOLD),
+                   (" » · w/b end · W/B start · ) sentence · a key or a codes it · escape drops",
+                    DIM)], []]
+    parts += [_context(after, "end", room), []]
     coders = sorted({who for who, _ in state.codes} | set(state.reviewed),
                     key=lambda who: (who != bench.coder, who))
     if not coders:
@@ -59,6 +86,9 @@ def describe(bench: Workbench, quote_id: int, spans: tuple[tuple[int, int], ...]
             colour = Style.parse(code.color)
             line += [(", " if n else "", None), ("■ ", colour),
                      (code.name, BOLD + colour if mine else None)]
+            for seg in state.segments:
+                if seg.coder == who and seg.code_id == code_id:
+                    line.append((f" « {_excerpt(row.text, seg.start, seg.end)} »", ITALIC))
         if not ids:
             line.append(("reviewed, none applies", ITALIC))
         parts.append(line)
@@ -95,15 +125,17 @@ class QuoteView(SteadyScrollView, can_focus=False):
         return "\n".join("".join(text for text, _ in p) for p in self._paragraphs)
 
     def show(self, bench: Workbench, quote_id: int | None,
-             spans: tuple[tuple[int, int], ...] = ()) -> None:
+             spans: tuple[tuple[int, int], ...] = (),
+             selected: tuple[int, int] | None = None, *, keep_scroll: bool = False) -> None:
         width = self.scrollable_content_region.width
         if quote_id is None:
             self._paragraphs = [[(
                 "No quote matches. f changes the filter; escape clears the search.", DIM)]]
         else:
-            self._paragraphs = describe(bench, quote_id, spans, width)
+            self._paragraphs = describe(bench, quote_id, spans, width, selected)
         self._lay_out_lines()
-        self.scroll_to(y=0, animate=False, immediate=True)
+        if not keep_scroll:
+            self.scroll_to(y=0, animate=False, immediate=True)
 
     def on_resize(self) -> None:
         self._lay_out_lines()
