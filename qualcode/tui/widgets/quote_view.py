@@ -68,7 +68,7 @@ def describe(bench: Workbench, quote_id: int, spans: tuple[tuple[int, int], ...]
     parts = [head, _context(before, "start", room), [], quote, []]
     if selected is not None:
         parts += [[("selected « ", DIM), (_excerpt(row.text, *selected), BOLD),
-                   (" » · w/b end · W/B start · ) sentence · a key or a codes it · escape drops",
+                   (" » · w/b end · W/B start · ) sentence · 1-9 or a: code it · escape: drop",
                     DIM)], []]
     parts += [_context(after, "end", room), []]
     coders = sorted({who for who, _ in state.codes} | set(state.reviewed),
