@@ -122,3 +122,35 @@ async def test_codebook_screen_adds_renames_merges_and_exports(demo_db: Path,
     names = [c.name for c, _, _ in book.walk()]
     assert "télémédecine" in names and "perte du contact humain" not in names
     assert target.stat().st_mode & 0o077 == 0
+
+
+async def test_taking_another_codes_hotkey_asks_and_names_the_loser(demo_db: Path) -> None:
+    holder = str(sql(demo_db, "SELECT name FROM code WHERE key = '1'")[0][0])
+
+    def key_of(name: str) -> object:
+        return sql(demo_db, "SELECT key FROM code WHERE name = ?", name)[0][0]
+
+    async with workbench(demo_db).run_test(size=(80, 24)) as pilot:
+        await ready(pilot)
+        await pilot.press("c")
+        await settle(pilot)
+        codebook = pilot.app.screen
+        assert isinstance(codebook, CodebookScreen)
+        hacking = next(i for i, c in enumerate(codebook.codes) if c.name == "hacking")
+        for move in ("keep", "take"):
+            codebook.query_one("#tree").highlighted = hacking  # type: ignore[attr-defined]
+            await pilot.press("e")
+            await pilot.pause()
+            pilot.app.screen.query_one("#field-key").value = "1"  # type: ignore[attr-defined]
+            await pilot.press("ctrl+s")
+            await settle(pilot)
+            asking = pilot.app.screen
+            assert f"Hotkey 1 is « {holder} »'s" in str(asking.query_one(".title").render())
+            if move == "keep":
+                await pilot.press("down", "enter")
+                await settle(pilot)
+                assert key_of("hacking") is None and key_of(holder) == "1"
+            else:
+                await pilot.press("enter")
+                await settle(pilot)
+                assert key_of("hacking") == "1" and key_of(holder) is None

@@ -230,3 +230,26 @@ async def test_levels_of_two_dimensions_combine_and_one_dimension_replaces(
         await pilot.press("f", *"every <35", "enter")
         await settle(pilot)
         assert shown_ids(screen) == csp_minus_young  # a new age replaces the old one
+
+
+async def test_saving_in_the_codebook_keeps_the_filter_and_the_quote(demo_db: Path) -> None:
+    async with workbench(demo_db).run_test(size=SIZE) as pilot:
+        screen = await ready(pilot)
+        await pilot.press("f", *"every 60+", "enter")
+        await settle(pilot)
+        await pilot.press("j")
+        await settle(pilot)
+        kept, shown = screen.quote_id, list(screen.query_one(QuoteList).order)
+        assert screen.criteria and len(shown) < len(screen.bench or [])
+        await pilot.press("c")
+        await settle(pilot)
+        await pilot.press("e")
+        await pilot.pause()
+        pilot.app.screen.query_one("#field-description").value = "redéfini"  # type: ignore[attr-defined]
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        await pilot.press("escape")
+        await settle(pilot)
+        assert pilot.app.screen is screen
+        assert [c.label for c in screen.criteria] == ["60+"]
+        assert list(screen.query_one(QuoteList).order) == shown and screen.quote_id == kept

@@ -42,7 +42,10 @@ def _code(session: Session, code_id: int) -> Code:
     return code
 
 
-def _check(session: Session, fields: CodeFields, code_id: int | None) -> str:
+def _check(session: Session, fields: CodeFields, code_id: int | None, *,
+           take_key: bool = False, coder: str = "") -> str:
+    """The cleaned name, once nothing contradicts the fields. With `take_key`, a code
+    holding the wanted hotkey gives it up (the workbench asked first), as its own edit."""
     name = " ".join(fields.name.split())
     if len(name) < MIN_NAME or not any(ch.isalnum() for ch in name):
         raise UserError(f"code name {fields.name!r} is empty or too short")
@@ -52,7 +55,13 @@ def _check(session: Session, fields: CodeFields, code_id: int | None) -> str:
         if normalise_name(other.name) == normalise_name(name):
             raise UserError(f"a code named {other.name!r} already exists")
         if fields.key and other.key == fields.key:
-            raise UserError(f"hotkey {fields.key} is already {other.name!r}'s")
+            if not take_key:
+                raise UserError(f"hotkey {fields.key} is already {other.name!r}'s")
+            events.record(session, coder=coder, action="codebook.edit", code_id=other.id,
+                          before={"key": other.key})
+            other.key = None
+            session.add(other)
+            session.flush()
     if fields.key is not None and fields.key not in HOTKEYS:
         raise UserError(f"hotkey {fields.key!r} must be one digit 1-9")
     if fields.color is not None and not COLOR.match(fields.color):
@@ -68,9 +77,10 @@ def _assign(code: Code, name: str, fields: CodeFields) -> None:
     code.keywords = [k.strip() for k in fields.keywords if k.strip()]
 
 
-def add_code(session: Session, *, fields: CodeFields, parent_id: int | None, coder: str) -> int:
+def add_code(session: Session, *, fields: CodeFields, parent_id: int | None, coder: str,
+             take_key: bool = False) -> int:
     """A new code, last among its siblings; returns its id."""
-    name = _check(session, fields, None)
+    name = _check(session, fields, None, take_key=take_key, coder=coder)
     if parent_id is not None:
         _code(session, parent_id)
     siblings = session.exec(select(Code.position).where(Code.parent_id == parent_id)).all()
@@ -84,13 +94,14 @@ def add_code(session: Session, *, fields: CodeFields, parent_id: int | None, cod
     return code.id
 
 
-def update_code(session: Session, *, code_id: int, fields: CodeFields, coder: str) -> None:
+def update_code(session: Session, *, code_id: int, fields: CodeFields, coder: str,
+                take_key: bool = False) -> None:
     """Rename or edit a code in place; its codings follow it (they hold its id)."""
     code = _code(session, code_id)
     before = {"name": code.name, "description": code.description, "include": code.include,
               "exclude": code.exclude, "example": code.example, "color": code.color,
               "key": code.key, "keywords": list(code.keywords)}
-    name = _check(session, fields, code_id)
+    name = _check(session, fields, code_id, take_key=take_key, coder=coder)
     _assign(code, name, fields)
     session.add(code)
     session.flush()

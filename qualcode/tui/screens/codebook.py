@@ -31,8 +31,7 @@ from qualcode.tui.widgets.key_footer import KeyFooter
 
 FIELDS = (("name", "Name"), ("description", "Definition"), ("include", "Include when"),
           ("exclude", "Exclude when"), ("example", "Example"),
-          ("keywords", "Keywords (comma-separated, used for suggestions)"),
-          ("color", "Colour (#rrggbb)"), ("key", "Hotkey (1-9, empty for none)"))
+          ("keywords", "Keywords a, b"), ("color", "Colour #rrggbb"), ("key", "Hotkey 1-9"))
 
 
 class CodesLoaded(Message):
@@ -182,6 +181,31 @@ class CodebookScreen(Screen[bool]):
             color=form["color"].strip() or None, key=form["key"].strip() or None,
         )
 
+    def _key_checked(self, fields: codebook_edit.CodeFields, code_id: int | None,
+                     write: Callable[[bool], None]) -> None:
+        """Save, asking first when the hotkey wanted is another code's: that code loses
+        it, and the question names it."""
+        from qualcode.tui.screens.dialogs import PickScreen
+
+        holder = next((c for c in self.codes if fields.key and c.key == fields.key
+                       and c.id != code_id), None)
+        if holder is None:
+            write(False)
+            return
+        name = " ".join(fields.name.split())
+
+        def chosen(answer: str | None) -> None:
+            if answer == "take":
+                write(True)
+            else:
+                self.notify(f"not saved: hotkey {fields.key} stays « {holder.name} »'s")
+
+        self.app.push_screen(PickScreen(
+            f"Hotkey {fields.key} is « {holder.name} »'s", [
+                ("take", f"Give {fields.key} to « {name} »: « {holder.name} » loses it"),
+                ("keep", f"Keep {fields.key} on « {holder.name} » (nothing is saved)")],
+            hint="↑↓ choose · enter pick · escape cancel"), chosen)
+
     def action_add(self, child: bool) -> None:
         code = self.current
         parent = (code.id if child else code.parent_id) if code else None
@@ -192,12 +216,15 @@ class CodebookScreen(Screen[bool]):
                 return
             fields = self._fields(form)
 
-            def job(session: Session) -> CodesLoaded:
-                new = codebook_edit.add_code(session, fields=fields, parent_id=parent,
-                                             coder=coder)
-                return CodesLoaded(load_codes(session), f"added {fields.name}", new)
+            def write(take_key: bool) -> None:
+                def job(session: Session) -> CodesLoaded:
+                    new = codebook_edit.add_code(session, fields=fields, parent_id=parent,
+                                                 coder=coder, take_key=take_key)
+                    return CodesLoaded(load_codes(session), f"added {fields.name}", new)
 
-            self._write(job)
+                self._write(job)
+
+            self._key_checked(fields, None, write)
 
         self._form("New sub-code" if child else "New code", None, save)
 
@@ -212,11 +239,15 @@ class CodebookScreen(Screen[bool]):
                 return
             fields = self._fields(form)
 
-            def job(session: Session) -> CodesLoaded:
-                codebook_edit.update_code(session, code_id=code.id, fields=fields, coder=coder)
-                return CodesLoaded(load_codes(session), f"saved {fields.name}")
+            def write(take_key: bool) -> None:
+                def job(session: Session) -> CodesLoaded:
+                    codebook_edit.update_code(session, code_id=code.id, fields=fields,
+                                              coder=coder, take_key=take_key)
+                    return CodesLoaded(load_codes(session), f"saved {fields.name}")
 
-            self._write(job)
+                self._write(job)
+
+            self._key_checked(fields, code.id, write)
 
         self._form(f"Edit {code.name}", code, save)
 

@@ -199,10 +199,15 @@ class CodingScreen(CodingActions, Screen[None]):
     def on_workbench_loaded(self, message: WorkbenchLoaded) -> None:
         self.bench = message.bench
         self._filter_choices = {}
-        self.criteria, self.filtered, self.query_text, self.hit_spans = (), None, "", {}
+        self.filtered, self.hit_spans = None, {}
         self.query_one(QuoteList).show(message.bench, list(range(len(message.bench))),
                                        keep=message.keep)
         self._refresh_panes()
+        # A reload (the codebook edited, a teammate's change) keeps what I was looking at.
+        if self.criteria:
+            self.apply_filter(self.criteria, message.keep)
+        elif self.query_text:
+            self.run_search(self.query_one("#search", Input).value)
 
     def on_counts_loaded(self, message: CountsLoaded) -> None:
         if message.bench is not self.bench:

@@ -9,7 +9,7 @@ from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Vertical
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label, OptionList, Select, TextArea
 from textual.widgets.option_list import Option
@@ -125,12 +125,20 @@ class FormScreen(ModalScreen[dict[str, str] | None]):
         self.title_text, self.fields = title, fields
 
     def compose(self) -> ComposeResult:
+        # One line a field, its label beside it, in a scrolling column: a code's eight
+        # fields and the save key fit at 80×24 (bordered boxes under their labels took
+        # three lines each and pushed the last fields and the hint off the screen).
         with Vertical():
             yield Label(self.title_text, classes="title")
-            for key, label, value in self.fields:
-                yield Label(label)
-                yield Input(value, id=f"field-{key}")
+            with VerticalScroll(classes="fields"):
+                for key, label, value in self.fields:
+                    with Horizontal(classes="field"):
+                        yield Label(label, classes="field-label")
+                        yield Input(value, id=f"field-{key}", compact=True)
             yield Label("tab next field · ctrl+s save · escape cancel", classes="hint")
+
+    def on_mount(self) -> None:
+        self.query(Input).first().focus()  # not the scrolling column around the fields
 
     def on_input_submitted(self) -> None:
         if self.focused is self.query(Input).last():
