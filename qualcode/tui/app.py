@@ -130,6 +130,20 @@ class QualcodeApp(App[None]):
             if reply is not None:
                 reply_to.post_message(reply)
 
+    async def action_quit(self) -> None:
+        """Quit, keeping the coder's place (quote and filters) for next time."""
+        from qualcode.services.places import save_place
+
+        for screen in self.screen_stack:
+            place = getattr(screen, "place", None)
+            if callable(place) and getattr(screen, "bench", None) is not None:
+                try:
+                    with self._write_lock, self.project.write() as session:
+                        save_place(session, self.coder, place())
+                except (SQLAlchemyError, UserError):
+                    pass  # a read-only or busy project: quitting matters more
+        self.exit()
+
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)
         for title, help_text, action in getattr(screen, "PALETTE", ()):

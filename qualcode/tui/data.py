@@ -108,6 +108,10 @@ EMPTY = QuoteState()
 FALLBACK_COLOURS = ("#8e24aa", "#00897b", "#f4511e", "#6d4c41", "#546e7a", "#c0ca33")
 
 
+KINDS = frozenset({"group", "level", "speaker", "code", "coder", "uncoded", "untouched"})
+"""The kinds of filter `filter_ids` knows."""
+
+
 @dataclass(frozen=True, slots=True)
 class Criterion:
     """One filter condition; several are combined with AND (one per kind)."""

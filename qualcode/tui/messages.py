@@ -9,11 +9,14 @@ from qualcode.tui.data import Counts, Criterion, Page, QuoteState, Workbench
 
 
 class WorkbenchLoaded(Message):
-    def __init__(self, bench: Workbench, keep: int | None = None) -> None:
+    def __init__(self, bench: Workbench, keep: int | None = None,
+                 criteria: tuple[Criterion, ...] | None = None) -> None:
         super().__init__()
         self.bench = bench
         self.keep = keep
         """The quote to put the cursor back on after a reload."""
+        self.criteria = criteria
+        """The filters the coder left the workbench with (first load only)."""
 
 
 class CountsLoaded(Message):

@@ -17,14 +17,17 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.reactive import Reactive
 from textual.screen import Screen
+from textual.timer import Timer
 from textual.widget import Widget
 from textual.widgets import Input
 from textual.worker import get_current_worker
 
 from qualcode.search.substring import substring_hits
 from qualcode.services import coding
+from qualcode.services.places import Place, load_place, save_place
 from qualcode.tui.app import QualcodeApp
 from qualcode.tui.data import (
+    KINDS,
     PAGE_MARGIN,
     Criterion,
     Workbench,
@@ -62,6 +65,8 @@ NEAR = 40
 """A gap this close to the screen starts a read of the band around it."""
 SEARCH_LIMIT = 1000
 """Hits listed for a search; the best ones come first."""
+PLACE_DELAY = 2.0
+"""Seconds the cursor rests before the place is saved."""
 FIRST_HITS = 100
 """Hits whose texts the search reads with them: a screenful and the moves after it."""
 
@@ -133,6 +138,7 @@ class CodingScreen(CodingActions, Screen[None]):
         """The current quote was drawn before its text arrived: redraw it when it does."""
         self.last_note = ""
         """What the last change did, said in the status line (a toast would cost a layout)."""
+        self._place_timer: Timer | None = None
         self._filter_choices: dict[str, tuple[Criterion, str]] = {}
         """What the filter bar offers, by key, with its label; made again on a reload."""
 
@@ -172,15 +178,20 @@ class CodingScreen(CodingActions, Screen[None]):
 
     def on_mount(self) -> None:
         self.query_one(QuoteList).focus()
-        self.load()
+        self.load(first=True)
 
     # ---- loading -------------------------------------------------------------------
 
     @work(thread=True, exclusive=True, group="load", exit_on_error=False)
-    def load(self, keep: int | None = None) -> None:
+    def load(self, keep: int | None = None, *, first: bool = False) -> None:
+        criteria = None
         with self.qapp.project.read() as session:
             bench = load_workbench(session, self.qapp.coder)
-        self.post_message(WorkbenchLoaded(bench, keep))
+            if first:  # reopen where I left it
+                place = load_place(session, self.qapp.coder)
+                keep = place.quote_id if place.quote_id in bench.index else None
+                criteria = tuple(c for c in map(_criterion, place.criteria) if c is not None)
+        self.post_message(WorkbenchLoaded(bench, keep, criteria))
         self._count(bench)
         self.qapp.heap.settle()  # the project's objects are all here now
 
@@ -200,6 +211,8 @@ class CodingScreen(CodingActions, Screen[None]):
         self.bench = message.bench
         self._filter_choices = {}
         self.filtered, self.hit_spans = None, {}
+        if message.criteria is not None:
+            self.criteria = message.criteria
         self.query_one(QuoteList).show(message.bench, list(range(len(message.bench))),
                                        keep=message.keep)
         self._refresh_panes()
@@ -260,7 +273,28 @@ class CodingScreen(CodingActions, Screen[None]):
     def quote_id(self) -> int | None:
         return self.query_one(QuoteList).quote_id
 
+    def place(self) -> Place:
+        """Where I am, to reopen here next time."""
+        return Place(self.quote_id, [
+            {"kind": c.kind, "value": c.value, "label": c.label, "dimension": c.dimension}
+            for c in self.criteria])
+
+    def _keep_place_soon(self) -> None:
+        """Saved once the cursor has rested a moment: one small write, not one a move."""
+        if self._place_timer is not None:
+            self._place_timer.stop()
+        self._place_timer = self.set_timer(PLACE_DELAY, self._keep_place)
+
+    def _keep_place(self) -> None:
+        place, coder = self.place(), self.qapp.coder
+
+        def job(session: Session) -> None:
+            save_place(session, coder, place)
+
+        self.qapp.submit(job, self)
+
     def _cursor_moved(self) -> None:
+        self._keep_place_soon()
         self.selection = None
         self._refresh_panes(list_too=False)
         self._prefetch()
@@ -443,6 +477,7 @@ class CodingScreen(CodingActions, Screen[None]):
 
     def on_filter_applied(self, message: FilterApplied) -> None:
         self.criteria = message.criteria
+        self._keep_place_soon()
         self.filtered = None if not message.criteria else message.order
         if self.query_text:
             self.run_search(self.query_text)
@@ -647,6 +682,15 @@ class CodingScreen(CodingActions, Screen[None]):
         with self.qapp.project.read() as session:
             state = load_state(session, qid)
         self.post_message(QuoteSaved(qid, state, "", before=None))
+
+
+def _criterion(saved: dict[str, object]) -> Criterion | None:
+    """A saved filter, if it still reads as one."""
+    kind, value = saved.get("kind"), saved.get("value")
+    if kind not in KINDS or not isinstance(value, int | str):
+        return None
+    return Criterion(str(kind), value, str(saved.get("label", "")),
+                     str(saved.get("dimension", "")))
 
 
 def _other_helpers_screen(module: str, name: str) -> Any:
