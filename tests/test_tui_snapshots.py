@@ -23,6 +23,10 @@ def keys_then_settle(*keys: str) -> Callable[[Pilot[None]], Awaitable[None]]:
         if keys:
             await pilot.press(*keys)
         await settle(pilot)
+        for screen in pilot.app.screen_stack:  # the boxes the keys opened, too
+            for box in screen.query(Input):
+                box.cursor_blink = False
+        await settle(pilot)
 
     return run_before
 
@@ -45,3 +49,22 @@ def test_codebook_screen(snap_compare: Any, demo_db: Path) -> None:
 def test_help_screen(snap_compare: Any, demo_db: Path) -> None:
     assert snap_compare(workbench(demo_db), terminal_size=SNAP_SIZE,
                         run_before=keys_then_settle("question_mark"))
+
+
+SMALL = (80, 24)
+"""The smallest terminal the workbench is made for: every screen must fit it."""
+
+
+def test_transcript_view_at_80x24(snap_compare: Any, demo_db: Path) -> None:
+    assert snap_compare(workbench(demo_db), terminal_size=SMALL,
+                        run_before=keys_then_settle("j", "x", "w", "w", "2", "t"))
+
+
+def test_code_picker_at_80x24(snap_compare: Any, demo_db: Path) -> None:
+    assert snap_compare(workbench(demo_db), terminal_size=SMALL,
+                        run_before=keys_then_settle("a", *"secu"))
+
+
+def test_code_form_at_80x24(snap_compare: Any, demo_db: Path) -> None:
+    assert snap_compare(workbench(demo_db), terminal_size=SMALL,
+                        run_before=keys_then_settle("c", "e"))

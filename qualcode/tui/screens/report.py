@@ -29,6 +29,8 @@ from qualcode.tui.widgets.key_footer import KeyFooter
 REFRESH_SECONDS = 5.0
 HEAT = Color.parse("#e65100")
 FLAGS = {"above": " ▲", "below": " ▼", None: ""}
+THEME_WIDTH = 30
+"""The theme column's width at most: at 80 columns, three groups still show beside it."""
 
 
 class ReportReady(Message):
@@ -98,10 +100,14 @@ class ReportScreen(Screen[int | None]):
         table.clear(columns=True)
         groups = report["groups"]
         table.add_column("theme", key="theme")
+        widths: dict[str, int] = {}
         for g in groups:
-            table.add_column(Text(f"{g['name']}\n{' '.join(g['attributes'].values())}",
-                                  justify="right"), key=g["name"])
-        table.header_height = 2
+            head = [g["name"], " ".join(g["attributes"].values()),
+                    f"{g['quotes']} q · {g['participants']} p"]
+            widths[g["name"]] = max(len(line) for line in head)
+            table.add_column(Text("\n".join(head), justify="right"), key=g["name"])
+        table.header_height = 3  # name, cell of the design, size (quotes · participants)
+        table.fixed_columns = 1  # the themes stay in view when scrolling right
         cells = {(c["theme"], c["group"]): c for c in report["cells"]}
         top = max((c["share"] for c in report["cells"]), default=0.0) or 1.0
         parents = {t["name"]: t["parent"] for t in report["themes"]}
@@ -111,21 +117,29 @@ class ReportScreen(Screen[int | None]):
             depth, parent = 0, parents.get(name)
             while parent:
                 depth, parent = depth + 1, parents.get(parent)
-            label = Text("  " * depth + name, style="bold" if depth == 0 else "")
+            shown = "  " * depth + name
+            if len(shown) > THEME_WIDTH:
+                shown = shown[:THEME_WIDTH - 1] + "…"
+            label = Text(shown, style="bold" if depth == 0 else "")
             row_cells: list[Text] = [label]
             for g in groups:
                 cell = cells[(name, g["name"])]
                 heat = base.blend(HEAT, 0.15 + 0.85 * cell["share"] / top) if cell["quotes"] \
                     else base
-                row_cells.append(Text(f"{cell['quotes']}{FLAGS[cell['flag']]}", justify="right",
-                                      style=f"{heat.get_contrast_text().hex} on {heat.hex}"))
+                # Padded to the column's width so the cell is shaded whole; colours
+                # without alpha, which Rich cannot parse (the style would be dropped).
+                words = f"{cell['quotes']}{FLAGS[cell['flag']]}".rjust(widths[g["name"]])
+                text = Text(words)
+                text.stylize(f"{heat.get_contrast_text().hex6} on {heat.hex6}")
+                row_cells.append(text)
             table.add_row(*row_cells, key=name)
         table.move_cursor(row=row, column=max(col, 1))
         total = sum(g["quotes"] for g in groups)
         self.query_one("#report-head", Static).update(
             f"Quotes carrying each theme (or a sub-theme), {report['scope']}, moderators "
             f"excluded · {total} quotes · ▲▼ significantly above/below the theme's overall "
-            f"rate ({report['test']}) · enter: the cell's quotes"
+            f"rate ({report['test']}) · shading: share of the group's quotes · "
+            f"q quotes, p participants · enter: the cell's quotes"
         )
 
     def on_data_table_cell_selected(self, event: DataTable.CellSelected) -> None:
