@@ -130,6 +130,9 @@ class Criterion:
         return self.kind, self.dimension
 
 
+SPEAKER_WIDTH = 14
+GROUP_WIDTH = 10
+"""Widest speaker and group columns in the quote list; longer names end with «…»."""
 PAGE_MARGIN = 200
 """Quotes read ahead on each side of what is on screen, so moving rarely meets a gap."""
 TEXT_CACHE = 20_000
@@ -192,6 +195,10 @@ class Workbench:
         self.colours = {c.id: c.color for c in self.codes}
         """Code colours in tree order, for the marks drawn on every line."""
         self.code_by_id = {c.id: c for c in self.codes}
+        self.speaker_width = min(SPEAKER_WIDTH, max(
+            (len(label) for label, _ in self.speaker_of.values()), default=1))
+        self.group_width = min(GROUP_WIDTH, max(map(len, self.group_names.values()), default=1))
+        """The quote list's columns fit the longest name, up to a sensible width."""
         self.by_key = {c.hotkey: c for c in self.codes if c.hotkey}
         self.lineage: dict[int, tuple[int, ...]] = {}
         """Each code with its ancestors: a quote counts for a theme through its sub-codes."""

@@ -7,6 +7,7 @@ keeps them and a merged code hands them to its target.
 
 from __future__ import annotations
 
+import textwrap
 from collections.abc import Callable
 from pathlib import Path
 from typing import ClassVar
@@ -99,26 +100,37 @@ class CodebookScreen(Screen[bool]):
         self.post_message(CodesLoaded(codes, note, focus))
 
     def on_codes_loaded(self, message: CodesLoaded) -> None:
-        tree = self.query_one("#tree", OptionList)
         keep = message.focus if message.focus is not None else self.current_id
         self.codes = message.codes
-        options = []
-        for code in self.codes:
-            line = Text(no_wrap=True, overflow="ellipsis")
-            line.append(f"{code.hotkey or ' '} ", style="bold")
-            line.append("  " * code.depth + "■ ", style=code.color)
-            line.append(code.name)
-            if code.exclusive:
-                line.append(" (exclusive)", style="dim")
-            options.append(Option(line, id=str(code.id)))
-        tree.set_options(options)
-        ids = [c.id for c in self.codes]
-        tree.highlighted = ids.index(keep) if keep in ids else (0 if ids else None)
+        self._fill_tree(keep)
         self.query_one("#cb-head", Static).update(
             f"Codebook · {len(self.codes)} codes · a add · e edit · p move · g merge · x export")
         self._detail()
         if message.note:
             self.notify(message.note, timeout=3)
+
+    def _fill_tree(self, keep: int | None) -> None:
+        """One option a code; a long name wraps under its own indent, not under the
+        hotkeys (Textual's option list wraps a line from its first column)."""
+        tree = self.query_one("#tree", OptionList)
+        width = max(20, tree.scrollable_content_region.width - 1)
+        options = []
+        for code in self.codes:
+            indent = 2 + 2 * code.depth + 2
+            tail = " (exclusive)" if code.exclusive else ""
+            lines = textwrap.wrap(code.name + tail, max(8, width - indent)) or [""]
+            line = Text()
+            line.append(f"{code.hotkey or ' '} ", style="bold")
+            line.append("  " * code.depth + "■ ", style=code.color)
+            line.append(("\n" + " " * indent).join(lines))
+            options.append(Option(line, id=str(code.id)))
+        tree.set_options(options)
+        ids = [c.id for c in self.codes]
+        tree.highlighted = ids.index(keep) if keep in ids else (0 if ids else None)
+
+    def on_resize(self) -> None:
+        if self.codes:
+            self.call_after_refresh(self._fill_tree, self.current_id)
 
     @property
     def current(self) -> CodeInfo | None:

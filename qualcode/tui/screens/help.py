@@ -20,11 +20,14 @@ HELP = """\
 | shift+↑ ↓ or `K` `J` | scroll a long quote |
 | `n` | next quote I have not reviewed |
 | `1` … `9` | toggle the code with that hotkey (shown left of each code) |
+| `a` | any code by name (type part of its name or a keyword, accents optional) |
+| `x` | select words: the quote's first word; then `w` / `b` move the end a word, `W` / `B` the start, `)` to the end of the sentence; a code key or `a` codes the words as a segment; escape drops the selection |
+| `t` | the whole transcript of the quote's group, codings marked, the same keys; `t` or escape back |
 | `.` | reviewed, none applies |
 | `/` | search as you type (accents optional); enter keeps the hits, escape clears |
 | `f` | filter by group, level (all CSP-, all 60+…), speaker, code, coder, uncoded |
 | | filters combine; enter on a ● filter drops it |
-| `escape` | clear the search, then the filters |
+| `escape` | drop the selection, then clear the search, then the filters |
 | `m` | memo on the quote, or on one of my codings |
 | `s` | codes suggested from the codebook's keywords |
 | `u` | undo my last change (also after a restart) |
@@ -39,7 +42,9 @@ HELP = """\
 Every change is saved the moment you make it: what you see is on disk.
 
 In the list, **✓** marks quotes I have reviewed, **■** my codes and **□** other coders'
-codes, in the codes' colours. Counts in the codebook are *my quotes / everyone's*.
+codes, in the codes' colours; a segment's words are underlined in its code's colour.
+Counts in the codebook are *my quotes / everyone's*. The workbench reopens where you
+left it (quote and filters).
 
 Codebook screen: `a` add a code, `A` add a sub-code, `e` edit or rename, `p` move under
 another parent, `[` `]` move up or down, `g` merge into another code (codings kept),

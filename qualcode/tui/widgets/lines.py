@@ -30,6 +30,14 @@ def flat(text: str) -> str:
     return text.translate(_FLAT)
 
 
+def fit(text: str, width: int) -> str:
+    """The text in exactly `width` cells: padded, or cut with an ellipsis."""
+    cells = cell_len(text)
+    if cells <= width:
+        return text + " " * (width - cells)
+    return set_cell_size(text, width - 1) + "…"
+
+
 def strip_of(pieces: Iterable[Piece], width: int, base: Style) -> Strip:
     """The row drawn by `pieces`, exactly `width` cells wide."""
     segments: list[Segment] = []

@@ -20,7 +20,7 @@ from textual.reactive import reactive
 from textual.strip import Strip
 
 from qualcode.tui.data import QuoteRow, Workbench
-from qualcode.tui.widgets.lines import Piece, flat, highlighted, strip_of
+from qualcode.tui.widgets.lines import Piece, fit, flat, highlighted, strip_of
 from qualcode.tui.widgets.scrolling import SteadyScrollView
 
 GLANCE = 2
@@ -209,8 +209,8 @@ class QuoteList(SteadyScrollView, can_focus=True):
         voice = dim if row.moderator else None
         pieces: list[Piece] = [
             (" ✓" if state.done_by(bench.coder) else "  ", look["done"]),
-            (f" {row.group:<3.4} ", None),
-            (f"{row.speaker:<5.6} ", voice),
+            (f" {fit(row.group, bench.group_width)} ", None),
+            (f"{fit(flat(row.speaker), bench.speaker_width)} ", voice),
         ]
         colours = bench.colours
         mine = state.codes_of(bench.coder)
