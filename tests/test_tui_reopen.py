@@ -33,8 +33,8 @@ async def test_a_place_that_no_longer_holds_starts_at_the_top(demo_db: Path) -> 
     import sqlite3
 
     con = sqlite3.connect(demo_db)
-    con.execute("INSERT INTO meta (key, value) VALUES ('workbench.place:alice', "
-                "'{\"quote_id\": 999999, \"criteria\": [{\"kind\": \"drop table\", \"value\": 1}]}')")
+    place = '{"quote_id": 999999, "criteria": [{"kind": "drop table", "value": 1}]}'
+    con.execute("INSERT INTO meta (key, value) VALUES ('workbench.place:alice', ?)", (place,))
     con.commit()
     con.close()
     async with workbench(demo_db).run_test(size=SIZE) as pilot:

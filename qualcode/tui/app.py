@@ -22,6 +22,7 @@ from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.message import Message
 from textual.message_pump import MessagePump
+from textual.notifications import SeverityLevel
 from textual.screen import Screen
 
 from qualcode.db.engine import Project
@@ -129,6 +130,18 @@ class QualcodeApp(App[None]):
                 return
             if reply is not None:
                 reply_to.post_message(reply)
+
+    def notify(self, message: str, *, title: str = "", severity: SeverityLevel = "information",
+               timeout: float | None = None, markup: bool = True) -> None:
+        """Said in the status line of the nearest screen that has one, not in a toast: a
+        toast lies over the text being read (the quote, the review, the help)."""
+        for screen in reversed(self.screen_stack):
+            say = getattr(screen, "say", None)
+            if callable(say):
+                say(message, severity)
+                return
+        super().notify(message, title=title, severity=severity, timeout=timeout,
+                       markup=markup)
 
     async def action_quit(self) -> None:
         """Quit, keeping the coder's place (quote and filters) for next time."""

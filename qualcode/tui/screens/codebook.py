@@ -29,6 +29,7 @@ from qualcode.tui.data import CodeInfo, load_codes
 from qualcode.tui.messages import WriteFailed
 from qualcode.tui.widgets.code_panel import definition
 from qualcode.tui.widgets.key_footer import KeyFooter
+from qualcode.tui.widgets.status_line import MARKS
 
 FIELDS = (("name", "Name"), ("description", "Definition"), ("include", "Include when"),
           ("exclude", "Exclude when"), ("example", "Example"),
@@ -108,6 +109,11 @@ class CodebookScreen(Screen[bool]):
         self._detail()
         if message.note:
             self.notify(message.note, timeout=3)
+
+    def say(self, message: str, severity: str = "information") -> None:
+        """Notes in the head line, not a toast over the definitions."""
+        self.query_one("#cb-head", Static).update(Text(
+            f"Codebook · {len(self.codes)} codes · {MARKS.get(severity, '')}{message}"))
 
     def _fill_tree(self, keep: int | None) -> None:
         """One option a code; a long name wraps under its own indent, not under the

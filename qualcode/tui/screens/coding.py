@@ -56,7 +56,7 @@ from qualcode.tui.widgets.key_footer import KeyFooter
 from qualcode.tui.widgets.quote_list import QuoteList
 from qualcode.tui.widgets.quote_view import QuoteView
 from qualcode.tui.widgets.search_box import SearchBox
-from qualcode.tui.widgets.status_line import StatusLine
+from qualcode.tui.widgets.status_line import MARKS, StatusLine
 
 if TYPE_CHECKING:
     from qualcode.search.engine import SearchIndex
@@ -312,6 +312,11 @@ class CodingScreen(CodingActions, Screen[None]):
                                        sel.span if sel else None)
         mine = set(bench.state(qid).codes_of(bench.coder)) if qid else set()
         self.query_one(CodePanel).show(bench, mine)
+        self._status()
+
+    def say(self, message: str, severity: str = "information") -> None:
+        """What the app would toast, in the status line (see `QualcodeApp.notify`)."""
+        self.last_note = MARKS.get(severity, "") + message
         self._status()
 
     def selection_changed(self) -> None:

@@ -21,8 +21,11 @@ HELP = """\
 | `n` | next quote I have not reviewed |
 | `1` … `9` | toggle the code with that hotkey (shown left of each code) |
 | `a` | any code by name (type part of its name or a keyword, accents optional) |
-| `x` | select words: the quote's first word; then `w` / `b` move the end a word, `W` / `B` the start, `)` to the end of the sentence; a code key or `a` codes the words as a segment; escape drops the selection |
-| `t` | the whole transcript of the quote's group, codings marked, the same keys; `t` or escape back |
+| `x` | select words, from the quote's first word |
+| `w` `b` / `W` `B` | the selection's end / start one word forward or back |
+| `)` | the selection to the end of the sentence |
+| | a code key or `a` codes the selected words as a segment; escape drops them |
+| `t` | the group's whole transcript, codings marked, same keys; `t` or escape back |
 | `.` | reviewed, none applies |
 | `/` | search as you type (accents optional); enter keeps the hits, escape clears |
 | `f` | filter by group, level (all CSP-, all 60+…), speaker, code, coder, uncoded |

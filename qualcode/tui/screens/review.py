@@ -29,6 +29,7 @@ from qualcode.services.comments import Message, comment, threads
 from qualcode.services.review import CONSENSUS, Disagreement, disagreements, progress, settle
 from qualcode.tui.live import TeamChanged
 from qualcode.tui.widgets.key_footer import KeyFooter
+from qualcode.tui.widgets.status_line import MARKS
 
 
 class ReviewScreen(Screen[None]):
@@ -55,7 +56,9 @@ class ReviewScreen(Screen[None]):
     ReviewScreen .coder { width: 1fr; border: round $primary; padding: 0 1; height: auto; }
     ReviewScreen #definitions { padding: 0 1; color: $text-muted; height: auto; }
     ReviewScreen #figures { height: auto; padding: 0 1; }
-    ReviewScreen #editor { height: 12; display: none; }
+    ReviewScreen #editor { height: 14; display: none; border: round $accent; }
+    ReviewScreen #editor > .selection-list--button { color: $text-muted; }
+    ReviewScreen #editor > .selection-list--button-highlighted { color: $text; }
     ReviewScreen #filter { display: none; }
     ReviewScreen #comment { display: none; }
     ReviewScreen #thread { height: auto; padding: 0 1; }
@@ -73,6 +76,10 @@ class ReviewScreen(Screen[None]):
         self.threads: dict[int, list[Message]] = {}
         """Each quote's discussion; the settler's last word there is kept as their reason."""
         self.by_agreement = 0
+        self.depths: dict[str, int] = {}
+        """Each code's depth in the tree, to show the editor's codes as the tree they are."""
+        self.note = ""
+        """The last thing said (settled, an error), shown in the status line."""
 
     def compose(self) -> ComposeResult:
         yield Static("loading the disagreements…", id="status")
@@ -115,6 +122,7 @@ class ReviewScreen(Screen[None]):
         except UserError as exc:
             self.app.call_from_thread(self._message, str(exc))
             return
+        self.depths = {n.name: n.depth for n in tree}
         self.app.call_from_thread(self._loaded, items, [n.name for n in tree], definitions,
                                   keep, advance)
         self.app.call_from_thread(self.figures)
@@ -178,6 +186,11 @@ class ReviewScreen(Screen[None]):
     def current(self) -> Disagreement | None:
         return self.items[self.index] if self.items else None
 
+    def say(self, message: str, severity: str = "information") -> None:
+        """Notes in the status line, after the position (see `QualcodeApp.notify`)."""
+        self.note = MARKS.get(severity, "") + message
+        self._show()
+
     def _show(self) -> None:
         done = progress(self.items)
         where = ", ".join(f"{k}: {v if isinstance(v, str) else ','.join(v)}"
@@ -188,14 +201,16 @@ class ReviewScreen(Screen[None]):
         d = self.current
         if d is None:
             status.update(f"no disagreements{' (' + where + ')' if where else ''} — "
-                          "press f to change the filter, q to go back")
+                          "press f to change the filter, q to go back"
+                          + (f" · {_escape(self.note)}" if self.note else ""))
             self.query_one("#quote", Static).update("")
             self.query_one("#consensus", Static).update("")
             self.query_one("#definitions", Static).update("")
             return
         status.update(f"disagreement {self.index + 1}/{len(self.items)} · settled "
                       f"{done.settled}/{done.total} · {self.by_agreement} settled by agreement"
-                      + (f" · {where}" if where else ""))
+                      + (f" · {where}" if where else "")
+                      + (f" · {_escape(self.note)}" if self.note else ""))
         said = self.threads.get(d.quote_id, [])
         self.query_one("#thread", Static).update(
             "discussion (c to add):\n" + "\n".join(f"  [b]{_escape(m.coder)}[/b]: "
@@ -252,7 +267,9 @@ class ReviewScreen(Screen[None]):
         start = set(d.consensus) if d.consensus is not None else {
             c for v in d.codes.values() for c in v}
         editor.clear_options()
-        editor.add_options([(name, name, name in start) for name in self.code_names])
+        editor.add_options([("  " * self.depths.get(name, 0) + name, name, name in start)
+                            for name in self.code_names])
+        editor.border_title = "the consensus: space ticks or unticks · e saves · escape cancels"
         editor.display = True
         self.call_after_refresh(editor.focus)
 

@@ -20,7 +20,7 @@ from qualcode.tui.data import Workbench, read_page
 from qualcode.tui.messages import PageRead, QuoteSaved, WriteFailed
 from qualcode.tui.screens.coding_actions import SELECTION_BINDINGS, CodingActions
 from qualcode.tui.widgets.key_footer import KeyFooter
-from qualcode.tui.widgets.status_line import StatusLine
+from qualcode.tui.widgets.status_line import MARKS, StatusLine
 from qualcode.tui.widgets.transcript_view import TranscriptView
 
 BAND = 200
@@ -163,6 +163,10 @@ class TranscriptScreen(CodingActions, Screen[int]):
         self.bench.replace(message.quote_id, message.state, message.before)
         if message.note:
             self.last_note = message.note
+        self._shown()
+
+    def say(self, message: str, severity: str = "information") -> None:
+        self.last_note = MARKS.get(severity, "") + message
         self._shown()
 
     def on_write_failed(self, message: WriteFailed) -> None:

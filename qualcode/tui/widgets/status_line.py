@@ -11,6 +11,9 @@ from textual.widget import Widget
 
 from qualcode.tui.widgets.lines import flat, strip_of
 
+MARKS = {"warning": "⚠ ", "error": "✗ "}
+"""How a status line marks a warning or an error said in it (instead of a toast)."""
+
 
 class StatusLine(Widget):
     DEFAULT_CSS = """
