@@ -115,3 +115,26 @@ async def test_moving_drops_the_selection_and_memo_on_a_segment(demo_db: Path) -
         rows = sql(demo_db, "SELECT span_start, memo FROM coding c JOIN coder k "
                    "ON k.id = c.coder_id WHERE quote_id = ? AND k.name = 'alice'", qid)
         assert rows == [(0, "trois mots qui comptent")]  # no whole-quote coding appeared
+
+
+async def test_a_mouse_drag_selects_the_words_it_touches(demo_db: Path) -> None:
+    async with workbench(demo_db).run_test(size=SIZE) as pilot:
+        screen = await ready(pilot)
+        qid = screen.quote_id
+        assert qid is not None
+        text = text_of(demo_db, qid)
+        view = screen.query_one(QuoteView)
+        line, start, _ = view._quote_lines[0]  # noqa: SLF001 — where the quote is drawn
+        assert start == 0
+        found = words(text)
+        # from inside the second word to inside the fourth, on the quote's first line
+        a, b = found[1][0] + 1, found[3][0] + 1
+        await pilot.mouse_down(QuoteView, offset=(1 + a, line))
+        await pilot.hover(QuoteView, offset=(1 + b, line))
+        await pilot.mouse_up(QuoteView, offset=(1 + b, line))
+        await pilot.pause()
+        sel = screen.current_selection()
+        assert sel is not None and sel.span == (found[1][0], found[3][1])
+        await pilot.press("1")
+        await settle(pilot)
+        assert segments(demo_db, qid)[0][1:] == (found[1][0], found[3][1])

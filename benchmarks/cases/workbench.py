@@ -294,6 +294,49 @@ async def _filter(pilot: Any) -> dict[str, float]:
             "enter to filtered list wall": statistics.median(shown)}
 
 
+TRANSCRIPT_MOVES = 200
+SELECTION_KEYS = 30
+PICKS = 5
+PICK = "securite"
+"""Typed in the code picker (`a`): accent-blind, it narrows to « data security »'s codes."""
+
+
+async def _transcript(pilot: Any) -> dict[str, float]:
+    """`t` opens the group's transcript at the current quote; moves through it; `x` and
+    `w` extend a selection word by word; escape drops it, escape goes back."""
+    from qualcode.tui.screens.transcript import TranscriptScreen
+
+    samples = await _press(pilot, ["t"])
+    while not isinstance(pilot.app.screen, TranscriptScreen):
+        await pilot.pause(0.001)
+    samples.update(await _press(pilot, ["j"] * TRANSCRIPT_MOVES))
+    samples.update(await _press(pilot, ["x", *["w"] * SELECTION_KEYS]))
+    await pilot.press("escape", "escape")
+    return _summary(samples, {"t": "open the transcript", "j": "per move",
+                              "w": "per selection key"})
+
+
+async def _picker(pilot: Any) -> dict[str, float]:
+    """`a`, then the keys narrowing the picker over the whole codebook, then escape."""
+    samples: dict[str, list[float]] = {}
+    for _ in range(PICKS):
+        typed = await _press(pilot, ["a", *PICK])
+        for key, values in typed.items():
+            pressed, kind = key.rsplit(" ", 1)
+            samples.setdefault(f"{'open' if pressed == 'a' else 'key'} {kind}", []).extend(
+                values)
+        await pilot.press("escape")
+    return _summary(samples, {"open": "open the picker", "key": "per narrowing key"})
+
+
+def transcript(corpus: Corpus) -> Timed:
+    return asyncio.run(_workbench(corpus.db, _transcript))
+
+
+def picker(corpus: Corpus) -> Timed:
+    return asyncio.run(_workbench(corpus.db, _picker))
+
+
 def moves(corpus: Corpus) -> Timed:
     return asyncio.run(_workbench(corpus.db, _moves(_count(corpus, MOVES))))
 
@@ -358,4 +401,11 @@ CASES: list[Case] = [
          presses_floor(FILTER_ROUNDS * (len(FILTER) + 3)), repeat=1,
          notes="5 times: f, 9 keys narrowing the picker, enter, until the filtered list "
                "shows, then escape; floor: bare presses"),
+    Case("workbench transcript view", transcript,
+         presses_floor(1 + TRANSCRIPT_MOVES + 1 + SELECTION_KEYS), repeat=1,
+         notes=f"t, {TRANSCRIPT_MOVES} moves through the group's transcript, x and "
+               f"{SELECTION_KEYS} w extending the selection; floor: bare presses"),
+    Case("workbench code picker", picker, presses_floor(PICKS * (1 + len(PICK))), repeat=1,
+         notes=f"{PICKS} times: a, {len(PICK)} keys narrowing the picker over the codebook, "
+               "escape; floor: bare presses"),
 ]

@@ -50,6 +50,7 @@ from qualcode.tui.messages import (
     WriteFailed,
 )
 from qualcode.tui.screens.coding_actions import SELECTION_BINDINGS, CodingActions
+from qualcode.tui.selection import Selection
 from qualcode.tui.widgets.code_panel import CodePanel
 from qualcode.tui.widgets.filter_bar import FilterBar
 from qualcode.tui.widgets.key_footer import KeyFooter
@@ -318,6 +319,16 @@ class CodingScreen(CodingActions, Screen[None]):
         """What the app would toast, in the status line (see `QualcodeApp.notify`)."""
         self.last_note = MARKS.get(severity, "") + message
         self._status()
+
+    def on_quote_view_dragged(self, message: QuoteView.Dragged) -> None:
+        """A mouse drag over the quote selects the words it touches."""
+        bench, qid = self.bench, self.quote_id
+        if bench is None or qid is None or not bench.is_loaded(qid):
+            return
+        sel = self.current_selection() or Selection.start(qid, bench.quote(qid).text)
+        if sel is not None:
+            self.selection = sel.between(message.start, message.end + 1)
+            self.selection_changed()
 
     def selection_changed(self) -> None:
         bench, qid = self.bench, self.quote_id

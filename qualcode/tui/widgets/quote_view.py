@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from rich.cells import cell_len
 from rich.style import Style
+from textual import events
+from textual.message import Message
 from textual.strip import Strip
 
 from qualcode.tui.data import QuoteRow, Workbench
@@ -17,6 +20,8 @@ DIM_BOLD, DIM_ITALIC = Style(dim=True, bold=True), Style(dim=True, italic=True)
 HIT = Style(reverse=True, bold=True)
 SELECTED = Style(reverse=True, underline=True)
 UNDERLINE = Style(underline=True)
+QUOTE_PARAGRAPH = 3
+"""Where `describe` puts the quote's words: after its head, the turn before and a gap."""
 EXCERPT = 40
 """Characters of a segment's words shown beside its code."""
 
@@ -116,6 +121,11 @@ class QuoteView(SteadyScrollView, can_focus=False):
     def __init__(self, *, id: str | None = None) -> None:  # noqa: A002 (Textual's name)
         super().__init__(id=id)
         self._paragraphs: list[Paragraph] = []
+        self._quote_text = ""
+        self._quote_lines: list[tuple[int, int, str]] = []
+        """The quote's own lines: (line number, offset of its first character, its text),
+        to turn a mouse position into a character of the quote."""
+        self._drag_from: int | None = None
         self._lines: list[Strip] = []
         self._base: Style | None = None
 
@@ -133,6 +143,8 @@ class QuoteView(SteadyScrollView, can_focus=False):
                 "No quote matches. f changes the filter; escape clears the search.", DIM)]]
         else:
             self._paragraphs = describe(bench, quote_id, spans, width, selected)
+        self._quote_text = (bench.quote(quote_id).text
+                            if quote_id is not None and bench.is_loaded(quote_id) else "")
         self._lay_out_lines()
         if not keep_scroll:
             self.scroll_to(y=0, animate=False, immediate=True)
@@ -147,8 +159,19 @@ class QuoteView(SteadyScrollView, can_focus=False):
         base = self.rich_style  # looked up once a quote: it walks every ancestor's styles
         restyled, self._base = base != self._base, base
         old = [] if restyled else self._lines
-        self._lines = [strip_of(line, width, base)
-                       for paragraph in self._paragraphs for line in wrap(paragraph, width)]
+        self._lines, self._quote_lines = [], []
+        for n, paragraph in enumerate(self._paragraphs):
+            wrapped = wrap(paragraph, width)
+            if n == QUOTE_PARAGRAPH and self._quote_text:
+                at = 0
+                for line in wrapped:
+                    text = "".join(t for t, _ in line)
+                    start = self._quote_text.find(text, at) if text else at
+                    start = at if start < 0 else start
+                    self._quote_lines.append((len(self._lines) + len(self._quote_lines),
+                                              start, text))
+                    at = start + len(text)
+            self._lines += [strip_of(line, width, base) for line in wrapped]
         self.set_height_quietly(len(self._lines))
         if restyled:  # first quote, or another theme: every line, blank ones too
             self.refresh()
@@ -158,6 +181,46 @@ class QuoteView(SteadyScrollView, can_focus=False):
                    if y >= len(old) or y >= len(self._lines) or old[y] != self._lines[y]]
         if changed:
             self.refresh_lines(changed[0], changed[-1] - changed[0] + 1)
+
+    class Dragged(Message):
+        """The mouse was dragged over the quote's characters start..end (either order)."""
+
+        def __init__(self, start: int, end: int) -> None:
+            super().__init__()
+            self.start, self.end = start, end
+
+    def offset_at(self, x: int, y: int) -> int | None:
+        """The quote's character under the pane's cell (x, y), None off the quote."""
+        line_no = round(self.scroll_offset.y) + y
+        x -= self.styles.padding.left
+        for number, start, text in self._quote_lines:
+            if number == line_no:
+                cells = 0
+                for i, char in enumerate(text):
+                    cells += cell_len(char)
+                    if cells > x:
+                        return start + i
+                return start + max(len(text) - 1, 0)
+        return None
+
+    def on_mouse_down(self, event: events.MouseDown) -> None:
+        self._drag_from = self.offset_at(event.x, event.y)
+        if self._drag_from is not None:
+            self.capture_mouse()
+
+    def _drag_to(self, x: int, y: int) -> None:
+        here = self.offset_at(x, y)
+        if self._drag_from is not None and here is not None:
+            self.post_message(self.Dragged(self._drag_from, here))
+
+    def on_mouse_move(self, event: events.MouseMove) -> None:
+        self._drag_to(event.x, event.y)
+
+    def on_mouse_up(self, event: events.MouseUp) -> None:
+        if self._drag_from is not None:
+            self._drag_to(event.x, event.y)
+            self._drag_from = None
+            self.capture_mouse(False)
 
     def render_line(self, y: int) -> Strip:
         index = round(self.scroll_offset.y) + y
