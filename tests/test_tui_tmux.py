@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 from pathlib import Path
@@ -90,3 +91,8 @@ def test_newcomer_codes_three_words_a_code_without_hotkey_and_reads_the_transcri
                             "--format", "csv"], cwd=tmp_path, env=workbench_env("alice"),
                            capture_output=True, text=True, check=True).stdout
     assert three in table
+    report = subprocess.run([sys.executable, "-m", "qualcode", "--db", str(db), "report",
+                             "--format", "json"], cwd=tmp_path, env=workbench_env("alice"),
+                            capture_output=True, text=True, check=True).stdout
+    illustrative = {(q["theme"], q["group"]): q["text"] for q in json.loads(report)["quotes"]}
+    assert illustrative[(one_key, "G1")] == three  # the segment's words, not the whole turn

@@ -34,6 +34,8 @@ class PickScreen(ModalScreen[str | None]):
                  hint: str = "type to narrow · ↑↓ choose · enter pick · escape cancel") -> None:
         super().__init__()
         self.title_text, self.options, self.hint = title, options, hint
+        self._folded = [fold(str(label)) for _key, label in options]
+        """Each option's words folded once, not at every key typed."""
 
     def compose(self) -> ComposeResult:
         with Vertical():
@@ -51,8 +53,9 @@ class PickScreen(ModalScreen[str | None]):
 
     def _fill(self, query: str) -> None:
         needle = fold(query)
-        shown = [Option(label, id=key) for key, label in self.options
-                 if not needle or needle in fold(str(label))][:MAX_SHOWN]
+        shown = [Option(label, id=key) for (key, label), folded in zip(
+                     self.options, self._folded, strict=True)
+                 if not needle or needle in folded][:MAX_SHOWN]
         choices = self.query_one("#choices", OptionList)
         choices.set_options(shown)
         choices.highlighted = 0 if shown else None

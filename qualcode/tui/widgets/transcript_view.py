@@ -18,6 +18,7 @@ from qualcode.tui.widgets.quote_view import coded_text
 STRIPES = 4
 """Coloured bars in the margin, one per code on the turn; more are shown as «+»."""
 MARGIN = STRIPES + 2
+CACHED_TURNS = 2000
 BOLD, DIM = Style(bold=True), Style(dim=True)
 CURSOR = Style(bold=True, color="bright_cyan")
 
@@ -53,6 +54,9 @@ class TranscriptView(Widget, can_focus=True):
         the conversation that led to the quote."""
         self.selected: tuple[int, int] | None = None
         self._lines: list[Line] = []
+        self._laid: dict[tuple[object, ...], list[Line]] = {}
+        """Turns already laid out, by what their lines depend on: a move redraws the
+        window from them instead of wrapping every turn again."""
 
     @property
     def quote_id(self) -> int:
@@ -68,14 +72,26 @@ class TranscriptView(Widget, can_focus=True):
         return "\n".join("".join(t for t, _ in pieces) for pieces, _ in self._lines)
 
     def move_to(self, cursor: int) -> None:
+        """The cursor on another turn; the screen lays the window out once after."""
         self.cursor = min(max(cursor, self.rows.start), self.rows.stop - 1)
-        self.lay_out()
 
     def on_resize(self) -> None:
         self.lay_out()
 
     def turn_lines(self, row: int, width: int) -> list[Line]:
         """One turn: its speaker and words wrapped beside the margin, and a blank line."""
+        qid = self.bench.ids[row]
+        here = row == self.cursor
+        key = (row, width, here, self.selected if here else None,
+               self.bench.states.get(qid), qid in self.bench.texts)
+        lines = self._laid.get(key)
+        if lines is None:
+            if len(self._laid) > CACHED_TURNS:
+                self._laid.clear()
+            lines = self._laid[key] = self._turn_lines(row, width)
+        return lines
+
+    def _turn_lines(self, row: int, width: int) -> list[Line]:
         bench = self.bench
         qid = bench.ids[row]
         label, moderator = bench.speaker_of[bench.pids[row]]
