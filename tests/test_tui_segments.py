@@ -7,6 +7,7 @@ from pathlib import Path
 from qualcode.tui.selection import words
 from qualcode.tui.widgets.quote_view import QuoteView
 
+from .conftest import Cli
 from .tui_support import SIZE, ready, settle, sql, workbench
 
 
@@ -138,3 +139,23 @@ async def test_a_mouse_drag_selects_the_words_it_touches(demo_db: Path) -> None:
         await pilot.press("1")
         await settle(pilot)
         assert segments(demo_db, qid)[0][1:] == (found[1][0], found[3][1])
+
+
+async def test_undo_takes_a_segment_back_and_the_log_names_its_words(
+        demo_db: Path, cli: Cli) -> None:
+    async with workbench(demo_db).run_test(size=SIZE) as pilot:
+        screen = await ready(pilot)
+        qid = screen.quote_id
+        assert qid is not None
+        await pilot.press("x", "w", "1")
+        await settle(pilot)
+        assert len(segments(demo_db, qid)) == 1
+        await pilot.press("u")
+        await settle(pilot)
+        assert segments(demo_db, qid) == []
+        await pilot.press("u")  # and the undo of the undo is not what u does: nothing left
+        await settle(pilot)
+    log = cli("--db", str(demo_db), "log").out
+    text = text_of(demo_db, qid)
+    found = words(text)
+    assert text[found[0][0]:found[1][1]] in log

@@ -13,10 +13,13 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
-from qualcode.db.models import Code, Event
+from qualcode.db.models import Code, Event, Quote
 from qualcode.services.events import history
+
+EXCERPT = 40
+"""Characters of a segment's words the log shows."""
 
 
 @dataclass(frozen=True)
@@ -31,13 +34,15 @@ class LogLine:
 def read_log(session: Session, *, coder: str | None = None, since: datetime | None = None,
              until: datetime | None = None) -> list[LogLine]:
     names = {c.id: c.name for c in session.exec(select(Code)).all()}
-    lines = []
-    for event in history(session, coder=coder, since=since):
-        if until is not None and _utc(event.at) >= _utc(until):
-            continue
-        lines.append(LogLine(event.id or 0, event.at, event.coder, event.action,
-                             describe(event, names)))
-    return lines
+    events = [e for e in history(session, coder=coder, since=since)
+              if until is None or _utc(e.at) < _utc(until)]
+    segmented = {int(e.payload["quote_id"]) for e in events if "quote_id" in e.payload and any(
+        r.get("span_start") is not None
+        for r in (*e.payload.get("created", ()), *e.payload.get("deleted", ())))}
+    texts = dict(session.exec(select(Quote.id, Quote.text).where(
+        col(Quote.id).in_(segmented))).all()) if segmented else {}
+    return [LogLine(e.id or 0, e.at, e.coder, e.action, describe(e, names, texts))
+            for e in events]
 
 
 def _utc(moment: datetime) -> datetime:
@@ -45,15 +50,22 @@ def _utc(moment: datetime) -> datetime:
     return moment.astimezone(UTC).replace(tzinfo=None) if moment.tzinfo else moment
 
 
-def describe(event: Event, names: dict[int | None, str]) -> str:
+def describe(event: Event, names: dict[int | None, str],
+             texts: dict[int | None, str] | None = None) -> str:
+    """`texts`: the quotes' words, so that a segment is named by its words."""
     p = event.payload
     code: Callable[[int], str] = lambda cid: names.get(cid, f"code #{cid}")  # noqa: E731
     quote = f"quote {p['quote_id']}" if "quote_id" in p else ""
     if event.action in ("code", "uncode", "review"):
         def named(row: dict[str, Any]) -> str:  # a segment says which characters
-            at = row.get("span_start")
-            return code(row["code_id"]) + (f" on {at}-{row['span_end']}" if at is not None
-                                           else "")
+            at, end = row.get("span_start"), row.get("span_end")
+            if at is None:
+                return code(row["code_id"])
+            words = (texts or {}).get(p.get("quote_id"), "")[at:end]
+            if len(words) > EXCERPT:
+                words = words[:EXCERPT - 1] + "…"
+            return code(row["code_id"]) + (f" on « {words} »" if words else "") + \
+                f" ({at}-{end})"
 
         created = [(r["code_id"], named(r)) for r in p.get("created", [])]
         deleted = [(r["code_id"], named(r)) for r in p.get("deleted", [])]

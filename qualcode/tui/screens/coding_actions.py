@@ -42,6 +42,8 @@ class CodingActions:
     bench: Workbench | None
     selection: Selection | None = None
     app: Any
+    notify: Any
+    """Textual's, from the screen: only annotated here, so that it is not overridden."""
 
     # ---- what the screen supplies ------------------------------------------------------
 
@@ -57,8 +59,6 @@ class CodingActions:
         """Redraw what shows the selection."""
         raise NotImplementedError
 
-    def notify(self, message: str, **kwargs: Any) -> None:  # Textual's
-        raise NotImplementedError
 
     # ---- the selection -----------------------------------------------------------------
 
