@@ -43,6 +43,10 @@ class CodeSpec:
     children: list[CodeSpec] = field(default_factory=list)
     line: int | None = field(default=None, compare=False)
     """Where the code starts in its file, for messages; not part of its identity."""
+    stated: frozenset[str] | None = field(default=None, compare=False)
+    """The fields its file states, when the file is partial (a REFI-QDA codebook carries
+    no hotkeys, an empty description may just be absent): an import changes only these.
+    None: a whole codebook (our YAML), every field stated."""
 
 
 @dataclass

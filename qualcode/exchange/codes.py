@@ -109,6 +109,10 @@ def to_refi(book: Codebook, guid_of: dict[str, str]) -> list[RCode]:
     return [node(c) for c in book.codes]
 
 
+PARTIAL_FIELDS = ("description", "include", "exclude", "example", "keywords", "color")
+"""What a REFI-QDA code can state; a field it leaves empty is not a statement."""
+
+
 def from_refi(codes: list[RCode], taken: set[str], skipped: list[str]) -> tuple[
     list[CodeSpec], dict[str, str]
 ]:
@@ -120,11 +124,19 @@ def from_refi(codes: list[RCode], taken: set[str], skipped: list[str]) -> tuple[
     """
     guid_to_name: dict[str, str] = {}
 
+    after: dict[str, int] = {}
+    """The last number given to each repeated name: numbering goes on from it, so
+    20,000 codes of one name cost 20,000 steps, not 200 million."""
+
     def unique(name: str, parent: str | None) -> str:
-        numbered = (f"{name} ({n})" for n in count(2))
+        numbered = (f"{name} ({n})" for n in count(after.get(name, 1) + 1))
         for candidate in chain([name], [f"{name} ({parent})"] if parent else [], numbered):
             if normalise_name(candidate) not in taken:
                 taken.add(normalise_name(candidate))
+                if candidate.endswith(")") and candidate.startswith(f"{name} ("):
+                    number = candidate[len(name) + 2:-1]
+                    if number.isdigit():
+                        after[name] = int(number)
                 return candidate
         raise AssertionError("unreachable: the numbering never ends")
 
@@ -138,6 +150,7 @@ def from_refi(codes: list[RCode], taken: set[str], skipped: list[str]) -> tuple[
         if code.color and spec.color is None:
             skipped.append(f"colour {code.color!r} of code {name!r} is not a colour; dropped")
         unpack_description(code.description, spec)
+        spec.stated = frozenset(f for f in PARTIAL_FIELDS if getattr(spec, f))
         guid_to_name[code.guid] = name
         spec.children = [node(child, base) for child in code.children]
         return spec
