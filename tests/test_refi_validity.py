@@ -176,7 +176,7 @@ def test_export_reports_each_violation_of_what_it_wrote(
                and "isCodable='True'" in line for line in lines[:-1]), lines
     assert lines[-1] == (f"qualcode: {qdpx}: written, but {codes} REFI-QDA schema violation(s) "
                          "above; other programs may refuse it (--no-validate skips this check)")
-    result = cli("--db", str(demo_db), "export", str(qdpx), "--no-validate")
+    result = cli("--db", str(demo_db), "export", str(qdpx), "--no-validate", "--force")
     assert result.code == 0 and result.err == "" and result.out.startswith(f"wrote {qdpx}")
 
 

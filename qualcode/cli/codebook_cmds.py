@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 
 from qualcode.cli.app import _Group, app, state
+from qualcode.cli.output import Force, check_output, write_output
 
 codebook_app = typer.Typer(cls=_Group, help="Show, check, import and export the codebook.",
                            no_args_is_help=True)
@@ -87,13 +88,14 @@ def import_(ctx: typer.Context,
 
 @codebook_app.command()
 def export(ctx: typer.Context,
-           file: Annotated[Path, typer.Argument(help="Target file (.yaml, or .qdc).")]) -> None:
+           file: Annotated[Path, typer.Argument(help="Target file (.yaml, or .qdc).")],
+           force: Force = False) -> None:
     """Write the project's codebook back to a file."""
     from qualcode.db.engine import open_project
     from qualcode.domain.codebook import to_yaml
-    from qualcode.exporters.files import write_owner_only
     from qualcode.services.codebook import export_codebook
 
+    check_output(file, force=force)
     project = open_project(state(ctx).db)
     try:
         if file.suffix.lower() == ".qdc":
@@ -106,5 +108,5 @@ def export(ctx: typer.Context,
                 content = to_yaml(export_codebook(session))
     finally:
         project.close()
-    write_owner_only(file, content)
+    write_output(file, content, force=force)
     print(f"wrote {file}")

@@ -9,6 +9,7 @@ from typing import Annotated
 import typer
 
 from qualcode.cli.app import State, app, state
+from qualcode.cli.output import Force, check_output, write_output
 
 VALIDATE_UP_TO = 2_000_000  # bytes of project.qde `export` checks unasked (1.5 s at most)
 
@@ -21,15 +22,15 @@ def export(
         "--validate/--no-validate", show_default=False,
         help="Check the written project.qde against the REFI-QDA schema (by default when "
              "it is under 2 MB: 1.5 s of checking at most).")] = None,
+    force: Force = False,
 ) -> None:
     """The whole project as a REFI-QDA project for NVivo, ATLAS.ti, MAXQDA or QualCoder."""
     from qualcode.db.engine import open_project
     from qualcode.errors import UserError
     from qualcode.exchange.qdpx_export import archive, build
-    from qualcode.exporters.files import write_owner_only
-
     if file.suffix.lower() != ".qdpx":
         raise UserError("name the file *.qdpx (a REFI-QDA project)", path=str(file))
+    check_output(file, force=force)
     st = state(ctx)
     project = open_project(st.db)
     try:
@@ -38,7 +39,7 @@ def export(
             data = archive(refi)
     finally:
         project.close()
-    write_owner_only(file, data)
+    write_output(file, data, force=force)
     if validate is not False:
         _check_written(file, always=bool(validate))
     selections = sum(len(s.selections) for s in refi.sources)

@@ -9,6 +9,7 @@ from typing import Annotated
 import typer
 
 from qualcode.cli.app import app, emit_json, state
+from qualcode.cli.output import Force, write_output
 
 
 @app.command("import")
@@ -81,6 +82,7 @@ def quotes(
                                             "again (needs -o).")] = None,
     output: Annotated[Path | None, typer.Option("-o", "--output", help="File to write the "
                                                 "table to.")] = None,
+    force: Force = False,
 ) -> None:
     """List quotes with their ids and codes, in transcript order."""
     from qualcode.db.engine import open_project
@@ -101,10 +103,9 @@ def quotes(
     finally:
         project.close()
     if fmt is not None and output is not None:
-        from qualcode.exporters.files import write_owner_only
         from qualcode.exporters.quote_table import to_csv, to_xlsx
 
-        write_owner_only(output, to_csv(table) if fmt == "csv" else to_xlsx(table))
+        write_output(output, to_csv(table) if fmt == "csv" else to_xlsx(table), force=force)
         left = (f"; {table.segments_left_out} segment codings left out (a cell holds "
                 "whole-quote codes)") if table.segments_left_out else ""
         print(f"{output}: {len(table.rows)} rows, {len(views)} quotes{left}")
@@ -194,6 +195,7 @@ def segments(
                                      "or json")] = "csv",
     output: Annotated[Path | None, typer.Option("-o", "--output", help="Write to a file "
                                                 "(xlsx needs one).")] = None,
+    force: Force = False,
 ) -> None:
     """Every coding as one row: a segment's words (or the whole quote), its cell, speaker,
     attributes, code, coder and memo: the coded-segment retrieval."""
@@ -218,9 +220,7 @@ def segments(
     if output is None:
         sys.stdout.write(data.decode("utf-8").lstrip("\ufeff"))
         return
-    from qualcode.exporters.files import write_owner_only
-
-    write_owner_only(output, data)
+    write_output(output, data, force=force)
     print(f"{output}: {len(table.rows)} coded segments")
 
 

@@ -9,6 +9,7 @@ from typing import Annotated, Any
 import typer
 
 from qualcode.cli.app import State, app, emit_json, state
+from qualcode.cli.output import Force, write_output
 
 FORMATS = ("md", "csv", "xlsx", "html", "docx", "json")
 BINARY = ("xlsx", "docx")
@@ -31,6 +32,7 @@ def report(
                                             "sub-theme, not only the top-level themes.")] = False,
     indicators: Annotated[Path | None, typer.Option("--indicators", help="Survey figures (YAML) "
                                                     "to show beside their theme.")] = None,
+    force: Force = False,
 ) -> None:
     """Themes per group cell: quotes, participants, share, cells that stand out, verbatims."""
     from qualcode.errors import UserError
@@ -48,9 +50,7 @@ def report(
     if output is None:
         sys.stdout.write(content if isinstance(content, str) else content.decode())
         return
-    from qualcode.exporters.files import write_owner_only
-
-    write_owner_only(output, content)
+    write_output(output, content, force=force)
     print(f"wrote {output}")
 
 

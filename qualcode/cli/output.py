@@ -1,0 +1,35 @@
+"""Where the output commands write: never over a project, and over another existing file
+only by choice (`--force`, or yes to the question on a terminal)."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+Force = Annotated[bool, typer.Option(
+    "--force", help="Replace the output file if it exists (never a project: refused).")]
+
+
+def write_output(path: Path, content: str | bytes, *, force: bool) -> None:
+    """Owner-only and atomic (see `exporters.files`), after the overwrite check."""
+    from qualcode.exporters.files import write_owner_only
+
+    check_output(path, force=force)
+    write_owner_only(path, content)
+
+
+def check_output(path: Path, *, force: bool) -> None:
+    """Before anything is computed (an export also writes GUIDs into the project)."""
+    from qualcode.errors import UserError
+    from qualcode.exporters.files import refuse_database
+
+    refuse_database(path)
+    if path.exists() and not force:
+        if not (sys.stdin.isatty() and sys.stderr.isatty()):
+            raise UserError("exists: add --force to replace it (nothing was written)",
+                            path=str(path))
+        if not typer.confirm(f"{path} exists: replace it?", default=False, err=True):
+            raise UserError("kept as it was (nothing was written)", path=str(path))
