@@ -100,30 +100,39 @@ def backup_to(engine: Engine, target: Path) -> None:
     """Consistent online copy of the live database (others may keep writing).
 
     The copy is taken in one step, so it is one snapshot of the project: writers in
-    WAL mode carry on meanwhile. A copy that fails is removed rather than left half
-    written; the finished copy is checked before it is trusted.
+    WAL mode carry on meanwhile. It is written to a hidden file beside the target and
+    given the target's name only once complete and checked: a backup killed half-way
+    leaves no broken file under the name asked for (which would then refuse the next
+    try), and the name is taken without ever replacing a file that appeared meanwhile.
     """
-    create_owner_only(target, kind="backup")
+    if target.exists() or target.is_symlink():
+        raise UserError("a backup already exists here; choose another name", path=str(target))
+    partial = target.with_name(f".{target.name}.{os.getpid()}.partial")
+    create_owner_only(partial, kind="backup")
     raw = engine.raw_connection()
     try:
         src = raw.driver_connection
         assert isinstance(src, sqlite3.Connection)
-        dst = sqlite3.connect(target)
+        dst = sqlite3.connect(partial)
         try:
             src.backup(dst)
             verdict = dst.execute("PRAGMA integrity_check").fetchone()[0]
             dst.execute("PRAGMA journal_mode = DELETE")  # one self-contained file
         finally:
             dst.close()
-    except BaseException:
-        for suffix in ("", "-wal", "-shm", "-journal"):
-            Path(f"{target}{suffix}").unlink(missing_ok=True)
-        raise
+        if verdict != "ok":
+            raise UserError(f"the copy failed its integrity check ({verdict})", path=str(target))
+        with partial.open("rb") as fh:
+            os.fsync(fh.fileno())
+        try:
+            os.link(partial, target)  # fails, rather than replaces, if the name is taken
+        except FileExistsError:
+            raise UserError("a backup already exists here; choose another name",
+                            path=str(target)) from None
     finally:
         raw.close()
-    if verdict != "ok":
-        target.unlink(missing_ok=True)
-        raise UserError(f"the copy failed its integrity check ({verdict})", path=str(target))
+        for suffix in ("", "-wal", "-shm", "-journal"):
+            Path(f"{partial}{suffix}").unlink(missing_ok=True)
 
 
 _EXPLAINED = (
