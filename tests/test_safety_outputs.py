@@ -89,3 +89,19 @@ def test_a_foreign_sqlite_file_is_refused_and_left_as_it_was(cli: Cli, demo_db: 
     assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith("r.db")) == ["r.db"]
     with sqlite3.connect(foreign) as conn:
         assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "delete"
+
+
+def test_markdown_report_shows_html_in_quotes_and_names_without_running_it(
+        cli: Cli, demo_db: Path) -> None:
+    import sqlite3
+
+    con = sqlite3.connect(demo_db)
+    con.execute("UPDATE quote SET text = '<img src=x onerror=alert(1)> et <script>vol()</script>"
+                " < 3 fois' WHERE id = (SELECT min(quote_id) FROM coding)")
+    con.execute("UPDATE code SET name = '<b>gras</b>' WHERE name = 'hacking'")
+    con.commit()
+    con.close()
+    out = cli("--db", str(demo_db), "report", "--format", "md", "--quotes", "50").out
+    assert "<img" not in out and "<script" not in out and "<b>" not in out
+    assert "&lt;img src=x onerror=alert(1)>" in out and "&lt;b>gras&lt;/b>" in out
+    assert "< 3 fois" in out and "<35" in out  # a < that opens nothing stays as written

@@ -2,9 +2,26 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from qualcode.exporters.report_common import View, cell_text, figure, plural
+
+_TAG = re.compile(r"<(?=[A-Za-z/!?])")
+"""Where raw HTML could begin in Markdown (a tag, a comment, an autolink): a quote
+saying `<script>` or `<img onerror=…>` must be shown, not run by the renderer. A `<`
+before a digit or a space (`<35`, `< 3`) cannot open a tag and stays as written."""
+
+
+def _inert(value: Any) -> Any:
+    """Every text of the report, with what could open raw HTML made literal."""
+    if isinstance(value, str):
+        return _TAG.sub("&lt;", value)
+    if isinstance(value, dict):
+        return {k: _inert(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_inert(v) for v in value]
+    return value
 
 
 def _row(cells: list[str]) -> str:
@@ -20,6 +37,7 @@ def _flagged(text: str, flag: str | None) -> str:
 
 
 def render(data: dict[str, Any]) -> str:
+    data = _inert(data)
     v = View(data)
     out = [f"# {data.get('title') or 'Report'}", "", v.summary() + ".", "",
            "Each cell: quotes carrying the theme · share of the group's quotes. " + v.legend(),
