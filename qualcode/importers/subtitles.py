@@ -55,6 +55,8 @@ def _parse(path: Path, fmt: str) -> ParsedSource:
     from webvtt.errors import MalformedCaptionError, MalformedFileError
 
     text = decode_text(read_bytes(path), path)
+    if fmt == "srt":
+        _check_srt_blocks(text, path)
     try:
         captions = webvtt.WebVTT.from_buffer(text.split("\n"), format=fmt).captions
     except (MalformedFileError, MalformedCaptionError, ValueError, IndexError) as exc:
@@ -81,6 +83,28 @@ def _parse(path: Path, fmt: str) -> ParsedSource:
         else:
             turns.append(_Turn(speaker, at, [body]))
     return _source(path, fmt, turns)
+
+
+_TIMING = re.compile(r"^\s*\d+:\d+:\d+[,.]\d+\s*-->\s*\d+:\d+:\d+[,.]\d+")
+
+
+def _check_srt_blocks(text: str, path: Path) -> None:
+    """Every block of a SubRip file is a cue: its number, its timing, its text. The
+    parser would fold a block without timing (a stray line, a cut cue) into the cue
+    before it, junk and all: refused, with the line, for the file to be mended."""
+    start: int | None = None
+    block: list[str] = []
+    for number, line in enumerate([*text.split("\n"), ""], start=1):
+        if line.strip():
+            if start is None:
+                start = number
+            block.append(line)
+            continue
+        if block and not any(_TIMING.match(b) for b in block[:2]):
+            raise UserError(f"line {start}: a SubRip block without its timing line "
+                            "(00:00:01,000 --> 00:00:04,000); mend or remove it",
+                            path=str(path))
+        start, block = None, []
 
 
 def _source(path: Path, fmt: str, turns: list[_Turn]) -> ParsedSource:
