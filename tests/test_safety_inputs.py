@@ -25,3 +25,46 @@ def test_a_srt_block_without_timing_is_refused_with_its_line(cli: Cli, demo_db: 
     assert sql(demo_db, "SELECT COUNT(*) FROM quote") == before
     path.write_text(JUNK_SRT.replace("ceci n'est pas un sous-titre\n\n", ""), encoding="utf-8")
     assert cli("--db", str(demo_db), "import", str(path), "--group", "G1").code == 0
+
+
+def _deep_qdc(levels: int) -> str:
+    import uuid
+
+    return ('<?xml version="1.0" encoding="utf-8"?><CodeBook xmlns="urn:QDA-XML:codebook:1.0">'
+            "<Codes>" + "".join(f'<Code guid="{uuid.uuid4()}" name="niveau {i}" '
+                                'isCodable="true">' for i in range(levels))
+            + "</Code>" * levels + "</Codes></CodeBook>")
+
+
+def _deep_yaml(levels: int) -> str:
+    lines = ["name: profond", "version: '1'", "codes:"]
+    for i in range(levels):
+        pad = "  " * (2 * i)
+        lines += [f"{pad}  - name: niveau {i}", f"{pad}    children:"]
+    lines[-1] = lines[-1].replace("children:", "description: le fond")
+    return "\n".join(lines) + "\n"
+
+
+def test_codes_nested_500_deep_are_one_clear_line(cli: Cli, demo_db: Path,
+                                                  tmp_path: Path) -> None:
+    qdc = tmp_path / "profond.qdc"
+    qdc.write_text(_deep_qdc(500), encoding="utf-8")
+    yml = tmp_path / "profond.yaml"
+    yml.write_text(_deep_yaml(500), encoding="utf-8")
+    before = sql(demo_db, "SELECT COUNT(*) FROM code")
+    for path in (qdc, yml):
+        result = cli("--db", str(demo_db), "codebook", "import", str(path))
+        assert result.code != 0 and "internal error" not in result.err, result.err
+        assert "nested deeper than 30 levels" in result.err
+    assert sql(demo_db, "SELECT COUNT(*) FROM code") == before
+    qdc.write_text(_deep_qdc(12), encoding="utf-8")  # a deep but real tree is welcome
+    assert cli("--db", str(demo_db), "codebook", "import", str(qdc)).code == 0
+
+
+def test_a_code_name_of_5000_characters_is_refused(cli: Cli, demo_db: Path,
+                                                   tmp_path: Path) -> None:
+    yml = tmp_path / "long.yaml"
+    yml.write_text(f"name: t\nversion: '1'\ncodes:\n  - name: {'é' * 5000}\n", encoding="utf-8")
+    result = cli("--db", str(demo_db), "codebook", "import", str(yml))
+    assert result.code != 0 and "longer than 200 characters" in result.err
+    assert len(result.err.strip().splitlines()) == 1

@@ -25,6 +25,12 @@ TOP_KEYS = ("name", "version", "codes")
 HOTKEYS = frozenset("123456789")
 COLOR = re.compile(r"^#[0-9a-fA-F]{6}$")
 MIN_NAME = 2
+MAX_NAME = 200
+"""Characters in a code's name at most: a name is a label, and a 5 MB one made a 94 MB
+report. Other one-line fields (groups, speakers, coders) share the limit."""
+MAX_DEPTH = 30
+"""Levels of nesting at most; deeper trees are refused before anything recursive reads
+them (500 levels overflowed Python's stack)."""
 NEAR_DUPLICATE = 90.0
 """rapidfuzz ratio above which two code names are flagged as probably the same code."""
 
@@ -111,6 +117,8 @@ def parse(text: str, where: str) -> tuple[Codebook | None, list[Finding]]:
     """Parse and check a codebook; returns it (None when unusable) and every finding."""
     try:
         data = yaml.load(text, Loader=_LineLoader)  # noqa: S506 (a SafeLoader subclass)
+    except RecursionError:
+        return None, [Finding(None, f"codes nested deeper than {MAX_DEPTH} levels")]
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark is not None else None
@@ -154,7 +162,10 @@ def _text(raw: dict[str, Any], key: str, line: int, findings: list[Finding]) -> 
     return str(value).strip()
 
 
-def _code(raw: Any, findings: list[Finding]) -> CodeSpec | None:
+def _code(raw: Any, findings: list[Finding], depth: int = 0) -> CodeSpec | None:
+    if depth >= MAX_DEPTH:
+        findings.append(Finding(None, f"codes nested deeper than {MAX_DEPTH} levels"))
+        return None
     if not isinstance(raw, dict):
         findings.append(Finding(None, f"a code must be a mapping, not {raw!r}"))
         return None
@@ -190,7 +201,8 @@ def _code(raw: Any, findings: list[Finding]) -> CodeSpec | None:
     if not isinstance(children_raw, list):
         findings.append(Finding(line, f"children of {name!r} must be a list"))
         children_raw = []
-    children = [c for c in (_code(child, findings) for child in children_raw) if c is not None]
+    children = [c for c in (_code(child, findings, depth + 1) for child in children_raw)
+                if c is not None]
     if exclusive and len(children) < 2:
         findings.append(Finding(line, f"{name!r} is exclusive but has fewer than two children"))
     return CodeSpec(
@@ -223,6 +235,10 @@ def _check_tree(book: Codebook) -> list[Finding]:
     for code, _parent, _depth in book.walk():
         if len(code.name.strip()) < MIN_NAME or not any(ch.isalnum() for ch in code.name):
             findings.append(Finding(code.line, f"code name {code.name!r} is empty or too short"))
+            continue
+        if len(code.name) > MAX_NAME:
+            findings.append(Finding(code.line, f"code name {code.name[:30]!r}… is longer than "
+                                    f"{MAX_NAME} characters"))
             continue
         norm = normalise_name(code.name)
         if norm in seen:

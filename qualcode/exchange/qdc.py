@@ -45,7 +45,10 @@ def read_qdc(path: Path) -> tuple[Codebook, list[str]]:
         raise UserError(f"the root element is <{root.tag}>, not <CodeBook>{hint}", path=str(path))
     skipped: list[str] = []
     check_namespace(namespace, CODEBOOK_NS, skipped)
-    codes = read_codes(root.find("Codes"))
+    try:
+        codes = read_codes(root.find("Codes"))
+    except ValueError as exc:
+        raise UserError(str(exc), path=str(path)) from None
     if not codes:
         raise UserError("the codebook has no codes", path=str(path))
     specs, _ = from_refi(codes, set(), skipped)

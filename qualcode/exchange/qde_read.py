@@ -13,6 +13,7 @@ from datetime import UTC, datetime
 from decimal import Decimal, InvalidOperation
 from xml.etree.ElementTree import Element
 
+from qualcode.domain.codebook import MAX_DEPTH, MAX_NAME
 from qualcode.exchange.guids import canonical
 from qualcode.exchange.refi_model import (
     RCase,
@@ -65,16 +66,25 @@ def _child_text(el: Element, tag: str) -> str:
     return (found.text or "") if found is not None else ""
 
 
-def read_codes(parent: Element | None) -> list[RCode]:
+def read_codes(parent: Element | None, depth: int = 0) -> list[RCode]:
+    """The code tree; refused (ValueError, one line) deeper than `MAX_DEPTH` or with a
+    name longer than `MAX_NAME`, before anything recursive overflows or a huge name
+    reaches every report."""
     if parent is None:
         return []
-    return [
-        RCode(guid=_guid(code), name=code.get("name") or "", description=_child_text(
-            code, "Description"), color=code.get("color"),
+    if depth >= MAX_DEPTH:
+        raise ValueError(f"codes nested deeper than {MAX_DEPTH} levels")
+    out = []
+    for code in parent.findall("Code"):
+        name = code.get("name") or ""
+        if len(name) > MAX_NAME:
+            raise ValueError(f"code name {name[:30]!r}… is longer than {MAX_NAME} characters")
+        out.append(RCode(
+            guid=_guid(code), name=name, description=_child_text(code, "Description"),
+            color=code.get("color"),
             codable=(code.get("isCodable") or "true").strip().lower() in ("true", "1"),
-            children=read_codes(code))
-        for code in parent.findall("Code")
-    ]
+            children=read_codes(code, depth + 1)))
+    return out
 
 
 def read_project(root: Element, load_text: TextLoader) -> RProject:

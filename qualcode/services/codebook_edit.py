@@ -16,7 +16,7 @@ from sqlalchemy import text as sql
 from sqlmodel import Session, col, select
 
 from qualcode.db.models import Code
-from qualcode.domain.codebook import COLOR, HOTKEYS, MIN_NAME, normalise_name
+from qualcode.domain.codebook import COLOR, HOTKEYS, MAX_NAME, MIN_NAME, normalise_name
 from qualcode.errors import UserError
 from qualcode.services import events
 
@@ -49,6 +49,8 @@ def _check(session: Session, fields: CodeFields, code_id: int | None, *,
     name = " ".join(fields.name.split())
     if len(name) < MIN_NAME or not any(ch.isalnum() for ch in name):
         raise UserError(f"code name {fields.name!r} is empty or too short")
+    if len(name) > MAX_NAME:
+        raise UserError(f"code name {name[:30]!r}… is longer than {MAX_NAME} characters")
     for other in session.exec(select(Code)).all():
         if other.id == code_id:
             continue
