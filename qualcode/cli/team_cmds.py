@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -152,23 +154,34 @@ def merge(
 
     Only adds: nothing here is overwritten or removed, and merging twice adds nothing.
     """
+    import tempfile
+
+    from qualcode.config import is_url
     from qualcode.db.engine import normalise_url, open_project
+    from qualcode.db.sqlite import trusted_copy
     from qualcode.errors import UserError
     from qualcode.services.merge import merge as merge_projects
 
     st = state(ctx)
-    if normalise_url(other_db) == normalise_url(st.db):
+    if normalise_url(other_db) == normalise_url(st.db) or _same_file(other_db, st.db):
         raise UserError("cannot merge a project into itself", path=other_db)
-    other = open_project(other_db)
-    try:
-        project = open_project(st.db)
+    with tempfile.TemporaryDirectory(prefix="qualcode-merge-") as folder:
+        if is_url(other_db):
+            other = open_project(other_db)
+        else:  # a checked private copy: the other file is only read, never changed
+            other = open_project(str(trusted_copy(Path(other_db), Path(folder))), warn=False)
         try:
-            with other.read() as theirs, project.write() as ours:
-                report = merge_projects(ours, theirs, coder=st.coder, threshold=threshold)
+            project = open_project(st.db)
+            try:
+                with other.read() as theirs, project.write() as ours:
+                    report = merge_projects(ours, theirs, coder=st.coder, threshold=threshold)
+            except (KeyError, ValueError, TypeError) as exc:  # JSONDecodeError is one
+                raise UserError(f"not a consistent qualcode project ({type(exc).__name__}: "
+                                f"{exc}); nothing was merged", path=other_db) from None
+            finally:
+                project.close()
         finally:
-            project.close()
-    finally:
-        other.close()
+            other.close()
     print(f"merged {masked(other_db)}: {report.codings_added} codings added "
           f"({report.codings_present} already here), {report.reviews_added} review marks, "
           f"{report.memos_added + report.memos_appended} memos; coders: "
@@ -186,6 +199,14 @@ def merge(
     for q in report.unmatched:
         short = q.text if len(q.text) <= 70 else q.text[:69] + "…"
         print(f"  not found: {q.group} {q.speaker}: {short}")
+
+
+def _same_file(a: str, b: str) -> bool:
+    """The same file under two names (a symlink, a relative path, a hard link)."""
+    try:
+        return "://" not in a + b and os.path.samefile(a, b)
+    except OSError:
+        return False
 
 
 team_app = typer.Typer(cls=_Group, help="Members of a PostgreSQL team project, each with a "

@@ -73,6 +73,64 @@ def holds_a_project(path: Path) -> bool:
     return names == {"alembic_version", "quote", "coding"}
 
 
+JSON_COLUMNS = (("study", "attributes"), ("study_group", "attributes"),
+                ("participant", "attributes"), ("code", "keywords"), ("event", "payload"))
+
+
+def trusted_copy(path: Path, folder: Path) -> Path:
+    """A private copy of another project file (`merge`), checked before anything reads it.
+
+    The file itself is only ever read (opened read-only: no WAL switch, no schema
+    upgrade, nothing written beside it), and its copy is refused with one line when it
+    is not what our code expects: a view or a trigger in place of our tables (a view can
+    recurse forever), broken references, a coding's span outside its quote, damaged JSON.
+    """
+    check_is_project_file(path)
+    if not holds_a_project(path):
+        raise UserError("not a qualcode project (no schema found); it was left as it is",
+                        path=str(path))
+    copy = folder / "other.db"
+    try:
+        src = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        dst = sqlite3.connect(copy)
+        try:
+            src.backup(dst)
+            problem = _inconsistency(dst)
+        finally:
+            src.close()
+            dst.close()
+    except sqlite3.Error as exc:
+        raise UserError(f"cannot read it as a project ({exc})", path=str(path)) from None
+    if problem:
+        raise UserError(f"not a consistent qualcode project: {problem}; nothing was merged",
+                        path=str(path))
+    return copy
+
+
+def _inconsistency(conn: sqlite3.Connection) -> str | None:
+    """What is wrong with a project file, or None."""
+    for kind, name in conn.execute(
+            "SELECT type, name FROM sqlite_master WHERE type IN ('view', 'trigger')"):
+        return f"it holds a {kind} ({name!r}), which no qualcode project has"
+    verdict = conn.execute("PRAGMA quick_check").fetchone()[0]
+    if verdict != "ok":
+        return f"the file is damaged ({verdict})"
+    for table, rowid, parent, _fk in conn.execute("PRAGMA foreign_key_check"):
+        return f"row {rowid} of {table} points to a missing {parent}"
+    for table, column in JSON_COLUMNS:
+        bad = conn.execute(f"SELECT rowid FROM {table} WHERE {column} IS NOT NULL AND "  # noqa: S608
+                           f"NOT json_valid({column}) LIMIT 1").fetchone()
+        if bad:
+            return f"row {bad[0]} of {table} has damaged {column}"
+    span = conn.execute(
+        "SELECT c.id FROM coding c JOIN quote q ON q.id = c.quote_id WHERE c.span_start IS "
+        "NOT NULL AND (c.span_start < 0 OR c.span_end <= c.span_start OR "
+        "c.span_end > length(q.text)) LIMIT 1").fetchone()
+    if span:
+        return f"coding {span[0]} covers characters outside its quote"
+    return None
+
+
 def readable_by_others(path: Path) -> bool:
     return bool(path.stat().st_mode & (stat.S_IRGRP | stat.S_IROTH))
 
