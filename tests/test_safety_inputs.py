@@ -68,3 +68,30 @@ def test_a_code_name_of_5000_characters_is_refused(cli: Cli, demo_db: Path,
     result = cli("--db", str(demo_db), "codebook", "import", str(yml))
     assert result.code != 0 and "longer than 200 characters" in result.err
     assert len(result.err.strip().splitlines()) == 1
+
+
+def _bomb(path: Path, member: str, size: int, extra: dict[str, bytes] | None = None) -> Path:
+    """A zip whose one member is `size` bytes of one repeated byte (ratio ~1000:1)."""
+    import zipfile
+
+    with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as zf:
+        for name, data in (extra or {}).items():
+            zf.writestr(name, data)
+        with zf.open(member, "w", force_zip64=True) as fh:
+            block = b"a" * (1 << 20)
+            for _ in range(size >> 20):
+                fh.write(block)
+    return path
+
+
+def test_zip_bombs_are_refused_before_they_are_unpacked(cli: Cli, demo_db: Path,
+                                                        tmp_path: Path) -> None:
+    before = sql(demo_db, "SELECT COUNT(*) FROM quote")
+    qdpx = _bomb(tmp_path / "bombe.qdpx", "sources/a.txt", 64 << 20,
+                 {"project.qde": b'<Project xmlns="urn:QDA-XML:project:1.0" name="p"/>'})
+    xlsx = _bomb(tmp_path / "bombe.xlsx", "xl/worksheets/sheet1.xml", 64 << 20)
+    for path, where in ((qdpx, []), (xlsx, ["--group", "G1"])):
+        result = cli("--db", str(demo_db), "import", str(path), *where)
+        assert result.code != 0 and "(a zip bomb?)" in result.err, result.err
+        assert len(result.err.strip().splitlines()) == 1
+    assert sql(demo_db, "SELECT COUNT(*) FROM quote") == before

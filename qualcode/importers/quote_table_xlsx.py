@@ -27,9 +27,20 @@ def _cell(value: Any) -> object:
     return value
 
 
+MAX_UNPACKED = 256 << 20
+"""Bytes a workbook may unpack to: a 100,000-row quote table is a tenth of it."""
+
+
 def parse(path: Path) -> ParsedSource:
     import openpyxl
 
+    from qualcode.exchange.safe_zip import SafeArchive
+
+    # The workbook's parts checked before openpyxl unpacks them: a 1.5 MB file that
+    # expands to a gigabyte took 3 GB of memory.
+    with SafeArchive(path, max_total=MAX_UNPACKED,
+                     not_zip="not a readable Excel .xlsx file (BadZipFile)"):
+        pass
     data = read_bytes(path)
     try:
         book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
