@@ -21,21 +21,31 @@ def export(
         "--validate/--no-validate", show_default=False,
         help="Check the written project.qde against the REFI-QDA schema (by default when "
              "it is under 2 MB: 1.5 s of checking at most).")] = None,
+    positions: Annotated[str, typer.Option(
+        "--positions", help="How selections count characters: `codepoints` (the standard; "
+        "QualCoder, ATLAS.ti, MAXQDA) or `utf16` (NVivo). They differ only after an emoji "
+        "or another character outside the BMP.")] = "codepoints",
 ) -> None:
     """The whole project as a REFI-QDA project for NVivo, ATLAS.ti, MAXQDA or QualCoder."""
     from qualcode.db.engine import open_project
     from qualcode.errors import UserError
-    from qualcode.exchange.qdpx_export import archive, build
+    from qualcode.exchange.positions import after_astral
+    from qualcode.exchange.qdpx_export import archive, build, utf16_positions
     from qualcode.exporters.files import write_owner_only
 
     if file.suffix.lower() != ".qdpx":
         raise UserError("name the file *.qdpx (a REFI-QDA project)", path=str(file))
+    if positions not in ("codepoints", "utf16"):
+        raise UserError(f"--positions is codepoints or utf16, not {positions!r}")
     st = state(ctx)
     project = open_project(st.db)
     try:
         with project.write() as session:  # writes only the GUID namespace, once
             refi = build(session, Path(st.db).stem if "://" not in st.db else "qualcode")
-            data = archive(refi)
+        moved = sum(after_astral(s) for s in refi.sources)
+        if positions == "utf16":
+            utf16_positions(refi)
+        data = archive(refi)
     finally:
         project.close()
     write_owner_only(file, data)
@@ -45,6 +55,13 @@ def export(
     codings = sum(len(sel.codings) for s in refi.sources for sel in s.selections)
     print(f"wrote {file}: {len(refi.sources)} text sources, {selections} selections, "
           f"{codings} codings, {len(refi.users)} users, {len(refi.notes)} notes")
+    if moved:
+        unit, other = (("UTF-16 units (NVivo)", "code points (--positions codepoints: "
+                        "QualCoder, ATLAS.ti, MAXQDA)") if positions == "utf16" else
+                       ("code points (the standard: QualCoder, ATLAS.ti, MAXQDA)",
+                        "UTF-16 units (--positions utf16 for NVivo)"))
+        print(f"note: {moved} selection(s) follow an emoji or another character outside the "
+              f"BMP: positions written in {unit}; a reader counting {other} would shift them")
 
 
 def _check_written(file: Path, *, always: bool) -> None:

@@ -23,6 +23,8 @@ QUOTE_TABLE = ("Quote table: each row is one paragraph, '[group] speaker: ' then
                "the selections cover the quotes")
 REVIEWED = "Reviewed: no code applies"
 STUDY = "Study: "
+UTF16_POSITIONS = "positions in UTF-16 units"
+"""Appended to `origin` by `export --positions utf16`."""
 UNATTRIBUTED = "unattributed"
 """Speaker of a quote from another tool whose selection no case claims."""
 

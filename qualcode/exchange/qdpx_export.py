@@ -29,6 +29,7 @@ from qualcode.db.models import Code, Coder, Coding, Memo, Participant, Quote, Re
 from qualcode.exchange import markers
 from qualcode.exchange.codes import to_refi
 from qualcode.exchange.guids import make_guid, project_namespace
+from qualcode.exchange.positions import to_units
 from qualcode.exchange.qde_write import project_xml, source_file
 from qualcode.exchange.refi_model import (
     RCase,
@@ -45,6 +46,7 @@ from qualcode.services.codebook import export_codebook
 from qualcode.services.study import load_design
 
 ORIGIN = f"{markers.ORIGIN} {__version__}"
+UTF16 = markers.UTF16_POSITIONS
 
 
 @dataclass
@@ -263,6 +265,14 @@ def _notes(session: Session, ctx: _Ctx, refs: _Refs) -> list[RNote]:
         refs.quote_notes[r.quote_id].append(note.guid)
         notes.append(note)
     return notes
+
+
+def utf16_positions(project: RProject) -> None:
+    """Selections counted in UTF-16 units for NVivo; the origin says so, so that
+    qualcode reads its own file back right."""
+    for source in project.sources:
+        to_units(source)
+    project.origin += f" ({UTF16})"
 
 
 def archive(project: RProject) -> bytes:

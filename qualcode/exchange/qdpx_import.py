@@ -201,7 +201,7 @@ class _Planner:
 
     def _source(self, source: RTextSource) -> None:
         table = self.ours and source.description == markers.QUOTE_TABLE
-        if not self.ours:
+        if not self.ours or markers.UTF16_POSITIONS in self.p.origin:
             convention = settle(source, self.p.origin)
             if convention:
                 self.plan.skipped.append(f"note: positions in {source.name!r} read with "

@@ -1,0 +1,167 @@
+"""REFI-QDA files shaped like the real programs' (issue 18), written by the tests: NVivo's
+UTF-16 positions, one selection per coding, ATLAS.ti quotation comments, grouping codes,
+sources without a name, imports into a study, and what other readers need in ours."""
+
+from __future__ import annotations
+
+import sqlite3
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+
+from .conftest import Cli
+from .refi_support import make_qdpx
+
+USERS = {"U1": "1b0b1791-be46-4557-9957-7333544cfaf2", "U2": "39633935-3331-3962-6632-373436373264"}
+CODES = {"joie": "34653336-3766-3235-6466-363134396437",
+         "prix": "31366536-3938-3831-6231-633830313036",
+         "ton": "36636563-3863-6264-3638-303637613863"}
+SOURCE = "9d8c7b6a-5555-4a2b-9c3d-4e5f6a7b8c9d"
+
+
+def units(text: str, pos: int) -> int:
+    """What NVivo writes for code point `pos`: UTF-16 code units before it."""
+    return len(text[:pos].encode("utf-16-le")) // 2
+
+
+@dataclass
+class Sel:
+    start: int
+    end: int
+    codes: list[tuple[str, str]]  # (code name, user key)
+    name: str | None = None
+    description: str | None = None
+    notes: list[str] = field(default_factory=list)
+    coding_notes: list[str] = field(default_factory=list)
+    user: str | None = None
+
+
+def qde(origin: str, sels: list[Sel], *, source_name: str | None = "comments.txt",
+        codes: str | None = None, notes: dict[str, str] | None = None, cases: str = "",
+        path: str | None = None) -> str:
+    body = []
+    for i, s in enumerate(sels):
+        attrs = f'guid="aa000000-0000-4000-8000-{i:012x}" startPosition="{s.start}" ' \
+                f'endPosition="{s.end}"'
+        if s.name is not None:
+            attrs += f' name="{s.name}"'
+        if s.user:
+            attrs += f' creatingUser="{USERS[s.user]}"'
+        inner = f"<Description>{s.description}</Description>" if s.description else ""
+        for j, (code, user) in enumerate(s.codes):
+            refs = "".join(f'<NoteRef targetGUID="{n}"/>' for n in s.coding_notes)
+            inner += (f'<Coding guid="bb000000-0000-4000-8000-{i:06x}{j:06x}" '
+                      f'creatingUser="{USERS[user]}" creationDateTime="2024-09-15T15:36:45Z">'
+                      f'<CodeRef targetGUID="{CODES[code]}"/>{refs}</Coding>')
+        inner += "".join(f'<NoteRef targetGUID="{n}"/>' for n in s.notes)
+        body.append(f"<PlainTextSelection {attrs}>{inner}</PlainTextSelection>")
+    named = f' name="{source_name}"' if source_name is not None else ""
+    where = path or f"internal://{SOURCE}.txt"
+    users = "".join(f'<User guid="{g}" name="{k.lower()}"/>' for k, g in USERS.items())
+    codebook = codes if codes is not None else "".join(
+        f'<Code guid="{g}" name="{n}" isCodable="true"/>' for n, g in CODES.items())
+    note_xml = "".join(f'<Note guid="{g}" name="note {g[:4]}" creatingUser="{USERS["U1"]}">'
+                       f"<PlainTextContent>{t}</PlainTextContent></Note>"
+                       for g, t in (notes or {}).items())
+    return ('<?xml version="1.0" encoding="UTF-8" standalone="no" ?>'
+            f'<Project xmlns="urn:QDA-XML:project:1.0" name="p" origin="{origin}">'
+            f"<Users>{users}</Users><CodeBook><Codes>{codebook}</Codes></CodeBook>{cases}"
+            f'<Sources><TextSource guid="{SOURCE}"{named} plainTextPath="{where}">'
+            f"{''.join(body)}</TextSource></Sources>"
+            + (f"<Notes>{note_xml}</Notes>" if note_xml else "") + "</Project>")
+
+
+def write(tmp_path: Path, xml: str, text: str, name: str = "n.qdpx",
+          file: str | None = None) -> Path:
+    return make_qdpx(tmp_path / name, xml, {f"sources/{file or SOURCE + '.txt'}":
+                                            text.encode("utf-8")})
+
+
+def rows(db: Path, sql: str) -> list[tuple[object, ...]]:
+    with sqlite3.connect(db) as conn:
+        return [tuple(r) for r in conn.execute(sql)]
+
+
+@pytest.fixture
+def empty(cli: Cli, tmp_path: Path) -> Path:
+    db = tmp_path / "p.db"
+    assert cli("--db", str(db), "init").code == 0
+    return db
+
+
+def quote_texts(db: Path) -> list[str]:
+    return [str(r[0]) for r in rows(db, "SELECT text FROM quote ORDER BY start, id")]
+
+
+# --- 1. positions as the producer counts them ------------------------------------------
+
+EMOJI = ("\ufeffJ’adore 😀 ce produit 👍🏽 vraiment.\r\nMais le prix 💸 est élevé, "
+         "trop élevé 😤😤.\r\nLe café\u0301 sent bon 🌹 et la cre\u0300me aussi.")
+WORDS = ["adore", "ce produit", "vraiment", "le prix", "élevé, trop élevé", "café\u0301",
+         "sent bon", "cre\u0300me aussi"]
+
+
+def nvivo_selections(text: str, *, named: bool, bom_counted: bool = False) -> list[Sel]:
+    """One selection per phrase, counted in UTF-16 units of the file as NVivo does."""
+    body = text if bom_counted else text.removeprefix("\ufeff")
+    out = []
+    for word in WORDS:
+        at = body.index(word)
+        out.append(Sel(units(body, at), units(body, at + len(word)), [("joie", "U1")],
+                       name=word if named else None))
+    return out
+
+
+@pytest.mark.parametrize("named", [False, True])
+@pytest.mark.parametrize("origin", ["NVivo 12 (Windows)", "NVivo for Mac 15.0.0", "Another"])
+def test_nvivo_utf16_positions_give_the_exact_words(cli: Cli, empty: Path, tmp_path: Path,
+                                                    named: bool, origin: str) -> None:
+    qdpx = write(tmp_path, qde(origin, nvivo_selections(EMOJI, named=named)), EMOJI)
+    result = cli("--db", str(empty), "import", str(qdpx))
+    assert result.code == 0, result.err
+    assert quote_texts(empty) == WORDS
+    assert "UTF-16 code units" in result.out
+    stored = rows(empty, "SELECT text FROM source")[0][0]
+    assert stored == EMOJI.removeprefix("\ufeff").replace("\r\n", "\n")
+
+
+def test_code_point_positions_stay_code_points(cli: Cli, empty: Path, tmp_path: Path) -> None:
+    """QualCoder and ATLAS.ti count code points: the same text is not moved."""
+    body = EMOJI.removeprefix("\ufeff")
+    sels = [Sel(body.index(w), body.index(w) + len(w), [("joie", "U1")]) for w in WORDS]
+    qdpx = write(tmp_path, qde("QualCoder 3.6", sels), body)
+    result = cli("--db", str(empty), "import", str(qdpx))
+    assert result.code == 0, result.err
+    assert quote_texts(empty) == WORDS
+    assert "UTF-16" not in result.out
+
+
+def test_bom_counted_in_utf16_units(cli: Cli, empty: Path, tmp_path: Path) -> None:
+    qdpx = write(tmp_path, qde("NVivo 12", nvivo_selections(EMOJI, named=False,
+                                                             bom_counted=True)), EMOJI)
+    assert cli("--db", str(empty), "import", str(qdpx)).code == 0
+    assert quote_texts(empty) == WORDS
+
+
+def test_export_counts_code_points_or_utf16_units_on_request(cli: Cli, empty: Path,
+                                                             tmp_path: Path) -> None:
+    qdpx = write(tmp_path, qde("NVivo 12", nvivo_selections(EMOJI, named=False)), EMOJI)
+    assert cli("--db", str(empty), "import", str(qdpx)).code == 0
+    text = EMOJI.removeprefix("\ufeff").replace("\r\n", "\n")
+    for mode, count in (("codepoints", lambda p: p), ("utf16", lambda p: units(text, p))):
+        out = tmp_path / f"{mode}.qdpx"
+        result = cli("--db", str(empty), "export", str(out), "--positions", mode)
+        assert result.code == 0, result.err
+        assert "outside the BMP" in result.out
+        xml = zipfile.ZipFile(out).read("project.qde").decode()
+        for word in WORDS:
+            at = text.index(word)
+            assert f'startPosition="{count(at)}" endPosition="{count(at + len(word))}"' in xml
+        again = tmp_path / f"{mode}.db"
+        assert cli("--db", str(again), "init").code == 0
+        assert cli("--db", str(again), "import", str(out)).code == 0
+        assert quote_texts(again) == WORDS
+    bad = cli("--db", str(empty), "export", str(tmp_path / "x.qdpx"), "--positions", "bytes")
+    assert bad.code == 1 and len(bad.err.splitlines()) == 1
