@@ -165,3 +165,60 @@ def test_export_counts_code_points_or_utf16_units_on_request(cli: Cli, empty: Pa
         assert quote_texts(again) == WORDS
     bad = cli("--db", str(empty), "export", str(tmp_path / "x.qdpx"), "--positions", "bytes")
     assert bad.code == 1 and len(bad.err.splitlines()) == 1
+
+
+# --- 2. one stretch, one quote -----------------------------------------------------------
+
+STRETCH = ("Le prix est bien trop élevé pour nous.\nMoi j’adore, vraiment, c’est parfait.\n"
+           "Bref.")
+
+
+def at(word: str) -> tuple[int, int]:
+    start = STRETCH.index(word)
+    return start, start + len(word)
+
+
+def codings(db: Path) -> list[tuple[object, ...]]:
+    return rows(db, "SELECT q.text, d.name, k.name, c.span_start, c.span_end FROM coding c "
+                    "JOIN quote q ON q.id = c.quote_id JOIN code d ON d.id = c.code_id "
+                    "JOIN coder k ON k.id = c.coder_id ORDER BY q.start, d.name, k.name")
+
+
+def test_one_stretch_coded_three_times_is_one_quote(cli: Cli, empty: Path,
+                                                    tmp_path: Path) -> None:
+    first = "Le prix est bien trop élevé pour nous."
+    s, e = at(first)
+    sels = [Sel(s, e, [("prix", "U1")]), Sel(s, e, [("ton", "U1")]), Sel(s, e, [("prix", "U2")]),
+            Sel(s, e, [("joie", "U2")])]
+    qdpx = write(tmp_path, qde("NVivo 12", sels), STRETCH)
+    result = cli("--db", str(empty), "import", str(qdpx))
+    assert result.code == 0, result.err
+    assert "4 selections in 'comments.txt' mapped to 1 quotes: 3 with the same range" \
+        in result.out
+    assert codings(empty) == [(first, "joie", "u2", None, None), (first, "prix", "u1", None, None),
+                              (first, "prix", "u2", None, None), (first, "ton", "u1", None, None)]
+    dup = cli("--db", str(empty), "duplicates")
+    assert dup.code == 0 and first not in dup.out
+
+
+def test_nested_and_overlapping_selections_are_segments(cli: Cli, empty: Path,
+                                                        tmp_path: Path) -> None:
+    line = "Moi j’adore, vraiment, c’est parfait."
+    (ls, le), (ns, ne) = at(line), at("j’adore")
+    (os_, oe), (ps, pe) = at("vraiment, c’est"), at("c’est parfait")
+    last = at("Bref.")
+    sels = [Sel(ls, le, [("joie", "U1")]), Sel(ns, ne, [("ton", "U1")]),
+            Sel(os_, oe, [("prix", "U2")]), Sel(ps, pe, [("ton", "U2")]),
+            # across a line end: not one turn, two quotes
+            Sel(at("nous.")[0], at("Moi j’adore")[1], [("prix", "U1")]),
+            Sel(*last, [("joie", "U1")])]
+    qdpx = write(tmp_path, qde("ATLAS.ti 23", sels), STRETCH)
+    result = cli("--db", str(empty), "import", str(qdpx))
+    assert result.code == 0, result.err
+    off = STRETCH.index(line)
+    assert codings(empty) == [
+        ("nous.\nMoi j’adore", "prix", "u1", None, None),
+        (line, "joie", "u1", None, None), (line, "prix", "u2", os_ - off, oe - off),
+        (line, "ton", "u1", ns - off, ne - off), (line, "ton", "u2", ps - off, pe - off),
+        ("Bref.", "joie", "u1", None, None)]
+    assert "6 selections in 'comments.txt' mapped to 3 quotes" in result.out

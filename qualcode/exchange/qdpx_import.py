@@ -6,9 +6,13 @@ complete plan is written, in the caller's single transaction.
 
 - Groups are the cases qualcode marked as focus groups; a text source from another
   tool becomes a group of its own (named after the source) unless a case claims it.
-- A selection claimed by a case is a quote of that speaker; an unclaimed selection
-  inside a quote is a span coding of it; any other selection is a quote of its own,
-  attributed to the case that claims its source, else to `unattributed`.
+- In qualcode's own files a selection claimed by a case is a quote of that speaker,
+  and an unclaimed selection inside a quote is a span coding of it.
+- In other tools' files one stretch is one quote: selections with the same range are
+  joined (NVivo writes one per coding), nested or overlapping ones become segments of
+  the quote that covers them (see `_Planner._stretches`); a quote's speaker is the
+  case that claims its selection, else the one that claims its source, else
+  `unattributed`.
 - Codings keep their creating user as coder (the importing coder when a file names
   none, which is reported) and their time.
 """
@@ -222,6 +226,17 @@ class _Planner:
                 self.plan.skipped.append(f"selection {sel.start}-{sel.end} in {out.name!r} is "
                                          f"empty or outside the text ({len(text)} characters)")
         valid.sort(key=lambda s: (s.start, -s.end))
+        if self.ours:
+            out.quotes = self._our_quotes(source, valid, group, table)
+        else:
+            out.quotes = self._stretches(source, valid, group, out.name)
+        self.plan.sources.append(out)
+
+    def _our_quotes(self, source: RTextSource, valid: list[RSelection], group: str | None,
+                    table: bool) -> list[PQuote]:
+        """qualcode's own file: each claimed selection is a quote, and every unclaimed one
+        a span coding inside it (as `qdpx_export` writes them)."""
+        text = source.text
         claimed = any(sel.guid in self.owner for sel in valid)
         quotes: list[tuple[RSelection, PQuote]] = []
         spans: list[RSelection] = []
@@ -250,8 +265,48 @@ class _Planner:
             alone.append((sel, quote))
             self._attach(sel, quote, None)
         merged = sorted(quotes + alone, key=lambda sq: (sq[0].start, -sq[0].end))
-        out.quotes = [q for _, q in merged]
-        self.plan.sources.append(out)
+        return [q for _, q in merged]
+
+    def _stretches(self, source: RTextSource, valid: list[RSelection], group: str | None,
+                   name: str) -> list[PQuote]:
+        """Another tool's selections as the stretches its user coded.
+
+        NVivo writes one selection per coding, so a stretch coded three times is three
+        identical selections: they become one quote with three codings. A selection
+        inside another one (a sentence coded within a coded paragraph), or overlapping
+        it within one paragraph, becomes a segment (span coding) of one quote covering
+        them all, so counts, co-occurrence, `duplicates` and agreement see one stretch.
+        Selections claimed by different cases (speakers) are never joined.
+        """
+        text = source.text
+        clusters: list[tuple[int, int, Key | tuple[None, str] | None, list[RSelection]]] = []
+        for sel in valid:
+            owner = self.owner.get(sel.guid)
+            if clusters:
+                start, end, who, members = clusters[-1]
+                fits = sel.end <= end or "\n" not in text[start:sel.end].rstrip("\n")
+                if sel.start < end and fits and (owner is None or who is None or owner == who):
+                    clusters[-1] = (start, max(end, sel.end), who or owner, [*members, sel])
+                    continue
+            clusters.append((sel.start, sel.end, owner, [sel]))
+        joined = segments = 0
+        quotes: list[PQuote] = []
+        for start, end, owner, members in clusters:
+            where = group or (owner[0] if owner and owner[0] else None) or \
+                self._group_for_source(source)
+            quote = PQuote(self._speaker(owner, where, source.guid), text[start:end], start, end)
+            for sel in members:
+                whole = (sel.start, sel.end) == (start, end)
+                self._attach(sel, quote, None if whole else (sel.start - start, sel.end - start))
+                segments += not whole
+            joined += max(sum((s.start, s.end) == (start, end) for s in members) - 1, 0)
+            quotes.append(quote)
+        if len(quotes) < len(valid):
+            self.plan.skipped.append(
+                f"note: {len(valid)} selections in {name!r} mapped to {len(quotes)} quotes: "
+                f"{joined} with the same range as another joined into its quote, {segments} "
+                "inside or overlapping a larger one kept as segments of it")
+        return quotes
 
     @staticmethod
     def _host(quotes: list[tuple[RSelection, PQuote]], starts: list[int], reach: list[int],
