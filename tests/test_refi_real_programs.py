@@ -4,6 +4,7 @@ sources without a name, imports into a study, and what other readers need in our
 
 from __future__ import annotations
 
+import re
 import sqlite3
 import zipfile
 from dataclasses import dataclass, field
@@ -222,3 +223,112 @@ def test_nested_and_overlapping_selections_are_segments(cli: Cli, empty: Path,
         (line, "ton", "u1", ns - off, ne - off), (line, "ton", "u2", ps - off, pe - off),
         ("Bref.", "joie", "u1", None, None)]
     assert "6 selections in 'comments.txt' mapped to 3 quotes" in result.out
+
+
+# --- 3. nothing dropped without a word ---------------------------------------------------
+
+NOTE = "cd000000-8888-4a2b-9c3d-4e5f6a7b8c9d"
+CODING_NOTE = "cd000000-9999-4a2b-9c3d-4e5f6a7b8c9d"
+
+
+def test_quotation_comments_and_notes_become_memos(cli: Cli, empty: Path,
+                                                   tmp_path: Path) -> None:
+    s, e = at("Bref.")
+    p, q = at("Le prix est bien trop élevé")
+    sels = [Sel(s, e, [("joie", "U1")], description="Très « court », l’air las", user="U2"),
+            Sel(p, q, [("prix", "U1")], notes=[NOTE], coding_notes=[CODING_NOTE])]
+    xml = qde("ATLAS.ti 23.2.3", sels, notes={NOTE: "À relire", CODING_NOTE: "sûr ?"})
+    result = cli("--db", str(empty), "import", str(write(tmp_path, xml, STRETCH)))
+    assert result.code == 0, result.err
+    assert "1 selection description(s) (quotation comments) kept as memos" in result.out
+    assert rows(empty, "SELECT q.text, k.name, m.text FROM memo m JOIN quote q "
+                       "ON q.id = m.quote_id JOIN coder k ON k.id = m.coder_id ORDER BY q.start") \
+        == [("Le prix est bien trop élevé", "u1", "À relire"),
+            ("Bref.", "u2", "Très « court », l’air las")]
+    assert rows(empty, "SELECT memo FROM coding WHERE memo IS NOT NULL") == [("sûr ?",)]
+    assert "attached to no quote" not in result.out
+
+
+def test_grouping_codes_are_kept_reported_and_exported_back(cli: Cli, empty: Path,
+                                                            tmp_path: Path) -> None:
+    codes = (f'<Code guid="{CODES["ton"]}" name="Émotions" isCodable="false">'
+             f'<Description>Le dossier</Description>'
+             f'<Code guid="{CODES["joie"]}" name="joie" isCodable="true"/></Code>'
+             f'<Code guid="{CODES["prix"]}" name="prix" isCodable="true"/>')
+    s, e = at("Bref.")
+    xml = qde("MAXQDA 24", [Sel(s, e, [("joie", "U1")])], codes=codes)
+    result = cli("--db", str(empty), "import", str(write(tmp_path, xml, STRETCH)))
+    assert result.code == 0, result.err
+    assert "1 grouping code(s) (isCodable false, e.g. 'Émotions')" in result.out
+    assert rows(empty, "SELECT c.name, p.name FROM code c LEFT JOIN code p ON p.id = c.parent_id "
+                       "ORDER BY c.id") == [("Émotions", None), ("joie", "Émotions"),
+                                            ("prix", None)]
+    out = tmp_path / "back.qdpx"
+    assert cli("--db", str(empty), "export", str(out)).code == 0
+    xml_out = zipfile.ZipFile(out).read("project.qde").decode()
+    assert f'guid="{CODES["ton"]}" name="Émotions" isCodable="false"' in xml_out
+    assert f'guid="{CODES["joie"]}" name="joie" isCodable="true"' in xml_out
+    assert "Le dossier" in xml_out
+
+
+def test_a_source_without_a_name_is_named_by_its_path(cli: Cli, empty: Path,
+                                                      tmp_path: Path) -> None:
+    s, e = at("Bref.")
+    xml = qde("NVivo 12", [Sel(s, e, [("joie", "U1")])], source_name=None,
+              path="internal://Entretien Léa.txt")
+    qdpx = write(tmp_path, xml, STRETCH, file="Entretien Léa.txt")
+    assert cli("--db", str(empty), "import", str(qdpx)).code == 0
+    assert rows(empty, "SELECT s.name, g.name FROM source s JOIN study_group g "
+                       "ON g.id = s.group_id") == [("Entretien Léa.txt", "Entretien Léa")]
+    other = tmp_path / "o.db"
+    assert cli("--db", str(other), "init").code == 0
+    unnamed = write(tmp_path, qde("NVivo 12", [Sel(s, e, [("joie", "U1")])], source_name=None),
+                    STRETCH, name="u.qdpx")
+    assert cli("--db", str(other), "import", str(unnamed)).code == 0
+    assert rows(other, "SELECT name FROM source") == [(f"source {SOURCE[:8].upper()}",)]
+
+
+def test_a_file_breaking_the_schema_is_warned_about_and_imported(cli: Cli, empty: Path,
+                                                                 tmp_path: Path) -> None:
+    s, e = at("Bref.")
+    xml = qde("Quirkos", [Sel(s, e, [("joie", "U1")])]).replace(
+        'name="joie" isCodable="true"', 'name="joie"')
+    result = cli("--db", str(empty), "import", str(write(tmp_path, xml, STRETCH)))
+    assert result.code == 0, result.err
+    assert "warning: project.qde breaks the REFI-QDA schema in 1 place(s)" in result.out
+    assert "isCodable" in result.out
+    assert quote_texts(empty) == ["Bref."]
+
+
+def test_the_producers_guids_go_out_again_in_lower_case(cli: Cli, empty: Path,
+                                                        tmp_path: Path) -> None:
+    s, e = at("Bref.")
+    n, m = at("j’adore")
+    line = at("Moi j’adore, vraiment, c’est parfait.")
+    sels = [Sel(s, e, [("joie", "U1")]), Sel(*line, [("prix", "U2")]), Sel(n, m, [("ton", "U1")])]
+    xml = qde("NVivo 12", sels)  # ATLAS.ti writes upper-case GUIDs
+    for guid in [*USERS.values(), *CODES.values(), SOURCE, "aa000000-0000-4000-8000-000000000000"]:
+        xml = xml.replace(guid, guid.upper())
+    assert cli("--db", str(empty), "import", str(write(tmp_path, xml, STRETCH))).code == 0
+    out = tmp_path / "back.qdpx"
+    assert cli("--db", str(empty), "export", str(out)).code == 0
+    back = zipfile.ZipFile(out).read("project.qde").decode()
+    for guid in [*USERS.values(), *CODES.values(), SOURCE]:
+        assert f'"{guid}"' in back
+    for i in range(3):  # the selections: quotes, and the span inside the line
+        assert f'guid="aa000000-0000-4000-8000-{i:012x}"' in back
+    assert 'guid="bb000000-0000-4000-8000-000000000000"' in back  # a coding
+    assert all(g == g.lower() for g in re.findall(r'(?:guid|GUID|User)="([^"]+)"', back))
+    again = cli("--db", str(empty), "import", str(out))
+    assert again.code == 0 and "1 already imported" in again.out and " 0 quotes" in again.out
+
+
+def test_reimporting_our_export_into_the_same_project_adds_nothing(cli: Cli, demo_db: Path,
+                                                                  tmp_path: Path) -> None:
+    out = tmp_path / "demo.qdpx"
+    assert cli("--db", str(demo_db), "export", str(out)).code == 0
+    before = rows(demo_db, "SELECT count(*) FROM quote UNION ALL SELECT count(*) FROM coding")
+    result = cli("--db", str(demo_db), "import", str(out))
+    assert result.code == 0 and "1 already imported" in result.out, result.out
+    assert rows(demo_db, "SELECT count(*) FROM quote UNION ALL SELECT count(*) FROM coding") \
+        == before

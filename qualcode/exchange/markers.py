@@ -23,6 +23,9 @@ QUOTE_TABLE = ("Quote table: each row is one paragraph, '[group] speaker: ' then
                "the selections cover the quotes")
 REVIEWED = "Reviewed: no code applies"
 STUDY = "Study: "
+GROUPING = "Grouping code: not meant to be applied (isCodable false in REFI-QDA)."
+"""First line of the description of a code another tool marked not codable; exported
+back as `isCodable="false"`."""
 UTF16_POSITIONS = "positions in UTF-16 units"
 """Appended to `origin` by `export --positions utf16`."""
 UNATTRIBUTED = "unattributed"

@@ -7,6 +7,7 @@ of particular tools about line ends are settled later, against the source text.
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Callable
 from datetime import UTC, datetime
@@ -30,6 +31,8 @@ from qualcode.exchange.refi_model import (
 PROJECT_NS = "urn:QDA-XML:project:1.0"
 CODEBOOK_NS = "urn:QDA-XML:codebook:1.0"
 OTHER_SOURCES = ("PictureSource", "PDFSource", "AudioSource", "VideoSource")
+
+_GUIDISH = re.compile(r"^\{?[0-9a-fA-F]{8}(-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{12}\}?$")
 
 TextLoader = Callable[[str], str | None]
 """Reads an internal `plainTextPath` (`internal://x.txt`, or a bare name) from the archive."""
@@ -175,8 +178,22 @@ def _coding(el: Element) -> RCoding | None:
                    notes=[_guid(n, "targetGUID") for n in el.findall("NoteRef")])
 
 
+def name_from_path(el: Element) -> str:
+    """A source's file name from its paths, when `name` is missing (NVivo and ATLAS.ti
+    leave it out at times): `internal://Entretien 3.txt` → `Entretien 3.txt`. A file
+    named after a GUID names nothing, so it is not used."""
+    for attr in ("currentPath", "plainTextPath", "richTextPath"):
+        raw = (el.get(attr) or "").replace("\\", "/")
+        base = raw.partition("://")[2] or raw
+        file = base.rstrip("/").rsplit("/", 1)[-1].strip()
+        stem = file.rsplit(".", 1)[0]
+        if file and not _GUIDISH.match(stem):
+            return file
+    return ""
+
+
 def _text_source(el: Element, load_text: TextLoader, skipped: list[str]) -> RTextSource | None:
-    name = el.get("name") or ""
+    name = el.get("name") or name_from_path(el)
     inline = el.find("PlainTextContent")
     text: str | None = inline.text or "" if inline is not None else None
     if text is None and el.get("plainTextPath"):
@@ -198,7 +215,8 @@ def _text_source(el: Element, load_text: TextLoader, skipped: list[str]) -> RTex
         selection = RSelection(guid=_guid(sel), start=start, end=end, name=sel.get("name"),
                                user=canonical(sel.get("creatingUser")),
                                created=when(sel.get("creationDateTime")),
-                               notes=[_guid(n, "targetGUID") for n in sel.findall("NoteRef")])
+                               notes=[_guid(n, "targetGUID") for n in sel.findall("NoteRef")],
+                               description=_child_text(sel, "Description").strip())
         for coding_el in sel.findall("Coding"):
             coding = _coding(coding_el)
             if coding is not None:

@@ -17,7 +17,7 @@ from __future__ import annotations
 import io
 import zipfile
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 from uuid import UUID
@@ -28,7 +28,7 @@ from qualcode import __version__
 from qualcode.db.models import Code, Coder, Coding, Memo, Participant, Quote, Review, Source, Study
 from qualcode.exchange import markers
 from qualcode.exchange.codes import to_refi
-from qualcode.exchange.guids import make_guid, project_namespace
+from qualcode.exchange.guids import kept_guids, make_guid, project_namespace
 from qualcode.exchange.positions import to_units
 from qualcode.exchange.qde_write import project_xml, source_file
 from qualcode.exchange.refi_model import (
@@ -54,9 +54,13 @@ class _Ctx:
     ns: UUID
     users: dict[int, str]
     codes: dict[int, str]
+    kept: dict[str, dict[str, str]] = field(default_factory=dict)
 
     def guid(self, kind: str, ident: object) -> str:
-        return make_guid(self.ns, kind, ident)
+        """The GUID the entity came with from another file, else this project's own;
+        lower case (see `guids`)."""
+        return (self.kept.get(kind, {}).get(str(ident)) or make_guid(self.ns, kind,
+                                                                     ident)).lower()
 
 
 def _kind(values: list[Any]) -> str:
@@ -89,7 +93,7 @@ def _variables(prefix: str, description: str, rows: list[dict[str, Any]], ctx: _
 
 def build(session: Session, name: str) -> RProject:
     """The project as REFI data; needs a write session the first time (the namespace)."""
-    ctx = _Ctx(project_namespace(session), {}, {})
+    ctx = _Ctx(project_namespace(session), {}, {}, kept_guids(session))
     project = RProject(name=name, origin=ORIGIN)
     for coder in session.exec(select(Coder).order_by(col(Coder.id))).all():
         ctx.users[coder.id or 0] = ctx.guid("coder", coder.id)

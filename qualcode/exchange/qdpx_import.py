@@ -29,6 +29,7 @@ from pathlib import PurePath
 from typing import Any
 
 from sqlalchemy import func, insert
+from sqlalchemy import text as sql
 from sqlmodel import Session, SQLModel, select
 
 from qualcode.db.models import (
@@ -44,6 +45,7 @@ from qualcode.domain.codebook import Codebook, CodeSpec, normalise_name
 from qualcode.domain.study import GroupSpec, StudySpec
 from qualcode.exchange import markers
 from qualcode.exchange.codes import from_refi
+from qualcode.exchange.guids import canonical, keep_guids, known_sources
 from qualcode.exchange.positions import settle
 from qualcode.exchange.refi_model import RCoding, RProject, RSelection, RTextSource, Value
 from qualcode.importers.base import ParsedTurn, content_hash, is_moderator_label, text_hash
@@ -63,6 +65,9 @@ class PCoding:
     span: tuple[int, int] | None
     memo: str | None
     created: datetime | None
+    guid: str = ""
+    selection: str = ""
+    """The GUID of the selection of a span coding (kept for the export)."""
 
 
 @dataclass
@@ -74,6 +79,7 @@ class PQuote:
     codings: list[PCoding] = field(default_factory=list)
     memos: dict[str, tuple[str, datetime | None]] = field(default_factory=dict)
     reviews: dict[str, datetime | None] = field(default_factory=dict)
+    guid: str = ""
 
 
 @dataclass
@@ -85,6 +91,7 @@ class PSource:
     user: str | None
     created: datetime | None
     quotes: list[PQuote] = field(default_factory=list)
+    guid: str = ""
 
 
 @dataclass
@@ -104,6 +111,9 @@ class Plan:
     users: list[str] = field(default_factory=list)
     sources: list[PSource] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)
+    user_guids: dict[str, str] = field(default_factory=dict)
+    code_guids: dict[str, str] = field(default_factory=dict)
+    """Names → the file's GUIDs, kept for the export (see `guids`)."""
 
 
 class _Planner:
@@ -121,6 +131,7 @@ class _Planner:
         self.source_group: dict[str, str] = {}
         self.source_speaker: dict[str, str] = {}
         self.foreign_attrs: dict[str, dict[str, Any]] = {}
+        self.described = 0
 
     def who(self, guid: str | None) -> str:
         if guid is not None and guid in self.users:
@@ -131,7 +142,9 @@ class _Planner:
     def run(self) -> Plan:
         plan = self.plan
         plan.users = list(dict.fromkeys(self.users.values()))
+        plan.user_guids = {name: guid for guid, name in reversed(self.users.items())}
         plan.codes, self.code_names = from_refi(self.p.codes, set(), plan.skipped)
+        plan.code_guids = {name: guid for guid, name in self.code_names.items()}
         plan.study = markers.parse_study(self.p.description)
         variables = {v.guid: v for v in self.p.variables}
         for var in self.p.variables:
@@ -167,6 +180,9 @@ class _Planner:
         if self.unattributed:
             plan.skipped.append(f"note: {self.unattributed} coding(s), memo(s) or review(s) "
                                 f"name no known user: attributed to {self.coder!r}")
+        if self.described:
+            plan.skipped.append(f"note: {self.described} selection description(s) "
+                                "(quotation comments) kept as memos")
         unused = [n for g, n in self.notes.items() if g not in self.used_notes]
         if unused:
             plan.skipped.append(f"{len(unused)} note(s) attached to no quote or coding "
@@ -216,7 +232,7 @@ class _Planner:
         group = None if table else self._group_for_source(source)
         out = PSource(source.name or f"source {source.guid[:8]}", "table" if table else
                       "transcript", group, source.text, self.users.get(source.user or ""),
-                      source.created)
+                      source.created, guid=source.guid)
         text = source.text
         valid: list[RSelection] = []
         for sel in source.selections:  # an empty quote is ours to keep, not another tool's
@@ -248,7 +264,8 @@ class _Planner:
             where = group or (owner[0] if owner and owner[0] else None) or \
                 self._group_for_source(source)
             quote = PQuote(self._speaker(owner, where, source.guid), text[sel.start:sel.end],
-                           None if table else sel.start, None if table else sel.end)
+                           None if table else sel.start, None if table else sel.end,
+                           guid=sel.guid)
             quotes.append((sel, quote))
             self._attach(sel, quote, None)
         starts = [s.start for s, _ in quotes]
@@ -261,7 +278,8 @@ class _Planner:
                 continue
             where = group or self._group_for_source(source)
             quote = PQuote(self._speaker(None, where, source.guid), text[sel.start:sel.end],
-                           None if table else sel.start, None if table else sel.end)
+                           None if table else sel.start, None if table else sel.end,
+                           guid=sel.guid)
             alone.append((sel, quote))
             self._attach(sel, quote, None)
         merged = sorted(quotes + alone, key=lambda sq: (sq[0].start, -sq[0].end))
@@ -294,7 +312,9 @@ class _Planner:
         for start, end, owner, members in clusters:
             where = group or (owner[0] if owner and owner[0] else None) or \
                 self._group_for_source(source)
-            quote = PQuote(self._speaker(owner, where, source.guid), text[start:end], start, end)
+            quote = PQuote(self._speaker(owner, where, source.guid), text[start:end], start, end,
+                           guid=next((s.guid for s in members
+                                      if (s.start, s.end) == (start, end)), ""))
             for sel in members:
                 whole = (sel.start, sel.end) == (start, end)
                 self._attach(sel, quote, None if whole else (sel.start - start, sel.end - start))
@@ -332,6 +352,10 @@ class _Planner:
     def _attach(self, sel: RSelection, quote: PQuote, span: tuple[int, int] | None) -> None:
         for coding in sel.codings:
             self._coding(coding, sel, quote, span)
+        if sel.description:  # ATLAS.ti's quotation comment: a memo, as QualCoder keeps it
+            author = sel.user or next((c.user for c in sel.codings if c.user), None)
+            self._memo(quote, self.who(author), sel.description, sel.created)
+            self.described += 1
         for guid in sel.notes:
             note = self.notes.get(guid)
             if note is None:
@@ -340,10 +364,17 @@ class _Planner:
             who = self.who(note.user)
             if note.name == markers.REVIEWED:
                 quote.reviews[who] = note.created
-            elif who in quote.memos:
-                quote.memos[who] = (quote.memos[who][0] + "\n\n" + note.text, note.created)
             else:
-                quote.memos[who] = (note.text, note.created)
+                self._memo(quote, who, note.text, note.created)
+
+    @staticmethod
+    def _memo(quote: PQuote, who: str, text: str, created: datetime | None) -> None:
+        """One memo per coder and quote: a second note of the same coder is appended
+        (a joined stretch may bring several), unless it is the same text."""
+        if who not in quote.memos:
+            quote.memos[who] = (text, created)
+        elif text not in quote.memos[who][0].split("\n\n"):
+            quote.memos[who] = (quote.memos[who][0] + "\n\n" + text, created)
 
     def _coding(self, coding: RCoding, sel: RSelection, quote: PQuote,
                 span: tuple[int, int] | None) -> None:
@@ -353,7 +384,8 @@ class _Planner:
             return
         quote.codings.append(PCoding(code, self.who(coding.user or sel.user), span,
                                      self._note_text(coding.notes),
-                                     coding.created or sel.created))
+                                     coding.created or sel.created, coding.guid,
+                                     sel.guid if span is not None else ""))
 
 
 def plan(project: RProject, coder: str) -> Plan:
@@ -384,6 +416,9 @@ def write(session: Session, plan: Plan, *, path: str, coder: str, name: str) -> 
                 setattr(book, attr, meta.value)
         result.codes_added, result.codes_updated = import_codebook(session, book)
     codes = {normalise_name(c.name): c.id or 0 for c in session.exec(select(Code)).all()}
+    keep_guids(session, "code", {str(codes[normalise_name(n)]): g
+                                 for n, g in plan.code_guids.items()
+                                 if g and normalise_name(n) in codes})
     groups = {g: ensure_group(session, g) for g in plan.groups}
     for g, spec in plan.groups.items():
         if spec.attributes:
@@ -412,6 +447,12 @@ def write(session: Session, plan: Plan, *, path: str, coder: str, name: str) -> 
 
     for user in plan.users:
         coder_of(user)
+    keep_guids(session, "coder", {str(coder_of(n)): g for n, g in plan.user_guids.items() if g})
+    known = known_sources(session, [r[0] for r in session.execute(sql("SELECT id FROM source"))])
+    kept: dict[str, dict[str, str]] = {"quote": {}, "span": {}, "source": {},
+                                       "quote-table": {}}
+    coding_guids: dict[tuple[Any, ...], str] = {}
+    new_sources: list[int] = []
     for speaker in plan.participants:  # in the file's order, with or without quotes
         person(speaker)
     next_position: dict[int, int] = {}
@@ -422,7 +463,7 @@ def write(session: Session, plan: Plan, *, path: str, coder: str, name: str) -> 
         seen = select(Source.id).where(Source.content_hash == digest)
         seen = seen.where(Source.group_id == gid) if gid is not None else seen.where(
             Source.group_id == None)  # noqa: E711 (SQL IS NULL)
-        if session.exec(seen).first() is not None:
+        if session.exec(seen).first() is not None or canonical(src.guid) in known:
             result.already += 1
             continue
         source = Source(group_id=gid, name=src.name, kind=src.kind, format="qdpx",
@@ -431,6 +472,11 @@ def write(session: Session, plan: Plan, *, path: str, coder: str, name: str) -> 
         session.add(source)
         session.flush()
         result.sources += 1
+        new_sources.append(source.id or 0)
+        if src.guid:
+            table = src.kind == "table"
+            kept["quote-table" if table else "source"][
+                f"table:{source.id}" if table else str(source.id)] = src.guid
         quote_rows: list[dict[str, Any]] = []
         for pq in src.quotes:
             qgid = groups.get(pq.speaker[0]) or ensure_group(session, pq.speaker[0])
@@ -451,18 +497,44 @@ def write(session: Session, plan: Plan, *, path: str, coder: str, name: str) -> 
             select(Quote.id, Quote.group_id, Quote.position)
             .where(Quote.source_id == source.id)).all()}
         for pq, qrow in zip(src.quotes, quote_rows, strict=True):
-            _quote_rows(ids[(qrow["group_id"], qrow["position"])], pq, codes, coder_of, rows,
-                        result)
+            qid = ids[(qrow["group_id"], qrow["position"])]
+            _quote_rows(qid, pq, codes, coder_of, rows, result, coding_guids)
+            if pq.guid:
+                kept["quote"][str(qid)] = pq.guid
+            for c in pq.codings:
+                if c.selection and c.span is not None:
+                    kept["span"].setdefault(f"{qid}:{c.span[0]}:{c.span[1]}", c.selection)
     for name in ("coding", "memo", "review"):
         if rows[name]:  # Core inserts: the ORM's per-row bookkeeping is not needed here
             session.execute(insert(SQLModel.metadata.tables[name]), rows[name])
+    _keep_coding_guids(session, new_sources, coding_guids)
+    for kind, pairs in kept.items():
+        keep_guids(session, kind, pairs)
     events.record(session, coder=coder, action="import", path=path, format="qdpx",
                   quotes=result.quotes, codings=result.codings)
     return result
 
 
+def _keep_coding_guids(session: Session, sources: list[int],
+                       guids: dict[tuple[Any, ...], str]) -> None:
+    """The file's coding GUIDs, matched to the rows just inserted (Core inserts return
+    no ids) by what makes a coding unique."""
+    if not guids or not sources:
+        return
+    pairs: dict[str, str] = {}
+    for source_id in sources:
+        for cid, *key in session.execute(sql(
+                "SELECT c.id, c.quote_id, c.code_id, c.coder_id, c.span_start, c.span_end "
+                "FROM coding c JOIN quote q ON q.id = c.quote_id WHERE q.source_id = :s"),
+                {"s": source_id}).all():
+            if tuple(key) in guids:
+                pairs[str(cid)] = guids[tuple(key)]
+    keep_guids(session, "coding", pairs)
+
+
 def _quote_rows(qid: int, pq: PQuote, codes: dict[str, int], coder: Callable[[str], int],
-                rows: dict[str, list[dict[str, Any]]], result: ImportResult) -> None:
+                rows: dict[str, list[dict[str, Any]]], result: ImportResult,
+                guids: dict[tuple[Any, ...], str]) -> None:
     result.quotes += 1
     seen: set[tuple[int, int, tuple[int, int] | None]] = set()
     for c in pq.codings:
@@ -470,6 +542,8 @@ def _quote_rows(qid: int, pq: PQuote, codes: dict[str, int], coder: Callable[[st
         if key in seen:
             continue
         seen.add(key)
+        if c.guid:
+            guids[(qid, key[0], key[1], *(c.span or (None, None)))] = c.guid
         rows["coding"].append({"quote_id": qid, "code_id": key[0], "coder_id": key[1],
                                "span_start": c.span[0] if c.span else None,
                                "span_end": c.span[1] if c.span else None, "memo": c.memo,

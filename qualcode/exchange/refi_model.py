@@ -66,6 +66,8 @@ class RSelection:
     created: datetime | None = None
     codings: list[RCoding] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    description: str = ""
+    """ATLAS.ti's quotation comment, MAXQDA's comment on a coded segment."""
 
 
 @dataclass
