@@ -332,3 +332,56 @@ def test_reimporting_our_export_into_the_same_project_adds_nothing(cli: Cli, dem
     assert result.code == 0 and "1 already imported" in result.out, result.out
     assert rows(demo_db, "SELECT count(*) FROM quote UNION ALL SELECT count(*) FROM coding") \
         == before
+
+
+# --- 4. into a study ---------------------------------------------------------------------
+
+def videos(tmp_path: Path) -> Path:
+    s, e = at("Bref.")
+    p, q = at("Le prix est bien trop élevé")
+    return write(tmp_path, qde("NVivo 12", [Sel(s, e, [("joie", "U1")]),
+                                            Sel(p, q, [("prix", "U2")])],
+                               source_name="videos_selection.txt"), STRETCH, name="v.qdpx")
+
+
+def test_a_foreign_project_into_a_study_with_group(cli: Cli, demo_db: Path,
+                                                   tmp_path: Path) -> None:
+    qdpx = videos(tmp_path)
+    refused = cli("--db", str(demo_db), "import", str(qdpx))
+    assert refused.code == 1 and len(refused.err.splitlines()) == 1
+    assert "videos_selection" in refused.err and "--group G" in refused.err
+    unknown = cli("--db", str(demo_db), "import", str(qdpx), "--group", "G9")
+    assert unknown.code == 1 and "G9" in unknown.err
+    before = rows(demo_db, "SELECT count(*) FROM quote")[0][0]
+    done = cli("--db", str(demo_db), "import", str(qdpx), "--group", "G2")
+    assert done.code == 0, done.err
+    assert "2 quotes" in done.out
+    assert rows(demo_db, "SELECT g.name, p.label, q.text FROM quote q JOIN study_group g "
+                         "ON g.id = q.group_id JOIN participant p ON p.id = q.participant_id "
+                         f"WHERE q.id > {before} ORDER BY q.id") == [
+        ("G2", "unattributed", "Le prix est bien trop élevé"), ("G2", "unattributed", "Bref.")]
+    assert rows(demo_db, "SELECT count(*) FROM study_group")[0][0] == 6
+    agreement = cli("--db", str(demo_db), "report", "--format", "json")
+    assert agreement.code == 0
+
+
+def test_a_foreign_project_into_a_study_with_a_group_map(cli: Cli, demo_db: Path,
+                                                         tmp_path: Path) -> None:
+    qdpx = videos(tmp_path)
+    mapping = tmp_path / "map.csv"
+    mapping.write_text("source,group\nvideos_selection,G3\nautre.txt,G1\n", encoding="utf-8")
+    done = cli("--db", str(demo_db), "import", str(qdpx), "--groups", str(mapping))
+    assert done.code == 0, done.err
+    assert "names 1 source(s) the file does not hold, e.g. 'autre.txt'" in done.out
+    assert rows(demo_db, "SELECT g.name FROM source s JOIN study_group g "
+                         "ON g.id = s.group_id WHERE s.format = 'qdpx'") == [("G3",)]
+    for body, message in (("source,group\nautre,G1\n", "names no group for source "
+                                                      "'videos_selection.txt'"),
+                          ("nom,groupe\nx,G1\n", "header must be `source,group`"),
+                          ("source,group\nvideos_selection\n", ":2: expected a source")):
+        mapping.write_text(body, encoding="utf-8")
+        bad = cli("--db", str(demo_db), "import", str(qdpx), "--groups", str(mapping))
+        assert bad.code == 1 and message in bad.err and len(bad.err.splitlines()) == 1
+    both = cli("--db", str(demo_db), "import", str(qdpx), "--groups", str(mapping),
+               "--group", "G1")
+    assert both.code == 1 and "not both" in both.err

@@ -88,22 +88,36 @@ def _check_written(file: Path, *, always: bool) -> None:
                         path=str(file))
 
 
-def import_qdpx(st: State, file: Path) -> None:
-    """Parse the whole archive first, then write it in one transaction."""
+def import_qdpx(st: State, file: Path, *, group: str | None = None,
+                groups: Path | None = None) -> None:
+    """Parse the whole archive first, then write it in one transaction. `group` (all
+    sources) or `groups` (a `source,group` CSV) puts the sources into a study's groups."""
     from qualcode.db.engine import open_project
     from qualcode.errors import UserError
     from qualcode.exchange.qdpx_import import plan, skipped_counts, write
+    from qualcode.exchange.regroup import load_group_map, regroup
     from qualcode.importers.qdpx import read
 
+    if group is not None and groups is not None:
+        raise UserError("give --group (one group for every source) or --groups MAP.csv, "
+                        "not both")
+    mapping = load_group_map(groups) if groups is not None else None
     refi = read(file)
     project = open_project(st.db)
     try:
         todo = plan(refi, st.coder)
+        if group is not None or mapping is not None:
+            regroup(todo, group=group, mapping=mapping, map_path=str(groups or ""))
         with project.write() as session:
             result = write(session, todo, path=str(file), coder=st.coder,
                            name=refi.name or file.stem)
     except UserError as exc:  # e.g. a group the project's design does not have
-        raise exc if exc.path else UserError(str(exc), path=str(file)) from None
+        hint = ("" if group is not None or groups is not None or "unknown group" not in str(exc)
+                else "; put the file's sources into the study's groups with --group G or "
+                "--groups MAP.csv (columns source,group)")
+        if exc.path and not hint:
+            raise
+        raise UserError(str(exc) + hint, path=None if exc.path else str(file)) from None
     finally:
         project.close()
     already = f" ({result.already} already imported)" if result.already else ""
