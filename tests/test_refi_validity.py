@@ -169,7 +169,7 @@ def test_export_reports_each_violation_of_what_it_wrote(
     assert result.code == 1 and result.out == ""
     with zipfile.ZipFile(qdpx) as zf:  # kept, for the bug report
         codes = zf.read("project.qde").count(b'isCodable="True"')
-    assert codes == 25
+    assert codes == 25 + 22  # the codebook, and one case code per participant
     lines = result.err.splitlines()
     assert len(lines) == codes + 1
     assert all(line.startswith(f"qualcode: {qdpx}: project.qde /Project/CodeBook/Codes/Code[")

@@ -223,8 +223,7 @@ def _text_source(el: Element, load_text: TextLoader, skipped: list[str]) -> RTex
                 selection.codings.append(coding)
         source.selections.append(selection)
     source.codings = [c for c in (_coding(x) for x in el.findall("Coding")) if c is not None]
-    if el.findall("NoteRef"):
-        skipped.append(f"notes on the whole source {name!r} (qualcode keeps memos on quotes)")
+    source.notes = [_guid(n, "targetGUID") for n in el.findall("NoteRef")]
     if el.findall("VariableValue"):
         skipped.append(f"variable values on source {name!r} (qualcode keeps them on cases)")
     return source

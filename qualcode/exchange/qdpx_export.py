@@ -33,6 +33,7 @@ from qualcode.exchange.positions import to_units
 from qualcode.exchange.qde_write import project_xml, source_file
 from qualcode.exchange.refi_model import (
     RCase,
+    RCode,
     RCoding,
     RNote,
     RProject,
@@ -146,7 +147,23 @@ def build(session: Session, name: str) -> RProject:
                                 values, selection_refs=refs.participant_quotes.get(p.id or 0, [])))
     project.cases = group_cases + part_cases
     project.notes = _notes(session, ctx, refs)
+    by_guid = {source.guid: source for source in project.sources}
+    for note in project.notes:
+        if note.anchor_source:
+            by_guid[note.anchor_source].notes.append(note.guid)
+    if part_cases:
+        project.codes.append(_case_codes(ctx, part_cases))
     return project
+
+
+def _case_codes(ctx: _Ctx, cases: list[RCase]) -> RCode:
+    """One code per participant case, with the case's GUID, under a grouping code: how
+    NVivo writes cases, and the only way QualCoder links a case to its text (it turns a
+    code sharing a case's GUID, and its codings, into the case's text). qualcode's
+    import reads them back as who said what, never as codes."""
+    return RCode(ctx.guid("case-codes", "participants"), "Participants (cases)",
+                 markers.CASE_CODES, codable=False,
+                 children=[RCode(case.guid, case.name) for case in cases])
 
 
 @dataclass
@@ -155,6 +172,8 @@ class _Refs:
     participant_quotes: dict[int, list[str]]
     quote_notes: dict[int, list[str]]
     group_order: dict[int, int]
+    quote_place: dict[int, tuple[str, int, int, str]] = field(default_factory=dict)
+    """quote id → (source GUID, start, end, text): where a memo's annotation points."""
 
 
 def _sources(session: Session, ctx: _Ctx, design_names: dict[int, str]) -> tuple[
@@ -181,7 +200,8 @@ def _sources(session: Session, ctx: _Ctx, design_names: dict[int, str]) -> tuple
             rt = RTextSource(ctx.guid("source", source.id), source.name, source.text,
                              user=user, created=source.imported_at)
             for q in anchored:
-                rt.selections.extend(_quote_selections(ctx, q, q.start or 0, codings, refs))
+                rt.selections.extend(_quote_selections(ctx, q, q.start or 0, codings, refs,
+                                                       user, rt.guid))
             if source.group_id is not None:
                 refs.group_sources[source.group_id].append(rt.guid)
             blocks.append((anchored[0].id or 0 if anchored else 1 << 62, rt))
@@ -218,31 +238,61 @@ def _table(ctx: _Ctx, ident: str, name: str, quotes: list[Quote], groups: dict[i
         start = at + len(head)
         parts.append(head + q.text + "\n\n")
         at += len(head) + len(q.text) + 2
-        rt.selections.extend(_quote_selections(ctx, q, start, codings, refs))
+        rt.selections.extend(_quote_selections(ctx, q, start, codings, refs, user, rt.guid))
     rt.text = "".join(parts)
     return rt
 
 
 def _quote_selections(ctx: _Ctx, q: Quote, start: int, codings: dict[int, list[Coding]],
-                      refs: _Refs) -> list[RSelection]:
+                      refs: _Refs, user: str | None, source_guid: str) -> list[RSelection]:
+    """The quote's selection (claimed by its participant's case), then one selection per
+    coder and span, and one per coding with a memo.
+
+    QualCoder takes the coder from `PlainTextSelection/@creatingUser`, not from the
+    coding, and keeps one coding per code, coder and range: so each coder's codings get
+    a selection of their own, every selection names its user, and a coding memo is the
+    `Description` of its own selection (where QualCoder reads a coding memo). The
+    quote's selection also holds a coding of its participant's case code (the NVivo
+    convention QualCoder reads case text from; see `_case_codes`).
+    """
     qid = q.id or 0
+    fallback = user or next(iter(ctx.users.values()), None)
     whole = RSelection(ctx.guid("quote", qid), start, start + len(q.text), name=q.text)
     refs.participant_quotes[q.participant_id].append(whole.guid)
+    refs.quote_place[qid] = (source_guid, whole.start, whole.end, q.text)
     whole.notes = refs.quote_notes[qid]
-    spans: dict[tuple[int, int], RSelection] = {}
+    extra: dict[tuple[int, int, str | None, int | None], RSelection] = {}
+    ranges: set[tuple[int, int]] = set()
     for c in codings.get(qid, []):
         rc = RCoding(ctx.guid("coding", c.id), ctx.codes[c.code_id], ctx.users[c.coder_id],
                      c.created_at, [ctx.guid("coding-memo", c.id)] if c.memo else [])
-        if c.span_start is None or c.span_end is None:
+        span = (0, len(q.text)) if c.span_start is None or c.span_end is None else (
+            c.span_start, c.span_end)
+        if c.span_start is None and not c.memo and whole.user in (None, rc.user):
+            whole.user = rc.user
+            whole.created = whole.created or rc.created
             whole.codings.append(rc)
             continue
-        key = (c.span_start, c.span_end)
-        if key not in spans:
-            spans[key] = RSelection(ctx.guid("span", f"{qid}:{key[0]}:{key[1]}"),
-                                    start + key[0], start + key[1],
-                                    name=q.text[key[0]:key[1]], user=rc.user, created=rc.created)
-        spans[key].codings.append(rc)
-    return [whole, *spans.values()]
+        key = (*span, rc.user, c.id if c.memo else None)
+        if key not in extra:
+            if c.memo:
+                guid = ctx.guid("coding-selection", c.id)
+            elif c.span_start is None:
+                guid = ctx.guid("quote-coder", f"{qid}:{c.coder_id}")
+            elif span not in ranges:
+                guid = ctx.guid("span", f"{qid}:{span[0]}:{span[1]}")
+            else:
+                guid = ctx.guid("span", f"{qid}:{span[0]}:{span[1]}:{c.coder_id}")
+            ranges.add(span)
+            extra[key] = RSelection(guid, start + span[0], start + span[1],
+                                    name=q.text[span[0]:span[1]], user=rc.user,
+                                    created=rc.created, description=c.memo or "")
+        extra[key].codings.append(rc)
+    whole.user = whole.user or fallback
+    whole.codings.append(RCoding(ctx.guid("case-coding", qid),
+                                 ctx.guid("participant", q.participant_id), whole.user,
+                                 whole.created))
+    return [whole, *extra.values()]
 
 
 def _notes(session: Session, ctx: _Ctx, refs: _Refs) -> list[RNote]:
@@ -255,6 +305,11 @@ def _notes(session: Session, ctx: _Ctx, refs: _Refs) -> list[RNote]:
         note = RNote(ctx.guid("memo", m.id), f"Memo by {coders[m.coder_id]}", m.text,
                      ctx.users[m.coder_id], m.updated_at)
         refs.quote_notes[m.quote_id].append(note.guid)
+        if m.quote_id in refs.quote_place:  # QualCoder's annotation: the note says where
+            source, start, end, text = refs.quote_place[m.quote_id]
+            note.anchor = RSelection(ctx.guid("memo-selection", m.id), start, end, name=text,
+                                     user=note.user, created=note.created)
+            note.anchor_source = source
         notes.append(note)
     for c in session.exec(select(Coding).where(col(Coding.memo).is_not(None))
                           .order_by(col(Coding.id))).all():
@@ -274,8 +329,13 @@ def _notes(session: Session, ctx: _Ctx, refs: _Refs) -> list[RNote]:
 def utf16_positions(project: RProject) -> None:
     """Selections counted in UTF-16 units for NVivo; the origin says so, so that
     qualcode reads its own file back right."""
+    by_guid = {}
     for source in project.sources:
+        by_guid[source.guid] = source.text
         to_units(source)
+    for note in project.notes:
+        if note.anchor is not None:
+            to_units(RTextSource("", "", by_guid[note.anchor_source], selections=[note.anchor]))
     project.origin += f" ({UTF16})"
 
 

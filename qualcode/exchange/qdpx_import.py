@@ -21,7 +21,7 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from itertools import accumulate
@@ -47,7 +47,14 @@ from qualcode.exchange import markers
 from qualcode.exchange.codes import from_refi
 from qualcode.exchange.guids import canonical, keep_guids, known_sources
 from qualcode.exchange.positions import settle
-from qualcode.exchange.refi_model import RCoding, RProject, RSelection, RTextSource, Value
+from qualcode.exchange.refi_model import (
+    RCode,
+    RCoding,
+    RProject,
+    RSelection,
+    RTextSource,
+    Value,
+)
 from qualcode.importers.base import ParsedTurn, content_hash, is_moderator_label, text_hash
 from qualcode.services import events
 from qualcode.services.codebook import import_codebook
@@ -143,6 +150,7 @@ class _Planner:
         plan = self.plan
         plan.users = list(dict.fromkeys(self.users.values()))
         plan.user_guids = {name: guid for guid, name in reversed(self.users.items())}
+        self._case_codes()
         plan.codes, self.code_names = from_refi(self.p.codes, set(), plan.skipped)
         plan.code_guids = {name: guid for guid, name in self.code_names.items()}
         plan.study = markers.parse_study(self.p.description)
@@ -189,6 +197,46 @@ class _Planner:
                                 f"(e.g. {unused[0].name!r}): qualcode keeps memos on quotes")
         return plan
 
+    def _case_codes(self) -> None:
+        """Codes sharing a case's GUID are how NVivo (and qualcode, for QualCoder) write
+        cases: their codings say which case a selection belongs to. They become the
+        case's claim on the selection, not codes; a grouping code left empty goes too."""
+        cases = {c.guid: c for c in self.p.cases}
+        if not cases:
+            return
+        claims = 0
+        for source in self.p.sources:
+            for sel in source.selections:
+                kept = []
+                for coding in sel.codings:
+                    if coding.code in cases:
+                        refs = cases[coding.code].selection_refs
+                        if sel.guid not in refs:
+                            refs.append(sel.guid)
+                        claims += 1
+                    else:
+                        kept.append(coding)
+                sel.codings = kept
+
+        def prune(codes: list[RCode]) -> list[RCode]:
+            out = []
+            for code in codes:
+                if code.guid in cases:
+                    continue
+                had = bool(code.children)
+                code.children = prune(code.children)
+                if had and not code.children and not code.codable:
+                    continue
+                out.append(code)
+            return out
+
+        before = sum(1 for _ in _walk(self.p.codes))
+        self.p.codes = prune(self.p.codes)
+        dropped = before - sum(1 for _ in _walk(self.p.codes))
+        if dropped and not self.ours:
+            self.plan.skipped.append(f"note: {dropped} code(s) standing for cases read as who "
+                                     f"said what ({claims} selection(s)), not as codes")
+
     def _foreign_case(self, name: str, named: list[tuple[Any, Value]], sources: list[str],
                       selections: list[str]) -> None:
         if not sources and not selections:
@@ -226,6 +274,9 @@ class _Planner:
             if convention:
                 self.plan.skipped.append(f"note: positions in {source.name!r} read with "
                                          f"{convention}")
+        if source.notes and not self.ours:
+            self.plan.skipped.append(f"notes on the whole source {source.name!r} (qualcode "
+                                     "keeps memos on quotes)")
         if source.codings:
             self.plan.skipped.append(f"{len(source.codings)} coding(s) of the whole source "
                                      f"{source.name!r}: qualcode codes quotes, not documents")
@@ -273,8 +324,10 @@ class _Planner:
         alone: list[tuple[RSelection, PQuote]] = []
         for sel in spans:
             host = self._host(quotes, starts, reach, sel)
-            if host is not None:
-                self._attach(sel, host[1], (sel.start - host[0].start, sel.end - host[0].start))
+            if host is not None:  # a second coder's selection of the whole quote is no span
+                whole = (sel.start, sel.end) == (host[0].start, host[0].end)
+                self._attach(sel, host[1], None if whole else (sel.start - host[0].start,
+                                                               sel.end - host[0].start))
                 continue
             where = group or self._group_for_source(source)
             quote = PQuote(self._speaker(None, where, source.guid), text[sel.start:sel.end],
@@ -352,7 +405,8 @@ class _Planner:
     def _attach(self, sel: RSelection, quote: PQuote, span: tuple[int, int] | None) -> None:
         for coding in sel.codings:
             self._coding(coding, sel, quote, span)
-        if sel.description:  # ATLAS.ti's quotation comment: a memo, as QualCoder keeps it
+        if sel.description and not self.ours:  # ours: a copy of a coding memo, for QualCoder
+            # ATLAS.ti's quotation comment, MAXQDA's segment comment: a memo
             author = sel.user or next((c.user for c in sel.codings if c.user), None)
             self._memo(quote, self.who(author), sel.description, sel.created)
             self.described += 1
@@ -386,6 +440,12 @@ class _Planner:
                                      self._note_text(coding.notes),
                                      coding.created or sel.created, coding.guid,
                                      sel.guid if span is not None else ""))
+
+
+def _walk(codes: list[RCode]) -> Iterator[RCode]:
+    for code in codes:
+        yield code
+        yield from _walk(code.children)
 
 
 def plan(project: RProject, coder: str) -> Plan:

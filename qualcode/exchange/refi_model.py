@@ -80,6 +80,9 @@ class RTextSource:
     created: datetime | None = None
     selections: list[RSelection] = field(default_factory=list)
     codings: list[RCoding] = field(default_factory=list)  # whole-document codings
+    notes: list[str] = field(default_factory=list)
+    """Notes on the source; QualCoder reads a quote's memo (its "annotation") only from
+    here, with the range in the note's own `PlainTextSelection`."""
 
 
 @dataclass
@@ -89,6 +92,10 @@ class RNote:
     text: str
     user: str | None = None
     created: datetime | None = None
+    anchor: RSelection | None = None
+    """The stretch an annotation is about (`Note/PlainTextSelection`, as QualCoder
+    writes and reads it), positioned in `anchor_source`."""
+    anchor_source: str = ""
 
 
 @dataclass
