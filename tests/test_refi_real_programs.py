@@ -4,6 +4,7 @@ sources without a name, imports into a study, and what other readers need in our
 
 from __future__ import annotations
 
+import os
 import re
 import sqlite3
 import zipfile
@@ -11,9 +12,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from .conftest import Cli
-from .refi_support import make_qdpx
+from .refi_support import copy_project, empty_project, make_qdpx, run
 
 USERS = {"U1": "1b0b1791-be46-4557-9957-7333544cfaf2", "U2": "39633935-3331-3962-6632-373436373264"}
 CODES = {"joie": "34653336-3766-3235-6466-363134396437",
@@ -385,3 +388,50 @@ def test_a_foreign_project_into_a_study_with_a_group_map(cli: Cli, demo_db: Path
     both = cli("--db", str(demo_db), "import", str(qdpx), "--groups", str(mapping),
                "--group", "G1")
     assert both.code == 1 and "not both" in both.err
+
+
+# --- generated NVivo-shaped files: every coded word exact, nothing invented ---------------
+
+PIECES = ["Ça", "va", "très", "bien", "😀", "👍🏽", "💸", "e\u0301té", "cre\u0300me", "« oui »",
+          "d’accord", "中文", "𠀋字", ",", ".", " ", " ", "\r\n", "\n"]
+
+
+@st.composite
+def nvivo_files(draw: st.DrawFn) -> tuple[str, list[Sel], list[tuple[str, str, str]]]:
+    """A text with emoji, CJK outside the BMP, combining accents, CRLF and maybe a BOM;
+    selections of whole words counted in UTF-16 units with CRLF as two (as NVivo does),
+    named or not; and what each selection's words and coding must come out as."""
+    text = "".join(draw(st.lists(st.sampled_from(PIECES), min_size=3, max_size=40)))
+    words = [m.span() for m in re.finditer(r"\w[\w\u0300-\u036f’]*", text)]
+    if not words:
+        words = [(len(text) + 1, len(text) + 4)]
+        text += " mot"
+    sels, expected = [], []
+    for _ in range(draw(st.integers(1, 8))):
+        i = draw(st.integers(0, len(words) - 1))
+        j = draw(st.integers(i, min(i + 3, len(words) - 1)))
+        start, end = words[i][0], words[j][1]
+        code, user = draw(st.sampled_from(sorted(CODES))), draw(st.sampled_from(["U1", "U2"]))
+        sels.append(Sel(units(text, start), units(text, end), [(code, user)],
+                        name=text[start:end] if draw(st.booleans()) else None))
+        expected.append((text[start:end].replace("\r\n", "\n"), code, user.lower()))
+    return ("\ufeff" if draw(st.booleans()) else "") + text, sels, sorted(set(expected))
+
+
+@settings(max_examples=int(os.environ.get("QUALCODE_FUZZ_EXAMPLES", "40")) // 2, deadline=None,
+          suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+@given(case=nvivo_files())
+def test_generated_nvivo_files_keep_every_coded_word(
+        case: tuple[str, list[Sel], list[tuple[str, str, str]]],
+        tmp_path_factory: pytest.TempPathFactory) -> None:
+    text, sels, expected = case
+    folder = tmp_path_factory.mktemp("nv")
+    db = copy_project(empty_project(), folder / "p.db")
+    result = run("--db", str(db), "import", str(write(folder, qde("NVivo 12", sels), text)))
+    assert result.code == 0, result.err
+    got = sorted({(str(t) if a is None else str(t)[int(str(a)):int(str(b))], str(c), str(k))
+                  for t, c, k, a, b in rows(db, "SELECT q.text, d.name, k.name, c.span_start, "
+                                                "c.span_end FROM coding c JOIN quote q ON q.id = "
+                                                "c.quote_id JOIN code d ON d.id = c.code_id "
+                                                "JOIN coder k ON k.id = c.coder_id")})
+    assert got == expected
