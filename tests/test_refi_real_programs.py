@@ -435,3 +435,27 @@ def test_generated_nvivo_files_keep_every_coded_word(
                                                 "c.quote_id JOIN code d ON d.id = c.code_id "
                                                 "JOIN coder k ON k.id = c.coder_id")})
     assert got == expected
+
+
+def test_qualcoder_annotations_become_memos_where_they_point(cli: Cli, empty: Path,
+                                                             tmp_path: Path) -> None:
+    """QualCoder writes a memo on a stretch as a note on the source, with the range in
+    the note's own selection; coded or not, the stretch gets the memo."""
+    s, e = at("Bref.")
+    p, q = at("Le prix")
+    xml = qde("QualCoder 3.6", [Sel(s, e, [("joie", "U1")])])
+    notes = "".join(f'<Note guid="{g}" creatingUser="{USERS["U2"]}"><PlainTextContent>{t}'
+                    f'</PlainTextContent><PlainTextSelection guid="{g[:-1]}0" '
+                    f'startPosition="{a}" endPosition="{b}"/></Note>'
+                    for g, t, a, b in ((NOTE, "fin « abrupte »", s, e),
+                                       (CODING_NOTE, "cher ?", p, q)))
+    xml = xml.replace("</TextSource>", f'<NoteRef targetGUID="{NOTE}"/><NoteRef targetGUID='
+                      f'"{CODING_NOTE}"/></TextSource>').replace("</Project>",
+                                                                  f"<Notes>{notes}</Notes>"
+                                                                  "</Project>")
+    result = cli("--db", str(empty), "import", str(write(tmp_path, xml, STRETCH)))
+    assert result.code == 0, result.err
+    assert "whole source" not in result.out and "attached to no quote" not in result.out
+    assert rows(empty, "SELECT q.text, k.name, m.text FROM memo m JOIN quote q "
+                       "ON q.id = m.quote_id JOIN coder k ON k.id = m.coder_id ORDER BY q.start") \
+        == [("Le prix", "u2", "cher ?"), ("Bref.", "u2", "fin « abrupte »")]

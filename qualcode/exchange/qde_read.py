@@ -118,9 +118,17 @@ def read_project(root: Element, load_text: TextLoader) -> RProject:
         text = _child_text(note, "PlainTextContent")
         if not text and note.get("plainTextPath"):
             text = load_text(note.get("plainTextPath") or "") or ""
-        project.notes.append(RNote(guid=_guid(note), name=note.get("name") or "", text=text,
-                                   user=canonical(note.get("creatingUser")),
-                                   created=when(note.get("creationDateTime"))))
+        memo = RNote(guid=_guid(note), name=note.get("name") or "", text=text,
+                     user=canonical(note.get("creatingUser") or note.get("modifyingUser")),
+                     created=when(note.get("creationDateTime") or note.get("modifiedDateTime")))
+        anchor = note.find("PlainTextSelection")  # QualCoder's annotation: where it applies
+        if anchor is not None:
+            try:
+                memo.anchor = RSelection(guid=_guid(anchor), start=int(
+                    anchor.get("startPosition") or ""), end=int(anchor.get("endPosition") or ""))
+            except ValueError:
+                skipped.append(f"note {memo.name!r}: its selection has no valid positions")
+        project.notes.append(memo)
     for tag in ("Links", "Sets", "Graphs"):
         wrapper = root.find(tag)
         if wrapper is not None and len(wrapper):

@@ -267,16 +267,34 @@ class _Planner:
             self.plan.participants[key] = (is_moderator_label(label), dict(attrs))
         return key
 
+    def _annotations(self, source: RTextSource) -> None:
+        """Notes on a source that say where they apply (QualCoder's annotations, a memo on
+        a stretch, coded or not) join the source's selections as selections holding only
+        that note: a memo of the quote covering the stretch, else of a quote of its own.
+        qualcode's own files carry the same notes on their quotes' selections already."""
+        on_selections = {g for sel in source.selections for g in sel.notes}
+        loose = 0
+        for guid in source.notes:
+            note = self.notes.get(guid)
+            if note is None or guid in on_selections:
+                continue
+            if note.anchor is None or self.ours:
+                loose += not self.ours
+                continue
+            source.selections.append(RSelection(note.anchor.guid, note.anchor.start,
+                                                note.anchor.end, notes=[guid]))
+        if loose:
+            self.plan.skipped.append(f"{loose} note(s) on the whole source {source.name!r} "
+                                     "(qualcode keeps memos on quotes)")
+
     def _source(self, source: RTextSource) -> None:
         table = self.ours and source.description == markers.QUOTE_TABLE
+        self._annotations(source)
         if not self.ours or markers.UTF16_POSITIONS in self.p.origin:
             convention = settle(source, self.p.origin)
             if convention:
                 self.plan.skipped.append(f"note: positions in {source.name!r} read with "
                                          f"{convention}")
-        if source.notes and not self.ours:
-            self.plan.skipped.append(f"notes on the whole source {source.name!r} (qualcode "
-                                     "keeps memos on quotes)")
         if source.codings:
             self.plan.skipped.append(f"{len(source.codings)} coding(s) of the whole source "
                                      f"{source.name!r}: qualcode codes quotes, not documents")
