@@ -197,12 +197,15 @@ def test_one_stretch_coded_three_times_is_one_quote(cli: Cli, empty: Path,
     qdpx = write(tmp_path, qde("NVivo 12", sels), STRETCH)
     result = cli("--db", str(empty), "import", str(qdpx))
     assert result.code == 0, result.err
-    assert "4 selections in 'comments.txt' mapped to 1 quotes: 3 with the same range" \
+    assert "4 selections in 'comments.txt' mapped to 1 quote: 3 with the same range" \
         in result.out
     assert codings(empty) == [(first, "joie", "u2", None, None), (first, "prix", "u1", None, None),
                               (first, "prix", "u2", None, None), (first, "ton", "u1", None, None)]
     dup = cli("--db", str(empty), "duplicates")
     assert dup.code == 0 and first not in dup.out
+    agreement = cli("--db", str(empty), "agreement", "--format", "json")
+    assert agreement.code == 0, agreement.err
+    assert '"prix"' in agreement.out  # both coders on the same quote: compared, not apart
 
 
 def test_nested_and_overlapping_selections_are_segments(cli: Cli, empty: Path,

@@ -394,7 +394,8 @@ class _Planner:
             quotes.append(quote)
         if len(quotes) < len(valid):
             self.plan.skipped.append(
-                f"note: {len(valid)} selections in {name!r} mapped to {len(quotes)} quotes: "
+                f"note: {len(valid)} selections in {name!r} mapped to {len(quotes)} "
+                f"quote{'s' if len(quotes) > 1 else ''}: "
                 f"{joined} with the same range as another joined into its quote, {segments} "
                 "inside or overlapping a larger one kept as segments of it")
         return quotes
