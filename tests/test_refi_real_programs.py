@@ -462,3 +462,56 @@ def test_qualcoder_annotations_become_memos_where_they_point(cli: Cli, empty: Pa
     assert rows(empty, "SELECT q.text, k.name, m.text FROM memo m JOIN quote q "
                        "ON q.id = m.quote_id JOIN coder k ON k.id = m.coder_id ORDER BY q.start") \
         == [("Le prix", "u2", "cher ?"), ("Bref.", "u2", "fin « abrupte »")]
+
+
+@st.composite
+def odd_files(draw: st.DrawFn) -> tuple[str, str]:
+    """The new shapes at their oddest: positions anywhere (negative, reversed, past the
+    end, inside a surrogate pair), descriptions, notes missing or anchored anywhere,
+    cases as codes, grouping codes, a source with no name."""
+    text = "".join(draw(st.lists(st.sampled_from(PIECES), min_size=0, max_size=12)))
+    pos = st.integers(-3, len(text.encode("utf-16-le")) // 2 + 3)
+    sels = [Sel(draw(pos), draw(pos), draw(st.lists(st.tuples(
+        st.sampled_from(sorted(CODES)), st.sampled_from(["U1", "U2"])), max_size=3)),
+        description=draw(st.sampled_from([None, "« note »", ""])),
+        notes=draw(st.lists(st.sampled_from([NOTE, CODING_NOTE]), max_size=2)),
+        user=draw(st.sampled_from([None, "U1", "U2"])))
+        for _ in range(draw(st.integers(0, 6)))]
+    codes = None
+    if draw(st.booleans()):  # a case code standing for the speaker, as NVivo writes cases
+        codes = (f'<Code guid="{CODES["ton"]}" name="Cas" isCodable="false">'
+                 f'<Code guid="{CODES["joie"]}" name="Léa" isCodable="true"/></Code>'
+                 f'<Code guid="{CODES["prix"]}" name="prix" isCodable="true"/>')
+    cases = (f'<Cases><Case guid="{CODES["joie"]}" name="Léa"/></Cases>'
+             if draw(st.booleans()) else "")
+    xml = qde(draw(st.sampled_from(["NVivo 14", "ATLAS.ti 23", "QualCoder", "qualcode 1"])),
+              sels, source_name=draw(st.sampled_from([None, "a.txt", ""])), codes=codes,
+              cases=cases, notes={NOTE: "n"} if draw(st.booleans()) else None)
+    if draw(st.booleans()):
+        a, b = draw(pos), draw(pos)
+        xml = xml.replace("</TextSource>", f'<NoteRef targetGUID="{CODING_NOTE}"/></TextSource>'
+                          ).replace("</Project>", f'<Notes><Note guid="{CODING_NOTE}">'
+                                    f"<PlainTextContent>x</PlainTextContent><PlainTextSelection "
+                                    f'guid="{NOTE}" startPosition="{a}" endPosition="{b}"/>'
+                                    "</Note></Notes></Project>" if "<Notes>" not in xml else
+                                    "</Project>")
+    return xml, ("\ufeff" if draw(st.booleans()) else "") + text
+
+
+@settings(max_examples=int(os.environ.get("QUALCODE_FUZZ_EXAMPLES", "40")) // 2, deadline=None,
+          suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+@given(case=odd_files(), group=st.booleans())
+def test_odd_files_import_whole_or_refuse_in_one_line(case: tuple[str, str], group: bool,
+                                                      tmp_path_factory: pytest.TempPathFactory
+                                                      ) -> None:
+    xml, text = case
+    folder = tmp_path_factory.mktemp("odd")
+    db = copy_project(empty_project(), folder / "p.db")
+    qdpx = write(folder, xml, text)
+    result = run("--db", str(db), "import", str(qdpx), *(["--group", "G1"] if group else []))
+    assert result.code in (0, 1), result.err
+    if result.code == 1:
+        assert result.err.count("\n") == 1 and "internal error" not in result.err, result.err
+    else:
+        again = run("--db", str(db), "export", str(folder / "back.qdpx"), "--validate")
+        assert again.code == 0, again.err
