@@ -61,13 +61,14 @@ def test_demo_export_validates_and_keeps_the_standard_layout(demo_db: Path, cli:
     assert not text.startswith(b"\xef\xbb\xbf")
     selections = sources[0]["PlainTextSelection"]
     quotes = cli("--db", str(demo_db), "quotes", "--json").json()
-    # one selection a quote, claimed by its participant's case, then one a coding
+    # one selection a quote, then one a coding, those of whole quotes claimed by the case
     claimed = {r["@targetGUID"] for c in tree["Cases"]["Case"] for r in c.get("SelectionRef", [])}
-    assert len([s for s in selections if s["@guid"] in claimed]) == len(quotes) == 22
+    ranges = {(s["@startPosition"], s["@endPosition"]) for s in selections
+              if s["@guid"] in claimed}
+    assert len(ranges) == len(quotes) == 22
     assert len(selections) == 22 + sum(len(c) for q in quotes for c in q["codes"].values())
     # positions are code points, half-open: the slice is the quote, accents and all
-    assert sorted(plain[s["@startPosition"]:s["@endPosition"]] for s in selections
-                  if s["@guid"] in claimed) == sorted(q["text"] for q in quotes)
+    assert sorted(plain[s:e] for s, e in ranges) == sorted(q["text"] for q in quotes)
     users = {u["@guid"]: u["@name"] for u in tree["Users"]["User"]}
     codings = [c for s in selections for c in s.get("Coding", [])]
     assert codings and {users[c["@creatingUser"]] for c in codings} == {"seed"}

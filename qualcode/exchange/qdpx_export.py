@@ -174,6 +174,7 @@ class _Refs:
     group_order: dict[int, int]
     quote_place: dict[int, tuple[str, int, int, str]] = field(default_factory=dict)
     """quote id → (source GUID, start, end, text): where a memo's annotation points."""
+    quote_selection: dict[int, RSelection] = field(default_factory=dict)
 
 
 def _sources(session: Session, ctx: _Ctx, design_names: dict[int, str]) -> tuple[
@@ -255,7 +256,9 @@ def _quote_selections(ctx: _Ctx, q: Quote, start: int, codings: dict[int, list[C
     selection, its coder as the selection's user and its memo as the description, is
     read whole by all of them (and by qualcode, which joins them again). The quote's
     selection holds a coding of its participant's case code: NVivo's way of writing
-    cases, and the only one by which QualCoder links a case to its text.
+    cases, and the only one by which QualCoder links a case to its text. The case claims
+    the selections of whole-quote codings too, and never a span's, so that a span
+    covering the whole quote stays a span when qualcode reads the file back.
     """
     qid = q.id or 0
     mine = codings.get(qid, [])
@@ -265,6 +268,7 @@ def _quote_selections(ctx: _Ctx, q: Quote, start: int, codings: dict[int, list[C
                        user=fallback, created=mine[0].created_at if mine else None)
     refs.participant_quotes[q.participant_id].append(whole.guid)
     refs.quote_place[qid] = (source_guid, whole.start, whole.end, q.text)
+    refs.quote_selection[qid] = whole
     whole.notes = refs.quote_notes[qid]
     whole.codings.append(RCoding(ctx.guid("case-coding", qid),
                                  ctx.guid("participant", q.participant_id), whole.user,
@@ -283,6 +287,8 @@ def _quote_selections(ctx: _Ctx, q: Quote, start: int, codings: dict[int, list[C
         out.append(RSelection(guid, start + span[0], start + span[1],
                               name=q.text[span[0]:span[1]], user=rc.user, created=rc.created,
                               codings=[rc], description=c.memo or ""))
+        if c.span_start is None:  # the case claims whole-quote codings, never a span
+            refs.participant_quotes[q.participant_id].append(guid)
     return out
 
 
@@ -292,6 +298,7 @@ def _notes(session: Session, ctx: _Ctx, refs: _Refs) -> list[RNote]:
     coders = {c.id: c.name for c in session.exec(select(Coder)).all()}
     code_names = {c.id: c.name for c in session.exec(select(Code)).all()}
     notes: list[RNote] = []
+    by_quote: dict[int, list[tuple[str, str]]] = defaultdict(list)
     for m in session.exec(select(Memo).order_by(col(Memo.id))).all():
         note = RNote(ctx.guid("memo", m.id), f"Memo by {coders[m.coder_id]}", m.text,
                      ctx.users[m.coder_id], m.updated_at)
@@ -302,6 +309,11 @@ def _notes(session: Session, ctx: _Ctx, refs: _Refs) -> list[RNote]:
                                      user=note.user, created=note.created)
             note.anchor_source = source
         notes.append(note)
+        by_quote[m.quote_id].append((coders[m.coder_id], m.text))
+    for qid, memos in by_quote.items():  # ATLAS.ti's quotation comment
+        if qid in refs.quote_selection:
+            refs.quote_selection[qid].description = memos[0][1] if len(memos) == 1 else \
+                "\n\n".join(f"{who}: {text}" for who, text in memos)
     for c in session.exec(select(Coding).where(col(Coding.memo).is_not(None))
                           .order_by(col(Coding.id))).all():
         notes.append(RNote(ctx.guid("coding-memo", c.id),

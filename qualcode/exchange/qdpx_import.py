@@ -6,8 +6,9 @@ complete plan is written, in the caller's single transaction.
 
 - Groups are the cases qualcode marked as focus groups; a text source from another
   tool becomes a group of its own (named after the source) unless a case claims it.
-- In qualcode's own files a selection claimed by a case is a quote of that speaker,
-  and an unclaimed selection inside a quote is a span coding of it.
+- In qualcode's own files a selection claimed by a case is a quote of that speaker
+  (the next ones of the same range and case hold more of its whole-quote codings), and
+  an unclaimed selection inside a quote is a span coding of it.
 - In other tools' files one stretch is one quote: selections with the same range are
   joined (NVivo writes one per coding), nested or overlapping ones become segments of
   the quote that covers them (see `_Planner._stretches`); a quote's speaker is the
@@ -330,6 +331,10 @@ class _Planner:
                 spans.append(sel)
                 continue
             owner = self.owner.get(sel.guid)
+            if quotes and (quotes[-1][0].start, quotes[-1][0].end) == (sel.start, sel.end) \
+                    and self.owner.get(quotes[-1][0].guid) == owner and claimed:
+                self._attach(sel, quotes[-1][1], None)  # another whole coding of that quote
+                continue
             where = group or (owner[0] if owner and owner[0] else None) or \
                 self._group_for_source(source)
             quote = PQuote(self._speaker(owner, where, source.guid), text[sel.start:sel.end],
@@ -342,10 +347,8 @@ class _Planner:
         alone: list[tuple[RSelection, PQuote]] = []
         for sel in spans:
             host = self._host(quotes, starts, reach, sel)
-            if host is not None:  # a second coder's selection of the whole quote is no span
-                whole = (sel.start, sel.end) == (host[0].start, host[0].end)
-                self._attach(sel, host[1], None if whole else (sel.start - host[0].start,
-                                                               sel.end - host[0].start))
+            if host is not None:
+                self._attach(sel, host[1], (sel.start - host[0].start, sel.end - host[0].start))
                 continue
             where = group or self._group_for_source(source)
             quote = PQuote(self._speaker(None, where, source.guid), text[sel.start:sel.end],
