@@ -378,7 +378,8 @@ class _Planner:
                 start, end, who, members = clusters[-1]
                 fits = sel.end <= end or "\n" not in text[start:sel.end].rstrip("\n")
                 if sel.start < end and fits and (owner is None or who is None or owner == who):
-                    clusters[-1] = (start, max(end, sel.end), who or owner, [*members, sel])
+                    members.append(sel)
+                    clusters[-1] = (start, max(end, sel.end), who or owner, members)
                     continue
             clusters.append((sel.start, sel.end, owner, [sel]))
         joined = segments = 0
