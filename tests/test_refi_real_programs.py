@@ -362,6 +362,7 @@ def test_a_foreign_project_into_a_study_with_group(cli: Cli, demo_db: Path,
     done = cli("--db", str(demo_db), "import", str(qdpx), "--group", "G2")
     assert done.code == 0, done.err
     assert "2 quotes" in done.out
+    assert "the file's groups (videos_selection) left out: its sources went to G2" in done.out
     assert rows(demo_db, "SELECT g.name, p.label, q.text FROM quote q JOIN study_group g "
                          "ON g.id = q.group_id JOIN participant p ON p.id = q.participant_id "
                          f"WHERE q.id > {before} ORDER BY q.id") == [

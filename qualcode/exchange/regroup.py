@@ -90,11 +90,12 @@ def regroup(plan: Plan, *, group: str | None = None, mapping: dict[str, str] | N
             participants.setdefault((new, label), info)
     plan.participants = participants
     left = sorted(g for g in plan.groups if g not in moved.values())
-    if left or plan.dimensions or plan.study:
-        plan.skipped.append("note: the file's groups" + (f" ({', '.join(left[:3])}"
-                            + ("…" if len(left) > 3 else "") + ")" if left else "")
-                            + " and design left out: its sources went to "
-                            + ", ".join(sorted(set(moved.values()) or {group or ""})))
+    design = bool(plan.dimensions or plan.study)
+    if left or design:
+        what = ([f"groups ({', '.join(left[:3])}{'…' if len(left) > 3 else ''})"] if left
+                else []) + (["design"] if design else [])
+        plan.skipped.append(f"note: the file's {' and '.join(what)} left out: its sources "
+                            f"went to {', '.join(sorted(set(moved.values()) or {group or ''}))}")
     plan.groups = {g: PGroup(g) for g in dict.fromkeys(moved.values())}
     plan.dimensions = {}
     plan.study = None
