@@ -52,7 +52,9 @@ def export(
     if validate is not False:
         _check_written(file, always=bool(validate))
     selections = sum(len(s.selections) for s in refi.sources)
-    codings = sum(len(sel.codings) for s in refi.sources for sel in s.selections)
+    cases = {case.guid for case in refi.cases}  # a quote's speaker, written as NVivo does
+    codings = sum(c.code not in cases for s in refi.sources for sel in s.selections
+                  for c in sel.codings)
     print(f"wrote {file}: {len(refi.sources)} text sources, {selections} selections, "
           f"{codings} codings, {len(refi.users)} users, {len(refi.notes)} notes")
     if moved:
