@@ -61,10 +61,14 @@ def test_demo_export_validates_and_keeps_the_standard_layout(demo_db: Path, cli:
     assert not text.startswith(b"\xef\xbb\xbf")
     selections = sources[0]["PlainTextSelection"]
     quotes = cli("--db", str(demo_db), "quotes", "--json").json()
-    assert len(selections) == len(quotes) == 22
+    # one selection a quote, then one a coding, those of whole quotes claimed by the case
+    claimed = {r["@targetGUID"] for c in tree["Cases"]["Case"] for r in c.get("SelectionRef", [])}
+    ranges = {(s["@startPosition"], s["@endPosition"]) for s in selections
+              if s["@guid"] in claimed}
+    assert len(ranges) == len(quotes) == 22
+    assert len(selections) == 22 + sum(len(c) for q in quotes for c in q["codes"].values())
     # positions are code points, half-open: the slice is the quote, accents and all
-    assert sorted(plain[s["@startPosition"]:s["@endPosition"]] for s in selections) == sorted(
-        q["text"] for q in quotes)
+    assert sorted(plain[s:e] for s, e in ranges) == sorted(q["text"] for q in quotes)
     users = {u["@guid"]: u["@name"] for u in tree["Users"]["User"]}
     codings = [c for s in selections for c in s.get("Coding", [])]
     assert codings and {users[c["@creatingUser"]] for c in codings} == {"seed"}
@@ -169,7 +173,7 @@ def test_export_reports_each_violation_of_what_it_wrote(
     assert result.code == 1 and result.out == ""
     with zipfile.ZipFile(qdpx) as zf:  # kept, for the bug report
         codes = zf.read("project.qde").count(b'isCodable="True"')
-    assert codes == 25
+    assert codes == 25 + 22  # the codebook, and one case code per participant
     lines = result.err.splitlines()
     assert len(lines) == codes + 1
     assert all(line.startswith(f"qualcode: {qdpx}: project.qde /Project/CodeBook/Codes/Code[")

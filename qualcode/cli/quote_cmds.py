@@ -26,6 +26,9 @@ def import_(
     add_codes: Annotated[bool, typer.Option("--add-codes", help="A coded table's codes that "
                                             "the codebook lacks are added (under a code "
                                             "named after the file).")] = False,
+    groups: Annotated[Path | None, typer.Option("--groups", help="A .qdpx into a study: a "
+                                                "CSV `source,group` giving each source's "
+                                                "group.")] = None,
 ) -> None:
     """Import transcripts or quote tables; re-importing the same file adds nothing, and a
     corrected transcript replaces its old version, keeping the coding."""
@@ -39,10 +42,14 @@ def import_(
         from qualcode.cli.exchange_cmds import import_qdpx
         from qualcode.errors import UserError
 
-        if len(files) != 1 or group is not None:
-            raise UserError("import a .qdpx project alone, without --group")
-        import_qdpx(st, files[0])
+        if len(files) != 1:
+            raise UserError("import a .qdpx project alone")
+        import_qdpx(st, files[0], group=group, groups=groups)
         return
+    if groups is not None:
+        from qualcode.errors import UserError
+
+        raise UserError("--groups is for a .qdpx project; a transcript takes --group")
     if dry_run:
         from qualcode.services.imports import preview
 

@@ -23,6 +23,7 @@ import re
 from itertools import chain, count
 
 from qualcode.domain.codebook import COLOR, HOTKEYS, Codebook, CodeSpec, normalise_name
+from qualcode.exchange.markers import GROUPING
 from qualcode.exchange.refi_model import RCode
 
 _LABELS = ("Include", "Exclude", "Example", "Keywords", "Hotkey", "Exclusive")
@@ -104,6 +105,7 @@ def to_refi(book: Codebook, guid_of: dict[str, str]) -> list[RCode]:
     def node(spec: CodeSpec) -> RCode:
         return RCode(guid=guid_of[spec.name], name=spec.name,
                      description=pack_description(spec), color=export_color(spec.color),
+                     codable=not spec.description.startswith(GROUPING),
                      children=[node(c) for c in spec.children])
 
     return [node(c) for c in book.codes]
@@ -121,8 +123,12 @@ def from_refi(codes: list[RCode], taken: set[str], skipped: list[str]) -> tuple[
     Names must be unique in qualcode, not in other tools (NVivo repeats them across
     branches): a repeated name gets its parent's name, then a number, and the renaming
     is reported. `taken` holds normalised names already used by this import.
+    A code that is not codable (a folder or category in NVivo, ATLAS.ti, MAXQDA) keeps
+    its place as a parent, with `markers.GROUPING` opening its description, and is
+    reported: qualcode has no such flag, so nothing stops it being applied.
     """
     guid_to_name: dict[str, str] = {}
+    grouping: list[str] = []
 
     after: dict[str, int] = {}
     """The last number given to each repeated name: numbering goes on from it, so
@@ -150,9 +156,18 @@ def from_refi(codes: list[RCode], taken: set[str], skipped: list[str]) -> tuple[
         if code.color and spec.color is None:
             skipped.append(f"colour {code.color!r} of code {name!r} is not a colour; dropped")
         unpack_description(code.description, spec)
+        if not code.codable:
+            grouping.append(name)
+            if not spec.description.startswith(GROUPING):
+                spec.description = f"{GROUPING}\n\n{spec.description}".strip()
         spec.stated = frozenset(f for f in PARTIAL_FIELDS if getattr(spec, f))
         guid_to_name[code.guid] = name
         spec.children = [node(child, base) for child in code.children]
         return spec
 
-    return [node(c, None) for c in codes], guid_to_name
+    specs = [node(c, None) for c in codes]
+    if grouping:
+        skipped.append(f"note: {len(grouping)} grouping code(s) (isCodable false, e.g. "
+                       f"{grouping[0]!r}) kept as parent codes, marked in their description; "
+                       "qualcode does not stop them being applied")
+    return specs, guid_to_name

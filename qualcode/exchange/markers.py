@@ -23,6 +23,13 @@ QUOTE_TABLE = ("Quote table: each row is one paragraph, '[group] speaker: ' then
                "the selections cover the quotes")
 REVIEWED = "Reviewed: no code applies"
 STUDY = "Study: "
+CASE_CODES = ("The participants as codes, as NVivo writes cases: each code is a participant's "
+              "case (same GUID), coding the quotes they said")
+GROUPING = "Grouping code: not meant to be applied (isCodable false in REFI-QDA)."
+"""First line of the description of a code another tool marked not codable; exported
+back as `isCodable="false"`."""
+UTF16_POSITIONS = "positions in UTF-16 units"
+"""Appended to `origin` by `export --positions utf16`."""
 UNATTRIBUTED = "unattributed"
 """Speaker of a quote from another tool whose selection no case claims."""
 

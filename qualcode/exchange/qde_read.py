@@ -7,6 +7,7 @@ of particular tools about line ends are settled later, against the source text.
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Callable
 from datetime import UTC, datetime
@@ -31,6 +32,8 @@ from qualcode.exchange.refi_model import (
 PROJECT_NS = "urn:QDA-XML:project:1.0"
 CODEBOOK_NS = "urn:QDA-XML:codebook:1.0"
 OTHER_SOURCES = ("PictureSource", "PDFSource", "AudioSource", "VideoSource")
+
+_GUIDISH = re.compile(r"^\{?[0-9a-fA-F]{8}(-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{12}\}?$")
 
 TextLoader = Callable[[str], str | None]
 """Reads an internal `plainTextPath` (`internal://x.txt`, or a bare name) from the archive."""
@@ -125,9 +128,17 @@ def read_project(root: Element, load_text: TextLoader) -> RProject:
         text = _child_text(note, "PlainTextContent")
         if not text and note.get("plainTextPath"):
             text = load_text(note.get("plainTextPath") or "") or ""
-        project.notes.append(RNote(guid=_guid(note), name=note.get("name") or "", text=text,
-                                   user=canonical(note.get("creatingUser")),
-                                   created=when(note.get("creationDateTime"))))
+        memo = RNote(guid=_guid(note), name=note.get("name") or "", text=text,
+                     user=canonical(note.get("creatingUser") or note.get("modifyingUser")),
+                     created=when(note.get("creationDateTime") or note.get("modifiedDateTime")))
+        anchor = note.find("PlainTextSelection")  # QualCoder's annotation: where it applies
+        if anchor is not None:
+            try:
+                memo.anchor = RSelection(guid=_guid(anchor), start=int(
+                    anchor.get("startPosition") or ""), end=int(anchor.get("endPosition") or ""))
+            except ValueError:
+                skipped.append(f"note {memo.name!r}: its selection has no valid positions")
+        project.notes.append(memo)
     for tag in ("Links", "Sets", "Graphs"):
         wrapper = root.find(tag)
         if wrapper is not None and len(wrapper):
@@ -185,8 +196,22 @@ def _coding(el: Element) -> RCoding | None:
                    notes=[_guid(n, "targetGUID") for n in el.findall("NoteRef")])
 
 
+def name_from_path(el: Element) -> str:
+    """A source's file name from its paths, when `name` is missing (NVivo and ATLAS.ti
+    leave it out at times): `internal://Entretien 3.txt` → `Entretien 3.txt`. A file
+    named after a GUID names nothing, so it is not used."""
+    for attr in ("currentPath", "plainTextPath", "richTextPath"):
+        raw = (el.get(attr) or "").replace("\\", "/")
+        base = raw.partition("://")[2] or raw
+        file = base.rstrip("/").rsplit("/", 1)[-1].strip()
+        stem = file.rsplit(".", 1)[0]
+        if file and not _GUIDISH.match(stem):
+            return file
+    return ""
+
+
 def _text_source(el: Element, load_text: TextLoader, skipped: list[str]) -> RTextSource | None:
-    name = el.get("name") or ""
+    name = el.get("name") or name_from_path(el)
     inline = el.find("PlainTextContent")
     text: str | None = inline.text or "" if inline is not None else None
     if text is None and el.get("plainTextPath"):
@@ -208,15 +233,15 @@ def _text_source(el: Element, load_text: TextLoader, skipped: list[str]) -> RTex
         selection = RSelection(guid=_guid(sel), start=start, end=end, name=sel.get("name"),
                                user=canonical(sel.get("creatingUser")),
                                created=when(sel.get("creationDateTime")),
-                               notes=[_guid(n, "targetGUID") for n in sel.findall("NoteRef")])
+                               notes=[_guid(n, "targetGUID") for n in sel.findall("NoteRef")],
+                               description=_child_text(sel, "Description").strip())
         for coding_el in sel.findall("Coding"):
             coding = _coding(coding_el)
             if coding is not None:
                 selection.codings.append(coding)
         source.selections.append(selection)
     source.codings = [c for c in (_coding(x) for x in el.findall("Coding")) if c is not None]
-    if el.findall("NoteRef"):
-        skipped.append(f"notes on the whole source {name!r} (qualcode keeps memos on quotes)")
+    source.notes = [_guid(n, "targetGUID") for n in el.findall("NoteRef")]
     if el.findall("VariableValue"):
         skipped.append(f"variable values on source {name!r} (qualcode keeps them on cases)")
     return source

@@ -60,6 +60,8 @@ def _selection(parent: Node, sel: RSelection) -> None:
         "guid": sel.guid, "name": sel.name, "startPosition": str(sel.start),
         "endPosition": str(sel.end), "creatingUser": sel.user,
         "creationDateTime": stamp(sel.created)})
+    if sel.description:
+        node.add("Description", text=sel.description)
     for coding in sel.codings:
         _coding(node, coding)
     for note in sel.notes:
@@ -107,6 +109,8 @@ def project_xml(project: RProject) -> bytes:
                 node.add("Description", text=source.description)
             for sel in source.selections:
                 _selection(node, sel)
+            for ref in source.notes:
+                node.add("NoteRef", {"targetGUID": ref})
     if project.notes:
         notes = root.add("Notes")
         for note in project.notes:
@@ -114,6 +118,8 @@ def project_xml(project: RProject) -> bytes:
                                       "creatingUser": note.user,
                                       "creationDateTime": stamp(note.created)})
             node.add("PlainTextContent", text=note.text)
+            if note.anchor is not None:
+                _selection(node, note.anchor)
     if project.description:
         root.add("Description", text=project.description)
     return serialise(root, PROJECT_NS)

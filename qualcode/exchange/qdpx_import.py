@@ -6,9 +6,14 @@ complete plan is written, in the caller's single transaction.
 
 - Groups are the cases qualcode marked as focus groups; a text source from another
   tool becomes a group of its own (named after the source) unless a case claims it.
-- A selection claimed by a case is a quote of that speaker; an unclaimed selection
-  inside a quote is a span coding of it; any other selection is a quote of its own,
-  attributed to the case that claims its source, else to `unattributed`.
+- In qualcode's own files a selection claimed by a case is a quote of that speaker
+  (the next ones of the same range and case hold more of its whole-quote codings), and
+  an unclaimed selection inside a quote is a span coding of it.
+- In other tools' files one stretch is one quote: selections with the same range are
+  joined (NVivo writes one per coding), nested or overlapping ones become segments of
+  the quote that covers them (see `_Planner._stretches`); a quote's speaker is the
+  case that claims its selection, else the one that claims its source, else
+  `unattributed`.
 - Codings keep their creating user as coder (the importing coder when a file names
   none, which is reported) and their time.
 """
@@ -17,7 +22,7 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from itertools import accumulate
@@ -25,6 +30,7 @@ from pathlib import PurePath
 from typing import Any
 
 from sqlalchemy import func, insert
+from sqlalchemy import text as sql
 from sqlmodel import Session, SQLModel, select
 
 from qualcode.db.models import (
@@ -40,8 +46,16 @@ from qualcode.domain.codebook import Codebook, CodeSpec, normalise_name
 from qualcode.domain.study import GroupSpec, StudySpec
 from qualcode.exchange import markers
 from qualcode.exchange.codes import from_refi
+from qualcode.exchange.guids import canonical, keep_guids, known_sources
 from qualcode.exchange.positions import settle
-from qualcode.exchange.refi_model import RCoding, RProject, RSelection, RTextSource, Value
+from qualcode.exchange.refi_model import (
+    RCode,
+    RCoding,
+    RProject,
+    RSelection,
+    RTextSource,
+    Value,
+)
 from qualcode.importers.base import ParsedTurn, content_hash, is_moderator_label, text_hash
 from qualcode.services import events
 from qualcode.services.codebook import import_codebook
@@ -59,6 +73,9 @@ class PCoding:
     span: tuple[int, int] | None
     memo: str | None
     created: datetime | None
+    guid: str = ""
+    selection: str = ""
+    """The GUID of the selection of a span coding (kept for the export)."""
 
 
 @dataclass
@@ -70,6 +87,7 @@ class PQuote:
     codings: list[PCoding] = field(default_factory=list)
     memos: dict[str, tuple[str, datetime | None]] = field(default_factory=dict)
     reviews: dict[str, datetime | None] = field(default_factory=dict)
+    guid: str = ""
 
 
 @dataclass
@@ -81,6 +99,7 @@ class PSource:
     user: str | None
     created: datetime | None
     quotes: list[PQuote] = field(default_factory=list)
+    guid: str = ""
 
 
 @dataclass
@@ -100,6 +119,9 @@ class Plan:
     users: list[str] = field(default_factory=list)
     sources: list[PSource] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)
+    user_guids: dict[str, str] = field(default_factory=dict)
+    code_guids: dict[str, str] = field(default_factory=dict)
+    """Names → the file's GUIDs, kept for the export (see `guids`)."""
 
 
 class _Planner:
@@ -117,6 +139,7 @@ class _Planner:
         self.source_group: dict[str, str] = {}
         self.source_speaker: dict[str, str] = {}
         self.foreign_attrs: dict[str, dict[str, Any]] = {}
+        self.described = 0
 
     def who(self, guid: str | None) -> str:
         if guid is not None and guid in self.users:
@@ -127,7 +150,10 @@ class _Planner:
     def run(self) -> Plan:
         plan = self.plan
         plan.users = list(dict.fromkeys(self.users.values()))
+        plan.user_guids = {name: guid for guid, name in reversed(self.users.items())}
+        self._case_codes()
         plan.codes, self.code_names = from_refi(self.p.codes, set(), plan.skipped)
+        plan.code_guids = {name: guid for guid, name in self.code_names.items()}
         plan.study = markers.parse_study(self.p.description)
         variables = {v.guid: v for v in self.p.variables}
         for var in self.p.variables:
@@ -163,11 +189,54 @@ class _Planner:
         if self.unattributed:
             plan.skipped.append(f"note: {self.unattributed} coding(s), memo(s) or review(s) "
                                 f"name no known user: attributed to {self.coder!r}")
+        if self.described:
+            plan.skipped.append(f"note: {self.described} selection description(s) "
+                                "(quotation comments) kept as memos")
         unused = [n for g, n in self.notes.items() if g not in self.used_notes]
         if unused:
             plan.skipped.append(f"{len(unused)} note(s) attached to no quote or coding "
                                 f"(e.g. {unused[0].name!r}): qualcode keeps memos on quotes")
         return plan
+
+    def _case_codes(self) -> None:
+        """Codes sharing a case's GUID are how NVivo (and qualcode, for QualCoder) write
+        cases: their codings say which case a selection belongs to. They become the
+        case's claim on the selection, not codes; a grouping code left empty goes too."""
+        cases = {c.guid: c for c in self.p.cases}
+        if not cases:
+            return
+        claims = 0
+        for source in self.p.sources:
+            for sel in source.selections:
+                kept = []
+                for coding in sel.codings:
+                    if coding.code in cases:
+                        refs = cases[coding.code].selection_refs
+                        if sel.guid not in refs:
+                            refs.append(sel.guid)
+                        claims += 1
+                    else:
+                        kept.append(coding)
+                sel.codings = kept
+
+        def prune(codes: list[RCode]) -> list[RCode]:
+            out = []
+            for code in codes:
+                if code.guid in cases:
+                    continue
+                had = bool(code.children)
+                code.children = prune(code.children)
+                if had and not code.children and not code.codable:
+                    continue
+                out.append(code)
+            return out
+
+        before = sum(1 for _ in _walk(self.p.codes))
+        self.p.codes = prune(self.p.codes)
+        dropped = before - sum(1 for _ in _walk(self.p.codes))
+        if dropped and not self.ours:
+            self.plan.skipped.append(f"note: {dropped} code(s) standing for cases read as who "
+                                     f"said what ({claims} selection(s)), not as codes")
 
     def _foreign_case(self, name: str, named: list[tuple[Any, Value]], sources: list[str],
                       selections: list[str]) -> None:
@@ -199,9 +268,30 @@ class _Planner:
             self.plan.participants[key] = (is_moderator_label(label), dict(attrs))
         return key
 
+    def _annotations(self, source: RTextSource) -> None:
+        """Notes on a source that say where they apply (QualCoder's annotations, a memo on
+        a stretch, coded or not) join the source's selections as selections holding only
+        that note: a memo of the quote covering the stretch, else of a quote of its own.
+        qualcode's own files carry the same notes on their quotes' selections already."""
+        on_selections = {g for sel in source.selections for g in sel.notes}
+        loose = 0
+        for guid in source.notes:
+            note = self.notes.get(guid)
+            if note is None or guid in on_selections:
+                continue
+            if note.anchor is None or self.ours:
+                loose += not self.ours
+                continue
+            source.selections.append(RSelection(note.anchor.guid, note.anchor.start,
+                                                note.anchor.end, notes=[guid]))
+        if loose:
+            self.plan.skipped.append(f"{loose} note(s) on the whole source {source.name!r} "
+                                     "(qualcode keeps memos on quotes)")
+
     def _source(self, source: RTextSource) -> None:
         table = self.ours and source.description == markers.QUOTE_TABLE
-        if not self.ours:
+        self._annotations(source)
+        if not self.ours or markers.UTF16_POSITIONS in self.p.origin:
             convention = settle(source, self.p.origin)
             if convention:
                 self.plan.skipped.append(f"note: positions in {source.name!r} read with "
@@ -212,7 +302,7 @@ class _Planner:
         group = None if table else self._group_for_source(source)
         out = PSource(source.name or f"source {source.guid[:8]}", "table" if table else
                       "transcript", group, source.text, self.users.get(source.user or ""),
-                      source.created)
+                      source.created, guid=source.guid)
         text = source.text
         valid: list[RSelection] = []
         for sel in source.selections:  # an empty quote is ours to keep, not another tool's
@@ -222,6 +312,17 @@ class _Planner:
                 self.plan.skipped.append(f"selection {sel.start}-{sel.end} in {out.name!r} is "
                                          f"empty or outside the text ({len(text)} characters)")
         valid.sort(key=lambda s: (s.start, -s.end))
+        if self.ours:
+            out.quotes = self._our_quotes(source, valid, group, table)
+        else:
+            out.quotes = self._stretches(source, valid, group, out.name)
+        self.plan.sources.append(out)
+
+    def _our_quotes(self, source: RTextSource, valid: list[RSelection], group: str | None,
+                    table: bool) -> list[PQuote]:
+        """qualcode's own file: each claimed selection is a quote, and every unclaimed one
+        a span coding inside it (as `qdpx_export` writes them)."""
+        text = source.text
         claimed = any(sel.guid in self.owner for sel in valid)
         quotes: list[tuple[RSelection, PQuote]] = []
         spans: list[RSelection] = []
@@ -230,10 +331,15 @@ class _Planner:
                 spans.append(sel)
                 continue
             owner = self.owner.get(sel.guid)
+            if quotes and (quotes[-1][0].start, quotes[-1][0].end) == (sel.start, sel.end) \
+                    and self.owner.get(quotes[-1][0].guid) == owner and claimed:
+                self._attach(sel, quotes[-1][1], None)  # another whole coding of that quote
+                continue
             where = group or (owner[0] if owner and owner[0] else None) or \
                 self._group_for_source(source)
             quote = PQuote(self._speaker(owner, where, source.guid), text[sel.start:sel.end],
-                           None if table else sel.start, None if table else sel.end)
+                           None if table else sel.start, None if table else sel.end,
+                           guid=sel.guid)
             quotes.append((sel, quote))
             self._attach(sel, quote, None)
         starts = [s.start for s, _ in quotes]
@@ -246,12 +352,57 @@ class _Planner:
                 continue
             where = group or self._group_for_source(source)
             quote = PQuote(self._speaker(None, where, source.guid), text[sel.start:sel.end],
-                           None if table else sel.start, None if table else sel.end)
+                           None if table else sel.start, None if table else sel.end,
+                           guid=sel.guid)
             alone.append((sel, quote))
             self._attach(sel, quote, None)
         merged = sorted(quotes + alone, key=lambda sq: (sq[0].start, -sq[0].end))
-        out.quotes = [q for _, q in merged]
-        self.plan.sources.append(out)
+        return [q for _, q in merged]
+
+    def _stretches(self, source: RTextSource, valid: list[RSelection], group: str | None,
+                   name: str) -> list[PQuote]:
+        """Another tool's selections as the stretches its user coded.
+
+        NVivo writes one selection per coding, so a stretch coded three times is three
+        identical selections: they become one quote with three codings. A selection
+        inside another one (a sentence coded within a coded paragraph), or overlapping
+        it within one paragraph, becomes a segment (span coding) of one quote covering
+        them all, so counts, co-occurrence, `duplicates` and agreement see one stretch.
+        Selections claimed by different cases (speakers) are never joined.
+        """
+        text = source.text
+        clusters: list[tuple[int, int, Key | tuple[None, str] | None, list[RSelection]]] = []
+        for sel in valid:
+            owner = self.owner.get(sel.guid)
+            if clusters:
+                start, end, who, members = clusters[-1]
+                fits = sel.end <= end or "\n" not in text[start:sel.end].rstrip("\n")
+                if sel.start < end and fits and (owner is None or who is None or owner == who):
+                    members.append(sel)
+                    clusters[-1] = (start, max(end, sel.end), who or owner, members)
+                    continue
+            clusters.append((sel.start, sel.end, owner, [sel]))
+        joined = segments = 0
+        quotes: list[PQuote] = []
+        for start, end, owner, members in clusters:
+            where = group or (owner[0] if owner and owner[0] else None) or \
+                self._group_for_source(source)
+            quote = PQuote(self._speaker(owner, where, source.guid), text[start:end], start, end,
+                           guid=next((s.guid for s in members
+                                      if (s.start, s.end) == (start, end)), ""))
+            for sel in members:
+                whole = (sel.start, sel.end) == (start, end)
+                self._attach(sel, quote, None if whole else (sel.start - start, sel.end - start))
+                segments += not whole
+            joined += max(sum((s.start, s.end) == (start, end) for s in members) - 1, 0)
+            quotes.append(quote)
+        if len(quotes) < len(valid):
+            self.plan.skipped.append(
+                f"note: {len(valid)} selections in {name!r} mapped to {len(quotes)} "
+                f"quote{'s' if len(quotes) > 1 else ''}: "
+                f"{joined} with the same range as another joined into its quote, {segments} "
+                "inside or overlapping a larger one kept as segments of it")
+        return quotes
 
     @staticmethod
     def _host(quotes: list[tuple[RSelection, PQuote]], starts: list[int], reach: list[int],
@@ -277,6 +428,11 @@ class _Planner:
     def _attach(self, sel: RSelection, quote: PQuote, span: tuple[int, int] | None) -> None:
         for coding in sel.codings:
             self._coding(coding, sel, quote, span)
+        if sel.description and not self.ours:  # ours: a copy of a coding memo, for QualCoder
+            # ATLAS.ti's quotation comment, MAXQDA's segment comment: a memo
+            author = sel.user or next((c.user for c in sel.codings if c.user), None)
+            self._memo(quote, self.who(author), sel.description, sel.created)
+            self.described += 1
         for guid in sel.notes:
             note = self.notes.get(guid)
             if note is None:
@@ -285,10 +441,17 @@ class _Planner:
             who = self.who(note.user)
             if note.name == markers.REVIEWED:
                 quote.reviews[who] = note.created
-            elif who in quote.memos:
-                quote.memos[who] = (quote.memos[who][0] + "\n\n" + note.text, note.created)
             else:
-                quote.memos[who] = (note.text, note.created)
+                self._memo(quote, who, note.text, note.created)
+
+    @staticmethod
+    def _memo(quote: PQuote, who: str, text: str, created: datetime | None) -> None:
+        """One memo per coder and quote: a second note of the same coder is appended
+        (a joined stretch may bring several), unless it is the same text."""
+        if who not in quote.memos:
+            quote.memos[who] = (text, created)
+        elif text not in quote.memos[who][0].split("\n\n"):
+            quote.memos[who] = (quote.memos[who][0] + "\n\n" + text, created)
 
     def _coding(self, coding: RCoding, sel: RSelection, quote: PQuote,
                 span: tuple[int, int] | None) -> None:
@@ -298,7 +461,14 @@ class _Planner:
             return
         quote.codings.append(PCoding(code, self.who(coding.user or sel.user), span,
                                      self._note_text(coding.notes),
-                                     coding.created or sel.created))
+                                     coding.created or sel.created, coding.guid,
+                                     sel.guid if span is not None else ""))
+
+
+def _walk(codes: list[RCode]) -> Iterator[RCode]:
+    for code in codes:
+        yield code
+        yield from _walk(code.children)
 
 
 def plan(project: RProject, coder: str) -> Plan:
@@ -329,6 +499,9 @@ def write(session: Session, plan: Plan, *, path: str, coder: str, name: str) -> 
                 setattr(book, attr, meta.value)
         result.codes_added, result.codes_updated = import_codebook(session, book)
     codes = {normalise_name(c.name): c.id or 0 for c in session.exec(select(Code)).all()}
+    keep_guids(session, "code", {str(codes[normalise_name(n)]): g
+                                 for n, g in plan.code_guids.items()
+                                 if g and normalise_name(n) in codes})
     groups = {g: ensure_group(session, g) for g in plan.groups}
     for g, spec in plan.groups.items():
         if spec.attributes:
@@ -357,6 +530,12 @@ def write(session: Session, plan: Plan, *, path: str, coder: str, name: str) -> 
 
     for user in plan.users:
         coder_of(user)
+    keep_guids(session, "coder", {str(coder_of(n)): g for n, g in plan.user_guids.items() if g})
+    known = known_sources(session, [r[0] for r in session.execute(sql("SELECT id FROM source"))])
+    kept: dict[str, dict[str, str]] = {"quote": {}, "span": {}, "source": {},
+                                       "quote-table": {}}
+    coding_guids: dict[tuple[Any, ...], str] = {}
+    new_sources: list[int] = []
     for speaker in plan.participants:  # in the file's order, with or without quotes
         person(speaker)
     next_position: dict[int, int] = {}
@@ -367,7 +546,7 @@ def write(session: Session, plan: Plan, *, path: str, coder: str, name: str) -> 
         seen = select(Source.id).where(Source.content_hash == digest)
         seen = seen.where(Source.group_id == gid) if gid is not None else seen.where(
             Source.group_id == None)  # noqa: E711 (SQL IS NULL)
-        if session.exec(seen).first() is not None:
+        if session.exec(seen).first() is not None or canonical(src.guid) in known:
             result.already += 1
             continue
         source = Source(group_id=gid, name=src.name, kind=src.kind, format="qdpx",
@@ -376,6 +555,11 @@ def write(session: Session, plan: Plan, *, path: str, coder: str, name: str) -> 
         session.add(source)
         session.flush()
         result.sources += 1
+        new_sources.append(source.id or 0)
+        if src.guid:
+            table = src.kind == "table"
+            kept["quote-table" if table else "source"][
+                f"table:{source.id}" if table else str(source.id)] = src.guid
         quote_rows: list[dict[str, Any]] = []
         for pq in src.quotes:
             qgid = groups.get(pq.speaker[0]) or ensure_group(session, pq.speaker[0])
@@ -396,18 +580,44 @@ def write(session: Session, plan: Plan, *, path: str, coder: str, name: str) -> 
             select(Quote.id, Quote.group_id, Quote.position)
             .where(Quote.source_id == source.id)).all()}
         for pq, qrow in zip(src.quotes, quote_rows, strict=True):
-            _quote_rows(ids[(qrow["group_id"], qrow["position"])], pq, codes, coder_of, rows,
-                        result)
+            qid = ids[(qrow["group_id"], qrow["position"])]
+            _quote_rows(qid, pq, codes, coder_of, rows, result, coding_guids)
+            if pq.guid:
+                kept["quote"][str(qid)] = pq.guid
+            for c in pq.codings:
+                if c.selection and c.span is not None:
+                    kept["span"].setdefault(f"{qid}:{c.span[0]}:{c.span[1]}", c.selection)
     for name in ("coding", "memo", "review"):
         if rows[name]:  # Core inserts: the ORM's per-row bookkeeping is not needed here
             session.execute(insert(SQLModel.metadata.tables[name]), rows[name])
+    _keep_coding_guids(session, new_sources, coding_guids)
+    for kind, pairs in kept.items():
+        keep_guids(session, kind, pairs)
     events.record(session, coder=coder, action="import", path=path, format="qdpx",
                   quotes=result.quotes, codings=result.codings)
     return result
 
 
+def _keep_coding_guids(session: Session, sources: list[int],
+                       guids: dict[tuple[Any, ...], str]) -> None:
+    """The file's coding GUIDs, matched to the rows just inserted (Core inserts return
+    no ids) by what makes a coding unique."""
+    if not guids or not sources:
+        return
+    pairs: dict[str, str] = {}
+    for source_id in sources:
+        for cid, *key in session.execute(sql(
+                "SELECT c.id, c.quote_id, c.code_id, c.coder_id, c.span_start, c.span_end "
+                "FROM coding c JOIN quote q ON q.id = c.quote_id WHERE q.source_id = :s"),
+                {"s": source_id}).all():
+            if tuple(key) in guids:
+                pairs[str(cid)] = guids[tuple(key)]
+    keep_guids(session, "coding", pairs)
+
+
 def _quote_rows(qid: int, pq: PQuote, codes: dict[str, int], coder: Callable[[str], int],
-                rows: dict[str, list[dict[str, Any]]], result: ImportResult) -> None:
+                rows: dict[str, list[dict[str, Any]]], result: ImportResult,
+                guids: dict[tuple[Any, ...], str]) -> None:
     result.quotes += 1
     seen: set[tuple[int, int, tuple[int, int] | None]] = set()
     for c in pq.codings:
@@ -415,6 +625,8 @@ def _quote_rows(qid: int, pq: PQuote, codes: dict[str, int], coder: Callable[[st
         if key in seen:
             continue
         seen.add(key)
+        if c.guid:
+            guids[(qid, key[0], key[1], *(c.span or (None, None)))] = c.guid
         rows["coding"].append({"quote_id": qid, "code_id": key[0], "coder_id": key[1],
                                "span_start": c.span[0] if c.span else None,
                                "span_end": c.span[1] if c.span else None, "memo": c.memo,

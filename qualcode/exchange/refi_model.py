@@ -66,6 +66,8 @@ class RSelection:
     created: datetime | None = None
     codings: list[RCoding] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    description: str = ""
+    """ATLAS.ti's quotation comment, MAXQDA's comment on a coded segment."""
 
 
 @dataclass
@@ -78,6 +80,9 @@ class RTextSource:
     created: datetime | None = None
     selections: list[RSelection] = field(default_factory=list)
     codings: list[RCoding] = field(default_factory=list)  # whole-document codings
+    notes: list[str] = field(default_factory=list)
+    """Notes on the source; QualCoder reads a quote's memo (its "annotation") only from
+    here, with the range in the note's own `PlainTextSelection`."""
 
 
 @dataclass
@@ -87,6 +92,10 @@ class RNote:
     text: str
     user: str | None = None
     created: datetime | None = None
+    anchor: RSelection | None = None
+    """The stretch an annotation is about (`Note/PlainTextSelection`, as QualCoder
+    writes and reads it), positioned in `anchor_source`."""
+    anchor_source: str = ""
 
 
 @dataclass

@@ -14,6 +14,7 @@ from qualcode.exchange import safe_xml
 from qualcode.exchange.qde_read import PROJECT_NS, check_namespace, read_project
 from qualcode.exchange.refi_model import RProject
 from qualcode.exchange.safe_zip import SafeArchive
+from qualcode.exchange.schema_check import schema_errors
 from qualcode.importers.base import ParsedSource
 
 
@@ -36,15 +37,34 @@ def _project_entry(archive: SafeArchive) -> str:
                     path=str(archive.path))
 
 
+CHECK_UP_TO = 20_000_000
+"""Bytes of `project.qde` checked against the schema (2.6 MB a second: 8 s at most)."""
+
+
+def schema_warning(data: bytes, entry: str) -> list[str]:
+    """Real exports often break the schema in harmless ways (requal #176), so a violation
+    is a warning and the import goes on; the user learns the file is not clean."""
+    if len(data) > CHECK_UP_TO:
+        return [f"note: {entry} ({len(data) // 1_000_000} MB) not checked against the "
+                "REFI-QDA schema"]
+    errors = schema_errors(data, "project")
+    if not errors:
+        return []
+    return [f"warning: {entry} breaks the REFI-QDA schema in {len(errors)} place(s), e.g. "
+            f"{errors[0]}; imported as far as it can be read"]
+
+
 def read(path: Path) -> RProject:
     with SafeArchive(path) as archive:
         entry = _project_entry(archive)
         where = f"{path}:{entry}"
-        root, namespace = safe_xml.parse(archive.read(entry), where)
+        data = archive.read(entry)
+        root, namespace = safe_xml.parse(data, where)
         if root.tag != "Project":
             raise UserError(f"the root element is <{root.tag}>, not <Project>", path=where)
         notes: list[str] = []
         check_namespace(namespace, PROJECT_NS, notes)
+        notes.extend(schema_warning(data, entry))
         used = {entry.lower()}
 
         def load_text(ref: str) -> str | None:
