@@ -95,3 +95,36 @@ def test_zip_bombs_are_refused_before_they_are_unpacked(cli: Cli, demo_db: Path,
         assert result.code != 0 and "(a zip bomb?)" in result.err, result.err
         assert len(result.err.strip().splitlines()) == 1
     assert sql(demo_db, "SELECT COUNT(*) FROM quote") == before
+
+
+SOURCE_QDE = ('<?xml version="1.0" encoding="{encoding}"?>'
+              '<Project xmlns="urn:QDA-XML:project:1.0" name="p" origin="ATLAS.ti 23" '
+              'creationDateTime="{moment}"><Users><User guid="{user}" name="ana"/></Users>'
+              '<Sources><TextSource guid="{source}" name="g1" plainTextPath="internal://g1.txt" '
+              'creationDateTime="{moment}"/></Sources></Project>')
+
+
+def _qdpx(path: Path, *, encoding: str = "utf-8", moment: str = "2024-01-05T10:00:00Z") -> Path:
+    import uuid
+
+    from .refi_support import make_qdpx
+
+    qde = SOURCE_QDE.format(encoding=encoding, moment=moment, user=uuid.uuid4(),
+                            source=uuid.uuid4())
+    return make_qdpx(path, qde.encode("utf-8"), {"sources/g1.txt": b"P1 : Bonjour."})
+
+
+def test_a_date_before_the_first_instant_in_utc_is_no_crash(cli: Cli, tmp_path: Path) -> None:
+    db = tmp_path / "d.db"
+    assert cli("--db", str(db), "init").code == 0
+    result = cli("--db", str(db), "import",
+                 str(_qdpx(tmp_path / "d.qdpx", moment="0001-01-01T00:00:00+14:00")))
+    assert result.code == 0 and "internal error" not in result.err, result.err
+
+
+def test_an_unknown_xml_encoding_is_one_line(cli: Cli, tmp_path: Path) -> None:
+    db = tmp_path / "e.db"
+    assert cli("--db", str(db), "init").code == 0
+    result = cli("--db", str(db), "import", str(_qdpx(tmp_path / "e.qdpx", encoding="bogus")))
+    assert result.code == 1 and "declares an encoding Python does not know" in result.err
+    assert len(result.err.strip().splitlines()) == 1

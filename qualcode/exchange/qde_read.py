@@ -51,13 +51,15 @@ def check_namespace(namespace: str | None, expected: str, skipped: list[str]) ->
 
 
 def when(raw: str | None) -> datetime | None:
+    """A REFI-QDA moment in UTC; None when absent, malformed or out of range (year 1 at
+    +14:00 falls before the first representable instant in UTC)."""
     if not raw:
         return None
     try:
         value = datetime.fromisoformat(raw.strip().replace("Z", "+00:00"))
-    except ValueError:
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+    except (ValueError, OverflowError):
         return None
-    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
 def _guid(el: Element, attr: str = "guid") -> str:

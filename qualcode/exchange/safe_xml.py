@@ -27,6 +27,9 @@ def parse(data: bytes, where: str) -> tuple[Element, str | None]:
         raise UserError("refused: the XML declares entities", path=where) from None
     except defusedxml.ExternalReferenceForbidden:
         raise UserError("refused: the XML refers to an external resource", path=where) from None
+    except LookupError as exc:  # <?xml encoding="bogus"?>
+        raise UserError(f"the XML declares an encoding Python does not know ({exc})",
+                        path=where) from None
     except ParseError as exc:
         line = exc.position[0] if getattr(exc, "position", None) else None
         reason = str(exc).split(":")[0]
