@@ -56,21 +56,44 @@ def check_is_project_file(path: Path) -> None:
         raise UserError("not a qualcode project (not an SQLite database)", path=str(path))
 
 
+CORE_TABLES = {"meta", "study", "dimension", "level", "study_group", "group_level",
+               "participant", "source", "quote", "code", "coder", "coding", "review", "memo",
+               "event", "alembic_version"}
+"""Tables every qualcode project has had since its first schema."""
+CORE_COLUMNS = {"quote": {"id", "text", "group_id"},
+                "coding": {"quote_id", "code_id", "coder_id", "span_start", "span_end"},
+                "alembic_version": {"version_num"}}
+"""Columns every qualcode project has had: a lookalike without them is not one."""
+
+
 def holds_a_project(path: Path) -> bool:
-    """Whether the SQLite file has our tables, asked read-only: a foreign database that
-    is refused must be left exactly as it was (opening it as a project would switch it
-    to WAL mode)."""
+    """Whether the SQLite file has our tables, with our columns, at a revision of ours,
+    asked read-only: a foreign database that is refused must be left exactly as it was
+    (opening it as a project would switch it to WAL mode)."""
+    from qualcode.db.schema_version import SCHEMA_REVISION, known_revisions
+
     try:
         conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
         try:
-            names = {n for n, in conn.execute(
-                "SELECT name FROM sqlite_master WHERE type = 'table' AND name IN "
-                "('alembic_version', 'quote', 'coding')")}
+            tables = {n for n, in conn.execute(
+                "SELECT name FROM sqlite_master WHERE type = 'table'")}
+            if not CORE_TABLES <= tables:
+                return False
+            for table, wanted in CORE_COLUMNS.items():
+                have = {row[1] for row in conn.execute(f"PRAGMA table_info({table})")}
+                if not wanted <= have:
+                    return False
+            revisions = [r for r, in conn.execute("SELECT version_num FROM alembic_version")]
         finally:
             conn.close()
     except sqlite3.Error:
         return False
-    return names == {"alembic_version", "quote", "coding"}
+    if len(revisions) != 1 or not isinstance(revisions[0], str):
+        return False
+    revision = revisions[0]
+    newer = revision.isdigit() and len(revision) == len(SCHEMA_REVISION) and \
+        revision > SCHEMA_REVISION  # a later qualcode's: refused with its own message
+    return revision in known_revisions() or newer
 
 
 JSON_COLUMNS = (("study", "attributes"), ("study_group", "attributes"),

@@ -48,13 +48,19 @@ def kept_guids(session: Session) -> dict[str, dict[str, str]]:
 
 
 def keep_guids(session: Session, kind: str, pairs: dict[str, str]) -> None:
-    """Remember GUIDs for local ids; an id that already has one keeps its first."""
+    """Remember GUIDs for local ids; an id that already has one keeps its first. Only a
+    well-formed GUID not yet given to another id is kept: exported again, a malformed
+    or repeated one would make our file invalid (the id then gets one of ours)."""
     if not pairs:
         return
     row = session.get(Meta, KEPT_PREFIX + kind)
     known: dict[str, str] = json.loads(row.value) if row is not None else {}
+    taken = {canonical(g) for g in known.values()}
     for ident, guid in pairs.items():
-        known.setdefault(ident, guid)
+        if ident in known or not _well_formed(guid) or canonical(guid) in taken:
+            continue
+        known[ident] = guid
+        taken.add(canonical(guid))
     if row is None:
         row = Meta(key=KEPT_PREFIX + kind, value="")
     row.value = json.dumps(known, separators=(",", ":"))
@@ -73,6 +79,14 @@ def known_sources(session: Session, source_ids: list[int]) -> set[str]:
         found |= {canonical(make_guid(ns, "quote-table", f"table:{i}")) or ""
                   for i in [*source_ids, "none"]}
     return found
+
+
+def _well_formed(guid: str) -> bool:
+    try:
+        uuid.UUID((canonical(guid) or "").lower())
+    except ValueError:
+        return False
+    return True
 
 
 def canonical(value: str | None) -> str | None:
