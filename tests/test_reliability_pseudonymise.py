@@ -340,7 +340,13 @@ def _matcher() -> Matcher:
     ],
 )
 def test_matcher_false_positives_and_variants(text: str, found: list[str]) -> None:
-    assert [h.found for h in _matcher().find(text)] == found
+    assert [h.found for h in _matcher().find(text) if not h.doubtful] == found
+
+
+def test_ordinary_words_in_lower_case_are_listed_not_replaced() -> None:
+    hits = _matcher().find("une pierre, une rose, une eau claire; il est marié")
+    assert [(h.found, h.doubtful) for h in hits] == [
+        ("pierre", True), ("rose", True), ("claire", True)]  # "marié" is another word
 
 
 def test_map_loader_sorts_longer_names_first(tmp_path: Path) -> None:

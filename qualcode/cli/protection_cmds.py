@@ -43,13 +43,17 @@ def pseudonymise(
     for r in plan.replacements:
         kind = "" if r.exact else " (variant)"
         print(f"{r.where}: {r.found!r} → {r.replacement!r}{kind}  {r.context}")
+    for r in plan.doubtful:
+        print(f"to review: {r.where}: {r.found!r} (an ordinary word too; left as written)  "
+              f"{r.context}")
     total = sum(plan.counts.values())
     detail = ", ".join(f"{n} in {kind}s" for kind, n in sorted(plan.counts.items()))
     if dry_run:
         print(f"dry run: {total} replacements would be made" + (f" ({detail})" if detail else "")
               + "; nothing was written")
         return
-    print(f"{total} replacements made" + (f" ({detail})" if detail else ""))
+    print(f"{total} replacements made" + (f" ({detail})" if detail else "")
+          + (f"; {len(plan.doubtful)} places to review, listed above" if plan.doubtful else ""))
     if not plan.scrubbed:
         print("warning: another session has the project open; old texts stay in its "
               "write-ahead log until every session closes", file=sys.stderr)

@@ -2,11 +2,15 @@
 
 A name is found as written, in another case, without its accents, or slightly
 misspelt (rapidfuzz's edit distance on accent-folded word n-grams), because
-transcribers write "Hélène", "HELENE" and "Helene" for the same person. French is
-full of ordinary words one letter away from a first name (mairie/Marie,
-claire/Claire, pierre/Pierre), so a word is only taken for a name when it is
-capitalised, and a misspelt one only when its capital says "proper noun", i.e. not
-at the start of a sentence. Speaker labels are names by nature and skip that rule.
+transcribers write "Hélène", "HELENE" and "Helene" for the same person.
+
+How boldly depends on the name itself. A name that is not an ordinary French or
+English word (Nadia, Karim: a word-frequency list, `wordfreq`, tells) is replaced in
+any case and any position, misspelt too: "et nadia pense pareil", "Karem c'est moi".
+A name that is also an ordinary word (Claire/claire, Pierre/pierre, Rose, Marie/marie)
+is replaced where capitalised (misspelt only where the capital says "proper noun",
+i.e. not at a sentence start), and where it is written in lower case the place is
+listed for review and left as it is. Speaker labels are names by nature.
 
 Transcripts keep their quotes' offsets: every replacement in a transcript shifts
 the offsets after it, so the quotes' start/end (and the spans of codings inside
@@ -23,8 +27,10 @@ import csv
 import functools
 import io
 import re
+from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from itertools import accumulate
 from pathlib import Path
 from typing import Any
 
@@ -34,7 +40,7 @@ from sqlmodel import Session, select
 
 from qualcode.db import sqlite as sqlite_db
 from qualcode.db.engine import Project
-from qualcode.db.models import Event, Group, Participant, Study
+from qualcode.db.models import Code, Event, Group, Participant, Study
 from qualcode.errors import UserError
 from qualcode.importers.base import text_hash
 from qualcode.search.normalise import fold
@@ -46,11 +52,21 @@ _JOINER = re.compile(r"[\s\-\u2010\u2011'\u2019.]{1,3}")
 _SENTENCE_END = frozenset(".!?…:;«\"—–-\n")
 
 
+ORDINARY_ZIPF = 4.5
+"""Zipf frequency (wordfreq's scale: 6 = once every thousand words) from which a word is
+taken for an ordinary one in French or English. Claire 4.6, Pierre 5.3, Rose 4.7 are
+ordinary; Nadia 3.6, Karim 3.8, Yasmine 2.8 are names and nothing else. Frequent names
+that are not words (Martin 4.8, Thomas 4.7) land on the careful side: their lower-case
+occurrences are listed for review rather than replaced."""
+
+
 @dataclass(frozen=True)
 class Entry:
     name: str
     pseudonym: str
     words: tuple[str, ...]  # the name's folded words
+    ordinary: bool = True
+    """Also an ordinary word: replaced boldly only where capitalised."""
 
     @property
     def folded(self) -> str:
@@ -64,6 +80,8 @@ class Hit:
     found: str
     replacement: str
     exact: bool
+    doubtful: bool = False
+    """Found but not replaced: an ordinary word in lower case, for a person to judge."""
 
 
 @dataclass(frozen=True)
@@ -80,6 +98,8 @@ class Replacement:
 @dataclass
 class Plan:
     replacements: list[Replacement] = field(default_factory=list)
+    doubtful: list[Replacement] = field(default_factory=list)
+    """A name that is also an ordinary word, in lower case: listed, left as written."""
     counts: dict[str, int] = field(default_factory=dict)
     scrubbed: bool = True
     """False when another session kept old pages alive in the write-ahead log."""
@@ -89,10 +109,11 @@ class Plan:
             before = original[max(0, hit.start - 30):hit.start]
             after = original[hit.end:hit.end + 30]
             context = " ".join(f"…{before}[{hit.found}]{after}…".split())
-            self.replacements.append(Replacement(where, hit.found, hit.replacement, hit.exact,
-                                                 context))
-        if hits:
-            self.counts[kind] = self.counts.get(kind, 0) + len(hits)
+            listed = Replacement(where, hit.found, hit.replacement, hit.exact, context)
+            (self.doubtful if hit.doubtful else self.replacements).append(listed)
+        made = sum(not hit.doubtful for hit in hits)
+        if made:
+            self.counts[kind] = self.counts.get(kind, 0) + made
 
 
 def load_map(path: Path) -> list[Entry]:
@@ -127,13 +148,21 @@ def load_map(path: Path) -> list[Entry]:
                 raise UserError(f"this name is already mapped at line {seen[key]}",
                                 path=str(path), line=line)
             seen[key] = line
-            entries.append(Entry(name, pseudonym, words))
+            entries.append(Entry(name, pseudonym, words, ordinary=_ordinary(words)))
     except csv.Error as exc:
         raise UserError(f"malformed CSV: {exc}", path=str(path), line=reader.line_num) from None
     if not entries:
         raise UserError("the map has no names", path=str(path))
     # Longer names first, so "Marie Dupont" wins over "Marie" on the same words.
     return sorted(entries, key=lambda e: (-len(e.words), -len(e.folded)))
+
+
+def _ordinary(words: tuple[str, ...]) -> bool:
+    """Whether every word of the name is also a frequent French or English word."""
+    from wordfreq import zipf_frequency
+
+    return all(max(zipf_frequency(w, "fr"), zipf_frequency(w, "en")) >= ORDINARY_ZIPF
+               for w in words)
 
 
 def allowed_edits(folded: str) -> int:
@@ -149,6 +178,7 @@ class Matcher:
             self.by_initial.setdefault(entry.folded[0], []).append(entry)
 
     def find(self, text: str, *, label: bool = False) -> list[Hit]:
+        """Replacements, and the doubtful places (hits marked `doubtful`), in order."""
         words = list(_WORD.finditer(text))
         hits: list[Hit] = []
         i = 0
@@ -164,20 +194,28 @@ class Matcher:
     def _at(self, text: str, words: list[re.Match[str]], i: int,
             label: bool) -> tuple[Hit | None, int]:
         first = words[i].group()
-        if not first[0].isupper():
-            return None, 0
         entries = self.by_initial.get(_initial(first[0]))
         if not entries:
             return None, 0
+        capital = first[0].isupper()
         shouting = first.isupper() and len(first) > 1
-        proper = label or shouting or not _sentence_start(text, words[i].start())
+        proper = label or shouting or (capital and not _sentence_start(text, words[i].start()))
         best: tuple[int, Entry, int] | None = None
         for entry in entries:
+            if not capital and not label and entry.ordinary:
+                limit = 0  # "claire" in lower case: only the exact word, and only listed
+            elif entry.ordinary:
+                limit = allowed_edits(entry.folded) if proper else 0
+            else:  # a name and nothing else: misspelt anywhere, in any case
+                limit = allowed_edits(entry.folded)
             n = len(entry.words)
             if i + n > len(words) or not _joined(text, words, i, n):
                 continue
+            if limit == 0 and not capital and not label and entry.ordinary and (
+                    " ".join(w.group().casefold() for w in words[i:i + n])
+                    != entry.name.casefold()):
+                continue  # "marié" is not "Marie": only the very word is worth a look
             candidate = " ".join(fold(w.group()) for w in words[i:i + n])
-            limit = allowed_edits(entry.folded) if proper else 0
             distance = Levenshtein.distance(candidate, entry.folded, score_cutoff=limit)
             if distance <= limit and (best is None or (distance, -n) < (best[0], -best[2])):
                 best = (distance, entry, n)
@@ -190,7 +228,8 @@ class Matcher:
         found = text[start:end]
         replacement = entry.pseudonym.upper() if found.isupper() and len(found) > 1 else (
             entry.pseudonym)
-        return Hit(start, end, found, replacement, distance == 0), n
+        doubtful = not capital and not label and entry.ordinary
+        return Hit(start, end, found, replacement, distance == 0, doubtful), n
 
 
 @functools.lru_cache(maxsize=4096)
@@ -213,6 +252,8 @@ def apply(text: str, hits: list[Hit]) -> str:
     out: list[str] = []
     last = 0
     for hit in hits:
+        if hit.doubtful:
+            continue
         out.append(text[last:hit.start])
         out.append(hit.replacement)
         last = hit.end
@@ -221,18 +262,20 @@ def apply(text: str, hits: list[Hit]) -> str:
 
 
 def shifter(hits: list[Hit]) -> Callable[[int], int]:
-    """Old offset → new offset, given the replacements made before it."""
+    """Old offset → new offset, given the replacements made before it. A binary search
+    over the replacements' starts: shifting every quote of a long transcript stays
+    linear in its length (a scan per offset made 50,000 turns take minutes)."""
+    made = [h for h in hits if not h.doubtful]
+    starts = [h.start for h in made]
+    before = list(accumulate((len(h.replacement) - (h.end - h.start) for h in made),
+                             initial=0))
 
     def shift(pos: int) -> int:
-        delta = 0
-        for hit in hits:
-            if hit.end <= pos:
-                delta += len(hit.replacement) - (hit.end - hit.start)
-            elif hit.start < pos:  # inside a replaced name: keep it inside the new one
-                return hit.start + delta + min(pos - hit.start, len(hit.replacement))
-            else:
-                break
-        return pos + delta
+        k = bisect_right(starts, pos - 1)  # replacements starting before pos
+        if k and made[k - 1].end > pos:  # inside a replaced name: keep it inside the new one
+            hit = made[k - 1]
+            return hit.start + before[k - 1] + min(pos - hit.start, len(hit.replacement))
+        return pos + before[k]
 
     return shift
 
@@ -261,7 +304,34 @@ def plan_and_apply(session: Session, entries: list[Entry], *, write: bool) -> Pl
     _participants(session, matcher, plan, write)
     _texts(session, matcher, plan, write)
     _json_columns(session, matcher, plan, write)
+    _codebook(session, matcher, plan, write)
     return plan
+
+
+CODE_TEXTS = ("name", "description", "include", "exclude", "example")
+
+
+def _codebook(session: Session, matcher: Matcher, plan: Plan, write: bool) -> None:
+    """Definitions quote verbatims (a code's example is one): names hide there too."""
+    for code in session.exec(select(Code)).all():
+        where = f"code {code.name!r}"
+        new: dict[str, Any] = {}
+        for column in CODE_TEXTS:
+            value = getattr(code, column) or ""
+            hits = matcher.find(value)
+            plan.add("codebook", f"{where} {column}", value, hits)
+            if any(not h.doubtful for h in hits):
+                new[column] = apply(value, hits)
+        keywords = [_walk(k, matcher, plan, "codebook", f"{where} keywords")
+                    for k in code.keywords]
+        if keywords != list(code.keywords):
+            new["keywords"] = keywords
+        if write and new:
+            for column, value in new.items():
+                setattr(code, column, value)
+            session.add(code)
+    if write:
+        session.flush()
 
 
 def _participants(session: Session, matcher: Matcher, plan: Plan, write: bool) -> None:
@@ -317,13 +387,16 @@ def _texts(session: Session, matcher: Matcher, plan: Plan, write: bool) -> None:
         if not hits:
             continue
         shift, new_body = shifter(hits), apply(body or "", hits)
+        starts = [h.start for h in hits]
         for qid, start, end, quoted in by_source.get(sid, []):
             new_start, new_end = shift(start), shift(end)
             row = quote_rows.setdefault(qid, {"id": qid})
             row.update(start=new_start, end=new_end)
             if quoted:  # the quote is its slice of the transcript: it stays that slice
-                inside = [Hit(h.start - start, h.end - start, h.found, h.replacement, h.exact)
-                          for h in hits if start <= h.start and h.end <= end]
+                inside = [Hit(h.start - start, h.end - start, h.found, h.replacement, h.exact,
+                              h.doubtful)
+                          for h in hits[bisect_left(starts, start):bisect_right(starts, end)]
+                          if h.end <= end]  # the quote's own hits, found by bisection
                 span_hits[qid] = inside
                 row["text"] = new_body[new_start:new_end]
                 plan.add("quote", f"quote {qid}", quoted, inside)
