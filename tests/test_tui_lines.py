@@ -7,7 +7,7 @@ from hypothesis import strategies as st
 from rich.cells import cell_len
 from rich.style import Style
 
-from qualcode.tui.widgets.lines import flat, highlighted, strip_of, wrap
+from qualcode.tui.widgets.lines import flat, layered, strip_of, wrap
 
 STYLES = [None, Style(bold=True), Style(color="red"), Style(reverse=True)]
 WORD = st.text(alphabet="aàbçdeéèfg?!:;«»\u00a0\u202f中", min_size=1, max_size=12)
@@ -76,9 +76,13 @@ def test_a_row_is_exactly_as_wide_as_asked(text: str, width: int) -> None:
         assert shown.rstrip(" ") == flat(text).rstrip(" ")
 
 
-def test_hits_stand_out_cut_to_the_text_and_once_when_they_overlap() -> None:
+def test_layers_stand_out_cut_to_the_text_and_overlap_without_doubling() -> None:
     hit = Style(reverse=True)
-    pieces = highlighted("données sensibles", [(8, 12), (0, 4), (2, 6), (15, 40), (30, 33)],
-                         None, hit)
+    spans = [(8, 12), (0, 4), (2, 6), (15, 40), (30, 33)]
+    pieces = layered("données sensibles", [(a, b, hit) for a, b in spans])
     assert "".join(t for t, _ in pieces) == "données sensibles"
-    assert [t for t, s in pieces if s is hit] == ["donn", "sens", "es"]
+    marked = "".join(t for t, s in pieces if s == hit)
+    assert marked == "donnée" + "sens" + "es"  # each character once, past the end dropped
+    under = Style(underline=True)
+    both = layered("abcdef", [(0, 4, under), (2, 6, hit)])
+    assert [(t, s) for t, s in both] == [("ab", under), ("cd", under + hit), ("ef", hit)]

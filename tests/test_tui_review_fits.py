@@ -7,7 +7,7 @@ from pathlib import Path
 from textual.widgets import Static
 
 from .conftest import Cli
-from .tui_support import ready, settle, workbench
+from .tui_support import ready, settle, sql, workbench
 
 
 async def test_the_quote_under_review_is_readable_at_80_by_24(cli: Cli, demo_db: Path) -> None:
@@ -45,3 +45,16 @@ async def test_review_edit_says_how_to_save_shows_the_tree_and_toasts_nothing(
         await settle(pilot)
         assert not pilot.app._notifications  # noqa: SLF001 — said in the status line instead
         assert "settled:" in str(screen.query_one("#status", Static).render())
+
+
+async def test_review_shows_the_words_of_a_segment(cli: Cli, demo_db: Path) -> None:
+    db = str(demo_db)
+    assert cli("--db", db, "--coder", "alice", "code", "2", "hacking", "--span", "0:7").code == 0
+    assert cli("--db", db, "--coder", "bob", "code", "2", "caregiving").code == 0
+    async with workbench(demo_db, "carol").run_test(size=(100, 30)) as pilot:
+        await ready(pilot)
+        await pilot.press("v")
+        await settle(pilot)
+        shown = " ".join(str(box.render()) for box in pilot.app.screen.query(".coder"))
+        text = str(sql(demo_db, "SELECT text FROM quote WHERE id = 2")[0][0])
+        assert f"• hacking « {text[:7]} »" in shown and "• caregiving" in shown

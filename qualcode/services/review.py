@@ -9,7 +9,7 @@ the agreed codes under the reserved coder `consensus` — an empty set is "none 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import text as sql
@@ -36,6 +36,9 @@ class Disagreement:
     """Each coder who looked at the quote → the codes they applied, in codebook order."""
     consensus: tuple[str, ...] | None = None
     """The settled codes, once settled (an empty tuple is "none applies")."""
+    segments: dict[str, list[tuple[str, int, int]]] = field(default_factory=dict)
+    """Each coder → (code, start, end) of the codes they put on a stretch of the quote,
+    so that the review shows which words, not just which code."""
 
     @property
     def settled(self) -> bool:
@@ -71,14 +74,19 @@ def disagreements(session: Session, *, coders: list[str] | None = None, code: st
         where = " AND g.name = :group"
         params["group"] = group
     looked: dict[int, dict[str, set[int]]] = {}
-    for quote_id, coder, code_id in session.execute(sql(
-        "SELECT c.quote_id, k.name, c.code_id FROM coding c JOIN coder k ON k.id = c.coder_id "
-        f"WHERE k.name IN ({among}) UNION ALL SELECT r.quote_id, k.name, NULL FROM review r "
+    spans: dict[int, dict[str, list[tuple[str, int, int]]]] = {}
+    for quote_id, coder, code_id, start, end in session.execute(sql(
+        "SELECT c.quote_id, k.name, c.code_id, c.span_start, c.span_end FROM coding c "
+        f"JOIN coder k ON k.id = c.coder_id WHERE k.name IN ({among}) UNION ALL "
+        "SELECT r.quote_id, k.name, NULL, NULL, NULL FROM review r "
         f"JOIN coder k ON k.id = r.coder_id WHERE k.name IN ({among})"
     ), params).all():
         applied = looked.setdefault(quote_id, {}).setdefault(coder, set())
         if code_id is not None:
             applied.add(code_id)
+        if start is not None:
+            spans.setdefault(quote_id, {}).setdefault(coder, []).append(
+                (names[code_id], start, end))
     within: set[int] | None = None
     if code is not None:
         (node,) = resolve_codes(session, [code])
@@ -109,7 +117,9 @@ def disagreements(session: Session, *, coders: list[str] | None = None, code: st
                                                      key=order.__getitem__)]
                     for coder in chosen if coder in looked[quote_id]}
         out.append(Disagreement(quote_id, group_name, speaker, text, by_coder,
-                                settled.get(quote_id)))
+                                settled.get(quote_id),
+                                {c: sorted(v, key=lambda s: s[1])
+                                 for c, v in spans.get(quote_id, {}).items()}))
     return out
 
 

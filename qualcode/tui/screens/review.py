@@ -219,7 +219,11 @@ class ReviewScreen(Screen[None]):
         quote = self.query_one("#quote", Static)
         quote.update(f"[b]{d.group} {d.speaker}[/b]  #{d.quote_id}\n{_escape(d.text)}")
         for n, (name, codes) in enumerate(d.codes.items(), start=1):
-            body = "\n".join(f"• {_escape(c)}" for c in codes) or "(none applies)"
+            words = {c: [d.text[a:b] for code, a, b in d.segments.get(name, []) if code == c]
+                     for c in codes}
+            body = "\n".join(
+                f"• {_escape(c)}" + "".join(f" « {_escape(_short(w))} »" for w in words[c])
+                for c in codes) or "(none applies)"
             coders_box.mount(Static(f"[b]{n}[/b] {_escape(name)}\n{body}", classes="coder"))
         if d.consensus is None:
             self.query_one("#consensus", Static).update("consensus: not settled yet")
@@ -347,6 +351,10 @@ def _definition(description: str, include: str, exclude: str) -> str:
     if exclude:
         parts.append(f"exclude: {exclude}")
     return " — ".join(p for p in parts if p)
+
+
+def _short(words: str, room: int = 40) -> str:
+    return words if len(words) <= room else words[:room - 1] + "…"
 
 
 def _escape(text: str) -> str:

@@ -59,22 +59,6 @@ def strip_of(pieces: Iterable[Piece], width: int, base: Style) -> Strip:
     return Strip(segments, width)
 
 
-def highlighted(text: str, spans: Iterable[tuple[int, int]], style: Style | None,
-                hit: Style) -> list[Piece]:
-    """The text in `style`, its search hits (character spans) in `hit`; spans past its
-    end are cut to it, a span overlapping the one before is already shown."""
-    out: list[Piece] = []
-    at = 0
-    for a, b in sorted(spans):
-        if a >= len(text) or a < at:
-            continue
-        b = min(b, len(text))
-        out += [(text[at:a], style), (text[a:b], hit)]
-        at = b
-    out.append((text[at:], style))
-    return out
-
-
 def layered(text: str, layers: Sequence[tuple[int, int, Style]],
             style: Style | None = None) -> list[Piece]:
     """The text with each layer's style over the characters start:end it covers; later

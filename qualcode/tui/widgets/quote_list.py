@@ -20,9 +20,10 @@ from textual.reactive import reactive
 from textual.strip import Strip
 
 from qualcode.tui.data import QuoteRow, Workbench
-from qualcode.tui.widgets.lines import Piece, fit, flat, highlighted, strip_of
+from qualcode.tui.widgets.lines import Piece, fit, flat, layered, strip_of
 from qualcode.tui.widgets.scrolling import SteadyScrollView
 
+UNDERLINE = Style(underline=True)
 GLANCE = 2
 """Code marks shown per side (mine, others') before a `+`."""
 
@@ -226,7 +227,10 @@ class QuoteList(SteadyScrollView, can_focus=True):
         pieces.append((" " * max(1, 2 * GLANCE + 3 - glance), None))
         start = sum(cell_len(text) for text, _ in pieces)
         preview = flat(row.text[: max(0, width - start) + 1])
-        pieces += highlighted(preview, self.hits.get(row.id, ()), voice, look["hit"])
+        layers = [(seg.start, seg.end, self._colour(colours.get(seg.code_id)) + UNDERLINE)
+                  for seg in state.segments]  # coded words, as in the quote pane
+        layers += [(a, b, look["hit"]) for a, b in self.hits.get(row.id, ())]
+        pieces += layered(preview, layers, voice)
         return strip_of(pieces, width, look["cursor"] if at_cursor else look["base"])
 
     def _colour(self, colour: str | None) -> Style:
