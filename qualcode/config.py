@@ -17,10 +17,6 @@ RESERVED_CODERS = frozenset({"consensus", "auto"})
 """`consensus` holds adjudicated codings, `auto` machine suggestions: never a person."""
 
 
-def resolve_db(db: str | None) -> str:
-    return db or os.environ.get("QUALCODE_DB") or DEFAULT_DB
-
-
 def resolve_coder(coder: str | None, db: str = "") -> str:
     """On a PostgreSQL URL that names its user, that user is the default coder: on a
     team server the connected role is who writes."""

@@ -39,6 +39,13 @@ class Result:
 Cli = Callable[..., Result]
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _no_personal_settings(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """The developer's own ~/.config/qualcode/config.toml must not steer the tests."""
+    os.environ["XDG_CONFIG_HOME"] = str(tmp_path_factory.mktemp("xdg"))
+    os.environ.pop("QUALCODE_LANG", None)
+
+
 @pytest.fixture
 def cli(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Cli:
     """Run `qualcode ARGS…` in-process from a temporary folder, as coder `tester`."""

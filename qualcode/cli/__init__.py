@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from qualcode.cli import (  # noqa: F401
     codebook_cmds,
+    config_cmds,
     exchange_cmds,
     project_cmds,
     protection_cmds,

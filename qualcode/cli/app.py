@@ -15,7 +15,7 @@ import typer
 from typer.core import TyperGroup
 from typer.exceptions import TyperException
 
-from qualcode.config import resolve_coder, resolve_db
+from qualcode.config import DEFAULT_DB, resolve_coder
 from qualcode.errors import UserError
 
 
@@ -68,6 +68,9 @@ app = typer.Typer(
 class State:
     db: str
     coder: str
+    theme: str = "dark"
+    origins: dict[str, str] | None = None
+    """Where `db` and `coder` came from, for `qualcode config show`."""
 
 
 def state(ctx: typer.Context) -> State:
@@ -80,9 +83,11 @@ def state(ctx: typer.Context) -> State:
 def _root(
     ctx: typer.Context,
     db: Annotated[str | None, typer.Option("--db", help="Project file or postgresql:// URL "
-                                           "(default $QUALCODE_DB, else ./qualcode.db).")] = None,
+                                           "(default $QUALCODE_DB, else the settings' db, "
+                                           "else ./qualcode.db).")] = None,
     coder: Annotated[str | None, typer.Option("--coder", help="Who is coding (default "
-                                              "$QUALCODE_CODER, else your login name).")] = None,
+                                              "$QUALCODE_CODER, else the settings' coder, "
+                                              "else your login name).")] = None,
     version: Annotated[bool, typer.Option("--version", help="Show the version.")] = False,
 ) -> None:
     if version:
@@ -90,7 +95,15 @@ def _root(
 
         print(f"qualcode {__version__}")
         raise typer.Exit()
-    ctx.obj = State(db=resolve_db(db), coder=resolve_coder(coder, resolve_db(db)))
+    from qualcode.settings import load as load_settings
+
+    settings = load_settings()
+    project = db or settings.get("db") or DEFAULT_DB
+    origins = {"db": "--db" if db else settings.origin("db", "default: ./qualcode.db"),
+               "coder": "--coder" if coder else settings.origin(
+                   "coder", "default: the URL's user, else the login name")}
+    ctx.obj = State(db=project, coder=resolve_coder(coder or settings.get("coder"), project),
+                    theme=settings.get("theme") or "dark", origins=origins)
     if ctx.invoked_subcommand is None:
         from qualcode.cli.project_cmds import open_workbench
 

@@ -163,6 +163,12 @@ class QualcodeApp(App[None]):
             yield SystemCommand(title, help_text, partial(screen.run_action, action))
 
 
-def make_app(project: Project, coder: str) -> QualcodeApp:
+THEMES = {"dark": "textual-dark", "light": "textual-light"}
+"""The settings' `theme` → Textual's theme (the palette switches it too)."""
+
+
+def make_app(project: Project, coder: str, theme: str = "dark") -> QualcodeApp:
     """The app the CLI runs and the tests drive."""
-    return QualcodeApp(project, coder)
+    app = QualcodeApp(project, coder)
+    app.theme = THEMES.get(theme, THEMES["dark"])
+    return app

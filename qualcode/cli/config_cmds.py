@@ -1,0 +1,29 @@
+"""`qualcode config show`: every setting, its value, and where it comes from."""
+
+from __future__ import annotations
+
+import typer
+
+from qualcode.cli.app import _Group, app, state
+
+config_app = typer.Typer(cls=_Group, help="Settings written once: the default project, "
+                         "coder, language and theme.", no_args_is_help=True)
+app.add_typer(config_app, name="config")
+
+
+@config_app.command("show")
+def show(ctx: typer.Context) -> None:
+    """Each setting with its value and its origin (flag > environment > ./qualcode.toml >
+    the user's config.toml > default)."""
+    from qualcode.config import masked
+    from qualcode.settings import KEYS, load, user_file
+
+    st = state(ctx)
+    found = load()
+    origins = st.origins or {}
+    shown = {"db": st.db, "coder": st.coder,
+             "lang": found.get("lang") or "en", "theme": found.get("theme") or "dark"}
+    for key in KEYS:
+        origin = origins.get(key) or found.origin(key, "default")
+        print(f"{key} = {masked(shown[key])}  ({origin})")
+    print(f"files read: {user_file()}, then ./qualcode.toml (when present)")

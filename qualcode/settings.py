@@ -1,0 +1,109 @@
+"""Settings written once instead of typed with every command: the default project, the
+coder, the language, the workbench's theme.
+
+Two TOML files may hold them: the user's (`$XDG_CONFIG_HOME/qualcode/config.toml`,
+else `~/.config/qualcode/config.toml`) and a project-local `qualcode.toml` in the
+current folder, beside the project. A command-line flag wins over the environment
+(`QUALCODE_DB`, `QUALCODE_CODER`, `QUALCODE_LANG`), which wins over the project file,
+which wins over the user's file, which wins over the default. `qualcode config show`
+says which one each value comes from. A file that cannot be read as settings is one
+line naming the file and the line; nothing runs on a half-understood configuration.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from qualcode.errors import UserError
+
+KEYS = {"db": "the project: a file, or a postgresql:// URL",
+        "coder": "who is coding",
+        "lang": "fr or en",
+        "theme": "the workbench's look: dark or light"}
+"""Every setting a file may hold, with what it is for."""
+CHOICES = {"lang": ("fr", "en"), "theme": ("dark", "light")}
+ENVIRONMENT = {"db": "QUALCODE_DB", "coder": "QUALCODE_CODER", "lang": "QUALCODE_LANG"}
+PROJECT_FILE = "qualcode.toml"
+
+
+@dataclass(frozen=True)
+class Setting:
+    value: str
+    origin: str
+    """Where it was found: a file's path, an environment variable, or "default"."""
+
+
+@dataclass
+class Settings:
+    found: dict[str, Setting] = field(default_factory=dict)
+
+    def get(self, key: str) -> str | None:
+        setting = self.found.get(key)
+        return setting.value if setting is not None else None
+
+    def origin(self, key: str, default: str) -> str:
+        setting = self.found.get(key)
+        return setting.origin if setting is not None else default
+
+
+def user_file() -> Path:
+    home = os.environ.get("XDG_CONFIG_HOME") or str(Path.home() / ".config")
+    return Path(home) / "qualcode" / "config.toml"
+
+
+def load(folder: Path | None = None) -> Settings:
+    """The files' settings, the project file's over the user's (the environment and the
+    flags are applied by whoever asks, over these)."""
+    settings = Settings()
+    for path in (user_file(), (folder or Path.cwd()) / PROJECT_FILE):
+        for key, value in _read(path).items():
+            settings.found[key] = Setting(value, str(path))
+    for key, variable in ENVIRONMENT.items():
+        if os.environ.get(variable):
+            settings.found[key] = Setting(os.environ[variable], f"${variable}")
+    return settings
+
+
+def _read(path: Path) -> dict[str, str]:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return {}
+    except (OSError, UnicodeDecodeError) as exc:
+        raise UserError(f"cannot read the settings ({exc})", path=str(path)) from None
+    import tomllib  # only when there is a file: start-up stays light
+
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        where = re.search(r"line (\d+)", str(exc))
+        reason = str(exc).split(" (at ")[0]
+        raise UserError(f"not valid TOML: {reason}", path=str(path),
+                        line=int(where.group(1)) if where else None) from None
+    out: dict[str, str] = {}
+    for key, value in data.items():
+        line = _line_of(text, key)
+        if key not in KEYS:
+            raise UserError(f"unknown setting {key!r} (known: {', '.join(KEYS)})",
+                            path=str(path), line=line)
+        if not isinstance(value, str) or not value.strip():
+            raise UserError(f"{key} must be text ({KEYS[key]})", path=str(path), line=line)
+        if key in CHOICES and value not in CHOICES[key]:
+            raise UserError(f"{key} is {' or '.join(CHOICES[key])}, not {value!r}",
+                            path=str(path), line=line)
+        value = value.strip()
+        if key == "db" and "://" not in value and not Path(value).expanduser().is_absolute():
+            value = str(path.parent / value)  # a file beside the settings that name it
+        out[key] = str(Path(value).expanduser()) if key == "db" and "://" not in value \
+            else value
+    return out
+
+
+def _line_of(text: str, key: str) -> int | None:
+    for number, line in enumerate(text.splitlines(), start=1):
+        if re.match(rf"\s*{re.escape(key)}\s*=", line):
+            return number
+    return None
