@@ -1,8 +1,9 @@
 """Where the project lives and who is coding, resolved the way SPEC says.
 
-Order for the database: `--db`, then `QUALCODE_DB`, then `qualcode.db` in the current
-directory. Order for the coder: `--coder`, then `QUALCODE_CODER`, then the user a
-PostgreSQL URL names, then the login name.
+Order for the database: `--db`, then `QUALCODE_DB`, then the settings files
+(`qualcode.settings`), then `qualcode.db` in the current directory. Order for the coder:
+`--coder`, then `QUALCODE_CODER`, then the settings files, then the user a PostgreSQL
+URL names, then the login name.
 """
 
 from __future__ import annotations

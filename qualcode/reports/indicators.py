@@ -4,7 +4,7 @@ The figures live in a YAML file (`data/indicators.yaml` for the demo study): a
 `study` title and a list of `indicators`, each with `value`, `unit`, French
 `wording`, `base`, `source` and the codebook `theme` it belongs to. Without
 `--indicators`, the report looks for `indicators.yaml` beside the project, then
-`data/indicators.yaml` in the current folder and in the repository, and uses the
+`data/indicators.yaml` in the current folder and in the package (the demo's), and uses the
 first whose `study` is the project's: figures of another study are never shown.
 """
 
@@ -82,7 +82,7 @@ def load_indicators(path: Path, themes: list[str]) -> tuple[str | None, list[Ind
 def find_indicators(project: Path | None, title: str) -> Path | None:
     """The first indicators file found for this study, or None."""
     candidates = [Path("data/indicators.yaml"),
-                  Path(__file__).resolve().parents[2] / "data/indicators.yaml"]
+                  Path(__file__).resolve().parents[1] / "demo/data/indicators.yaml"]
     if project is not None:
         candidates.insert(0, project.parent / "indicators.yaml")
     for path in candidates:

@@ -1,7 +1,9 @@
 """The demo project: the seed study's design, codebook and verbatims, coded as `seed`.
 
-It is built from the repository's `data/` and `codebooks/`, so what a newcomer sees is
-exactly what those plain files say.
+It is built from the study's plain files, shipped inside the package (`qualcode/demo/`,
+read through importlib.resources, so an installed qualcode has them in any folder); the
+repository's top-level `data/` and `codebooks/` are links to the same files, so what a
+newcomer reads there is exactly what the demo holds.
 """
 
 from __future__ import annotations
@@ -32,14 +34,16 @@ class DemoFiles:
 
     @classmethod
     def find(cls) -> DemoFiles:
-        """The repository's data: from the current folder, else beside the package."""
-        for root in (Path.cwd(), Path(__file__).resolve().parents[2]):
-            files = cls(root / "data/study.toml", root / "codebooks/numerique-sante.yaml",
-                        root / "data/quotes.csv", root / "data/seed-codings.csv")
-            if all(p.is_file() for p in (files.study, files.codebook, files.quotes,
-                                          files.codings)):
-                return files
-        raise UserError("cannot find the demo data (data/ and codebooks/ of the repository)")
+        """The demo study as the package ships it."""
+        from importlib.resources import files
+
+        root = Path(str(files("qualcode") / "demo"))
+        found = cls(root / "data/study.toml", root / "codebooks/numerique-sante.yaml",
+                    root / "data/quotes.csv", root / "data/seed-codings.csv")
+        if not all(p.is_file() for p in (found.study, found.codebook, found.quotes,
+                                          found.codings)):
+            raise UserError(f"the demo data is missing from the installed package ({root})")
+        return found
 
 
 def build_demo(db: str, files: DemoFiles | None = None, *, coder: str = SEED_CODER) -> int:
