@@ -14,7 +14,8 @@ from qualcode.errors import UserError
 from qualcode.search.duplicates import near_duplicate_pairs
 from qualcode.search.engine import Query, SearchIndex
 from qualcode.search.normalise import fold, fold_with_offsets
-from qualcode.search.suggest import KeywordMatcher, stem
+from qualcode.search.stemming import stemmer
+from qualcode.search.suggest import KeywordMatcher
 from qualcode.services.codebook import CodeNode
 
 SPECIAL = {"\u2019": "'", "\u2018": "'", "\u02bc": "'", "`": "'", "\u2013": "-", "\u2014": "-",
@@ -123,9 +124,18 @@ def test_search_scales_beyond_the_pool(index: SearchIndex) -> None:
 
 @pytest.mark.parametrize(("a", "b"), [("données", "donnée"), ("connectées", "connecté"),
                                       ("normaux", "normal"), ("aidante", "aidant"),
-                                      ("sensibles", "sensible")])
-def test_stems_forgive_plural_and_feminine(a: str, b: str) -> None:
+                                      ("sensibles", "sensible"), ("assurances", "assurance"),
+                                      ("hospitalisée", "hospitalisation"),
+                                      ("donnees", "données")])
+def test_stems_forgive_plural_feminine_derivation_and_accents(a: str, b: str) -> None:
+    stem = stemmer("fr")
     assert stem(fold(a)) == stem(fold(b))
+
+
+def test_english_studies_stem_in_english() -> None:
+    stem = stemmer("English")
+    assert stem("insurer") == stem("insurance") == "insur"
+    assert stem("running") == "run" != stemmer("fr")("running")
 
 
 def node(i: int, name: str, keywords: list[str], parent: int | None = None,

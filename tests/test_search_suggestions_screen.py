@@ -69,8 +69,8 @@ async def test_digit_applies_that_suggestion_as_the_person(demo_db: Path) -> Non
     codes = expected(demo_db, 9)
     assert len(codes) >= 2
     result, shown = await run_dialog(demo_db, 9, "2")
-    assert [line.split("  ")[0] for line in shown] == [f"{n} {c}" for n, c in
-                                                       enumerate(codes, start=1)]
+    assert [line.split("  ")[0] for line in shown[:9]] == [f"{n} {c}" for n, c in
+                                                           enumerate(codes[:9], start=1)]
     assert "données sensibles" in shown[0]
     assert result == codes[1]
     assert ("alice", codes[1]) in codings(demo_db, 9)

@@ -42,8 +42,9 @@ async def test_the_bar_offers_every_filter_and_narrows_without_accents(demo_db: 
         await pilot.press("f")
         await settle(pilot)
         assert bar.is_open and screen.focused is bar.query_one("#narrow")
-        # two "uncoded" choices, then one a group, level, code, coder and speaker
-        assert len(bar.shown) == 2 + sum(counts.values())
+        # three "uncoded" choices (mine, anyone's, most informative first), then one a
+        # group, level, code, coder and speaker
+        assert len(bar.shown) == 3 + sum(counts.values())
         await pilot.press(*"SANTE")
         await settle(pilot)
         names = labels(bar)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sys
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -98,29 +98,54 @@ def suggest(
     threshold: Annotated[float | None, typer.Option(
         "--threshold", min=0.0, max=100.0, help="Least score for --apply (default 70)."
     )] = None,
+    coder: Annotated[str | None, typer.Option(
+        "--coder", help="Learn from this coder's codes only (default: every coder but "
+        "`auto`).")] = None,
+    consensus: Annotated[bool, typer.Option(
+        "--consensus", help="Learn from the consensus only.")] = False,
+    evaluate: Annotated[bool, typer.Option(
+        "--evaluate", help="Measure the suggestions by cross-validation over the coded "
+        "quotes (grouped by focus group), beside keywords alone.")] = False,
+    folds: Annotated[int, typer.Option("--folds", min=2, max=20,
+                                       help="Folds of --evaluate.")] = 5,
     as_json: Annotated[bool, typer.Option("--json", help="JSON output.")] = False,
 ) -> None:
-    """Codes suggested by the codebook's keywords, with the words that matched."""
+    """Codes suggested for quotes, from the codebook's keywords and from the quotes
+    already coded, each with its reasons."""
     from qualcode.db.engine import open_project
+    from qualcode.errors import UserError
+    from qualcode.reports.counts import Scope
     from qualcode.search import suggest as sg
 
+    if coder and consensus:
+        raise UserError("choose --coder or --consensus, not both")
+    if evaluate and (apply or quote_id is not None):
+        raise UserError("--evaluate measures every coded quote: no quote id, no --apply")
+    scope = Scope(coder=coder, consensus=consensus)
     cut = sg.APPLY_THRESHOLD if threshold is None else threshold
     project = open_project(state(ctx).db)
     try:
-        if apply:
-            with project.write() as session:
-                found = ({quote_id: sg.suggest(session, quote_id)} if quote_id is not None
-                         else sg.suggest_all(session))
-                added = sg.apply_suggestions(session, found, threshold=cut)
-        else:
+        if evaluate:
+            from qualcode.search.evaluate import evaluate as run
+
             with project.read() as session:
-                found = ({quote_id: sg.suggest(session, quote_id)} if quote_id is not None
-                         else sg.suggest_all(session))
+                _check_coder(session, coder)
+                result = run(session, scope, folds=folds, threshold=cut)
+            _print_evaluation(result.as_dict(), as_json)
+            return
+        session_of = project.write if apply else project.read
+        with session_of() as session:
+            _check_coder(session, coder)
+            found = ({quote_id: sg.suggest(session, quote_id, scope)} if quote_id is not None
+                     else sg.suggest_all(session, scope))
+            if apply:
+                added = sg.apply_suggestions(session, found, threshold=cut)
     finally:
         project.close()
     if as_json:
         emit_json([{"id": qid, "suggestions": [{"code": s.code, "score": s.score,
-                                                "matched": list(s.matched)} for s in sugg]}
+                                                "matched": list(s.matched), "why": s.why}
+                                               for s in sugg]}
                    for qid, sugg in found.items()])
     else:
         for qid, sugg in found.items():
@@ -129,10 +154,47 @@ def suggest(
             print(f"#{qid}")
             for s in sugg:
                 mark = "*" if s.score >= cut else " "
-                print(f"  {mark} {s.score:5.1f}  {s.code}  ({', '.join(s.matched)})")
+                print(printable(f"  {mark} {s.score:5.1f}  {s.code}  ({s.reason})"))
     if apply:
         print(f"{added} codings added as `{sg.AUTO_CODER}` (score >= {cut:g})",
               file=sys.stderr if as_json else sys.stdout)
+
+
+def _check_coder(session: Session, coder: str | None) -> None:
+    from sqlmodel import select
+
+    from qualcode.db.models import Coder
+    from qualcode.errors import UserError
+
+    if coder and session.exec(select(Coder.id).where(Coder.name == coder)).first() is None:
+        raise UserError(f"unknown coder {coder!r}; `qualcode log` shows who coded")
+
+
+def _print_evaluation(data: dict[str, Any], as_json: bool) -> None:
+    if as_json:
+        emit_json(data)
+        return
+    print(f"suggestions measured on {data['quotes']} coded quotes ({data['scope']}), "
+          f"{data['folds']}-fold cross-validation by group over {data['groups']} groups, "
+          f"at score >= {data['threshold']:g}")
+    print(f"{'code':<32} {'n':>6}   {'learned P':>9} {'R':>5} {'F1':>5} {'R@3':>5}   "
+          f"{'keywords P':>10} {'R':>5} {'F1':>5} {'R@3':>5}")
+
+    def cell(value: float | None) -> str:
+        return "    –" if value is None else f"{value:5.2f}"
+
+    for row in data["codes"]:
+        mark = "" if row["enough_codings"] else " (few)"
+        name = (row["code"] + mark)[:32]
+        learned, keywords = row["learned"], row["keywords"]
+        print(printable(
+            f"{name:<32} {row['examples']:>6}   {cell(learned['precision']):>9} "
+            f"{cell(learned['recall'])} {cell(learned['f1'])} {cell(learned['recall_at_3'])}   "
+            f"{cell(keywords['precision']):>10} {cell(keywords['recall'])} "
+            f"{cell(keywords['f1'])} {cell(keywords['recall_at_3'])}"))
+    print(f"learned F1 above keyword F1 for {data['learned_beats_keywords']} of the "
+          f"{data['codes_with_enough_codings']} codes with {data['min_codings']} codings or "
+          "more")
 
 
 @app.command()

@@ -30,7 +30,11 @@ from qualcode.db.models import Quote
 from qualcode.errors import UserError
 from qualcode.search.hits import Hit
 from qualcode.search.normalise import WORD, fold, fold_with_offsets, original_span
+from qualcode.search.stemming import stemmer
 
+STEM_SCORE = 90.0
+"""A word of the same stem ("hospitalisée" for "hospitalisation", "assurances" for
+"assurance") ranks with a one-letter typo: the same word, in another form."""
 PREFIX_WEIGHT = 0.9
 """A word matching only the start of a longer word ("secur" → "sécurité") ranks below
 the word itself: it may be a word still being typed, or a different word."""
@@ -80,7 +84,10 @@ def _phrase_pattern(phrase: str) -> re.Pattern[str]:
 class SearchIndex:
     """The folded texts of a project's quotes and their vocabulary, built once."""
 
-    def __init__(self, ids: list[int], texts: list[str]) -> None:
+    def __init__(self, ids: list[int], texts: list[str], language: str | None = None) -> None:
+        """`language`: the study's, whose stemmer relates the forms of a word."""
+        self.language = language
+        self._by_stem: dict[str, list[str]] | None = None
         self.ids = ids
         self.texts = texts
         self.folded = [fold(t) for t in texts]
@@ -96,8 +103,11 @@ class SearchIndex:
 
     @classmethod
     def load(cls, session: Session) -> SearchIndex:
+        from qualcode.services.study import study_language
+
         rows = session.exec(select(Quote.id, Quote.text).order_by(col(Quote.id))).all()
-        return cls([int(r[0] or 0) for r in rows], [r[1] for r in rows])
+        return cls([int(r[0] or 0) for r in rows], [r[1] for r in rows],
+                   study_language(session))
 
     def search(self, query: str, *, limit: int = 50,
                within: Collection[int] | None = None) -> list[Hit]:
@@ -160,6 +170,9 @@ class SearchIndex:
             for term, score, _ in process.extract(word, self._vocab, scorer=fuzz.ratio,
                                                   score_cutoff=cutoff, limit=None):
                 found[term] = score
+        if cutoff < 100.0:
+            for term in self._same_stem(word):
+                found[term] = max(found.get(term, 0.0), STEM_SCORE)
         if len(word) >= 3:
             for _, score, index in process.extract(word, self._prefix_list(len(word)),
                                                    scorer=fuzz.ratio, score_cutoff=cutoff,
@@ -170,6 +183,15 @@ class SearchIndex:
             self._terms_cache.clear()
         self._terms_cache[word] = found
         return found
+
+    def _same_stem(self, word: str) -> list[str]:
+        """Vocabulary words of the word's stem; the vocabulary is stemmed on first use."""
+        stem = stemmer(self.language)
+        if self._by_stem is None:
+            self._by_stem = {}
+            for term in self._vocab:
+                self._by_stem.setdefault(stem(term), []).append(term)
+        return self._by_stem.get(stem(word), [])
 
     def _prefix_list(self, length: int) -> list[str]:
         prefixes = self._prefixes.get(length)

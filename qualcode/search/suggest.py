@@ -1,27 +1,41 @@
-"""Codes suggested for a quote by the codebook's keywords.
+"""Codes suggested for a quote: by the codebook's keywords, and by the team's own coding.
 
-A keyword matches whole words of the quote, in order, without accents or case, and
-forgives French plural and feminine endings ("donnée" finds "données", "connecté"
-finds "connectées", "normal" finds "normaux") and one typo in longer words. Each
-matching keyword adds evidence for its code, a phrase more than a single word, and
-words already counted in a longer keyword add nothing. A parent is not proposed when
-one of its children is (the codebook asks for the most specific code), and an
-`exclusive` parent's children compete: only the best one is proposed. Suggestions
-applied in bulk are always recorded as the reserved coder `auto`, never as a person,
-so reports leave them out by default.
+A keyword matches whole words of the quote, in order, without accents or case, stem
+for stem in the study's language ("donnée" finds "données", "connecté" finds
+"connectées", "assurance" finds "assurances"), forgiving one typo in longer words.
+Each matching keyword adds evidence for its code, a phrase more than a single word,
+and words already counted in a longer keyword add nothing. Keywords are the cold
+start: once people have coded quotes, what they coded weighs in (`learning`), and
+each suggestion says which of the two, or both, proposed it.
+
+A parent is not proposed when one of its children is at least as likely (the codebook
+asks for the most specific code), and an `exclusive` parent's children compete: only
+the best one is proposed. Suggestions applied in bulk are always recorded as the
+reserved coder `auto`, never as a person, so reports leave them out by default, and
+they never teach the models.
 """
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from rapidfuzz import fuzz, process
+from sqlalchemy import text as sql
 from sqlmodel import Session, col, select
 
 from qualcode.db.models import Participant, Quote
 from qualcode.errors import UserError
+from qualcode.reports.counts import Scope
+from qualcode.search.examples import EVERY_CODER, Examples, load_examples
 from qualcode.search.normalise import WORD, fold_with_offsets, original_span
+from qualcode.search.stemming import stemmer
 from qualcode.services.codebook import CodeNode, code_tree
+from qualcode.services.study import study_language
+
+if TYPE_CHECKING:
+    from qualcode.search.learning import Evidence, LearnedCodes
 
 AUTO_CODER = "auto"
 APPLY_THRESHOLD = 70.0
@@ -29,8 +43,9 @@ APPLY_THRESHOLD = 70.0
 WORD_EVIDENCE = 0.5
 PHRASE_EVIDENCE = 0.75
 TYPO_CUTOFF = 85.0
-"""Least `fuzz.ratio` between two stems of five letters or more to count as a typo."""
-TYPO_MIN_LENGTH = 5
+"""Least `fuzz.ratio` between two stems of six letters or more to count as a typo (a
+shorter stem is too near others: "assur" and "rassur")."""
+TYPO_MIN_LENGTH = 6
 
 
 @dataclass(frozen=True)
@@ -39,21 +54,40 @@ class Suggestion:
     score: float
     matched: tuple[str, ...]
     """The quote's words that matched the code's keywords, as written in the quote."""
+    similar: tuple[int, ...] = ()
+    """The most similar quotes people coded with this code."""
+    words: tuple[str, ...] = ()
+    """The quote's words that weighed most in the coded quotes' evidence."""
+    learned: bool = False
+    """Whether a model trained on the project's coding scored it (else keywords and,
+    for a code with few codings, the similar quotes' vote)."""
+
+    @property
+    def reason(self) -> str:
+        """Why, in a few words: the keywords found, the words that weighed most in the
+        coded quotes' evidence, and the most similar coded quotes."""
+        parts = []
+        if self.matched:
+            parts.append("keywords " + ", ".join(f"« {w} »" for w in self.matched))
+        if self.words:
+            parts.append("weighing " + ", ".join(f"« {w} »" for w in self.words))
+        if self.similar:
+            parts.append("like " + ", ".join(f"#{q}" for q in self.similar))
+        if self.learned and not self.words:
+            parts.append("the model of the coded quotes")
+        return "; ".join(parts) or "similar coded quotes"
+
+    @property
+    def why(self) -> dict[str, object]:
+        """The reason, as `suggest --json` gives it."""
+        return {"keywords": list(self.matched), "similar_quotes": list(self.similar),
+                "words": list(self.words),
+                "by": "model" if self.learned else ("coded quotes" if self.similar
+                                                    else "keywords")}
 
 
 MAX_TEXT = 100_000
 """Characters of a turn that suggestions read (a 3-hour focus group is about 200 KB)."""
-
-
-def stem(word: str) -> str:
-    """A folded word without its French plural or feminine ending."""
-    if len(word) > 4 and word.endswith("aux"):
-        return word[:-3] + "al"
-    if len(word) > 3 and word[-1] in "sx":
-        word = word[:-1]
-    while len(word) > 3 and word[-1] == "e":  # "connectée" and "connecté" alike
-        word = word[:-1]
-    return word
 
 
 @dataclass(frozen=True)
@@ -69,13 +103,14 @@ class KeywordMatcher:
     quotes then only look their words up.
     """
 
-    def __init__(self, codes: list[CodeNode]) -> None:
+    def __init__(self, codes: list[CodeNode], language: str | None = None) -> None:
         self._codes = codes
+        self._stem = stemmer(language)
         self._keywords: list[_Keyword] = []
         for node in codes:
             for keyword in node.keywords:
                 folded, _ = fold_with_offsets(keyword)
-                stems = tuple(stem(w) for w in WORD.findall(folded))
+                stems = tuple(self._stem(w) for w in WORD.findall(folded))
                 if stems and _Keyword(node.name, stems) not in self._keywords:
                     self._keywords.append(_Keyword(node.name, stems))
         self._starts: dict[str, list[_Keyword]] = {}
@@ -100,13 +135,18 @@ class KeywordMatcher:
         return near
 
     def match(self, text: str) -> list[Suggestion]:
-        """Suggestions for one turn, read up to `MAX_TEXT` characters: a real turn is far
-        shorter, and a 50 MB one (a transcript pasted as a single turn) took 35 s and
-        3.2 GB; its first 100,000 characters say enough of what it is about."""
+        """The codes proposed for one turn by keywords alone, best first."""
+        return most_specific(self.evidence(text), self._codes)
+
+    def evidence(self, text: str) -> list[Suggestion]:
+        """Every code a keyword of which is in the turn, read up to `MAX_TEXT`
+        characters: a real turn is far shorter, and a 50 MB one (a transcript pasted as
+        a single turn) took 35 s and 3.2 GB; its first 100,000 characters say enough
+        of what it is about."""
         text = text[:MAX_TEXT]
         folded, offsets = fold_with_offsets(text)
         tokens = list(WORD.finditer(folded))
-        near = [self._near(stem(t.group())) for t in tokens]
+        near = [self._near(self._stem(t.group())) for t in tokens]
         found: dict[str, dict[_Keyword, tuple[float, int, int]]] = {}
         for j, starts in enumerate(near):
             for kw_stem, first_score in starts.items():
@@ -139,43 +179,120 @@ class KeywordMatcher:
                 start, end = original_span(offsets, tokens[first].start(), tokens[last].end())
                 words.append(text[start:end])
             suggestions.append(Suggestion(code, 100.0 * (1.0 - doubt), tuple(words)))
-        return self._most_specific(suggestions)
-
-    def _most_specific(self, suggestions: list[Suggestion]) -> list[Suggestion]:
-        by_name = {s.code: s for s in suggestions}
-        nodes = {n.name: n for n in self._codes}
-        ids = {n.id: n for n in self._codes}
-        keep: dict[str, Suggestion] = dict(by_name)
-        for name in by_name:
-            parent = ids.get(nodes[name].parent_id or -1)
-            while parent is not None:
-                keep.pop(parent.name, None)
-                parent = ids.get(parent.parent_id or -1)
-        for parent in (n for n in self._codes if n.exclusive):
-            rivals = sorted((s for s in keep.values()
-                             if nodes[s.code].parent_id == parent.id),
-                            key=lambda s: -s.score)
-            for loser in rivals[1:]:
-                keep.pop(loser.code)
-        return sorted(keep.values(), key=lambda s: (-s.score, s.code))
+        return suggestions
 
 
-def suggest(session: Session, quote_id: int) -> list[Suggestion]:
+def most_specific(suggestions: list[Suggestion], codes: list[CodeNode], *,
+                  threshold: float = APPLY_THRESHOLD) -> list[Suggestion]:
+    """Best first, without the parents whose evidence a child matches (a child as likely,
+    or likely enough to apply), and with only the best child of an exclusive parent."""
+    nodes = {n.name: n for n in codes}
+    ids = {n.id: n for n in codes}
+    keep = {s.code: s for s in suggestions if s.code in nodes}
+    for s in list(keep.values()):
+        parent = ids.get(nodes[s.code].parent_id or -1)
+        while parent is not None:
+            rival = keep.get(parent.name)
+            if rival is not None and (s.score >= rival.score or s.score >= threshold):
+                keep.pop(parent.name)
+            parent = ids.get(parent.parent_id or -1)
+    for parent in (n for n in codes if n.exclusive):
+        rivals = sorted((s for s in keep.values() if nodes[s.code].parent_id == parent.id),
+                        key=lambda s: -s.score)
+        for loser in rivals[1:]:
+            keep.pop(loser.code)
+    return sorted(keep.values(), key=lambda s: (-s.score, s.code))
+
+
+LEAST_SCORE = 20.0
+"""Weaker suggestions are not listed: a code one coded quote in five sharing a word or two
+would vote for is noise beside the rest."""
+NEIGHBOUR_WEIGHT = 0.6
+"""How far the similar coded quotes' vote counts for a code with too few codings for a
+model of its own (the vote of quotes sharing only a word or two is weak evidence)."""
+
+
+class Suggester:
+    """Keywords and the project's coding together, trained once for many quotes."""
+
+    def __init__(self, codes: list[CodeNode], examples: Examples | None = None,
+                 language: str | None = None) -> None:
+        self.codes = codes
+        self.keywords = KeywordMatcher(codes, language)
+        self.learned: LearnedCodes | None = None
+        if examples is not None and len(examples):
+            from qualcode.search.learning import LearnedCodes
+
+            self.learned = LearnedCodes(examples, codes, language, self._keyword_scores)
+
+    def _keyword_scores(self, text: str) -> dict[str, float]:
+        return {s.code: s.score / 100.0 for s in self.keywords.evidence(text)}
+
+    def scores(self, text: str) -> list[Suggestion]:
+        """Every code with any evidence, with its reasons, before the most specific are
+        chosen."""
+        learned = self.learned.evidence(text) if self.learned is not None else {}
+        return self._combine(self.keywords.evidence(text), learned)
+
+    def suggest(self, text: str) -> list[Suggestion]:
+        """The codes proposed for one turn, best first, each with its reasons."""
+        return most_specific(self.scores(text), self.codes)
+
+    def suggest_many(self, texts: list[str]) -> list[list[Suggestion]]:
+        """`suggest` for many turns at once; the reasons are the keywords and the weighing
+        words, not the similar quotes (looking for them costs a pass over the examples
+        per turn)."""
+        learned = (self.learned.evidence_many(texts) if self.learned is not None
+                   else [{} for _ in texts])
+        return [most_specific(self._combine(self.keywords.evidence(text), found), self.codes)
+                for text, found in zip(texts, learned, strict=True)]
+
+    def _combine(self, keywords: list[Suggestion], learned: dict[int, Evidence]
+                 ) -> list[Suggestion]:
+        by_keyword = {s.code: s for s in keywords}
+        out: list[Suggestion] = []
+        for code in self.codes:
+            keyword = by_keyword.get(code.name)
+            evidence = learned.get(code.id)
+            if evidence is None:
+                if keyword:
+                    out.append(keyword)
+                continue
+            k = keyword.score / 100.0 if keyword else 0.0
+            if evidence.learned:
+                score = evidence.score
+            else:
+                score = 1.0 - (1.0 - k) * (1.0 - NEIGHBOUR_WEIGHT * evidence.score)
+            if 100.0 * score < LEAST_SCORE:
+                continue
+            out.append(Suggestion(code.name, 100.0 * score, keyword.matched if keyword else (),
+                                  evidence.similar, evidence.words, evidence.learned))
+        return out
+
+
+def suggester(session: Session, scope: Scope = EVERY_CODER) -> Suggester:
+    """Keywords, and models trained on the coding of `scope` (everyone but `auto`)."""
+    codes = code_tree(session)
+    return Suggester(codes, load_examples(session, codes, scope), study_language(session))
+
+
+def suggest(session: Session, quote_id: int, scope: Scope = EVERY_CODER) -> list[Suggestion]:
     """Suggestions for one quote, best first."""
     quote = session.get(Quote, quote_id)
     if quote is None:
         raise UserError(f"no quote with id {quote_id}; `qualcode quotes` lists them")
-    return KeywordMatcher(code_tree(session)).match(quote.text)
+    return suggester(session, scope).suggest(quote.text)
 
 
-def suggest_all(session: Session) -> dict[int, list[Suggestion]]:
+def suggest_all(session: Session, scope: Scope = EVERY_CODER) -> dict[int, list[Suggestion]]:
     """Suggestions for every participant's quote (moderator turns are never coded)."""
-    matcher = KeywordMatcher(code_tree(session))
+    model = suggester(session, scope)
     rows = session.exec(
         select(Quote.id, Quote.text).join(Participant, col(Participant.id) == Quote.participant_id)
         .where(col(Participant.is_moderator).is_(False)).order_by(col(Quote.id))
     ).all()
-    return {int(qid or 0): matcher.match(text) for qid, text in rows}
+    found = model.suggest_many([text for _, text in rows])
+    return {int(qid or 0): sugg for (qid, _), sugg in zip(rows, found, strict=True)}
 
 
 def apply_suggestions(session: Session, suggestions: dict[int, list[Suggestion]], *,
@@ -190,3 +307,49 @@ def apply_suggestions(session: Session, suggestions: dict[int, list[Suggestion]]
             added += len(apply_codes(session, quote_id=quote_id, codes=codes,
                                      coder=AUTO_CODER).added)
     return added
+
+
+def coding_version(session: Session) -> tuple[object, ...]:
+    """What the models learn from, summed up: it changes whenever a coding, a review or
+    the codebook changes (a coding removed lowers the count, one added raises the
+    highest id)."""
+    counts = session.execute(sql(
+        "SELECT (SELECT count(*) FROM coding), (SELECT coalesce(max(id), 0) FROM coding), "
+        "(SELECT count(*) FROM review)")).one()
+    return (*counts, tuple(code_tree(session)))
+
+
+class KeptSuggester:
+    """A suggester trained once and kept while the coding stays the same: the workbench
+    asks for suggestions quote after quote, and training at 100,000 quotes takes
+    seconds. Thread-safe: workers share it."""
+
+    def __init__(self, scope: Scope = EVERY_CODER) -> None:
+        self.scope = scope
+        self._lock = threading.Lock()
+        self._version: tuple[object, ...] | None = None
+        self._model: Suggester | None = None
+
+    def get(self, session: Session) -> Suggester:
+        """The suggester for the project as it is now, trained again if it changed."""
+        version = coding_version(session)
+        with self._lock:
+            if self._model is None or version != self._version:
+                self._model = suggester(session, self.scope)
+                self._version = version
+            return self._model
+
+
+def most_informative(model: Suggester, ids: list[int], texts: list[str]) -> list[int]:
+    """`ids` ordered so the quotes the models are least sure of come first: for each, the
+    code whose probability is nearest one half. A person's decision on such a quote
+    teaches the models most (uncertainty sampling); quotes no model has an opinion on
+    come last, in their order."""
+    if model.learned is None or not ids:
+        return list(ids)
+    doubt = []
+    for found in model.learned.evidence_many(texts):
+        doubt.append(max((1.0 - abs(2.0 * e.score - 1.0) for e in found.values() if e.learned),
+                         default=-1.0))
+    order = sorted(range(len(ids)), key=lambda i: (-doubt[i], i))
+    return [ids[i] for i in order]

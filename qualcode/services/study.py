@@ -173,3 +173,11 @@ def load_design(session: Session) -> Design:
         for g in session.exec(select(Group).order_by(col(Group.position), col(Group.id))).all()
     ]
     return Design(title=study.title if study else "", dimensions=dimensions, groups=groups)
+
+
+def study_language(session: Session) -> str | None:
+    """The study file's `language` ("fr", "en"…), if it says: the language its
+    transcripts are stemmed in for search and suggestions."""
+    attributes = session.exec(select(Study.attributes)).first()
+    language = (attributes or {}).get("language")
+    return str(language) if language else None

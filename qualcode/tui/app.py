@@ -13,7 +13,7 @@ from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from functools import partial
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import Session
@@ -30,6 +30,9 @@ from qualcode.errors import UserError
 from qualcode.tui.heap import IDLE_SECONDS, QuietHeap
 from qualcode.tui.live import POLL_SECONDS, Live
 from qualcode.tui.messages import WriteFailed
+
+if TYPE_CHECKING:
+    from qualcode.search.suggest import KeptSuggester
 
 Job = Callable[[Session], Message | None]
 """One user action: runs inside `Project.write()`, returns the reply to post after commit."""
@@ -55,6 +58,18 @@ class QualcodeApp(App[None]):
         self.live = Live(self)
         self._polling = False
         """Teammates' changes and presence (see `tui.live`)."""
+        self._suggester: KeptSuggester | None = None
+
+    @property
+    def suggester(self) -> KeptSuggester:
+        """Suggestions trained on the project's coding, kept between quotes and screens
+        (the suggestions screen and the "most informative" order share it); made on first
+        use, so a session that never asks pays nothing."""
+        if self._suggester is None:
+            from qualcode.search.suggest import KeptSuggester
+
+            self._suggester = KeptSuggester()
+        return self._suggester
 
     @contextmanager
     def interruptible(self, session: Session) -> Iterator[None]:

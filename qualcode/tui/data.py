@@ -108,7 +108,8 @@ EMPTY = QuoteState()
 FALLBACK_COLOURS = ("#8e24aa", "#00897b", "#f4511e", "#6d4c41", "#546e7a", "#c0ca33")
 
 
-KINDS = frozenset({"group", "level", "speaker", "code", "coder", "uncoded", "untouched"})
+KINDS = frozenset({"group", "level", "speaker", "code", "coder", "uncoded", "untouched",
+                   "informative"})
 """The kinds of filter `filter_ids` knows."""
 
 
@@ -117,7 +118,8 @@ class Criterion:
     """One filter condition; several are combined with AND (one per kind)."""
 
     kind: str
-    """group, level, speaker, code, coder, uncoded (by me) or untouched (by anyone)."""
+    """group, level, speaker, code, coder, uncoded (by me), untouched (by anyone), or
+    informative: untouched, the quotes the suggestions are least sure of first."""
     value: int | str
     label: str
     dimension: str = ""
@@ -478,6 +480,8 @@ def filter_choices(bench: Workbench) -> dict[str, tuple[Criterion, str]]:
 
     add(Criterion("uncoded", "me", "uncoded by me"), "Uncoded: not reviewed by me")
     add(Criterion("untouched", "all", "uncoded by anyone"), "Uncoded: nobody has coded")
+    add(Criterion("informative", "all", "most informative first"),
+        "Uncoded, most informative first: where the suggestions are least sure")
     for gid, name, levels in bench.groups:
         cell = " · ".join(levels.values())
         add(Criterion("group", gid, name), f"Group {name}" + (f" ({cell})" if cell else ""))
@@ -515,7 +519,7 @@ def filter_ids(session: Session, criteria: Iterable[Criterion], coder: str) -> s
             where.append(f"q.id IN ({touched.format(w=f' WHERE k.name = :{p}')})")
         elif crit.kind == "uncoded":
             where.append(f"q.id NOT IN ({touched.format(w=' WHERE k.name = :me')})")
-        elif crit.kind == "untouched":
+        elif crit.kind in ("untouched", "informative"):
             where.append(f"q.id NOT IN ({touched.format(w=' WHERE k.name <> :auto')})")
             params["auto"] = AUTO
         else:

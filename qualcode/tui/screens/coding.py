@@ -11,6 +11,7 @@ import importlib
 import threading
 from typing import TYPE_CHECKING, Any, ClassVar
 
+from sqlalchemy import text as sql
 from sqlmodel import Session
 from textual import on, work
 from textual.app import ComposeResult
@@ -488,8 +489,22 @@ class CodingScreen(CodingActions, Screen[None]):
         else:
             with self.qapp.project.read() as session:
                 ids = filter_ids(session, criteria, bench.coder)
-            order = [i for i, qid in enumerate(bench.ids) if qid in ids]
+                order = [i for i, qid in enumerate(bench.ids) if qid in ids]
+                if any(c.kind == "informative" for c in criteria):
+                    order = self._most_informative_first(session, order)
         self.post_message(FilterApplied(criteria, order))
+
+    def _most_informative_first(self, session: Session, order: list[int]) -> list[int]:
+        """The rows in the order that teaches the suggestions most (active learning)."""
+        from qualcode.search.suggest import most_informative
+
+        bench = self.bench
+        assert bench is not None
+        ids = [bench.ids[i] for i in order]
+        texts = dict(session.execute(sql("SELECT id, text FROM quote")).all())
+        ranked = most_informative(self.qapp.suggester.get(session), ids,
+                                  [texts[q] for q in ids])
+        return [bench.index[q] for q in ranked]
 
     def on_filter_applied(self, message: FilterApplied) -> None:
         self.criteria = message.criteria
@@ -664,7 +679,8 @@ class CodingScreen(CodingActions, Screen[None]):
             def back(_result: object) -> None:
                 self._reload_quote(qid)
 
-            self.app.push_screen(screen(self.qapp.project, self.qapp.coder, qid), back)
+            self.app.push_screen(screen(self.qapp.project, self.qapp.coder, qid,
+                                        self.qapp.suggester), back)
 
     def action_review(self) -> None:
         screen = _other_helpers_screen("review", "ReviewScreen")

@@ -1,4 +1,6 @@
-"""The `s` dialog: codes the codebook's keywords suggest for the quote on screen.
+"""The `s` dialog: codes suggested for the quote on screen, each with its reasons: the
+codebook's keywords it contains, the words that weighed most in the team's coding,
+and the most similar quotes people coded with the code.
 
 Accepting a suggestion is the person's own decision, so the code is applied as the
 coder at the keyboard (unlike `qualcode suggest --apply`, which records `auto`).
@@ -20,7 +22,7 @@ from textual.widgets import Label, OptionList
 from textual.widgets.option_list import Option
 
 from qualcode.db.engine import Project
-from qualcode.search.suggest import Suggestion
+from qualcode.search.suggest import KeptSuggester, Suggestion
 
 DIGITS = "123456789"
 
@@ -35,22 +37,26 @@ class SuggestionsScreen(ModalScreen[str | None]):
         width: 80%; max-width: 100; height: auto; padding: 1 2;
         border: round $accent; background: $surface;
     }
-    SuggestionsScreen OptionList { height: auto; max-height: 14; }
+    SuggestionsScreen OptionList { height: auto; max-height: 16; }
     SuggestionsScreen .title { text-style: bold; }
     SuggestionsScreen .hint { color: $text-muted; }
     """
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "dismiss(None)", "Cancel")]
 
-    def __init__(self, project: Project, coder: str, quote_id: int) -> None:
+    def __init__(self, project: Project, coder: str, quote_id: int,
+                 suggester: KeptSuggester | None = None) -> None:
+        """`suggester`: the workbench's, trained once for every quote (a new one, trained
+        for this quote alone, otherwise)."""
         super().__init__()
         self.project, self.coder, self.quote_id = project, coder, quote_id
+        self.suggester = suggester or KeptSuggester()
         self.suggestions: list[Suggestion] = []
         self._busy = False
 
     def compose(self) -> ComposeResult:
         with Vertical():
             yield Label(f"Codes suggested for quote #{self.quote_id}", classes="title")
-            yield Label("reading the codebook's keywords…", id="status")
+            yield Label("reading the keywords and the coded quotes…", id="status")
             yield OptionList(id="suggestions")
             yield Label("enter or digit: apply as you · escape: close", classes="hint")
 
@@ -59,12 +65,17 @@ class SuggestionsScreen(ModalScreen[str | None]):
 
     @work(thread=True, exclusive=True, group="suggestions-load", exit_on_error=False)
     def _load(self) -> None:
+        from qualcode.db.models import Quote
         from qualcode.errors import UserError
-        from qualcode.search.suggest import suggest
 
         try:
             with self.project.read() as session:
-                found = suggest(session, self.quote_id)
+                quote = session.get(Quote, self.quote_id)
+                if quote is None:
+                    raise UserError(f"quote #{self.quote_id} is gone")
+                text = quote.text
+                model = self.suggester.get(session)
+            found = model.suggest(text)
         except UserError as exc:
             self.app.call_from_thread(self._failed, str(exc))
             return
@@ -73,7 +84,8 @@ class SuggestionsScreen(ModalScreen[str | None]):
     def _show(self, found: list[Suggestion]) -> None:
         self.suggestions = found
         status = self.query_one("#status", Label)
-        status.update("no code suggested: no keyword of the codebook is in this quote"
+        status.update("no code suggested: no keyword of the codebook is in this quote, "
+                      "and no coded quote is like it"
                       if not found else f"{len(found)} suggestion(s), best first")
         options = self.query_one("#suggestions", OptionList)
         options.set_options(_option(n, s) for n, s in enumerate(found))
@@ -116,10 +128,12 @@ class SuggestionsScreen(ModalScreen[str | None]):
 
 
 def _option(index: int, suggestion: Suggestion) -> Option:
+    """The code and its score, then why on a line of its own."""
     label = Text()
-    if index < len(DIGITS):
-        label.append(f"{DIGITS[index]} ", style="bold")
+    label.append(f"{DIGITS[index]} " if index < len(DIGITS) else "  ", style="bold")
     label.append(suggestion.code, style="bold")
-    label.append(f"  {suggestion.score:.0f}  ")
-    label.append(", ".join(suggestion.matched), style="italic")
+    label.append(f"  {suggestion.score:.0f}")
+    label.append("\n  ")
+    label.append(suggestion.reason, style="italic")
     return Option(label, id=suggestion.code)
+
