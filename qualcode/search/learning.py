@@ -140,16 +140,7 @@ class LearnedCodes:
             return [{} for _ in texts]
         vectors = self._vectoriser.transform(texts).tocsr()
         present = _present(vectors)
-        keyword = self._keyword_matrix(texts)
-        column = {c.id: j for j, c in enumerate(self.codes)}
-        probabilities: dict[int, Any] = {}
-        supported: dict[int, Any] = {}
-        for code_id, model in self._models.items():
-            with_keyword = _with_column(present, keyword[:, column[code_id]])
-            probabilities[code_id] = model.predict_proba(with_keyword)[:, 1]
-            # A model proposes a code only for what the quote has that speaks for it: a
-            # quote with none of its words gets the model's prior, which says nothing.
-            supported[code_id] = with_keyword @ np.maximum(model.coef_[0], 0.0) > 0.0
+        probabilities, supported = self._probabilities(present, texts)
         voting = [j for j, c in enumerate(self.codes)
                   if c.id not in self._models and self.counts.get(c.id)]
         looked = 50 if explain else NEIGHBOURS
@@ -190,6 +181,30 @@ class LearnedCodes:
                 found[code.id] = Evidence(score, similar, words, best is None)
             out.append(found)
         return out
+
+    def probabilities(self, texts: list[str]) -> dict[int, Any]:
+        """Each modelled code's probability for each text, by code id (an array each);
+        0 where the text has nothing that speaks for the code."""
+        if self._matrix is None or not texts:
+            return {}
+        found, supported = self._probabilities(_present(self._vectoriser.transform(texts)),
+                                               texts)
+        return {code: np.where(supported[code], p, 0.0) for code, p in found.items()}
+
+    def _probabilities(self, present: Any, texts: list[str]) -> tuple[dict[int, Any],
+                                                                       dict[int, Any]]:
+        """The models' probabilities, and whether the text has anything that speaks for
+        the code: a text with none of its words gets the model's prior, which says
+        nothing, and no model proposes a code on that alone."""
+        keyword = self._keyword_matrix(texts)
+        column = {c.id: j for j, c in enumerate(self.codes)}
+        probabilities: dict[int, Any] = {}
+        supported: dict[int, Any] = {}
+        for code_id, model in self._models.items():
+            with_keyword = _with_column(present, keyword[:, column[code_id]])
+            probabilities[code_id] = model.predict_proba(with_keyword)[:, 1]
+            supported[code_id] = with_keyword @ np.maximum(model.coef_[0], 0.0) > 0.0
+        return probabilities, supported
 
     def _nearest(self, vectors: Any, count: int) -> tuple[list[list[int]], list[list[float]]]:
         """The `count` most similar examples of each row (cosine: TF-IDF rows have unit
@@ -251,12 +266,15 @@ def _with_column(matrix: Any, column: np.ndarray[Any, np.dtype[np.float32]]) -> 
 
 def _fit(matrix: Any, carries: np.ndarray[Any, np.dtype[np.bool_]]) -> Any:
     """A logistic regression for one code; classes balanced, since a code is carried by
-    a few quotes in a hundred and would otherwise never be proposed."""
+    a few quotes in a hundred and would otherwise never be proposed; L1, so the few words
+    that tell a code remain and the hundreds of others weigh nothing (a long turn would
+    otherwise sum their noise); a fixed seed, so the same coding gives the same
+    suggestions."""
     from sklearn.exceptions import ConvergenceWarning
     from sklearn.linear_model import LogisticRegression
 
     model = LogisticRegression(C=1.0, l1_ratio=1.0, class_weight="balanced",
-                               solver="liblinear", max_iter=400)
+                               solver="liblinear", max_iter=400, random_state=0)
     with warnings.catch_warnings():  # a code that cannot be told apart is no error
         warnings.simplefilter("ignore", ConvergenceWarning)
         model.fit(matrix, carries)

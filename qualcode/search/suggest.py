@@ -21,6 +21,7 @@ import threading
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+import numpy as np
 from rapidfuzz import fuzz, process
 from sqlalchemy import text as sql
 from sqlmodel import Session, col, select
@@ -343,13 +344,13 @@ class KeptSuggester:
 def most_informative(model: Suggester, ids: list[int], texts: list[str]) -> list[int]:
     """`ids` ordered so the quotes the models are least sure of come first: for each, the
     code whose probability is nearest one half. A person's decision on such a quote
-    teaches the models most (uncertainty sampling); quotes no model has an opinion on
-    come last, in their order."""
+    teaches the models most (uncertainty sampling). Before any code has a model, the
+    order stays as it was."""
     if model.learned is None or not ids:
         return list(ids)
-    doubt = []
-    for found in model.learned.evidence_many(texts):
-        doubt.append(max((1.0 - abs(2.0 * e.score - 1.0) for e in found.values() if e.learned),
-                         default=-1.0))
-    order = sorted(range(len(ids)), key=lambda i: (-doubt[i], i))
+    probabilities = list(model.learned.probabilities(texts).values())
+    if not probabilities:
+        return list(ids)
+    doubt = np.max(1.0 - np.abs(2.0 * np.vstack(probabilities) - 1.0), axis=0)
+    order = sorted(range(len(ids)), key=lambda i: (-float(doubt[i]), i))
     return [ids[i] for i in order]
