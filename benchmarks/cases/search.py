@@ -13,8 +13,14 @@ a turn) and a naive Python loop over the texts (timed once, for the record).
 `search index build` times building the index from the project, as the workbench does
 on the first `/`, against reading and folding every text (what any index must do).
 
-`suggest all` times keyword suggestions for every participant's quote against one
-pass of the folded texts (the work every matcher must at least do).
+`suggest all` times suggestions for every participant's quote against one pass of the
+folded texts (the work every matcher must at least do).
+
+`suggestions: training` times learning from the project's coding (reading the coded
+quotes, stems, one model per code) against the in-process JSON report, the time the
+issue sets it under. `suggestions for one quote` times what the workbench's `s` asks
+once the models are trained (at warm-up): a quote's suggestions with their reasons,
+against the keywords alone on the same quote.
 """
 
 from __future__ import annotations
@@ -25,7 +31,7 @@ from pathlib import Path
 
 from rapidfuzz import fuzz, process
 
-from benchmarks.harness import Case, Corpus
+from benchmarks.harness import Case, Corpus, read_project
 
 QUERIES = ("securite donees", "montre conectee", "carte vital", "dossier medical partag",
            '"tous mes documents"', "hacke")
@@ -139,6 +145,54 @@ def suggest_floor(corpus: Corpus) -> int:
         conn.close()
 
 
+@cache
+def _trained(db: Path) -> object:
+    from qualcode.search.suggest import suggester
+
+    return read_project(db, suggester)
+
+
+@cache
+def _some_text(db: Path) -> str:
+    conn = sqlite3.connect(db)
+    try:
+        return str(conn.execute(
+            "SELECT q.text FROM quote q JOIN participant p ON p.id = q.participant_id "
+            "WHERE NOT p.is_moderator AND length(q.text) > 80 ORDER BY q.id LIMIT 1 OFFSET 50"
+        ).fetchone()[0])
+    finally:
+        conn.close()
+
+
+def train(corpus: Corpus) -> int:
+    from qualcode.search.suggest import suggester
+
+    model = read_project(corpus.db, suggester)
+    return len(model.learned.examples) if model.learned is not None else 0
+
+
+def report_in_process(corpus: Corpus) -> object:
+    from benchmarks.cases.report_json import run as report
+
+    return report(corpus)
+
+
+def one_quote(corpus: Corpus) -> int:
+    from qualcode.search.suggest import Suggester
+
+    model = _trained(corpus.db)
+    assert isinstance(model, Suggester)
+    return len(model.suggest(_some_text(corpus.db)))
+
+
+def one_quote_keywords(corpus: Corpus) -> int:
+    from qualcode.search.suggest import Suggester
+
+    model = _trained(corpus.db)
+    assert isinstance(model, Suggester)
+    return len(model.keywords.match(_some_text(corpus.db)))
+
+
 CASES = [
     Case("search (6 typical queries)", run, floor,
          notes="SearchIndex.search (vocabulary + postings) vs process.extract(fuzz.ratio) "
@@ -152,4 +206,9 @@ CASES = [
                "reading and folding every text"),
     Case("suggest all quotes", suggest_run, suggest_floor, sizes=("1k", "10k"), repeat=2,
          notes="suggest_all vs reading, folding and splitting every participant's quote"),
+    Case("suggestions: training", train, report_in_process, repeat=2,
+         notes="search.suggest.suggester (coded quotes, stems, a model per code) vs the "
+               "in-process JSON report"),
+    Case("suggestions for one quote", one_quote, one_quote_keywords,
+         notes="a trained Suggester's suggest (reasons included) vs keywords alone"),
 ]

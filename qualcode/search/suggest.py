@@ -274,7 +274,10 @@ class Suggester:
 def suggester(session: Session, scope: Scope = EVERY_CODER) -> Suggester:
     """Keywords, and models trained on the coding of `scope` (everyone but `auto`)."""
     codes = code_tree(session)
-    return Suggester(codes, load_examples(session, codes, scope), study_language(session))
+    from qualcode.search.learning import MAX_EXAMPLES
+
+    return Suggester(codes, load_examples(session, codes, scope, limit=MAX_EXAMPLES),
+                     study_language(session))
 
 
 def suggest(session: Session, quote_id: int, scope: Scope = EVERY_CODER) -> list[Suggestion]:
