@@ -247,3 +247,23 @@ async def test_the_workbench_brings_the_most_informative_quotes_first(
         quotes = screen.query_one(QuoteList)
         assert [quotes.bench.ids[i] for i in quotes.order] == expected
         assert "most informative first" in str(screen.criteria[0].label)
+
+
+def test_all_models_at_once_give_scikit_learns_probabilities(corpus: Path) -> None:
+    from qualcode.search.learning import _present, _with_column
+    from qualcode.search.suggest import suggester
+
+    project = open_project(str(corpus))
+    try:
+        with project.read() as session:
+            learned = suggester(session).learned
+    finally:
+        project.close()
+    assert learned is not None and len(learned._models) >= 20
+    texts = learned.examples.texts[:200]
+    present = _present(learned._vectoriser.transform(texts))
+    found, _ = learned._probabilities(present, texts)
+    keyword = learned._keyword_matrix(texts)
+    for code, model in learned._models.items():
+        expected = model.predict_proba(_with_column(present, keyword[:, learned._column[code]]))
+        assert found[code] == pytest.approx(expected[:, 1], abs=1e-6)

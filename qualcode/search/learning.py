@@ -98,6 +98,8 @@ class LearnedCodes:
         self._vectoriser = TfidfVectorizer(analyzer=self.terms, sublinear_tf=True, min_df=2,
                                            dtype=np.float32)
         self._models: dict[int, Any] = {}
+        self._weights: tuple[Any, Any, Any] | None = None
+        self._column = {c.id: j for j, c in enumerate(self.codes)}
         self.counts: dict[int, int] = {}
         if not len(examples):
             self._matrix = None
@@ -202,15 +204,23 @@ class LearnedCodes:
         """The models' probabilities, and whether the text has anything that speaks for
         the code: a text with none of its words gets the model's prior, which says
         nothing, and no model proposes a code on that alone."""
-        keyword = self._keyword_matrix(texts)
-        column = {c.id: j for j, c in enumerate(self.codes)}
-        probabilities: dict[int, Any] = {}
-        supported: dict[int, Any] = {}
-        for code_id, model in self._models.items():
-            with_keyword = _with_column(present, keyword[:, column[code_id]])
-            probabilities[code_id] = model.predict_proba(with_keyword)[:, 1]
-            supported[code_id] = with_keyword @ np.maximum(model.coef_[0], 0.0) > 0.0
-        return probabilities, supported
+        if not self._models:
+            return {}, {}
+        if self._weights is None:  # every model's weights side by side, once
+            models = list(self._models.values())
+            coefficients = np.vstack([m.coef_[0] for m in models]).T
+            self._weights = (coefficients[:-1], coefficients[-1],
+                             np.array([m.intercept_[0] for m in models]))
+        words, keyword_weight, intercept = self._weights
+        keyword = self._keyword_matrix(texts)[:, [self._column[c] for c in self._models]]
+        # A binary logistic regression's probability is the sigmoid of its decision
+        # function: all the models at once, one product, instead of a call each.
+        decision = present @ words + keyword * keyword_weight + intercept
+        evidence = present @ np.maximum(words, 0.0) + keyword * np.maximum(keyword_weight, 0.0)
+        probability = 1.0 / (1.0 + np.exp(-decision))
+        codes = list(self._models)
+        return ({c: probability[:, j] for j, c in enumerate(codes)},
+                {c: evidence[:, j] > 0.0 for j, c in enumerate(codes)})
 
     def _nearest(self, vectors: Any, count: int) -> tuple[list[list[int]], list[list[float]]]:
         """The `count` most similar examples of each row (cosine: TF-IDF rows have unit
@@ -248,8 +258,10 @@ class LearnedCodes:
                 if stems[at:at + len(term)] == term:
                     start, end = original_span(offsets, found[at].start(),
                                                found[at + len(term) - 1].end())
-                    if text[start:end] not in words:
-                        words.append(text[start:end])
+                    written = text[start:end]
+                    # "médecin" says what "médecin m" or "le médecin" would say again
+                    if not any(written in w or w in written for w in words):
+                        words.append(written)
                     break
         return tuple(words)
 
