@@ -89,3 +89,32 @@ async def test_escape_applies_nothing(demo_db: Path) -> None:
     result, _ = await run_dialog(demo_db, 9, "escape")
     assert result is None
     assert codings(demo_db, 9) == before
+
+
+async def test_after_more_coding_the_last_model_answers_while_a_new_one_learns(
+        demo_db: Path) -> None:
+    from textual.widgets import Label
+
+    from qualcode.search.suggest import KeptSuggester
+    from qualcode.services.coding import apply_codes
+
+    kept = KeptSuggester()
+    project = open_project(str(demo_db))
+    try:
+        host = Host(SuggestionsScreen(project, "alice", 9, kept))
+        async with host.run_test() as pilot:
+            await pilot.app.workers.wait_for_complete()
+            first = kept.last
+            assert first is not None
+        with project.write() as session:
+            apply_codes(session, quote_id=4, codes=["hacking"], coder="alice")
+        host = Host(SuggestionsScreen(project, "alice", 9, kept))
+        async with host.run_test() as pilot:
+            await pilot.pause()
+            await pilot.app.workers.wait_for_complete()
+            await pilot.pause()
+            status = str(host.screen.query_one("#status", Label).render())
+            assert "learning them now" in status
+            assert kept.last is not first  # learnt again in the background
+    finally:
+        project.close()

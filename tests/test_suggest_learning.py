@@ -187,12 +187,15 @@ def test_the_kept_model_is_trained_again_only_when_the_coding_changes(demo_db: P
     project = open_project(str(demo_db))
     try:
         with project.read() as session:
+            assert kept.current(session) is None and kept.last is None
             first = kept.get(session)
-            assert kept.get(session) is first
+            assert kept.get(session) is first and kept.current(session) is first
         with project.write() as session:
             apply_codes(session, quote_id=1, codes=["hacking"], coder="bob")
         with project.read() as session:
+            assert kept.current(session) is None and kept.last is first  # stale, kept
             assert kept.get(session) is not first
+            assert kept.current(session) is kept.last is not first
     finally:
         project.close()
 

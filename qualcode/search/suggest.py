@@ -343,6 +343,18 @@ class KeptSuggester:
                 self._version = version
             return self._model
 
+    def current(self, session: Session) -> Suggester | None:
+        """The kept suggester if the coding has not changed since it was trained."""
+        version = coding_version(session)
+        with self._lock:
+            return self._model if version == self._version else None
+
+    @property
+    def last(self) -> Suggester | None:
+        """The suggester trained last, however old: what a screen shows at once while a
+        newer one is trained (a coding more changes a model's figures very little)."""
+        return self._model
+
 
 def most_informative(model: Suggester, ids: list[int], texts: list[str]) -> list[int]:
     """`ids` ordered so the quotes the models are least sure of come first: for each, the

@@ -74,19 +74,44 @@ class SuggestionsScreen(ModalScreen[str | None]):
                 if quote is None:
                     raise UserError(f"quote #{self.quote_id} is gone")
                 text = quote.text
-                model = self.suggester.get(session)
-            found = model.suggest(text)
+                model = self.suggester.current(session)
+                older = self.suggester.last if model is None else None
+                if model is None and older is None:  # the first time: wait for it
+                    self.app.call_from_thread(self._say, "learning from the coded quotes…")
+                    model = self.suggester.get(session)
+            chosen = model if model is not None else older
+            assert chosen is not None
+            found = chosen.suggest(text)
         except UserError as exc:
             self.app.call_from_thread(self._failed, str(exc))
             return
-        self.app.call_from_thread(self._show, found)
+        self.app.call_from_thread(self._show, found, older is not None)
+        if older is not None:
+            self.app.call_from_thread(self._train_in_background)
 
-    def _show(self, found: list[Suggestion]) -> None:
+    def _say(self, message: str) -> None:
+        self.query_one("#status", Label).update(message)
+
+    def _train_in_background(self) -> None:
+        """The coding changed since the models learned: they learn again on the app's
+        worker pool, outliving this dialog, so the next quote's suggestions are current."""
+        kept, project = self.suggester, self.project
+
+        def train() -> None:
+            with project.read() as session:
+                kept.get(session)
+
+        self.app.run_worker(train, thread=True, group="suggestions-train", exclusive=True,
+                            exit_on_error=False)
+
+    def _show(self, found: list[Suggestion], older: bool = False) -> None:
         self.suggestions = found
         status = self.query_one("#status", Label)
-        status.update("no code suggested: no keyword of the codebook is in this quote, "
-                      "and no coded quote is like it"
-                      if not found else f"{len(found)} suggestion(s), best first")
+        status.update(("no code suggested: no keyword of the codebook is in this quote, "
+                       "and no coded quote is like it" if not found
+                       else f"{len(found)} suggestion(s), best first")
+                      + (" · learnt before your last codes; learning them now" if older
+                         else ""))
         options = self.query_one("#suggestions", OptionList)
         options.set_options(_option(n, s) for n, s in enumerate(found))
         options.highlighted = 0 if found else None
