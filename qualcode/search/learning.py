@@ -105,6 +105,7 @@ class LearnedCodes:
             self._matrix = None
             return
         self._matrix = self._vectoriser.fit_transform(examples.texts)
+        self._transposed = self._matrix.T.tocsr()
         self._vocabulary = self._vectoriser.get_feature_names_out()
         labels = np.zeros((len(examples), len(self.codes)), dtype=bool)
         column = {c.id: j for j, c in enumerate(self.codes)}
@@ -157,6 +158,7 @@ class LearnedCodes:
         out: list[dict[int, Evidence]] = []
         for i in range(len(texts)):
             found: dict[int, Evidence] = {}
+            written: tuple[str, list[tuple[int, int]], list[str]] | None = None
             for j, code in enumerate(self.codes):
                 carries = self._labels[:, j]
                 best: int | None = None
@@ -181,11 +183,14 @@ class LearnedCodes:
                     similar = tuple(self.examples.ids[n] for n, s in zip(
                         near[i], near_sim[i], strict=True) if s > 0.0 and carries[n])[:SHOWN]
                     if best is None:  # the model's weights on the quote's words
-                        coefficients = self._models[code.id].coef_[0][:present.shape[1]]
-                        weights = present[i].multiply(coefficients).tocsr()
+                        terms = vectors.indices[vectors.indptr[i]:vectors.indptr[i + 1]]
+                        weights = (terms, self._models[code.id].coef_[0][terms])
                     else:  # the words shared with the most similar voter
-                        weights = vectors[i].multiply(self._matrix[best]).tocsr()
-                    words = self._weighing(texts[i], weights)
+                        product = vectors[i].multiply(self._matrix[best]).tocsr()
+                        weights = (product.indices, product.data)
+                    if written is None:
+                        written = self._written(texts[i])
+                    words = self._weighing(written, weights)
                 found[code.id] = Evidence(score, similar, words, best is None)
             out.append(found)
         return out
@@ -230,7 +235,7 @@ class LearnedCodes:
         similarities: list[list[float]] = []
         block = max(1, 4_000_000 // max(1, self._matrix.shape[0]))
         for start in range(0, vectors.shape[0], block):
-            sims = (vectors[start:start + block] @ self._matrix.T).toarray()
+            sims = (vectors[start:start + block] @ self._transposed).toarray()
             sims[sims > 0.999] = 0.0  # the quote itself, when it is an example
             k = min(count, sims.shape[1])
             top = np.argpartition(-sims, k - 1, axis=1)[:, :k]
@@ -240,15 +245,22 @@ class LearnedCodes:
                 similarities.append([float(sims[r, n]) for n in ranked])
         return indices, similarities
 
-    def _weighing(self, text: str, weights: Any) -> tuple[str, ...]:
-        """The words of `text`, as written, behind the features that weighed most
-        (positively)."""
-        ranked = sorted(zip(weights.indices.tolist(), weights.data.tolist(), strict=True),
-                        key=lambda kv: -kv[1])
+    def _written(self, text: str) -> tuple[str, list[tuple[int, int]], list[str]]:
+        """The text, each word's span in it, and each word's stem: to find a term's
+        words as written."""
         text = text[:MAX_TEXT]
         folded, offsets = fold_with_offsets(text)
         found = list(WORD.finditer(folded))
-        stems = [self.terms.stem(m.group()) for m in found]
+        return (text, [original_span(offsets, m.start(), m.end()) for m in found],
+                [self.terms.stem(m.group()) for m in found])
+
+    def _weighing(self, written: tuple[str, list[tuple[int, int]], list[str]],
+                  weights: Any) -> tuple[str, ...]:
+        """The words of the text, as written, behind the features that weighed most
+        (positively)."""
+        terms, values = weights
+        ranked = sorted(zip(terms.tolist(), values.tolist(), strict=True), key=lambda kv: -kv[1])
+        text, spans, stems = written
         words: list[str] = []
         for index, weight in ranked:
             if weight <= 0.0 or len(words) == SHOWN:
@@ -256,12 +268,10 @@ class LearnedCodes:
             term = str(self._vocabulary[index]).split()
             for at in range(len(stems) - len(term) + 1):
                 if stems[at:at + len(term)] == term:
-                    start, end = original_span(offsets, found[at].start(),
-                                               found[at + len(term) - 1].end())
-                    written = text[start:end]
+                    shown = text[spans[at][0]:spans[at + len(term) - 1][1]]
                     # "médecin" says what "médecin m" or "le médecin" would say again
-                    if not any(written in w or w in written for w in words):
-                        words.append(written)
+                    if not any(shown in w or w in shown for w in words):
+                        words.append(shown)
                     break
         return tuple(words)
 
