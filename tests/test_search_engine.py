@@ -182,3 +182,13 @@ def test_offsets_of_ligatures_ellipses_and_odd_spaces() -> None:
     assert fold_with_offsets("  Sœur…\n\nélan ") == (
         "soeur... elan", [2, 3, 3, 4, 5, 6, 6, 6, 7, 9, 10, 11, 12])
     assert fold_with_offsets("a ´ b") == ("a b", [0, 1, 4])
+
+
+def test_search_meets_other_forms_of_a_word_by_its_stem() -> None:
+    texts = ["J'ai été hospitalisée deux fois.", "Les assurances veulent nos données.",
+             "Rien à voir."]
+    index = SearchIndex([1, 2, 3], texts, "fr")
+    assert [h.quote_id for h in index.search("hospitalisation")] == [1]
+    assert [h.quote_id for h in index.search("assurance")] == [2]
+    (span,) = index.search("hospitalisation")[0].spans
+    assert texts[0][span[0]:span[1]] == "hospitalisée"
