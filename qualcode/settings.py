@@ -24,6 +24,17 @@ KEYS = {"db": "the project: a file, or a postgresql:// URL",
         "lang": "fr or en",
         "theme": "the workbench's look: dark or light"}
 """Every setting a file may hold, with what it is for."""
+KEYMAP = "keys"
+"""The table of a settings file giving the workbench's keys another key: `[keys]`,
+then `suggestions = "g"`; each is kept as the setting `keys.suggestions`."""
+REMAPPABLE = {
+    "next_new": "n", "any_code": "a", "transcript": "t", "none_applies": "full_stop",
+    "search": "slash", "filter": "f", "memo": "m", "suggestions": "s", "undo": "u",
+    "report": "r", "review": "v", "codebook": "c", "help": "question_mark", "quit": "q",
+}
+"""The workbench's keys a settings file may change, with their own keys (Textual's
+names: `full_stop` is ".", `slash` "/", `question_mark` "?")."""
+_KEY_NAME = re.compile(r"^(?:(?:ctrl|shift|alt)\+)*(?:[a-z0-9_]+|[A-Z]|[^\s,])$")
 CHOICES = {"lang": ("fr", "en"), "theme": ("dark", "light")}
 ENVIRONMENT = {"db": "QUALCODE_DB", "coder": "QUALCODE_CODER", "lang": "QUALCODE_LANG"}
 PROJECT_FILE = "qualcode.toml"
@@ -86,6 +97,9 @@ def _read(path: Path) -> dict[str, str]:
     out: dict[str, str] = {}
     for key, value in data.items():
         line = _line_of(text, key)
+        if key == KEYMAP and isinstance(value, dict):
+            out.update(_keymap(value, text, path))
+            continue
         if key not in KEYS:
             raise UserError(f"unknown setting {key!r} (known: {', '.join(KEYS)})",
                             path=str(path), line=line)
@@ -100,6 +114,46 @@ def _read(path: Path) -> dict[str, str]:
         out[key] = str(Path(value).expanduser()) if key == "db" and "://" not in value \
             else value
     return out
+
+
+def _keymap(table: dict[str, object], text: str, path: Path) -> dict[str, str]:
+    """The `[keys]` table: known actions only, one key each, no key given twice."""
+    out: dict[str, str] = {}
+    for action, key in table.items():
+        line = _line_of(text, action)
+        if action not in REMAPPABLE:
+            raise UserError(f"no workbench key is called {action!r} (known: "
+                            f"{', '.join(REMAPPABLE)})", path=str(path), line=line)
+        if not isinstance(key, str) or not _KEY_NAME.match(key.strip()):
+            raise UserError(f"{action} needs one key, such as \"g\", \"ctrl+g\" or "
+                            "\"question_mark\"", path=str(path), line=line)
+        out[f"{KEYMAP}.{action}"] = key.strip()
+    given: dict[str, str] = {}
+    for action in REMAPPABLE:
+        key = out.get(f"{KEYMAP}.{action}", REMAPPABLE[action])
+        if key in given:
+            raise UserError(f"{action} and {given[key]} would share the key {key!r}",
+                            path=str(path), line=_line_of(text, action))
+        given[key] = action
+    return out
+
+
+def keymap(settings: Settings) -> dict[str, str]:
+    """The workbench's changed keys, by action (the project file's over the user's); two
+    actions left on one key by the two files together are refused."""
+    prefix = f"{KEYMAP}."
+    changed = {k[len(prefix):]: s.value for k, s in settings.found.items()
+               if k.startswith(prefix)}
+    given: dict[str, str] = {}
+    for action, default in REMAPPABLE.items():
+        key = changed.get(action, default)
+        if key in given:
+            raise UserError(
+                f"{action} ({settings.origin(prefix + action, 'its own key')}) and "
+                f"{given[key]} ({settings.origin(prefix + given[key], 'its own key')}) "
+                f"would share the key {key!r}")
+        given[key] = action
+    return changed
 
 
 def _line_of(text: str, key: str) -> int | None:

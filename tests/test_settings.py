@@ -71,3 +71,61 @@ def test_the_light_theme_reaches_the_workbench(demo_db: Path) -> None:
         assert make_app(project, "alice").theme == "textual-dark"
     finally:
         project.close()
+
+
+@pytest.mark.parametrize(("content", "message"), [
+    ('[keys]\nsugestions = "g"\n', "qualcode.toml:2: no workbench key is called 'sugestions'"),
+    ('[keys]\nsuggestions = "f"\n', "qualcode.toml:2: suggestions and filter would share"),
+    ('[keys]\nsuggestions = "a b"\n', "qualcode.toml:2: suggestions needs one key"),
+])
+def test_a_bad_key_is_one_line(cli: Cli, tmp_path: Path, user_config: Path,
+                               content: str, message: str) -> None:
+    (tmp_path / "qualcode.toml").write_text(content, encoding="utf-8")
+    result = cli("quotes")
+    assert result.code != 0 and message in result.err, result.err
+    assert len(result.err.strip().splitlines()) == 1
+
+
+def test_keys_set_in_two_files_must_not_meet(cli: Cli, tmp_path: Path,
+                                             user_config: Path) -> None:
+    user_config.write_text('[keys]\nsuggestions = "g"\n', encoding="utf-8")
+    (tmp_path / "qualcode.toml").write_text('[keys]\nfilter = "g"\n', encoding="utf-8")
+    result = cli("quotes")
+    assert result.code == 1 and "would share the key 'g'" in result.err
+    assert str(user_config) in result.err and str(tmp_path / "qualcode.toml") in result.err
+    (tmp_path / "qualcode.toml").write_text('[keys]\nfilter = "ctrl+f"\n', encoding="utf-8")
+    shown = cli("config", "show").out
+    assert f"keys.suggestions = g  ({user_config})" in shown
+    assert f"keys.filter = ctrl+f  ({tmp_path / 'qualcode.toml'})" in shown
+
+
+async def test_a_changed_key_works_and_the_footer_and_help_say_it(demo_db: Path) -> None:
+    """Issue 23: keys remappable from the settings; the help and footer show them."""
+    from textual.widgets import Static
+
+    from qualcode.db.engine import open_project
+    from qualcode.tui.app import make_app
+    from qualcode.tui.screens.help import HelpScreen
+    from qualcode.tui.widgets.key_footer import KeyFooter
+
+    from .tui_support import ready, settle
+
+    app = make_app(open_project(str(demo_db), warn=False), "alice",
+                   keys={"suggestions": "g", "help": "ctrl+h"})
+    async with app.run_test(size=(160, 30)) as pilot:
+        screen = await ready(pilot)
+        footer = screen.query_one(KeyFooter).render_line(0).text
+        assert "g Suggest" in footer and "s Suggest" not in footer
+        await pilot.press("s")  # no longer suggestions
+        await settle(pilot)
+        assert app.screen is screen
+        await pilot.press("g")
+        await settle(pilot)
+        assert type(app.screen).__name__ == "SuggestionsScreen"
+        await pilot.press("escape", "ctrl+h")
+        await settle(pilot)
+        assert isinstance(app.screen, HelpScreen)
+        lines = [app.screen.query_one(Static).render_line(y).text for y in range(40)]
+        row = next(line for line in lines if "codes suggested for the quote" in line)
+        assert " g " in row and " s " not in row
+        assert any("ctrl+h" in line and "this help" in line for line in lines)

@@ -16,7 +16,7 @@ def show(ctx: typer.Context) -> None:
     """Each setting with its value and its origin (flag > environment > ./qualcode.toml >
     the user's config.toml > default)."""
     from qualcode.config import masked
-    from qualcode.settings import KEYS, load, user_file
+    from qualcode.settings import KEYS, keymap, load, user_file
 
     st = state(ctx)
     found = load()
@@ -26,4 +26,6 @@ def show(ctx: typer.Context) -> None:
     for key in KEYS:
         origin = origins.get(key) or found.origin(key, "default")
         print(f"{key} = {masked(shown[key])}  ({origin})")
+    for action, key in keymap(found).items():
+        print(f"keys.{action} = {key}  ({found.origin(f'keys.{action}', 'default')})")
     print(f"files read: {user_file()}, then ./qualcode.toml (when present)")

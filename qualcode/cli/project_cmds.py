@@ -76,6 +76,6 @@ def open_workbench(st: State) -> None:
 
     project = open_project(st.db)
     try:
-        make_app(project, st.coder, st.theme).run()
+        make_app(project, st.coder, st.theme, st.keys).run()
     finally:
         project.close()

@@ -59,6 +59,8 @@ class QualcodeApp(App[None]):
         self._polling = False
         """Teammates' changes and presence (see `tui.live`)."""
         self._suggester: KeptSuggester | None = None
+        self.keys: dict[str, str] = {}
+        """The workbench's changed keys, by action (the settings' `[keys]`)."""
 
     @property
     def suggester(self) -> KeptSuggester:
@@ -182,8 +184,14 @@ THEMES = {"dark": "textual-dark", "light": "textual-light"}
 """The settings' `theme` → Textual's theme (the palette switches it too)."""
 
 
-def make_app(project: Project, coder: str, theme: str = "dark") -> QualcodeApp:
-    """The app the CLI runs and the tests drive."""
+def make_app(project: Project, coder: str, theme: str = "dark",
+             keys: dict[str, str] | None = None) -> QualcodeApp:
+    """The app the CLI runs and the tests drive; `keys` gives workbench keys another
+    key, by the action's name (the settings' `[keys]`): the footer, the help and every
+    screen with that key follow."""
     app = QualcodeApp(project, coder)
     app.theme = THEMES.get(theme, THEMES["dark"])
+    app.keys = dict(keys or {})
+    if keys:
+        app.set_keymap(keys)
     return app

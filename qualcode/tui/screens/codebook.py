@@ -368,5 +368,5 @@ class CodebookScreen(Screen[bool]):
     def action_help(self) -> None:
         from qualcode.tui.screens.help import HelpScreen
 
-        self.app.push_screen(HelpScreen())
+        self.app.push_screen(HelpScreen(getattr(self.app, "keys", None)))
 

@@ -79,21 +79,21 @@ class CodingScreen(CodingActions, Screen[None]):
         Binding("k", "move(-1)", "Previous", show=False),
         Binding("shift+down,J", "scroll_quote(3)", "Scroll the quote down", show=False),
         Binding("shift+up,K", "scroll_quote(-3)", "Scroll the quote up", show=False),
-        Binding("n", "next_new", "Next new"),
+        Binding("n", "next_new", "Next new", id="next_new"),
         *[Binding(d, f"code('{d}')", f"Code {d}", show=False) for d in "123456789"],
-        Binding("a", "pick_code", "Any code"),
+        Binding("a", "pick_code", "Any code", id="any_code"),
         *[Binding(key, action, text, show=False) for key, action, text in SELECTION_BINDINGS],
-        Binding("t", "transcript", "Transcript"),
-        Binding("full_stop", "none_applies", "None applies"),
-        Binding("slash", "search", "Search", priority=True),
-        Binding("f", "filter", "Filter", priority=True),
-        Binding("m", "memo", "Memo"),
-        Binding("s", "suggestions", "Suggest"),
-        Binding("u", "undo", "Undo"),
-        Binding("r", "report", "Report"),
-        Binding("v", "review", "Review", show=False),
-        Binding("c", "codebook", "Codebook", show=False),
-        Binding("question_mark", "help", "Help"),
+        Binding("t", "transcript", "Transcript", id="transcript"),
+        Binding("full_stop", "none_applies", "None applies", id="none_applies"),
+        Binding("slash", "search", "Search", priority=True, id="search"),
+        Binding("f", "filter", "Filter", priority=True, id="filter"),
+        Binding("m", "memo", "Memo", id="memo"),
+        Binding("s", "suggestions", "Suggest", id="suggestions"),
+        Binding("u", "undo", "Undo", id="undo"),
+        Binding("r", "report", "Report", id="report"),
+        Binding("v", "review", "Review", show=False, id="review"),
+        Binding("c", "codebook", "Codebook", show=False, id="codebook"),
+        Binding("question_mark", "help", "Help", id="help"),
         Binding("escape", "clear", "Clear", show=False, priority=True),
         Binding("enter", "leave_box", "Keep", show=False, priority=True),
     ]
@@ -668,7 +668,7 @@ class CodingScreen(CodingActions, Screen[None]):
     def action_help(self) -> None:
         from qualcode.tui.screens.help import HelpScreen
 
-        self.app.push_screen(HelpScreen())
+        self.app.push_screen(HelpScreen(self.qapp.keys))
 
     def action_suggestions(self) -> None:
         qid = self.quote_id

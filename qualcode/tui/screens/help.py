@@ -29,10 +29,11 @@ HELP = """\
 | `.` | reviewed, none applies |
 | `/` | search as you type (accents optional); enter keeps the hits, escape clears |
 | `f` | filter by group, level (all CSP-, all 60+…), speaker, code, coder, uncoded |
+| | "most informative first": the uncoded quotes the suggestions are least sure of |
 | | filters combine; enter on a ● filter drops it |
 | `escape` | drop the selection, then clear the search, then the filters |
 | `m` | memo on the quote, or on one of my codings |
-| `s` | codes suggested from the codebook's keywords |
+| `s` | codes suggested for the quote, and why |
 | `u` | undo my last change (also after a restart) |
 | `r` | report: themes × groups heat map; enter on a cell lists its quotes |
 | `v` | team review |
@@ -67,6 +68,25 @@ class HelpScreen(ModalScreen[None]):
     }
     """
 
+    def __init__(self, keys: dict[str, str] | None = None) -> None:
+        """`keys`: the workbench's changed keys, by action, shown in place of theirs."""
+        super().__init__()
+        self.keys = keys or {}
+
     def compose(self) -> ComposeResult:
         with VerticalScroll():
-            yield Static(Markdown(HELP))  # drawn at once, not mounted block by block
+            yield Static(Markdown(with_keys(HELP, self.keys)))  # drawn at once
+
+
+def with_keys(text: str, keys: dict[str, str]) -> str:
+    """The help with each changed key in place of the key it replaces."""
+    from textual.keys import format_key
+
+    from qualcode.settings import REMAPPABLE
+
+    for action, key in keys.items():
+        old = f"`{format_key(REMAPPABLE[action])}`"
+        new = f"`{format_key(key)}`"
+        text = text.replace(f"| {old} |", f"| {new} |")
+        text = text.replace(f"; {old} or escape back", f"; {new} or escape back")
+    return text

@@ -187,4 +187,4 @@ class ReportScreen(Screen[int | None]):
     def action_help(self) -> None:
         from qualcode.tui.screens.help import HelpScreen
 
-        self.app.push_screen(HelpScreen())
+        self.app.push_screen(HelpScreen(getattr(self.app, "keys", None)))

@@ -51,13 +51,13 @@ class TranscriptScreen(CodingActions, Screen[int]):
         Binding("home", "edge(0)", "First turn", show=False),
         Binding("end", "edge(1)", "Last turn", show=False),
         *[Binding(d, f"code('{d}')", f"Code {d}", show=False) for d in "123456789"],
-        Binding("a", "pick_code", "Any code"),
+        Binding("a", "pick_code", "Any code", id="any_code"),
         Binding("x", "select", "Select"),
         *[Binding(key, action, text, show=False)
           for key, action, text in SELECTION_BINDINGS if key != "x"],
-        Binding("full_stop", "none_applies", "None applies", show=False),
-        Binding("m", "memo", "Memo"),
-        Binding("t", "back", "Back"),
+        Binding("full_stop", "none_applies", "None applies", show=False, id="none_applies"),
+        Binding("m", "memo", "Memo", id="memo"),
+        Binding("t", "back", "Back", id="transcript"),
         Binding("escape", "escape", "Back", show=False),
     ]
 
