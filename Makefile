@@ -7,7 +7,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 DEMO_DB ?= demo.db
 
-.PHONY: setup demo demo-reset test lint bench clean
+.PHONY: setup demo demo-reset test lint bench docs clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -37,5 +37,11 @@ test: lint
 bench: setup
 	$(BIN)/python -m benchmarks
 
+# The guide (docs/, English and French): the workbench's pictures regenerated from the
+# real app on the demo, then the site built with every warning an error.
+docs: setup
+	$(BIN)/python docs/make_captures.py
+	$(BIN)/mkdocs build --strict --quiet
+
 clean:
-	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache
+	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache site

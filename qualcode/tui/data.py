@@ -481,7 +481,7 @@ def filter_choices(bench: Workbench) -> dict[str, tuple[Criterion, str]]:
     add(Criterion("uncoded", "me", "uncoded by me"), "Uncoded: not reviewed by me")
     add(Criterion("untouched", "all", "uncoded by anyone"), "Uncoded: nobody has coded")
     add(Criterion("informative", "all", "most informative first"),
-        "Uncoded, most informative first: where the suggestions are least sure")
+        "Uncoded: most informative first")
     for gid, name, levels in bench.groups:
         cell = " · ".join(levels.values())
         add(Criterion("group", gid, name), f"Group {name}" + (f" ({cell})" if cell else ""))
