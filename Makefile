@@ -7,7 +7,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 DEMO_DB ?= demo.db
 
-.PHONY: setup demo demo-reset test lint bench docs clean
+.PHONY: setup demo demo-reset test lint bench docs translations clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -36,6 +36,16 @@ test: lint
 
 bench: setup
 	$(BIN)/python -m benchmarks
+
+# The interface's French: the marked strings extracted (Babel), the catalogue updated
+# (new strings come untranslated, and a test fails until they are), then compiled.
+LOCALE := qualcode/locale
+translations: setup
+	$(BIN)/pybabel -q extract -k N_ --no-location --sort-output -w 100 \
+	  -o $(LOCALE)/qualcode.pot qualcode
+	$(BIN)/pybabel -q update -N --ignore-obsolete -w 100 -D qualcode \
+	  -i $(LOCALE)/qualcode.pot -d $(LOCALE)
+	$(BIN)/pybabel -q compile -D qualcode -d $(LOCALE)
 
 # The guide (docs/, English and French): the workbench's pictures regenerated from the
 # real app on the demo, then the site built with every warning an error.

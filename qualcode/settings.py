@@ -34,6 +34,9 @@ REMAPPABLE = {
 }
 """The workbench's keys a settings file may change, with their own keys (Textual's
 names: `full_stop` is ".", `slash` "/", `question_mark` "?")."""
+FIXED = frozenset({*"123456789", "j", "k", "J", "K", "x", "w", "b", "W", "B",
+                   "right_parenthesis", "escape", "enter", "tab", "up", "down", "ctrl+p"})
+"""The workbench's keys that stay as they are, so no changed key may take them."""
 _KEY_NAME = re.compile(r"^(?:(?:ctrl|shift|alt)\+)*(?:[a-z0-9_]+|[A-Z]|[^\s,])$")
 CHOICES = {"lang": ("fr", "en"), "theme": ("dark", "light")}
 ENVIRONMENT = {"db": "QUALCODE_DB", "coder": "QUALCODE_CODER", "lang": "QUALCODE_LANG"}
@@ -131,6 +134,9 @@ def _keymap(table: dict[str, object], text: str, path: Path) -> dict[str, str]:
     given: dict[str, str] = {}
     for action in REMAPPABLE:
         key = out.get(f"{KEYMAP}.{action}", REMAPPABLE[action])
+        if key in FIXED:
+            raise UserError(f"{action} cannot take {key!r}, a key of the workbench that "
+                            "does not change", path=str(path), line=_line_of(text, action))
         if key in given:
             raise UserError(f"{action} and {given[key]} would share the key {key!r}",
                             path=str(path), line=_line_of(text, action))

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -19,6 +19,7 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
+from qualcode import i18n
 from qualcode.cli import app
 
 REPO = Path(__file__).resolve().parents[1]
@@ -44,6 +45,10 @@ def _no_personal_settings(tmp_path_factory: pytest.TempPathFactory) -> None:
     """The developer's own ~/.config/qualcode/config.toml must not steer the tests."""
     os.environ["XDG_CONFIG_HOME"] = str(tmp_path_factory.mktemp("xdg"))
     os.environ.pop("QUALCODE_LANG", None)
+    # nor the developer's locale: the suite speaks English unless a test asks for French
+    for variable in ("LC_ALL", "LC_MESSAGES"):
+        os.environ.pop(variable, None)
+    os.environ["LANG"] = "C.UTF-8"
 
 
 @pytest.fixture
@@ -97,3 +102,10 @@ def seed_text() -> str:
 def _no_debug(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("QUALCODE_DEBUG", raising=False)
     os.umask(0o022)  # the usual umask: owner-only files must come from the code
+
+
+@pytest.fixture(autouse=True)
+def _english_again() -> Iterator[None]:
+    """A test that shows the interface in French leaves it in English for the next."""
+    yield
+    i18n.use("en")

@@ -90,6 +90,9 @@ def _root(
     coder: Annotated[str | None, typer.Option("--coder", help="Who is coding (default "
                                               "$QUALCODE_CODER, else the settings' coder, "
                                               "else your login name).")] = None,
+    lang: Annotated[str | None, typer.Option(
+        "--lang", help="fr or en (default $QUALCODE_LANG, else the settings' lang, else the "
+        "locale: LANG=fr_FR.UTF-8 is French).")] = None,
     version: Annotated[bool, typer.Option("--version", help="Show the version.")] = False,
 ) -> None:
     if version:
@@ -101,6 +104,11 @@ def _root(
     from qualcode.settings import load as load_settings
 
     settings = load_settings()
+    from qualcode import i18n
+
+    if lang is not None and lang not in i18n.LANGUAGES:
+        raise typer.BadParameter(f"{lang!r}: fr or en", param_hint="--lang")
+    i18n.use(i18n.choose(lang, settings.get("lang")))
     project = db or settings.get("db") or DEFAULT_DB
     origins = {"db": "--db" if db else settings.origin("db", "default: ./qualcode.db"),
                "coder": "--coder" if coder else settings.origin(

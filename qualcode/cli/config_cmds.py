@@ -15,6 +15,7 @@ app.add_typer(config_app, name="config")
 def show(ctx: typer.Context) -> None:
     """Each setting with its value and its origin (flag > environment > ./qualcode.toml >
     the user's config.toml > default)."""
+    from qualcode import i18n
     from qualcode.config import masked
     from qualcode.settings import KEYS, keymap, load, user_file
 
@@ -22,7 +23,7 @@ def show(ctx: typer.Context) -> None:
     found = load()
     origins = st.origins or {}
     shown = {"db": st.db, "coder": st.coder,
-             "lang": found.get("lang") or "en", "theme": found.get("theme") or "dark"}
+             "lang": i18n.current, "theme": found.get("theme") or "dark"}
     for key in KEYS:
         origin = origins.get(key) or found.origin(key, "default")
         print(f"{key} = {masked(shown[key])}  ({origin})")

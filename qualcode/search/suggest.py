@@ -28,6 +28,7 @@ from sqlmodel import Session, col, select
 
 from qualcode.db.models import Participant, Quote
 from qualcode.errors import UserError
+from qualcode.i18n import _
 from qualcode.reports.counts import Scope
 from qualcode.search.examples import EVERY_CODER, Examples, load_examples
 from qualcode.search.normalise import WORD, fold_with_offsets, original_span
@@ -69,14 +70,16 @@ class Suggestion:
         coded quotes' evidence, and the most similar coded quotes."""
         parts = []
         if self.matched:
-            parts.append("keywords " + ", ".join(f"« {w} »" for w in self.matched))
+            parts.append(_("keywords {words}").format(
+                words=", ".join(f"« {w} »" for w in self.matched)))
         if self.words:
-            parts.append("weighing " + ", ".join(f"« {w} »" for w in self.words))
+            parts.append(_("weighing {words}").format(
+                words=", ".join(f"« {w} »" for w in self.words)))
         if self.similar:
-            parts.append("like " + ", ".join(f"#{q}" for q in self.similar))
+            parts.append(_("like {quotes}").format(quotes=", ".join(f"#{q}" for q in self.similar)))
         if self.learned and not self.words:
-            parts.append("the model of the coded quotes")
-        return "; ".join(parts) or "similar coded quotes"
+            parts.append(_("the model of the coded quotes"))
+        return "; ".join(parts) or _("similar coded quotes")
 
     @property
     def why(self) -> dict[str, object]:
@@ -110,7 +113,7 @@ class KeywordMatcher:
         self._keywords: list[_Keyword] = []
         for node in codes:
             for keyword in node.keywords:
-                folded, _ = fold_with_offsets(keyword)
+                folded, _offsets = fold_with_offsets(keyword)
                 stems = tuple(self._stem(w) for w in WORD.findall(folded))
                 if stems and _Keyword(node.name, stems) not in self._keywords:
                     self._keywords.append(_Keyword(node.name, stems))
@@ -128,7 +131,7 @@ class KeywordMatcher:
         if near is None:
             near = {word_stem: 100.0} if word_stem in self._stem_set else {}
             if len(word_stem) >= TYPO_MIN_LENGTH:
-                for other, score, _ in process.extract(word_stem, self._long_stems,
+                for other, score, _index in process.extract(word_stem, self._long_stems,
                                                        scorer=fuzz.ratio,
                                                        score_cutoff=TYPO_CUTOFF, limit=None):
                     near.setdefault(other, score)

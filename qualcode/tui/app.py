@@ -27,6 +27,7 @@ from textual.screen import Screen
 
 from qualcode.db.engine import Project
 from qualcode.errors import UserError
+from qualcode.i18n import _
 from qualcode.tui.heap import IDLE_SECONDS, QuietHeap
 from qualcode.tui.live import POLL_SECONDS, Live
 from qualcode.tui.messages import WriteFailed
@@ -176,9 +177,15 @@ class QualcodeApp(App[None]):
 
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)
-        for title, help_text, action in getattr(screen, "PALETTE", ()):
-            yield SystemCommand(title, help_text, partial(screen.run_action, action))
+        for title, help_text, action, *values in getattr(screen, "PALETTE", ()):
+            fill = values[0] if values else {}
+            yield SystemCommand(_(title).format(**fill), _(help_text).format(**fill),
+                                partial(screen.run_action, action))
 
+
+PaletteEntry = tuple[str, str, str] | tuple[str, str, str, dict[str, str]]
+"""A screen's command in the palette: title and help (marked for the catalogue, with
+`{names}` filled from the optional fourth item when shown), and the action it runs."""
 
 THEMES = {"dark": "textual-dark", "light": "textual-light"}
 """The settings' `theme` → Textual's theme (the palette switches it too)."""

@@ -19,6 +19,7 @@ from sqlmodel import Session, select
 
 from qualcode.db.models import Code
 from qualcode.domain.codebook import HOTKEYS
+from qualcode.i18n import N_, _
 from qualcode.services.codebook import code_tree
 from qualcode.services.quotes import CLOSURE_CTE
 from qualcode.services.study import load_design
@@ -478,22 +479,26 @@ def filter_choices(bench: Workbench) -> dict[str, tuple[Criterion, str]]:
     def add(crit: Criterion, label: str) -> None:
         out[f"{crit.kind}:{crit.value}"] = (crit, label)
 
-    add(Criterion("uncoded", "me", "uncoded by me"), "Uncoded: not reviewed by me")
-    add(Criterion("untouched", "all", "uncoded by anyone"), "Uncoded: nobody has coded")
-    add(Criterion("informative", "all", "most informative first"),
-        "Uncoded: most informative first")
+    add(Criterion("uncoded", "me", N_("uncoded by me")), _("Uncoded: not reviewed by me"))
+    add(Criterion("untouched", "all", N_("uncoded by anyone")), _("Uncoded: nobody has coded"))
+    add(Criterion("informative", "all", N_("most informative first")),
+        _("Uncoded: most informative first"))
     for gid, name, levels in bench.groups:
         cell = " · ".join(levels.values())
-        add(Criterion("group", gid, name), f"Group {name}" + (f" ({cell})" if cell else ""))
+        add(Criterion("group", gid, name),
+            _("Group {name}").format(name=name) + (f" ({cell})" if cell else ""))
     for lid, dim, level in bench.levels:
-        add(Criterion("level", lid, level, dim), f"{dim}: every {level} group")
+        add(Criterion("level", lid, level, dim),
+            _("{dimension}: every {level} group").format(dimension=dim, level=level))
     for code in bench.codes:
         add(Criterion("code", code.id, code.name),
-            f"Code: {'  ' * code.depth}{code.name} (and its sub-codes)")
+            _("Code: {indent}{name} (and its sub-codes)").format(indent="  " * code.depth,
+                                                                  name=code.name))
     for name in bench.coders:
-        add(Criterion("coder", name, f"coded by {name}"), f"Coder: {name}")
+        add(Criterion("coder", name, f"coded by {name}"), _("Coder: {name}").format(name=name))
     for pid, group, label in bench.speakers:
-        add(Criterion("speaker", pid, f"{group}/{label}"), f"Speaker: {group} {label}")
+        add(Criterion("speaker", pid, f"{group}/{label}"),
+            _("Speaker: {group} {label}").format(group=group, label=label))
     return out
 
 

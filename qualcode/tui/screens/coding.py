@@ -23,10 +23,11 @@ from textual.widget import Widget
 from textual.widgets import Input
 from textual.worker import get_current_worker
 
+from qualcode.i18n import N_, _
 from qualcode.search.substring import substring_hits
 from qualcode.services import coding
 from qualcode.services.places import Place, load_place, save_place
-from qualcode.tui.app import QualcodeApp
+from qualcode.tui.app import PaletteEntry, QualcodeApp
 from qualcode.tui.data import (
     KINDS,
     PAGE_MARGIN,
@@ -75,51 +76,55 @@ FIRST_HITS = 100
 
 class CodingScreen(CodingActions, Screen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("j", "move(1)", "Next", show=False),
-        Binding("k", "move(-1)", "Previous", show=False),
-        Binding("shift+down,J", "scroll_quote(3)", "Scroll the quote down", show=False),
-        Binding("shift+up,K", "scroll_quote(-3)", "Scroll the quote up", show=False),
-        Binding("n", "next_new", "Next new", id="next_new"),
-        *[Binding(d, f"code('{d}')", f"Code {d}", show=False) for d in "123456789"],
-        Binding("a", "pick_code", "Any code", id="any_code"),
+        Binding("j", "move(1)", N_("Next"), show=False),
+        Binding("k", "move(-1)", N_("Previous"), show=False),
+        Binding("shift+down,J", "scroll_quote(3)", N_("Scroll the quote down"), show=False),
+        Binding("shift+up,K", "scroll_quote(-3)", N_("Scroll the quote up"), show=False),
+        Binding("n", "next_new", N_("Next new"), id="next_new"),
+        *[Binding(d, f"code('{d}')", N_("Code {key}").format(key=d), show=False)
+          for d in "123456789"],
+        Binding("a", "pick_code", N_("Any code"), id="any_code"),
         *[Binding(key, action, text, show=False) for key, action, text in SELECTION_BINDINGS],
-        Binding("t", "transcript", "Transcript", id="transcript"),
-        Binding("full_stop", "none_applies", "None applies", id="none_applies"),
-        Binding("slash", "search", "Search", priority=True, id="search"),
-        Binding("f", "filter", "Filter", priority=True, id="filter"),
-        Binding("m", "memo", "Memo", id="memo"),
-        Binding("s", "suggestions", "Suggest", id="suggestions"),
-        Binding("u", "undo", "Undo", id="undo"),
-        Binding("r", "report", "Report", id="report"),
-        Binding("v", "review", "Review", show=False, id="review"),
-        Binding("c", "codebook", "Codebook", show=False, id="codebook"),
-        Binding("question_mark", "help", "Help", id="help"),
-        Binding("escape", "clear", "Clear", show=False, priority=True),
-        Binding("enter", "leave_box", "Keep", show=False, priority=True),
+        Binding("t", "transcript", N_("Transcript"), id="transcript"),
+        Binding("full_stop", "none_applies", N_("None applies"), id="none_applies"),
+        Binding("slash", "search", N_("Search"), priority=True, id="search"),
+        Binding("f", "filter", N_("Filter"), priority=True, id="filter"),
+        Binding("m", "memo", N_("Memo"), id="memo"),
+        Binding("s", "suggestions", N_("Suggest"), id="suggestions"),
+        Binding("u", "undo", N_("Undo"), id="undo"),
+        Binding("r", "report", N_("Report"), id="report"),
+        Binding("v", "review", N_("Review"), show=False, id="review"),
+        Binding("c", "codebook", N_("Codebook"), show=False, id="codebook"),
+        Binding("question_mark", "help", N_("Help"), id="help"),
+        Binding("escape", "clear", N_("Clear"), show=False, priority=True),
+        Binding("enter", "leave_box", N_("Keep"), show=False, priority=True),
     ]
 
-    PALETTE: ClassVar[list[tuple[str, str, str]]] = [
-        ("Next quote", "Move to the next quote (down, j)", "move(1)"),
-        ("Previous quote", "Move to the previous quote (up, k)", "move(-1)"),
-        ("Next quote I have not reviewed", "Jump to the next quote I have not coded (n)",
-         "next_new"),
-        ("Reviewed, none applies", "Mark the quote reviewed with no code (.)", "none_applies"),
-        ("Any code by name", "Put any code of the codebook on the quote, or take it off (a)",
-         "pick_code"),
-        ("Select words", "Select the quote's first word; w/b, W/B, ) extend it (x)", "select"),
-        ("Transcript", "The whole conversation of the quote's group (t)", "transcript"),
-        ("Search", "Search quotes as you type (/)", "search"),
-        ("Filter", "Filter by group, level, speaker, code, coder or uncoded (f)", "filter"),
-        ("Clear search and filters", "Show every quote again (escape)", "clear_all"),
-        ("Memo", "Write a memo on the quote or one of my codings (m)", "memo"),
-        ("Suggestions", "Codes suggested from the codebook's keywords (s)", "suggestions"),
-        ("Undo", "Undo my last change, even from a previous session (u)", "undo"),
-        ("Report", "The theme × group heat map (r)", "report"),
-        ("Team review", "Compare coders and adjudicate (v)", "review"),
-        ("Codebook", "Add, rename, move, merge and export codes (c)", "codebook"),
-        ("Help", "Every key (?)", "help"),
-        *[(f"Toggle code {d}", f"Apply or remove the code with hotkey {d}", f"code('{d}')")
-          for d in "123456789"],
+    PALETTE: ClassVar[list[PaletteEntry]] = [
+        (N_("Next quote"), N_("Move to the next quote (down, j)"), "move(1)"),
+        (N_("Previous quote"), N_("Move to the previous quote (up, k)"), "move(-1)"),
+        (N_("Next quote I have not reviewed"),
+         N_("Jump to the next quote I have not coded (n)"), "next_new"),
+        (N_("Reviewed, none applies"), N_("Mark the quote reviewed with no code (.)"),
+         "none_applies"),
+        (N_("Any code by name"),
+         N_("Put any code of the codebook on the quote, or take it off (a)"), "pick_code"),
+        (N_("Select words"), N_("Select the quote's first word; w/b, W/B, ) extend it (x)"),
+         "select"),
+        (N_("Transcript"), N_("The whole conversation of the quote's group (t)"), "transcript"),
+        (N_("Search"), N_("Search quotes as you type (/)"), "search"),
+        (N_("Filter"), N_("Filter by group, level, speaker, code, coder or uncoded (f)"),
+         "filter"),
+        (N_("Clear search and filters"), N_("Show every quote again (escape)"), "clear_all"),
+        (N_("Memo"), N_("Write a memo on the quote or one of my codings (m)"), "memo"),
+        (N_("Suggestions"), N_("Codes suggested for the quote, and why (s)"), "suggestions"),
+        (N_("Undo"), N_("Undo my last change, even from a previous session (u)"), "undo"),
+        (N_("Report"), N_("The theme × group heat map (r)"), "report"),
+        (N_("Team review"), N_("Compare coders and adjudicate (v)"), "review"),
+        (N_("Codebook"), N_("Add, rename, move, merge and export codes (c)"), "codebook"),
+        (N_("Help"), N_("Every key (?)"), "help"),
+        *[(N_("Toggle code {key}"), N_("Apply or remove the code with hotkey {key}"),
+           f"code('{d}')", {"key": d}) for d in "123456789"],
     ]
 
     focused: Reactive[Widget | None] = Reactive(None, repaint=False)
@@ -171,8 +176,8 @@ class CodingScreen(CodingActions, Screen[None]):
         # widget composed before the others leaves their order, and their lines, alone.
         yield FilterBar(id="filter")
         yield CodePanel(id="panel")
-        yield StatusLine("loading the project…", id="status")
-        yield SearchBox(placeholder="search (accents optional) · enter keep · escape clear",
+        yield StatusLine(_("loading the project…"), id="status")
+        yield SearchBox(placeholder=_("search (accents optional) · enter keep · escape clear"),
                         id="search")
         yield QuoteList(moved=self._cursor_moved, id="quotes")
         yield QuoteView(id="quote")
@@ -344,15 +349,18 @@ class CodingScreen(CodingActions, Screen[None]):
             return
         quotes = self.query_one(QuoteList)
         done = bench.done if bench.counts_loaded else "…"
-        parts = [f"{bench.coder}: {done}/{bench.to_code} reviewed"]
+        parts = [_("{coder}: {done}/{total} reviewed").format(coder=bench.coder, done=done,
+                                                              total=bench.to_code)]
         if quotes.order:
-            parts.append(f"quote {quotes.cursor + 1} of {len(quotes.order)}")
+            parts.append(_("quote {n} of {total}").format(n=quotes.cursor + 1,
+                                                          total=len(quotes.order)))
         else:
-            parts.append("no quote")
+            parts.append(_("no quote"))
         if self.criteria:
-            parts.append("filter " + " + ".join(c.label for c in self.criteria))
+            parts.append(_("filter {criteria}").format(
+                criteria=" + ".join(_(c.label) for c in self.criteria)))
         if self.query_text:
-            parts.append(f"search «{self.query_text}»")
+            parts.append(_("search «{text}»").format(text=self.query_text))
         if self.last_note:
             parts.append(self.last_note)
         self.query_one(StatusLine).say(" · ".join(parts))
@@ -376,7 +384,7 @@ class CodingScreen(CodingActions, Screen[None]):
         if bench is None or not quotes.order:
             return
         if not bench.counts_loaded:
-            self.notify("Still reading which quotes you have coded…", timeout=2)
+            self.notify(_("Still reading which quotes you have coded…"), timeout=2)
             return
         n = len(quotes.order)
         # My double-coding assignment first (while some of it is left), then the rest.
@@ -389,7 +397,7 @@ class CodingScreen(CodingActions, Screen[None]):
                         wanted is None or qid in wanted):
                     quotes.cursor = i
                     return
-        self.notify("You have reviewed every quote shown.")
+        self.notify(_("You have reviewed every quote shown."))
 
     def jump_to(self, quote_id: int) -> None:
         """Put the cursor on a quote, showing every quote again if it is filtered out."""
@@ -416,11 +424,12 @@ class CodingScreen(CodingActions, Screen[None]):
         def job(session: Session) -> QuoteSaved | WriteFailed:
             target = coding.next_undo(session, coder=coder)
             if target is None:
-                return WriteFailed("nothing to undo")
+                return WriteFailed(_("nothing to undo"))
             qid = int(target.payload["quote_id"])
             before = load_state(session, qid)
             coding.undo(session, target, coder=coder)
-            return QuoteSaved(qid, load_state(session, qid), f"undid {target.action} on #{qid}",
+            return QuoteSaved(qid, load_state(session, qid),
+                              _("undid {action} on #{id}").format(action=target.action, id=qid),
                               before=before, jump=True)
 
         self.qapp.submit(job, self)
@@ -454,9 +463,9 @@ class CodingScreen(CodingActions, Screen[None]):
         listed = [(key, label, (crit.kind, crit.value) in active)
                   for key, (crit, label) in self._filter_choices.items()]
         if self.criteria:
-            listed.insert(0, ("clear", "All quotes (clear the filters)", False))
+            listed.insert(0, ("clear", _("All quotes (clear the filters)"), False))
         self.query_one(FilterBar).open(
-            "filters combine; enter on a ● one drops it", listed,
+            _("filters combine; enter on a ● one drops it"), listed,
             width=self.query_one(QuoteList).outer_size.width)  # over the left panes
 
     def on_resize(self) -> None:
@@ -472,7 +481,7 @@ class CodingScreen(CodingActions, Screen[None]):
         if message.key == "clear":
             self.criteria = ()
         else:
-            crit, _ = self._filter_choices[message.key]
+            crit, _label = self._filter_choices[message.key]
             kept = tuple(c for c in self.criteria if c.slot != crit.slot)
             self.criteria = kept if crit in self.criteria else kept + (crit,)
         self.apply_filter(self.criteria, self.quote_id)
@@ -589,7 +598,7 @@ class CodingScreen(CodingActions, Screen[None]):
             return
         bench.merge(message.page, message.version)
         self.hit_spans = {h.quote_id: h.spans for h in message.hits}
-        self.last_note = "" if message.ranked else "plain search until the index is built"
+        self.last_note = "" if message.ranked else _("plain search until the index is built")
         self._show_order(message.order)
 
     def _hide_search(self) -> None:
@@ -674,7 +683,7 @@ class CodingScreen(CodingActions, Screen[None]):
         qid = self.quote_id
         screen = _other_helpers_screen("suggestions", "SuggestionsScreen")
         if screen is None:
-            self.notify("suggestions not available", severity="warning")
+            self.notify(_("suggestions not available"), severity="warning")
         elif qid is not None:
             def back(_result: object) -> None:
                 self._reload_quote(qid)
@@ -685,7 +694,7 @@ class CodingScreen(CodingActions, Screen[None]):
     def action_review(self) -> None:
         screen = _other_helpers_screen("review", "ReviewScreen")
         if screen is None:
-            self.notify("team review not available", severity="warning")
+            self.notify(_("team review not available"), severity="warning")
             return
 
         def back(_result: object) -> None:
@@ -699,13 +708,14 @@ class CodingScreen(CodingActions, Screen[None]):
         if bench is None:
             return
         if message.everything:
-            self.last_note = f"{', '.join(message.by)} changed the codebook or the quotes"
+            self.last_note = _("{who} changed the codebook or the quotes").format(
+                who=", ".join(message.by))
             self.load(self.quote_id)
             return
         for qid in message.quotes:
             if qid in bench.index:
                 self._reload_quote(qid)
-        self.last_note = f"updated by {', '.join(message.by)}"
+        self.last_note = _("updated by {who}").format(who=", ".join(message.by))
         self._status()
 
     @work(thread=True, group="reload", exit_on_error=False)

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from sqlmodel import Session
 
+from qualcode.i18n import N_, _
 from qualcode.services import coding
 from qualcode.tui.data import CodeInfo, Segment, Workbench, load_state
 from qualcode.tui.messages import QuoteSaved
@@ -21,12 +22,12 @@ if TYPE_CHECKING:
     from qualcode.tui.app import QualcodeApp
 
 SELECTION_BINDINGS = [
-    ("x", "select", "Select words"),
-    ("w", "select_end(1)", "Selection end: next word"),
-    ("b", "select_end(-1)", "Selection end: previous word"),
-    ("W", "select_start(1)", "Selection start: next word"),
-    ("B", "select_start(-1)", "Selection start: previous word"),
-    ("right_parenthesis", "select_sentence", "Selection to the end of the sentence"),
+    ("x", "select", N_("Select words")),
+    ("w", "select_end(1)", N_("Selection end: next word")),
+    ("b", "select_end(-1)", N_("Selection end: previous word")),
+    ("W", "select_start(1)", N_("Selection start: next word")),
+    ("B", "select_start(-1)", N_("Selection start: previous word")),
+    ("right_parenthesis", "select_sentence", N_("Selection to the end of the sentence")),
 ]
 """(key, action, description) of the selection keys, as SPEC names them."""
 
@@ -77,7 +78,7 @@ class CodingActions:
         else:
             self.selection = Selection.start(qid, bench.quote(qid).text)
             if self.selection is None:
-                self.notify("This quote has no words to select.", severity="warning")
+                self.notify(_("This quote has no words to select."), severity="warning")
         self.selection_changed()
 
     def _move_selection(self, how: str, step: int = 0) -> None:
@@ -118,7 +119,7 @@ class CodingActions:
             return
         code = bench.code_for_key(key)
         if code is None:
-            self.notify(f"No code has the hotkey {key}.", severity="warning")
+            self.notify(_("No code has the hotkey {key}.").format(key=key), severity="warning")
             return
         self.toggle(qid, code)
 
@@ -141,14 +142,16 @@ class CodingActions:
                 ("✓ " if code.id in mine else "  ", "bold"), path,
                 (f"  ({words})" if words else "", "dim"))))
         sel = self.current_selection()
-        what = f"the words « {words_of(sel.text, *sel.span)} »" if sel else "the quote"
+        what = (_("the words « {words} »").format(words=words_of(sel.text, *sel.span)) if sel
+                else _("the quote"))
 
         def chosen(key: str | None) -> None:
             if key is not None and self.quote_id == qid:
                 self.toggle(qid, bench.code_by_id[int(key)])
 
-        self.app.push_screen(PickScreen(f"Any code on {what} · enter: on or off · ✓ mine",
-                                        options), chosen)
+        self.app.push_screen(PickScreen(
+            _("Any code on {what} · enter: on or off · ✓ mine").format(what=what), options),
+            chosen)
 
     def toggle(self, qid: int, code: CodeInfo) -> None:
         """A code key or the picker: on the selection as a segment when there is one;
@@ -180,7 +183,8 @@ class CodingActions:
         text = bench.quote(qid).text
         options: list[tuple[str, Any]] = [
             (f"{s.start}:{s.end}", f"« {words_of(text, s.start, s.end, 60)} »") for s in segments]
-        options.append(("all", f"every segment of « {code.name} » on this quote"))
+        options.append(("all", _("every segment of « {code} » on this quote").format(
+            code=code.name)))
 
         def chosen(key: str | None) -> None:
             if key is None or self.quote_id != qid:
@@ -191,8 +195,8 @@ class CodingActions:
                 start, end = (int(n) for n in key.split(":"))
                 self._submit_toggle(qid, code, (start, end))
 
-        self.app.push_screen(PickScreen(f"Which segment loses « {code.name} »?", options),
-                             chosen)
+        self.app.push_screen(PickScreen(
+            _("Which segment loses « {code} »?").format(code=code.name), options), chosen)
 
     def _submit_toggle(self, qid: int, code: CodeInfo, span: tuple[int, int] | None) -> None:
         bench = self.bench
@@ -212,13 +216,15 @@ class CodingActions:
             else:
                 change = coding.apply_codes(session, quote_id=qid, codes=[code.name],
                                             coder=coder, span=span)
-            where = f"#{qid}" if span is None else f"« {words_of(text, *span)} » of #{qid}"
-            verb = "added « {} » to" if change.added else "removed « {} » from"
-            note = f"{verb.format(code.name)} {where}" + (
-                f" (replaces {', '.join(change.removed)})" if change.added and change.removed
-                else "")
+            where = (f"#{qid}" if span is None else _("« {words} » of #{id}").format(
+                words=words_of(text, *span), id=qid))
+            verb = (_("added « {code} » to {where}") if change.added
+                    else _("removed « {code} » from {where}"))
+            note = verb.format(code=code.name, where=where) + (
+                _(" (replaces {codes})").format(codes=", ".join(change.removed))
+                if change.added and change.removed else "")
             if change.added and moderator:
-                note += " · a moderator's turn: reports leave it out"
+                note += _(" · a moderator's turn: reports leave it out")
             return QuoteSaved(qid, load_state(session, qid), note, before=before,
                               code_id=code.id)
 
@@ -233,7 +239,7 @@ class CodingActions:
         def job(session: Session) -> QuoteSaved:
             before = load_state(session, qid)
             coding.mark_reviewed(session, quote_id=qid, coder=coder)
-            return QuoteSaved(qid, load_state(session, qid), "reviewed: none applies",
+            return QuoteSaved(qid, load_state(session, qid), _("reviewed: none applies"),
                               before=before)
 
         self.qapp.submit(job, self)  # type: ignore[arg-type]
@@ -249,15 +255,17 @@ class CodingActions:
             return
         state = bench.state(qid)
         text = bench.quote(qid).text
-        targets = [("quote", "On the quote", state.memo_of(bench.coder))]
+        targets = [("quote", _("On the quote"), state.memo_of(bench.coder))]
         memos = {code: memo for who, code, memo in state.coding_memos if who == bench.coder}
         for code_id in sorted(state.whole_codes_of(bench.coder)):
             name = bench.code_by_id[code_id].name
-            targets.append((str(code_id), f"On my coding “{name}”", memos.get(code_id, "")))
+            targets.append((str(code_id), _("On my coding “{code}”").format(code=name),
+                            memos.get(code_id, "")))
         for seg in state.segments_of(bench.coder):
             name = bench.code_by_id[seg.code_id].name
             targets.append((f"{seg.code_id}:{seg.start}:{seg.end}",
-                            f"On my “{name}” « {words_of(text, seg.start, seg.end, 30)} »",
+                            _("On my “{code}” « {words} »").format(
+                                code=name, words=words_of(text, seg.start, seg.end, 30)),
                             seg.memo))
 
         def save(result: tuple[str, str] | None) -> None:
@@ -284,6 +292,6 @@ class CodingActions:
             else:
                 coding.apply_codes(session, quote_id=qid, codes=[code], coder=coder, memo=text,
                                    span=span)
-            return QuoteSaved(qid, load_state(session, qid), "memo saved", before=before)
+            return QuoteSaved(qid, load_state(session, qid), _("memo saved"), before=before)
 
         self.qapp.submit(job, self)  # type: ignore[arg-type]

@@ -11,7 +11,9 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
-HELP = """\
+from qualcode.i18n import N_, _
+
+HELP = N_("""\
 # qualcode workbench
 
 | Key | Does |
@@ -53,13 +55,13 @@ left it (quote and filters).
 Codebook screen: `a` add a code, `A` add a sub-code, `e` edit or rename, `p` move under
 another parent, `[` `]` move up or down, `g` merge into another code (codings kept),
 `x` export to YAML, `escape` back.
-"""
+""")
 
 
 class HelpScreen(ModalScreen[None]):
     DEFAULT_CLASSES = "dialog"
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape,question_mark,q", "dismiss(None)", "Close"),
+        Binding("escape,question_mark,q", "dismiss(None)", N_("Close")),
     ]
     DEFAULT_CSS = """
     HelpScreen > VerticalScroll {
@@ -75,18 +77,18 @@ class HelpScreen(ModalScreen[None]):
 
     def compose(self) -> ComposeResult:
         with VerticalScroll():
-            yield Static(Markdown(with_keys(HELP, self.keys)))  # drawn at once
+            yield Static(Markdown(with_keys(_(HELP), self.keys)))  # drawn at once
 
 
 def with_keys(text: str, keys: dict[str, str]) -> str:
-    """The help with each changed key in place of the key it replaces."""
+    """The help with each changed key in place of the key it replaces, in the table of
+    the workbench's keys (the codebook screen's own keys, below it, stay)."""
     from textual.keys import format_key
 
     from qualcode.settings import REMAPPABLE
 
+    lines = text.split("\n")
     for action, key in keys.items():
-        old = f"`{format_key(REMAPPABLE[action])}`"
-        new = f"`{format_key(key)}`"
-        text = text.replace(f"| {old} |", f"| {new} |")
-        text = text.replace(f"; {old} or escape back", f"; {new} or escape back")
-    return text
+        old, new = f"`{format_key(REMAPPABLE[action])}`", f"`{format_key(key)}`"
+        lines = [line.replace(old, new) if line.startswith("|") else line for line in lines]
+    return "\n".join(lines)

@@ -22,6 +22,7 @@ from textual.widgets import Label, OptionList
 from textual.widgets.option_list import Option
 
 from qualcode.db.engine import Project
+from qualcode.i18n import N_, _
 from qualcode.search.suggest import KeptSuggester, Suggestion
 
 DIGITS = "123456789"
@@ -41,7 +42,7 @@ class SuggestionsScreen(ModalScreen[str | None]):
     SuggestionsScreen .title { text-style: bold; }
     SuggestionsScreen .hint { color: $text-muted; }
     """
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "dismiss(None)", "Cancel")]
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "dismiss(None)", N_("Cancel"))]
 
     def __init__(self, project: Project, coder: str, quote_id: int,
                  suggester: KeptSuggester | None = None) -> None:
@@ -55,10 +56,11 @@ class SuggestionsScreen(ModalScreen[str | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical():
-            yield Label(f"Codes suggested for quote #{self.quote_id}", classes="title")
-            yield Label("reading the keywords and the coded quotes…", id="status")
+            yield Label(_("Codes suggested for quote #{id}").format(id=self.quote_id),
+                        classes="title")
+            yield Label(_("reading the keywords and the coded quotes…"), id="status")
             yield OptionList(id="suggestions")
-            yield Label("enter or digit: apply as you · escape: close", classes="hint")
+            yield Label(_("enter or digit: apply as you · escape: close"), classes="hint")
 
     def on_mount(self) -> None:
         self._load()
@@ -72,12 +74,12 @@ class SuggestionsScreen(ModalScreen[str | None]):
             with self.project.read() as session:
                 quote = session.get(Quote, self.quote_id)
                 if quote is None:
-                    raise UserError(f"quote #{self.quote_id} is gone")
+                    raise UserError(_("quote #{id} is gone").format(id=self.quote_id))
                 text = quote.text
                 model = self.suggester.current(session)
                 older = self.suggester.last if model is None else None
                 if model is None and older is None:  # the first time: wait for it
-                    self.app.call_from_thread(self._say, "learning from the coded quotes…")
+                    self.app.call_from_thread(self._say, _("learning from the coded quotes…"))
                     model = self.suggester.get(session)
             chosen = model if model is not None else older
             assert chosen is not None
@@ -107,10 +109,10 @@ class SuggestionsScreen(ModalScreen[str | None]):
     def _show(self, found: list[Suggestion], older: bool = False) -> None:
         self.suggestions = found
         status = self.query_one("#status", Label)
-        status.update(("no code suggested: no keyword of the codebook is in this quote, "
-                       "and no coded quote is like it" if not found
-                       else f"{len(found)} suggestion(s), best first")
-                      + (" · learnt before your last codes; learning them now" if older
+        status.update((_("no code suggested: no keyword of the codebook is in this quote, "
+                         "and no coded quote is like it") if not found
+                       else _("{n} suggestion(s), best first").format(n=len(found)))
+                      + (_(" · learnt before your last codes; learning them now") if older
                          else ""))
         options = self.query_one("#suggestions", OptionList)
         options.set_options(_option(n, s) for n, s in enumerate(found))

@@ -15,6 +15,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
 
+from qualcode.i18n import N_, _
 from qualcode.tui.app import QualcodeApp
 from qualcode.tui.data import Workbench, read_page
 from qualcode.tui.messages import PageRead, QuoteSaved, WriteFailed
@@ -44,21 +45,22 @@ class TranscriptScreen(CodingActions, Screen[int]):
     """Dismissed with the quote under the cursor."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("down,j", "move(1)", "Next turn", show=False),
-        Binding("up,k", "move(-1)", "Previous turn", show=False),
-        Binding("pagedown", "page(1)", "Page down", show=False),
-        Binding("pageup", "page(-1)", "Page up", show=False),
-        Binding("home", "edge(0)", "First turn", show=False),
-        Binding("end", "edge(1)", "Last turn", show=False),
-        *[Binding(d, f"code('{d}')", f"Code {d}", show=False) for d in "123456789"],
-        Binding("a", "pick_code", "Any code", id="any_code"),
-        Binding("x", "select", "Select"),
+        Binding("down,j", "move(1)", N_("Next turn"), show=False),
+        Binding("up,k", "move(-1)", N_("Previous turn"), show=False),
+        Binding("pagedown", "page(1)", N_("Page down"), show=False),
+        Binding("pageup", "page(-1)", N_("Page up"), show=False),
+        Binding("home", "edge(0)", N_("First turn"), show=False),
+        Binding("end", "edge(1)", N_("Last turn"), show=False),
+        *[Binding(d, f"code('{d}')", N_("Code {key}").format(key=d), show=False)
+          for d in "123456789"],
+        Binding("a", "pick_code", N_("Any code"), id="any_code"),
+        Binding("x", "select", N_("Select")),
         *[Binding(key, action, text, show=False)
           for key, action, text in SELECTION_BINDINGS if key != "x"],
-        Binding("full_stop", "none_applies", "None applies", show=False, id="none_applies"),
-        Binding("m", "memo", "Memo", id="memo"),
-        Binding("t", "back", "Back", id="transcript"),
-        Binding("escape", "escape", "Back", show=False),
+        Binding("full_stop", "none_applies", N_("None applies"), show=False, id="none_applies"),
+        Binding("m", "memo", N_("Memo"), id="memo"),
+        Binding("t", "back", N_("Back"), id="transcript"),
+        Binding("escape", "escape", N_("Back"), show=False),
     ]
 
     def __init__(self, bench: Workbench, quote_id: int) -> None:
@@ -104,11 +106,12 @@ class TranscriptScreen(CodingActions, Screen[int]):
         levels = next((lv for g, _n, lv in bench.groups if g == gid), {})
         cell = f" ({' · '.join(levels.values())})" if levels else ""
         self.query_one(StatusLine).say(
-            f"transcript of {bench.group_names[gid]}{cell} · turn {row - self.rows.start + 1} "
-            f"of {len(self.rows)} · #{view.quote_id} {label}"
-            + (" · moderator" if moderator else "")
+            _("transcript of {group} · turn {n} of {total} · #{id} {speaker}").format(
+                group=bench.group_names[gid] + cell, n=row - self.rows.start + 1,
+                total=len(self.rows), id=view.quote_id, speaker=label)
+            + (_(" · moderator") if moderator else "")
             + (f" · {self.last_note}" if self.last_note else "")
-            + " · t back")
+            + _(" · t back"))
         wanted = [bench.ids[r] for r in view.visible_rows()]
         if any(not bench.is_loaded(q) for q in wanted):
             lo = max(self.rows.start, view.top - BAND)

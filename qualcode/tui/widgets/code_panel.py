@@ -9,6 +9,7 @@ from textual.app import ComposeResult
 from textual.containers import Vertical, VerticalScroll
 from textual.widgets import Static
 
+from qualcode.i18n import _
 from qualcode.tui.data import CodeInfo, Workbench
 from qualcode.tui.widgets.line_list import LineList
 from qualcode.tui.widgets.lines import Piece
@@ -32,13 +33,13 @@ def definition(code: CodeInfo) -> Text:
     out = Text()
     out.append(code.name, style=f"bold {code.color}")
     if code.exclusive:
-        out.append("  (exclusive: one sub-code at most)", style="dim")
-    for label, value in (("", code.description), ("Include: ", code.include),
-                         ("Exclude: ", code.exclude), ("Example: ", code.example)):
+        out.append(_("  (exclusive: one sub-code at most)"), style="dim")
+    for label, value in (("", code.description), (_("Include: "), code.include),
+                         (_("Exclude: "), code.exclude), (_("Example: "), code.example)):
         if value:
             out.append("\n")
             out.append(label, style="bold")
-            out.append(f"« {value} »" if label == "Example: " else value)
+            out.append(f"« {value} »" if value == code.example else value)
     return out
 
 
@@ -109,7 +110,7 @@ class CodePanel(Vertical):
         codes = self.query_one(LineList)
         text = self.query_one("#definition-text", Static)
         if self.bench is None or codes.highlighted is None or not self.bench.codes:
-            text.update(Text("No codes yet: press c to open the codebook.", style="dim"))
+            text.update(Text(_("No codes yet: press c to open the codebook."), style="dim"))
             return
         code = self.bench.codes[codes.highlighted]
         if code.id != self._defined:

@@ -17,6 +17,7 @@ from textual.dom import NoScreen
 from textual.strip import Strip
 from textual.widget import Widget
 
+from qualcode.i18n import _
 from qualcode.tui.widgets.lines import Piece, strip_of
 
 if TYPE_CHECKING:
@@ -78,7 +79,7 @@ class KeyFooter(Widget):
         shown: dict[str, Shown] = {}
         palette = None
         for _node, binding, enabled, _tip in screen.active_bindings.values():
-            item = Shown(binding.key, app.get_key_display(binding), binding.description,
+            item = Shown(binding.key, app.get_key_display(binding), _(binding.description),
                          enabled)
             if binding.key == app.COMMAND_PALETTE_BINDING and app.ENABLE_COMMAND_PALETTE:
                 palette = item
@@ -100,13 +101,13 @@ class KeyFooter(Widget):
         others = self.others()
         if others:  # teammates with the project open now (see tui.live)
             tail = [("▏", words), (f" ● {', '.join(others)} ", key_look), *tail]
-        room = width - sum(cell_len(text) for text, _ in tail)
+        room = width - sum(cell_len(text) for text, _style in tail)
         pieces: list[Piece] = []
         self._spans = []
         at = 0
         for item in self._keys:
             drawn = [(f" {item.label} ", key_look), (f"{item.description} ", words)]
-            cells = sum(cell_len(text) for text, _ in drawn)
+            cells = sum(cell_len(text) for text, _style in drawn)
             if at + cells > room:
                 break
             pieces += [(text, look + dim if not item.enabled else look) for text, look in drawn]

@@ -8,6 +8,7 @@ from textual import events
 from textual.message import Message
 from textual.strip import Strip
 
+from qualcode.i18n import _
 from qualcode.tui.data import QuoteRow, Workbench
 from qualcode.tui.widgets.lines import Piece, layered, strip_of, wrap
 from qualcode.tui.widgets.scrolling import SteadyScrollView
@@ -30,7 +31,8 @@ Paragraph = list[Piece]
 
 def _context(row: QuoteRow | None, label: str, room: int) -> Paragraph:
     if row is None:
-        return [(f"({label} of the transcript)", DIM_ITALIC)]
+        return [(_("(start of the transcript)") if label == "start"
+                 else _("(end of the transcript)"), DIM_ITALIC)]
     text = row.text if len(row.text) <= room else row.text[:room] + "…"
     return [(f"{row.speaker}: ", DIM_BOLD), (text, DIM)]
 
@@ -64,25 +66,25 @@ def describe(bench: Workbench, quote_id: int, spans: tuple[tuple[int, int], ...]
     head: Paragraph = [(row.group, BOLD)]
     if levels:
         head.append((" (" + " · ".join(levels.values()) + ")", None))
-    head += [(f" · {row.speaker}" + (" · moderator" if row.moderator else ""), None),
+    head += [(f" · {row.speaker}" + (_(" · moderator") if row.moderator else ""), None),
              (f" · #{quote_id}", DIM)]
     if not bench.is_loaded(quote_id):  # for the instant its page is being read
-        return [head, [("reading the quote…", DIM_ITALIC)]]
+        return [head, [(_("reading the quote…"), DIM_ITALIC)]]
     room = max(40, CONTEXT_LINES * width - 12)
     quote = coded_text(bench, quote_id, row.text, hits=spans, selected=selected)
     parts = [head, _context(before, "start", room), [], quote, []]
     if selected is not None:
-        parts += [[("selected « ", DIM), (_excerpt(row.text, *selected), BOLD),
-                   (" » · w/b end · W/B start · ) sentence · 1-9 or a: code it · escape: drop",
+        parts += [[(_("selected « "), DIM), (_excerpt(row.text, *selected), BOLD),
+                   (_(" » · w/b end · W/B start · ) sentence · 1-9 or a: code it · escape: drop"),
                     DIM)], []]
     parts += [_context(after, "end", room), []]
     coders = sorted({who for who, _ in state.codes} | set(state.reviewed),
                     key=lambda who: (who != bench.coder, who))
     if not coders:
-        parts.append([("not coded yet · 1-9 apply a code · . none applies", DIM)])
+        parts.append([(_("not coded yet · 1-9 apply a code · . none applies"), DIM)])
     for who in coders:
         mine = who == bench.coder
-        line: Paragraph = [(f"{who}{' (me)' if mine else ''}: ", BOLD)]
+        line: Paragraph = [(who + (_(" (me)") if mine else "") + ": ", BOLD)]
         ids = state.codes_of(who)
         for n, code_id in enumerate(ids):
             code = codes.get(code_id)
@@ -95,7 +97,7 @@ def describe(bench: Workbench, quote_id: int, spans: tuple[tuple[int, int], ...]
                 if seg.coder == who and seg.code_id == code_id:
                     line.append((f" « {_excerpt(row.text, seg.start, seg.end)} »", ITALIC))
         if not ids:
-            line.append(("reviewed, none applies", ITALIC))
+            line.append((_("reviewed, none applies"), ITALIC))
         parts.append(line)
     for who, code_id, memo in state.coding_memos:
         name = codes[code_id].name if code_id in codes else "?"
@@ -140,7 +142,7 @@ class QuoteView(SteadyScrollView, can_focus=False):
         width = self.scrollable_content_region.width
         if quote_id is None:
             self._paragraphs = [[(
-                "No quote matches. f changes the filter; escape clears the search.", DIM)]]
+                _("No quote matches. f changes the filter; escape clears the search."), DIM)]]
         else:
             self._paragraphs = describe(bench, quote_id, spans, width, selected)
         self._quote_text = (bench.quote(quote_id).text

@@ -1,0 +1,68 @@
+"""The interface's words in the user's language: one message catalogue (gettext).
+
+English is written in the code; French comes from `locale/fr/LC_MESSAGES/qualcode.po`,
+compiled to the `.mo` beside it (`make translations` extracts the marked strings with
+Babel, updates the catalogue and compiles it; a test checks both are complete and
+current). A string is marked `_("…")` where it is shown, or `N_("…")` where it is
+defined before the language is known (a key's description, a class-level table) and
+then passed through `_()` when shown.
+
+The language: `--lang`, else the settings' `lang` (or `$QUALCODE_LANG`), else the
+locale (`LANG=fr_FR.UTF-8` gives French), else English.
+"""
+
+from __future__ import annotations
+
+import gettext
+import os
+from collections.abc import Mapping
+from pathlib import Path
+
+DOMAIN = "qualcode"
+LOCALES = Path(__file__).resolve().parent / "locale"
+LANGUAGES = ("en", "fr")
+DEFAULT = "en"
+
+_translation: gettext.NullTranslations = gettext.NullTranslations()
+current = DEFAULT
+"""The language in use."""
+
+
+def from_locale(environ: Mapping[str, str] = os.environ) -> str | None:
+    """The language the locale asks for, if we have it: the first of `LC_ALL`,
+    `LC_MESSAGES` and `LANG` that is set decides, as the C library does."""
+    for variable in ("LC_ALL", "LC_MESSAGES", "LANG"):
+        value = environ.get(variable, "")
+        if value:
+            code = value.split(".")[0].split("_")[0].split("@")[0].lower()
+            return code if code in LANGUAGES else None
+    return None
+
+
+def choose(flag: str | None = None, setting: str | None = None) -> str:
+    """The language to use: the flag, the settings, the locale, English."""
+    return flag or setting or from_locale() or DEFAULT
+
+
+def use(language: str) -> None:
+    """Show the interface in `language` from now on."""
+    global _translation, current
+    if language not in LANGUAGES:
+        language = DEFAULT
+    _translation = (gettext.NullTranslations() if language == DEFAULT else
+                    gettext.translation(DOMAIN, LOCALES, languages=[language], fallback=True))
+    current = language
+
+
+def _(message: str) -> str:
+    """`message` in the language in use."""
+    return _translation.gettext(message)
+
+
+def N_(message: str) -> str:  # noqa: N802 - gettext's name for it
+    """Marks `message` for the catalogue without translating it yet."""
+    return message
+
+
+def ngettext(singular: str, plural: str, count: int) -> str:
+    return _translation.ngettext(singular, plural, count)
