@@ -111,6 +111,8 @@ def _root(
     i18n.use(i18n.choose(lang, settings.get("lang")))
     project = db or settings.get("db") or DEFAULT_DB
     origins = {"db": "--db" if db else settings.origin("db", "default: ./qualcode.db"),
+               "lang": "--lang" if lang else settings.origin(
+                   "lang", "the locale" if i18n.from_locale() else "default"),
                "coder": "--coder" if coder else settings.origin(
                    "coder", "default: the URL's user, else the login name")}
     ctx.obj = State(db=project, coder=resolve_coder(coder or settings.get("coder"), project),

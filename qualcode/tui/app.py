@@ -27,7 +27,7 @@ from textual.screen import Screen
 
 from qualcode.db.engine import Project
 from qualcode.errors import UserError
-from qualcode.i18n import _
+from qualcode.i18n import N_, _
 from qualcode.tui.heap import IDLE_SECONDS, QuietHeap
 from qualcode.tui.live import POLL_SECONDS, Live
 from qualcode.tui.messages import WriteFailed
@@ -43,7 +43,7 @@ class QualcodeApp(App[None]):
     CSS_PATH = "workbench.tcss"
     TITLE = "qualcode"
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("q", "quit", "Quit", id="quit"),
+        Binding("q", "quit", N_("Quit"), id="quit"),
     ]
 
     def __init__(self, project: Project, coder: str) -> None:
@@ -144,7 +144,8 @@ class QualcodeApp(App[None]):
                 reply_to.post_message(WriteFailed(str(exc)))
                 return
             except SQLAlchemyError as exc:
-                reply_to.post_message(WriteFailed(f"not saved: {str(exc).splitlines()[0]}"))
+                reply_to.post_message(WriteFailed(_("not saved: {reason}").format(
+                    reason=str(exc).splitlines()[0])))
                 return
             if reply is not None:
                 reply_to.post_message(reply)

@@ -472,6 +472,13 @@ def load_state(session: Session, quote_id: int) -> QuoteState:
     return load_states(session, str(int(quote_id))).get(quote_id, EMPTY)
 
 
+def shown_label(crit: Criterion) -> str:
+    """A filter's label in the interface's language (a group or speaker is its name)."""
+    if crit.kind == "coder":
+        return _("coded by {name}").format(name=crit.value)
+    return _(crit.label) if crit.kind in ("uncoded", "untouched", "informative") else crit.label
+
+
 def filter_choices(bench: Workbench) -> dict[str, tuple[Criterion, str]]:
     """Every filter the project allows, keyed `kind:value`, with the words offered for it."""
     out: dict[str, tuple[Criterion, str]] = {}

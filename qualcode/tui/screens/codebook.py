@@ -23,6 +23,7 @@ from textual.screen import Screen
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
+from qualcode.i18n import N_, _
 from qualcode.services import codebook_edit
 from qualcode.tui.app import Job, QualcodeApp
 from qualcode.tui.data import CodeInfo, load_codes
@@ -31,9 +32,10 @@ from qualcode.tui.widgets.code_panel import definition
 from qualcode.tui.widgets.key_footer import KeyFooter
 from qualcode.tui.widgets.status_line import MARKS
 
-FIELDS = (("name", "Name"), ("description", "Definition"), ("include", "Include when"),
-          ("exclude", "Exclude when"), ("example", "Example"),
-          ("keywords", "Keywords a, b"), ("color", "Colour #rrggbb"), ("key", "Hotkey 1-9"))
+FIELDS = (("name", N_("Name")), ("description", N_("Definition")),
+          ("include", N_("Include when")), ("exclude", N_("Exclude when")),
+          ("example", N_("Example")), ("keywords", N_("Keywords a, b")),
+          ("color", N_("Colour #rrggbb")), ("key", N_("Hotkey 1-9")))
 
 
 class CodesLoaded(Message):
@@ -44,27 +46,28 @@ class CodesLoaded(Message):
 
 class CodebookScreen(Screen[bool]):
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "back", "Back"),
-        Binding("a", "add(False)", "Add"),
-        Binding("A", "add(True)", "Add sub-code"),
-        Binding("e", "edit", "Edit/rename"),
-        Binding("p", "reparent", "Move under"),
-        Binding("left_square_bracket", "shift(-1)", "Up"),
-        Binding("right_square_bracket", "shift(1)", "Down"),
-        Binding("g", "merge", "Merge"),
-        Binding("x", "export", "Export YAML"),
-        Binding("question_mark", "help", "Help", show=False),
+        Binding("escape", "back", N_("Back")),
+        Binding("a", "add(False)", N_("Add")),
+        Binding("A", "add(True)", N_("Add sub-code")),
+        Binding("e", "edit", N_("Edit/rename")),
+        Binding("p", "reparent", N_("Move under")),
+        Binding("left_square_bracket", "shift(-1)", N_("Up")),
+        Binding("right_square_bracket", "shift(1)", N_("Down")),
+        Binding("g", "merge", N_("Merge")),
+        Binding("x", "export", N_("Export YAML")),
+        Binding("question_mark", "help", N_("Help"), show=False),
     ]
     PALETTE: ClassVar[list[tuple[str, str, str]]] = [
-        ("Add a code", "A new code beside the selected one (a)", "add(False)"),
-        ("Add a sub-code", "A new code under the selected one (A)", "add(True)"),
-        ("Edit or rename the code", "Name, definition, keywords, colour, hotkey (e)", "edit"),
-        ("Move the code under another", "Change its parent (p)", "reparent"),
-        ("Move the code up", "Earlier among its siblings ([)", "shift(-1)"),
-        ("Move the code down", "Later among its siblings (])", "shift(1)"),
-        ("Merge the code into another", "Its codings go to the other code (g)", "merge"),
-        ("Export the codebook to YAML", "Write the codebook file (x)", "export"),
-        ("Back to coding", "Close the codebook (escape)", "back"),
+        (N_("Add a code"), N_("A new code beside the selected one (a)"), "add(False)"),
+        (N_("Add a sub-code"), N_("A new code under the selected one (A)"), "add(True)"),
+        (N_("Edit or rename the code"), N_("Name, definition, keywords, colour, hotkey (e)"),
+         "edit"),
+        (N_("Move the code under another"), N_("Change its parent (p)"), "reparent"),
+        (N_("Move the code up"), N_("Earlier among its siblings ([)"), "shift(-1)"),
+        (N_("Move the code down"), N_("Later among its siblings (])"), "shift(1)"),
+        (N_("Merge the code into another"), N_("Its codings go to the other code (g)"), "merge"),
+        (N_("Export the codebook to YAML"), N_("Write the codebook file (x)"), "export"),
+        (N_("Back to coding"), N_("Close the codebook (escape)"), "back"),
     ]
     DEFAULT_CSS = """
     CodebookScreen #tree { width: 1fr; border-right: solid $primary 50%; }
@@ -83,7 +86,7 @@ class CodebookScreen(Screen[bool]):
         return self.app
 
     def compose(self) -> ComposeResult:
-        yield Static("Codebook", id="cb-head")
+        yield Static(_("Codebook"), id="cb-head")
         with Horizontal():
             yield OptionList(id="tree")
             with VerticalScroll(id="detail"):
@@ -105,7 +108,8 @@ class CodebookScreen(Screen[bool]):
         self.codes = message.codes
         self._fill_tree(keep)
         self.query_one("#cb-head", Static).update(
-            f"Codebook · {len(self.codes)} codes · a add · e edit · p move · g merge · x export")
+            _("Codebook · {n} codes · a add · e edit · p move · g merge · x export").format(
+                n=len(self.codes)))
         self._detail()
         if message.note:
             self.notify(message.note, timeout=3)
@@ -113,7 +117,8 @@ class CodebookScreen(Screen[bool]):
     def say(self, message: str, severity: str = "information") -> None:
         """Notes in the head line, not a toast over the definitions."""
         self.query_one("#cb-head", Static).update(Text(
-            f"Codebook · {len(self.codes)} codes · {MARKS.get(severity, '')}{message}"))
+            _("Codebook · {n} codes · {note}").format(
+                n=len(self.codes), note=MARKS.get(severity, "") + message)))
 
     def _fill_tree(self, keep: int | None) -> None:
         """One option a code; a long name wraps under its own indent, not under the
@@ -157,14 +162,14 @@ class CodebookScreen(Screen[bool]):
         code = self.current
         text = self.query_one("#detail-text", Static)
         if code is None:
-            text.update(Text("The codebook is empty: press a to add a code.", style="dim"))
+            text.update(Text(_("The codebook is empty: press a to add a code."), style="dim"))
             return
         out = definition(code)
         if code.keywords:
-            out.append("\nKeywords: ", style="bold")
+            out.append("\n" + _("Keywords: "), style="bold")
             out.append(", ".join(code.keywords))
-        out.append(f"\nHotkey: {code.hotkey or 'none'}"
-                   + ("" if code.key or not code.hotkey else " (given in tree order)"))
+        out.append("\n" + _("Hotkey: {key}").format(key=code.hotkey or _("none"))
+                   + ("" if code.key or not code.hotkey else _(" (given in tree order)")))
         text.update(out)
 
     def _write(self, job: Job) -> None:
@@ -187,7 +192,7 @@ class CodebookScreen(Screen[bool]):
                           exclude=code.exclude, example=code.example,
                           keywords=", ".join(code.keywords), color=code.color,
                           key=code.key or "")
-        self.app.push_screen(FormScreen(title, [(k, label, values[k]) for k, label in FIELDS]),
+        self.app.push_screen(FormScreen(title, [(k, _(label), values[k]) for k, label in FIELDS]),
                              then)
 
     @staticmethod
@@ -216,13 +221,16 @@ class CodebookScreen(Screen[bool]):
             if answer == "take":
                 write(True)
             else:
-                self.notify(f"not saved: hotkey {fields.key} stays « {holder.name} »'s")
+                self.notify(_("not saved: hotkey {key} stays « {code} »'s").format(
+                    key=fields.key, code=holder.name))
 
         self.app.push_screen(PickScreen(
-            f"Hotkey {fields.key} is « {holder.name} »'s", [
-                ("take", f"Give {fields.key} to « {name} »: « {holder.name} » loses it"),
-                ("keep", f"Keep {fields.key} on « {holder.name} » (nothing is saved)")],
-            hint="↑↓ choose · enter pick · escape cancel"), chosen)
+            _("Hotkey {key} is « {code} »'s").format(key=fields.key, code=holder.name), [
+                ("take", _("Give {key} to « {code} »: « {holder} » loses it").format(
+                    key=fields.key, code=name, holder=holder.name)),
+                ("keep", _("Keep {key} on « {holder} » (nothing is saved)").format(
+                    key=fields.key, holder=holder.name))],
+            hint=_("↑↓ choose · enter pick · escape cancel")), chosen)
 
     def action_add(self, child: bool) -> None:
         code = self.current
@@ -238,13 +246,14 @@ class CodebookScreen(Screen[bool]):
                 def job(session: Session) -> CodesLoaded:
                     new = codebook_edit.add_code(session, fields=fields, parent_id=parent,
                                                  coder=coder, take_key=take_key)
-                    return CodesLoaded(load_codes(session), f"added {fields.name}", new)
+                    return CodesLoaded(load_codes(session),
+                                       _("added {code}").format(code=fields.name), new)
 
                 self._write(job)
 
             self._key_checked(fields, None, write)
 
-        self._form("New sub-code" if child else "New code", None, save)
+        self._form(_("New sub-code") if child else _("New code"), None, save)
 
     def action_edit(self) -> None:
         code = self.current
@@ -261,13 +270,14 @@ class CodebookScreen(Screen[bool]):
                 def job(session: Session) -> CodesLoaded:
                     codebook_edit.update_code(session, code_id=code.id, fields=fields,
                                               coder=coder, take_key=take_key)
-                    return CodesLoaded(load_codes(session), f"saved {fields.name}")
+                    return CodesLoaded(load_codes(session),
+                                       _("saved {code}").format(code=fields.name))
 
                 self._write(job)
 
             self._key_checked(fields, code.id, write)
 
-        self._form(f"Edit {code.name}", code, save)
+        self._form(_("Edit {code}").format(code=code.name), code, save)
 
     def action_reparent(self) -> None:
         from qualcode.tui.screens.dialogs import PickScreen
@@ -287,11 +297,12 @@ class CodebookScreen(Screen[bool]):
             def job(session: Session) -> CodesLoaded:
                 codebook_edit.move_code(session, code_id=code.id, parent_id=parent,
                                         position=10**6, coder=coder)
-                return CodesLoaded(load_codes(session), f"moved {code.name}")
+                return CodesLoaded(load_codes(session), _("moved {code}").format(code=code.name))
 
             self._write(job)
 
-        self.app.push_screen(PickScreen(f"Move {code.name} under…", options), chosen)
+        self.app.push_screen(PickScreen(_("Move {code} under…").format(code=code.name),
+                                        options), chosen)
 
     def action_shift(self, step: int) -> None:
         code = self.current
@@ -329,12 +340,14 @@ class CodebookScreen(Screen[bool]):
                 moved = codebook_edit.merge_codes(session, source_id=code.id,
                                                   target_id=target, coder=coder)
                 return CodesLoaded(load_codes(session),
-                                   f"merged {code.name}: {moved} codings moved", target)
+                                   _("merged {code}: {n} codings moved").format(
+                                       code=code.name, n=moved), target)
 
             self._write(job)
 
-        self.app.push_screen(PickScreen(f"Merge {code.name} into… (its codings move there)",
-                                        options), chosen)
+        self.app.push_screen(PickScreen(
+            _("Merge {code} into… (its codings move there)").format(code=code.name), options),
+            chosen)
 
     def action_export(self) -> None:
         from qualcode.tui.screens.dialogs import FormScreen
@@ -343,8 +356,8 @@ class CodebookScreen(Screen[bool]):
             if form and form["path"].strip():
                 self.export(Path(form["path"].strip()))
 
-        self.app.push_screen(FormScreen("Export the codebook to YAML",
-                                        [("path", "File", "codebook.yaml")]), chosen)
+        self.app.push_screen(FormScreen(_("Export the codebook to YAML"),
+                                        [("path", _("File"), "codebook.yaml")]), chosen)
 
     @work(thread=True, exclusive=True, group="export", exit_on_error=False)
     def export(self, path: Path) -> None:
@@ -360,7 +373,8 @@ class CodebookScreen(Screen[bool]):
         except UserError as exc:
             self.post_message(WriteFailed(str(exc)))
             return
-        self.post_message(CodesLoaded(self.codes, f"codebook written to {path}"))
+        self.post_message(CodesLoaded(self.codes,
+                                      _("codebook written to {path}").format(path=path)))
 
     def action_back(self) -> None:
         self.dismiss(self.changed)

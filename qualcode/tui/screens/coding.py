@@ -39,6 +39,7 @@ from qualcode.tui.data import (
     load_state,
     load_workbench,
     read_page,
+    shown_label,
 )
 from qualcode.tui.live import TeamChanged
 from qualcode.tui.messages import (
@@ -358,7 +359,7 @@ class CodingScreen(CodingActions, Screen[None]):
             parts.append(_("no quote"))
         if self.criteria:
             parts.append(_("filter {criteria}").format(
-                criteria=" + ".join(_(c.label) for c in self.criteria)))
+                criteria=" + ".join(shown_label(c) for c in self.criteria)))
         if self.query_text:
             parts.append(_("search «{text}»").format(text=self.query_text))
         if self.last_note:

@@ -14,6 +14,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Label, OptionList, Select, TextArea
 from textual.widgets.option_list import Option
 
+from qualcode.i18n import N_, _
 from qualcode.search.normalise import fold
 
 MAX_SHOWN = 300
@@ -25,22 +26,23 @@ class PickScreen(ModalScreen[str | None]):
 
     DEFAULT_CLASSES = "dialog"
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "dismiss(None)", "Cancel"),
+        Binding("escape", "dismiss(None)", N_("Cancel")),
         Binding("down", "down", show=False),
         Binding("up", "up", show=False),
     ]
 
     def __init__(self, title: str, options: Sequence[tuple[str, str | Text]],
-                 hint: str = "type to narrow · ↑↓ choose · enter pick · escape cancel") -> None:
+                 hint: str | None = None) -> None:
         super().__init__()
-        self.title_text, self.options, self.hint = title, options, hint
+        self.title_text, self.options = title, options
+        self.hint = hint or _("type to narrow · ↑↓ choose · enter pick · escape cancel")
         self._folded = [fold(str(label)) for _key, label in options]
         """Each option's words folded once, not at every key typed."""
 
     def compose(self) -> ComposeResult:
         with Vertical():
             yield Label(self.title_text, classes="title")
-            yield Input(placeholder="type to narrow", id="narrow")
+            yield Input(placeholder=_("type to narrow"), id="narrow")
             yield OptionList(id="choices")
             yield Label(self.hint, classes="hint")
 
@@ -82,8 +84,8 @@ class MemoScreen(ModalScreen[tuple[str, str] | None]):
 
     DEFAULT_CLASSES = "dialog"
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "dismiss(None)", "Cancel"),
-        Binding("ctrl+s", "save", "Save"),
+        Binding("escape", "dismiss(None)", N_("Cancel")),
+        Binding("ctrl+s", "save", N_("Save")),
     ]
 
     def __init__(self, targets: list[tuple[str, str, str]]) -> None:
@@ -93,11 +95,11 @@ class MemoScreen(ModalScreen[tuple[str, str] | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical():
-            yield Label("Memo", classes="title")
+            yield Label(_("Memo"), classes="title")
             yield Select([(label, key) for key, label, _ in self.targets],
                          value=self.targets[0][0], allow_blank=False, id="target")
             yield TextArea(self.targets[0][2], id="memo-text")
-            yield Label("ctrl+s save · escape cancel · an empty memo is removed",
+            yield Label(_("ctrl+s save · escape cancel · an empty memo is removed"),
                         classes="hint")
 
     def on_mount(self) -> None:
@@ -118,8 +120,8 @@ class FormScreen(ModalScreen[dict[str, str] | None]):
 
     DEFAULT_CLASSES = "dialog"
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "dismiss(None)", "Cancel"),
-        Binding("ctrl+s", "save", "Save"),
+        Binding("escape", "dismiss(None)", N_("Cancel")),
+        Binding("ctrl+s", "save", N_("Save")),
     ]
 
     def __init__(self, title: str, fields: list[tuple[str, str, str]]) -> None:
@@ -138,7 +140,7 @@ class FormScreen(ModalScreen[dict[str, str] | None]):
                     with Horizontal(classes="field"):
                         yield Label(label, classes="field-label")
                         yield Input(value, id=f"field-{key}", compact=True)
-            yield Label("tab next field · ctrl+s save · escape cancel", classes="hint")
+            yield Label(_("tab next field · ctrl+s save · escape cancel"), classes="hint")
 
     def on_mount(self) -> None:
         self.query(Input).first().focus()  # not the scrolling column around the fields

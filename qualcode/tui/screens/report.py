@@ -20,6 +20,7 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import DataTable, Static
 
+from qualcode.i18n import N_, _
 from qualcode.reports.counts import compute
 from qualcode.tui.app import QualcodeApp
 from qualcode.tui.data import cell_quote_ids
@@ -47,12 +48,12 @@ class CellQuotes(Message):
 
 class ReportScreen(Screen[int | None]):
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape,r", "dismiss(None)", "Back to coding"),
-        Binding("question_mark", "help", "Help"),
+        Binding("escape,r", "dismiss(None)", N_("Back to coding")),
+        Binding("question_mark", "help", N_("Help")),
     ]
     PALETTE: ClassVar[list[tuple[str, str, str]]] = [
-        ("Back to coding", "Close the report (escape)", "dismiss(None)"),
-        ("Quotes of this cell", "List the quotes behind the selected cell (enter)",
+        (N_("Back to coding"), N_("Close the report (escape)"), "dismiss(None)"),
+        (N_("Quotes of this cell"), N_("List the quotes behind the selected cell (enter)"),
          "open_cell"),
     ]
     DEFAULT_CSS = """
@@ -70,7 +71,7 @@ class ReportScreen(Screen[int | None]):
         return self.app
 
     def compose(self) -> ComposeResult:
-        yield Static("counting…", id="report-head")
+        yield Static(_("counting…"), id="report-head")
         yield DataTable(id="heat", cursor_type="cell", zebra_stripes=False)
         yield KeyFooter()
 
@@ -99,7 +100,7 @@ class ReportScreen(Screen[int | None]):
         row, col = table.cursor_coordinate
         table.clear(columns=True)
         groups = report["groups"]
-        table.add_column("theme", key="theme")
+        table.add_column(_("theme"), key="theme")
         widths: dict[str, int] = {}
         for g in groups:
             head = [g["name"], " ".join(g["attributes"].values()),
@@ -136,10 +137,10 @@ class ReportScreen(Screen[int | None]):
         table.move_cursor(row=row, column=max(col, 1))
         total = sum(g["quotes"] for g in groups)
         self.query_one("#report-head", Static).update(
-            f"Quotes carrying each theme (or a sub-theme), {report['scope']}, moderators "
-            f"excluded · {total} quotes · ▲▼ significantly above/below the theme's overall "
-            f"rate ({report['test']}) · shading: share of the group's quotes · "
-            f"q quotes, p participants · enter: the cell's quotes"
+            _("Quotes carrying each theme (or a sub-theme), {scope}, moderators excluded · "
+              "{total} quotes · ▲▼ significantly above/below the theme's overall rate ({test}) "
+              "· shading: share of the group's quotes · q quotes, p participants · enter: the "
+              "cell's quotes").format(scope=report["scope"], total=total, test=report["test"])
         )
 
     def on_data_table_cell_selected(self, event: DataTable.CellSelected) -> None:
@@ -170,7 +171,8 @@ class ReportScreen(Screen[int | None]):
         from qualcode.tui.screens.dialogs import PickScreen
 
         if not message.quotes:
-            self.notify(f"No quote carries {message.theme} in {message.group}.")
+            self.notify(_("No quote carries {theme} in {group}.").format(
+                theme=message.theme, group=message.group))
             return
         options: list[tuple[str, str | Text]] = [
             (str(qid), Text(text if len(text) < 300 else text[:300] + "…"))
@@ -180,9 +182,9 @@ class ReportScreen(Screen[int | None]):
             if key is not None:
                 self.dismiss(int(key))
 
-        self.app.push_screen(PickScreen(f"{message.theme} in {message.group}: "
-                                        f"{len(options)} quotes (enter goes to the quote)",
-                                        options), picked)
+        self.app.push_screen(PickScreen(
+            _("{theme} in {group}: {n} quotes (enter goes to the quote)").format(
+                theme=message.theme, group=message.group, n=len(options)), options), picked)
 
     def action_help(self) -> None:
         from qualcode.tui.screens.help import HelpScreen

@@ -23,6 +23,7 @@ from textual.widgets import Input, SelectionList, Static
 from qualcode.db.engine import Project
 from qualcode.db.models import Code
 from qualcode.errors import UserError
+from qualcode.i18n import N_, _
 from qualcode.services.agreed import agreed
 from qualcode.services.codebook import code_tree
 from qualcode.services.comments import Message, comment, threads
@@ -36,14 +37,14 @@ class ReviewScreen(Screen[None]):
     """Disagreements between coders, settled into the reserved coder `consensus`."""
 
     BINDINGS = [
-        Binding("j,down", "move(1)", "next"),
-        Binding("k,up", "move(-1)", "previous"),
-        Binding("b", "take_both", "both"),
-        Binding("0", "take_none", "none"),
-        Binding("e", "edit", "edit"),
-        Binding("f", "filter", "filter"),
-        Binding("c", "comment", "comment"),
-        Binding("escape,q", "leave", "back"),
+        Binding("j,down", "move(1)", N_("next")),
+        Binding("k,up", "move(-1)", N_("previous")),
+        Binding("b", "take_both", N_("both")),
+        Binding("0", "take_none", N_("none")),
+        Binding("e", "edit", N_("edit")),
+        Binding("f", "filter", N_("filter")),
+        Binding("c", "comment", N_("comment")),
+        Binding("escape,q", "leave", N_("back")),
         *(Binding(str(n), f"take_coder({n})", show=False) for n in range(1, 10)),
     ]
 
@@ -82,11 +83,12 @@ class ReviewScreen(Screen[None]):
         """The last thing said (settled, an error), shown in the status line."""
 
     def compose(self) -> ComposeResult:
-        yield Static("loading the disagreements…", id="status")
-        yield Input(placeholder="filter: a group (G3), a coder pair (alice,bob), a code; "
-                    "empty for all", id="filter")
-        yield Input(placeholder="comment for the team · enter send · escape cancel "
-                    "(your last comment is kept as the reason of your decision)", id="comment")
+        yield Static(_("loading the disagreements…"), id="status")
+        yield Input(placeholder=_("filter: a group (G3), a coder pair (alice,bob), a code; "
+                                  "empty for all"), id="filter")
+        yield Input(placeholder=_("comment for the team · enter send · escape cancel "
+                                  "(your last comment is kept as the reason of your decision)"),
+                    id="comment")
         with VerticalScroll():
             yield Static(id="quote")
             yield Horizontal(id="coders")
@@ -145,11 +147,12 @@ class ReviewScreen(Screen[None]):
                     continue
                 both = int((matrices.touched.sum(axis=0) >= 2).sum())
                 alpha, share = figures.krippendorff_alpha, figures.percent_agreement
-                lines.append(f"{name} vs consensus, all codes: "
-                             + (f"{share:.1%} agreement" if share is not None else "—")
+                lines.append(_("{coder} vs consensus, all codes: ").format(coder=name)
+                             + (_("{share} agreement").format(share=f"{share:.1%}")
+                                if share is not None else "—")
                              + (f", α = {alpha:.3f}" if alpha is not None else "")
-                             + f" over {both} quotes")
-        text = "\n".join(lines) or "no consensus yet: settle a quote to see the figures"
+                             + _(" over {n} quotes").format(n=both))
+        text = "\n".join(lines) or _("no consensus yet: settle a quote to see the figures")
         self.app.call_from_thread(self.query_one("#figures", Static).update, text)
 
     @work(thread=True, exclusive=True, group="review-settle")
@@ -162,7 +165,8 @@ class ReviewScreen(Screen[None]):
         except UserError as exc:
             self.app.call_from_thread(self._message, str(exc))
             return
-        self.app.call_from_thread(self.notify, f"settled: {', '.join(codes) or 'none applies'}")
+        self.app.call_from_thread(self.notify, _("settled: {codes}").format(
+            codes=", ".join(codes) or _("none applies")))
         self.load(keep=quote_id)
 
     # --- screen updates ---
@@ -200,22 +204,24 @@ class ReviewScreen(Screen[None]):
         coders_box.remove_children()
         d = self.current
         if d is None:
-            status.update(f"no disagreements{' (' + where + ')' if where else ''} — "
-                          "press f to change the filter, q to go back"
+            status.update(_("no disagreements") + (f" ({where})" if where else "")
+                          + _(" — press f to change the filter, q to go back")
                           + (f" · {_escape(self.note)}" if self.note else ""))
             self.query_one("#quote", Static).update("")
             self.query_one("#consensus", Static).update("")
             self.query_one("#definitions", Static).update("")
             return
-        status.update(f"disagreement {self.index + 1}/{len(self.items)} · settled "
-                      f"{done.settled}/{done.total} · {self.by_agreement} settled by agreement"
+        status.update(_("disagreement {n}/{total} · settled {settled}/{all} · {agreed} settled "
+                        "by agreement").format(n=self.index + 1, total=len(self.items),
+                                               settled=done.settled, all=done.total,
+                                               agreed=self.by_agreement)
                       + (f" · {where}" if where else "")
                       + (f" · {_escape(self.note)}" if self.note else ""))
         said = self.threads.get(d.quote_id, [])
         self.query_one("#thread", Static).update(
-            "discussion (c to add):\n" + "\n".join(f"  [b]{_escape(m.coder)}[/b]: "
-                                                    f"{_escape(m.text)}" for m in said)
-            if said else "no discussion yet (c to comment)")
+            _("discussion (c to add):") + "\n" + "\n".join(
+                f"  [b]{_escape(m.coder)}[/b]: {_escape(m.text)}" for m in said)
+            if said else _("no discussion yet (c to comment)"))
         quote = self.query_one("#quote", Static)
         quote.update(f"[b]{d.group} {d.speaker}[/b]  #{d.quote_id}\n{_escape(d.text)}")
         for n, (name, codes) in enumerate(d.codes.items(), start=1):
@@ -223,13 +229,14 @@ class ReviewScreen(Screen[None]):
                      for c in codes}
             body = "\n".join(
                 f"• {_escape(c)}" + "".join(f" « {_escape(_short(w))} »" for w in words[c])
-                for c in codes) or "(none applies)"
+                for c in codes) or _("(none applies)")
             coders_box.mount(Static(f"[b]{n}[/b] {_escape(name)}\n{body}", classes="coder"))
         if d.consensus is None:
-            self.query_one("#consensus", Static).update("consensus: not settled yet")
+            self.query_one("#consensus", Static).update(_("consensus: not settled yet"))
         else:
-            shown = ", ".join(d.consensus) or "none applies"
-            self.query_one("#consensus", Static).update(f"consensus: {_escape(shown)}")
+            shown = ", ".join(d.consensus) or _("none applies")
+            self.query_one("#consensus", Static).update(
+                _("consensus: {codes}").format(codes=_escape(shown)))
         in_question = [c for c in self.code_names if any(c in v for v in d.codes.values())]
         self.query_one("#definitions", Static).update("\n".join(
             f"[b]{_escape(c)}[/b]: {_escape(self.definitions.get(c, ''))}" for c in in_question))
@@ -273,7 +280,8 @@ class ReviewScreen(Screen[None]):
         editor.clear_options()
         editor.add_options([("  " * self.depths.get(name, 0) + name, name, name in start)
                             for name in self.code_names])
-        editor.border_title = "the consensus: space ticks or unticks · e saves · escape cancels"
+        editor.border_title = _("the consensus: space ticks or unticks · e saves · "
+                                "escape cancels")
         editor.display = True
         self.call_after_refresh(editor.focus)
 
@@ -347,9 +355,9 @@ def _parse_filter(value: str, items: list[Disagreement]) -> dict[str, Any]:
 def _definition(description: str, include: str, exclude: str) -> str:
     parts = [description]
     if include:
-        parts.append(f"include: {include}")
+        parts.append(_("include: {text}").format(text=include))
     if exclude:
-        parts.append(f"exclude: {exclude}")
+        parts.append(_("exclude: {text}").format(text=exclude))
     return " — ".join(p for p in parts if p)
 
 

@@ -20,6 +20,7 @@ from textual.message import Message
 from textual.widget import Widget
 from textual.widgets import Input
 
+from qualcode.i18n import N_, _
 from qualcode.search.normalise import fold
 from qualcode.tui.widgets.line_list import LineList
 from qualcode.tui.widgets.lines import Piece
@@ -43,7 +44,7 @@ class FilterBar(Widget):
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("down", "step(1)", "Choose", key_display="↑↓"),
+        Binding("down", "step(1)", N_("Choose"), key_display="↑↓"),
         Binding("up", "step(-1)", show=False),
         Binding("pagedown", f"step({MAX_ROWS})", show=False),
         Binding("pageup", f"step(-{MAX_ROWS})", show=False),
@@ -73,7 +74,7 @@ class FilterBar(Widget):
 
     def compose(self) -> ComposeResult:
         yield StatusLine("", id="filter-hint")
-        yield SearchBox(placeholder="type to narrow (accents optional)", id="narrow")
+        yield SearchBox(placeholder=_("type to narrow (accents optional)"), id="narrow")
         choices = LineList(id="choices")
         choices.can_focus = False  # typing stays in the box; a click only highlights
         yield choices
@@ -92,12 +93,13 @@ class FilterBar(Widget):
         marked and bold. The narrower the bar, the less of the screen it repaints.
         The hint line starts with the keys, which must survive an 80-column terminal."""
         made = self._made
-        for _, label, active in choices:
+        for _key, label, active in choices:
             if (label, active) not in made:
                 made[label, active] = (fold(label), [("● " if active else "  ", None),
                                                      (label, ACTIVE if active else None)])
         self._choices = [(key, *made[label, active]) for key, label, active in choices]
-        self.query_one(StatusLine).say(f"Filter: ↑↓ choose · enter pick · esc close · {note}")
+        self.query_one(StatusLine).say(
+            _("Filter: ↑↓ choose · enter pick · esc close · {note}").format(note=note))
         box = self.query_one(SearchBox)
         with box.prevent(Input.Changed):
             box.value = ""

@@ -19,6 +19,7 @@ from textual.message import Message
 from textual.reactive import reactive
 from textual.strip import Strip
 
+from qualcode.i18n import N_
 from qualcode.tui.widgets.lines import Piece, strip_of
 from qualcode.tui.widgets.scrolling import SteadyScrollView
 
@@ -31,10 +32,10 @@ class LineList(SteadyScrollView, can_focus=True):
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("up", "step(-1)", "Previous", show=False),
-        Binding("down", "step(1)", "Next", show=False),
-        Binding("home", "jump(0)", "First", show=False),
-        Binding("end", "jump(-1)", "Last", show=False),
+        Binding("up", "step(-1)", N_("Previous"), show=False),
+        Binding("down", "step(1)", N_("Next"), show=False),
+        Binding("home", "jump(0)", N_("First"), show=False),
+        Binding("end", "jump(-1)", N_("Last"), show=False),
     ]
 
     COMPONENT_CLASSES: ClassVar[set[str]] = {"line-list--cursor"}

@@ -19,6 +19,7 @@ from textual.cache import LRUCache
 from textual.reactive import reactive
 from textual.strip import Strip
 
+from qualcode.i18n import N_
 from qualcode.tui.data import QuoteRow, Workbench
 from qualcode.tui.widgets.lines import Piece, fit, flat, layered, strip_of
 from qualcode.tui.widgets.scrolling import SteadyScrollView
@@ -38,12 +39,12 @@ class QuoteList(SteadyScrollView, can_focus=True):
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("up,k", "move(-1)", "Previous", show=False),
-        Binding("down,j", "move(1)", "Next", show=False),
-        Binding("pageup", "page(-1)", "Page up", show=False),
-        Binding("pagedown", "page(1)", "Page down", show=False),
-        Binding("home", "jump(0)", "First", show=False),
-        Binding("end", "jump(-1)", "Last", show=False),
+        Binding("up,k", "move(-1)", N_("Previous"), show=False),
+        Binding("down,j", "move(1)", N_("Next"), show=False),
+        Binding("pageup", "page(-1)", N_("Page up"), show=False),
+        Binding("pagedown", "page(1)", N_("Page down"), show=False),
+        Binding("home", "jump(0)", N_("First"), show=False),
+        Binding("end", "jump(-1)", N_("Last"), show=False),
     ]
 
     COMPONENT_CLASSES: ClassVar[set[str]] = {

@@ -11,6 +11,7 @@ from rich.style import Style
 from textual.strip import Strip
 from textual.widget import Widget
 
+from qualcode.i18n import _
 from qualcode.tui.data import Workbench
 from qualcode.tui.widgets.lines import Piece, strip_of, wrap
 from qualcode.tui.widgets.quote_view import coded_text
@@ -97,7 +98,7 @@ class TranscriptView(Widget, can_focus=True):
         label, moderator = bench.speaker_of[bench.pids[row]]
         text = bench.texts.get(qid, "…")
         voice = DIM if moderator else None
-        head = f"{label}{' (moderator)' if moderator else ''} : "
+        head = label + (_(" (moderator)") if moderator else "") + " : "
         here = row == self.cursor
         body = coded_text(bench, qid, text, style=voice,
                           selected=self.selected if here else None)
