@@ -290,15 +290,17 @@ def _share(text: str) -> float | None:
     return None if text == "–" else float(text.rstrip("%"))
 
 
-def _parse_cell(text: str) -> tuple[int, float | None, str | None]:
-    m = re.fullmatch(r"\*?(\d+) · ([\d.]+%|–)( [▲▼])?\*?", text.strip())
+def _parse_cell(text: str) -> tuple[int, int, float | None, str | None]:
+    """`3 / 12 · 25.0% ▲`: the quotes, out of the group's, their share, the flag."""
+    m = re.fullmatch(r"\*?(\d+) / (\d+) · ([\d.]+%|–)( [▲▼])?\*?", text.strip())
     assert m, text
-    flag = {" ▲": "above", " ▼": "below"}.get(m.group(3) or "")
-    return int(m.group(1)), _share(m.group(2)), flag
+    flag = {" ▲": "above", " ▼": "below"}.get(m.group(4) or "")
+    return int(m.group(1)), int(m.group(2)), _share(m.group(3)), flag
 
 
-def _expect(cell: dict[str, Any], base: int) -> tuple[int, float | None, str | None]:
-    return cell["quotes"], round(cell["share"] * 100, 1) if base else None, cell["flag"]
+def _expect(cell: dict[str, Any], base: int) -> tuple[int, int, float | None, str | None]:
+    return (cell["quotes"], base, round(cell["share"] * 100, 1) if base else None,
+            cell["flag"])
 
 
 class _Tables(HTMLParser):

@@ -124,6 +124,8 @@ def figure(indicator: dict[str, Any]) -> str:
 
 
 def cell_text(cell: dict[str, Any], base: int) -> str:
-    """`3 · 25.0%`, with the flag's mark."""
+    """`3 / 12 · 25.0%`: the quotes, out of the group's, and their share, with the flag's
+    mark. A count without its base says nothing of how much it is."""
     mark = MARK.get(cell["flag"] or "", "")
-    return f"{cell['quotes']} · {pct(cell['share'], base)}" + (f" {mark}" if mark else "")
+    return (f"{cell['quotes']} / {base} · {pct(cell['share'], base)}"
+            + (f" {mark}" if mark else ""))

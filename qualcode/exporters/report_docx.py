@@ -15,7 +15,7 @@ from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
 from docx.table import Table, _Cell
 
-from qualcode.exporters.report_common import MARK, View, cell_text, figure, pct, plural
+from qualcode.exporters.report_common import View, cell_text, figure, plural
 
 MUTED = RGBColor(0x5B, 0x64, 0x75)
 
@@ -160,10 +160,7 @@ def _theme(doc: Any, v: View, name: str, top: float) -> None:
                     continue
                 cell = cells[0]
                 base = v.base(cell["group"])
-                mark = MARK.get(cell["flag"] or "", "")
-                _put(table[i][1 + j],
-                     f"{cell['quotes']} · {pct(cell['share'], base)}" + (f" {mark}" if mark
-                                                                         else ""),
+                _put(table[i][1 + j], cell_text(cell, base),
                      right=True, bold=bool(cell["flag"]), italic=bool(cell["flag"]))
                 para = table[i][1 + j].add_paragraph()
                 para.alignment = WD_ALIGN_PARAGRAPH.RIGHT

@@ -174,7 +174,7 @@ def _theme_section(v: View, name: str, top: float) -> list[str]:
                     base = v.base(cell["group"])
                     mark = MARK.get(cell["flag"] or "", "")
                     row.append(_td(
-                        f"<b>{cell['quotes']}</b> · {pct(cell['share'], base)}"
+                        f"<b>{cell['quotes']}</b> / {base} · {pct(cell['share'], base)}"
                         + (f" {mark}" if mark else ""), cell, top,
                         f"<small>{escape(cell['group'])} · "
                         f"{plural(cell['participants'], 'participant')}</small>"))
