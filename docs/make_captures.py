@@ -21,6 +21,15 @@ if TYPE_CHECKING:
 
 OUT = Path(__file__).resolve().parent / "captures"
 SIZE = (110, 32)
+STEPS = (
+    (("j",), "coding", "coding"),  # G1 P2, quote #9: hacking and sensitive data
+    (("x", "w", "w", "w"), "segment", "a segment"),
+    (("escape", "t"), "transcript", "the transcript"),
+    (("t", "s"), "suggestions", "suggestions"),
+    (("escape", "v"), "review", "team review"),
+    (("escape", "r"), "report", "live report"),
+)
+"""Keys pressed one after the other on the demo, each followed by a picture."""
 
 
 async def _settle(pilot: Pilot[None]) -> None:
@@ -37,24 +46,10 @@ async def _shoot(db: Path) -> dict[str, str]:
     app = make_app(open_project(str(db), warn=False), "alice")
     async with app.run_test(size=SIZE) as pilot:
         await _settle(pilot)
-        await pilot.press("j")  # G1 P2, quote #9: hacking and sensitive data
-        await _settle(pilot)
-        shots["coding"] = app.export_screenshot(title="qualcode: coding")
-        await pilot.press("x", "w", "w", "w")
-        await _settle(pilot)
-        shots["segment"] = app.export_screenshot(title="qualcode: a segment")
-        await pilot.press("escape", "t")
-        await _settle(pilot)
-        shots["transcript"] = app.export_screenshot(title="qualcode: the transcript")
-        await pilot.press("t", "s")
-        await _settle(pilot)
-        shots["suggestions"] = app.export_screenshot(title="qualcode: suggestions")
-        await pilot.press("escape", "v")
-        await _settle(pilot)
-        shots["review"] = app.export_screenshot(title="qualcode: team review")
-        await pilot.press("escape", "r")
-        await _settle(pilot)
-        shots["report"] = app.export_screenshot(title="qualcode: live report")
+        for keys, name, title in STEPS:
+            await pilot.press(*keys)
+            await _settle(pilot)
+            shots[name] = app.export_screenshot(title=f"qualcode: {title}")
     return shots
 
 
@@ -74,18 +69,23 @@ def _second_coder(db: Path) -> None:
 
 
 def main() -> int:
+    from qualcode import i18n
     from qualcode.services.demo import build_demo
 
-    OUT.mkdir(exist_ok=True)
-    with tempfile.TemporaryDirectory() as folder:
-        db = Path(folder) / "demo.db"
-        os.environ.setdefault("QUALCODE_CODER", "alice")
-        build_demo(str(db))
-        _second_coder(db)
-        shots = asyncio.run(_shoot(db))
-    for name, svg in shots.items():
-        (OUT / f"{name}.svg").write_text(svg, encoding="utf-8")
-    print(f"{len(shots)} captures written to {OUT}")
+    written = 0
+    for language in i18n.LANGUAGES:  # each guide shows the workbench in its language
+        i18n.use(language)
+        (OUT / language).mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryDirectory() as folder:
+            db = Path(folder) / "demo.db"
+            os.environ.setdefault("QUALCODE_CODER", "alice")
+            build_demo(str(db))
+            _second_coder(db)
+            shots = asyncio.run(_shoot(db))
+        for name, svg in shots.items():
+            (OUT / language / f"{name}.svg").write_text(svg, encoding="utf-8")
+            written += 1
+    print(f"{written} captures written to {OUT}")
     return 0
 
 

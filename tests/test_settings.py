@@ -52,6 +52,10 @@ def test_precedence_flag_environment_project_user(cli: Cli, tmp_path: Path, user
     ('theme = "rose"\n', "qualcode.toml:1: theme is dark or light, not 'rose'"),
     ('coder = \n', "qualcode.toml:1: not valid TOML"),
     ('coder = 3\n', "qualcode.toml:1: coder must be text"),
+    ('[keys]\nsugestions = "g"\n', "qualcode.toml:2: no workbench key is called 'sugestions'"),
+    ('[keys]\nsuggestions = "f"\n', "qualcode.toml:2: suggestions and filter would share"),
+    ('[keys]\nsuggestions = "a b"\n', "qualcode.toml:2: suggestions needs one key"),
+    ('[keys]\nsuggestions = "x"\n', "qualcode.toml:2: suggestions cannot take 'x'"),
 ])
 def test_a_bad_settings_file_is_one_line(cli: Cli, tmp_path: Path, user_config: Path,
                                          content: str, message: str) -> None:
@@ -72,18 +76,6 @@ def test_the_light_theme_reaches_the_workbench(demo_db: Path) -> None:
     finally:
         project.close()
 
-
-@pytest.mark.parametrize(("content", "message"), [
-    ('[keys]\nsugestions = "g"\n', "qualcode.toml:2: no workbench key is called 'sugestions'"),
-    ('[keys]\nsuggestions = "f"\n', "qualcode.toml:2: suggestions and filter would share"),
-    ('[keys]\nsuggestions = "a b"\n', "qualcode.toml:2: suggestions needs one key"),
-])
-def test_a_bad_key_is_one_line(cli: Cli, tmp_path: Path, user_config: Path,
-                               content: str, message: str) -> None:
-    (tmp_path / "qualcode.toml").write_text(content, encoding="utf-8")
-    result = cli("quotes")
-    assert result.code != 0 and message in result.err, result.err
-    assert len(result.err.strip().splitlines()) == 1
 
 
 def test_keys_set_in_two_files_must_not_meet(cli: Cli, tmp_path: Path,
