@@ -70,7 +70,7 @@ def render(data: dict[str, Any]) -> bytes:
     doc.add_heading(data.get("title") or "Report", level=0)
     doc.add_paragraph(v.summary() + ".")
     note = doc.add_paragraph()
-    note.add_run("Cells: quotes carrying the theme · share of the group's quotes. ")
+    note.add_run("Cells: quotes carrying the theme / the group's quotes · their share. ")
     note.add_run(v.legend()).italic = True
 
     top = max((c["share"] for c in data["cells"]), default=0.0)

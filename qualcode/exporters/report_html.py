@@ -93,8 +93,8 @@ def render(data: dict[str, Any]) -> str:
            '<meta name="viewport" content="width=device-width, initial-scale=1">',
            f"<title>{title} — themes by group</title>", f"<style>{STYLE}</style>", "</head>",
            "<body>", f"<h1>{title}</h1>", f'<p class="meta">{escape(v.summary())}.</p>',
-           f'<p class="legend">Cells: quotes carrying the theme · share of the group\'s quotes; '
-           f"the darker, the larger the share. {escape(v.legend())}</p>",
+           '<p class="legend">Cells: quotes carrying the theme / the group\'s quotes · their '
+           f"share; the darker, the larger the share. {escape(v.legend())}</p>",
            '<h2 class="first">Themes × groups</h2>', "<table>", "<thead><tr>",
            '<th class="theme">theme</th>',
            *(_group_th(g) for g in v.groups), "<th>all</th></tr></thead>",

@@ -40,7 +40,7 @@ def render(data: dict[str, Any]) -> str:
     data = _inert(data)
     v = View(data)
     out = [f"# {data.get('title') or 'Report'}", "", v.summary() + ".", "",
-           "Each cell: quotes carrying the theme · share of the group's quotes. " + v.legend(),
+           "Each cell: quotes carrying the theme / the group's quotes · their share. " + v.legend(),
            "", "## Themes × groups", ""]
     out += _table(["theme"] + [v.label(g) for g in v.groups] + ["all"], [
         ["\u2003" * v.depth(t["name"]) + t["name"]]
