@@ -386,7 +386,8 @@ def check_formats(data: dict[str, Any]) -> None:
         assert parts[0].strip("\u2003 ") == theme
         for g, part in zip(groups, parts[1:-1], strict=True):
             assert _parse_cell(part) == _expect(cells[(theme, g)], base[g])
-        assert int(parts[-1]) == sum(cells[(theme, g)]["quotes"] for g in groups)
+        total = sum(cells[(theme, g)]["quotes"] for g in groups)
+        assert parts[-1].startswith(f"{total} / {sum(base.values())} · ")
 
     html = render(data, "html")
     assert isinstance(html, str)
@@ -416,7 +417,12 @@ def check_formats(data: dict[str, Any]) -> None:
         assert abs(row["share"] - c["share"]) <= 1e-14 * c["share"]
     matrix = book["Themes x groups"]
     assert matrix.conditional_formatting
-    for values in matrix.iter_rows(min_row=2, values_only=True):
+    n = len(groups)
+    people = [g["participants"] for g in data["groups"]]
+    assert [list(r[:3 + n]) for r in matrix.iter_rows(min_row=2, max_row=3, values_only=True)] \
+        == [["base: quotes", None, *base.values(), sum(base.values())],
+            ["base: participants", None, *people, sum(people)]]
+    for values in matrix.iter_rows(min_row=4, values_only=True):
         theme = values[0]
         n = len(groups)
         assert list(values[2:2 + n]) == [cells[(theme, g)]["quotes"] for g in groups]

@@ -32,6 +32,13 @@ def report(
                                             "sub-theme, not only the top-level themes.")] = False,
     indicators: Annotated[Path | None, typer.Option("--indicators", help="Survey figures (YAML) "
                                                     "to show beside their theme.")] = None,
+    by: Annotated[str | None, typer.Option("--by", help="A participant (else group) attribute "
+                                           "whose values replace the groups as columns.")
+                  ] = None,
+    where: Annotated[list[str] | None, typer.Option("--where", help="ATTRIBUTE=VALUE: only "
+                                                    "the participants matching it "
+                                                    "(repeatable; several values of one "
+                                                    "attribute: any of them).")] = None,
     force: Force = False,
 ) -> None:
     """Themes per group cell: quotes, participants, share, cells that stand out, verbatims."""
@@ -42,7 +49,8 @@ def report(
     if fmt in BINARY and output is None:
         raise UserError(f"--format {fmt} writes a file: add -o FILE.{fmt}")
     data = compute_report(state(ctx), coder=coder, consensus=consensus, quotes=quotes,
-                          theme=theme, subthemes=subthemes, indicators=indicators)
+                          theme=theme, subthemes=subthemes, indicators=indicators, by=by,
+                          where=where or [])
     if fmt == "json" and output is None:
         emit_json(data)
         return
@@ -69,9 +77,11 @@ def render(data: dict[str, Any], fmt: str) -> str | bytes:
 
 def compute_report(st: State, *, coder: str | None = None, consensus: bool = False,
                    quotes: int = 3, theme: str | None = None, subthemes: bool = False,
-                   indicators: Path | None = None) -> dict[str, Any]:
+                   indicators: Path | None = None, by: str | None = None,
+                   where: list[str] | None = None) -> dict[str, Any]:
     from qualcode.db.engine import open_project
     from qualcode.errors import UserError
+    from qualcode.reports.columns import parse_where
     from qualcode.reports.counts import Options, Scope, compute
     from qualcode.reports.indicators import Indicator, find_indicators, load_indicators
     from qualcode.services.codebook import code_tree
@@ -79,6 +89,7 @@ def compute_report(st: State, *, coder: str | None = None, consensus: bool = Fal
 
     if coder and consensus:
         raise UserError("choose --coder or --consensus, not both")
+    filters = parse_where(where or [])
     project = open_project(st.db)
     try:
         with project.read() as session:
@@ -88,7 +99,7 @@ def compute_report(st: State, *, coder: str | None = None, consensus: bool = Fal
                 _, figures = load_indicators(path, [c.name for c in code_tree(session)])
             return compute(session, Scope(coder=coder, consensus=consensus),
                            Options(theme=theme, quotes=quotes, subthemes_cooccur=subthemes,
-                                   indicators=figures))
+                                   indicators=figures, by=by, where=filters))
     finally:
         project.close()
 

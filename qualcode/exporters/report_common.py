@@ -7,6 +7,7 @@ index them (cell by theme and group, the design grid, quotes per cell) and word 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 MARK = {"above": "▲", "below": "▼"}
@@ -30,6 +31,7 @@ class View:
         self.data = data
         self._index: dict[tuple[str, str], dict[str, Any]] = {
             (c["theme"], c["group"]): c for c in data["cells"]}
+        self._themes: dict[str, dict[str, Any]] = {t["name"]: t for t in data["themes"]}
 
     @property
     def groups(self) -> list[dict[str, Any]]:
@@ -42,9 +44,6 @@ class View:
     def cell(self, theme: str, group: str) -> dict[str, Any]:
         return self._index[(theme, group)]
 
-    def base(self, group: str) -> int:
-        return next(int(g["quotes"]) for g in self.groups if g["name"] == group)
-
     def depth(self, theme: str) -> int:
         parent = {t["name"]: t["parent"] for t in self.themes}
         d, node = 0, parent.get(theme)
@@ -55,10 +54,37 @@ class View:
     def total(self, theme: str) -> int:
         return sum(c["quotes"] for c in self.data["cells"] if c["theme"] == theme)
 
+    def all_quotes(self) -> int:
+        """The base of a theme's total: every quote the report counts."""
+        return sum(int(g["quotes"]) for g in self.groups)
+
+    def all_people(self) -> int:
+        return sum(int(g["participants"]) for g in self.groups)
+
+    def theme(self, name: str) -> dict[str, Any]:
+        """A theme's entry: its totals over every column, with their bases."""
+        return self._themes[name]
+
+    def total_text(self, theme: str) -> str:
+        """`12 / 80 · 15.0%`: a theme's quotes over every column, with their base."""
+        return cell_text(self.theme(theme))
+
+    def total_line(self, theme: str) -> str:
+        """The sentence under a theme's heading: its quotes and speakers, with bases."""
+        t = self.theme(theme)
+        return f"{cell_text(t)} of the quotes, by {people_text(t)}."
+
     def label(self, group: dict[str, Any]) -> str:
-        """`G1 (CSP+, <35)`: a group with its design cell."""
+        """`G1 (CSP+, <35)`: a group with its design cell; `caregiver = yes` by attribute."""
+        if self.data.get("by"):
+            return f"{self.data['by']} = {group['name']}"
         levels = ", ".join(str(v) for v in group["attributes"].values())
         return f"{group['name']} ({levels})" if levels else str(group["name"])
+
+    def base_text(self, group: dict[str, Any]) -> str:
+        """`n = 40 quotes, 9 participants`: what a column's figures are out of."""
+        return (f"n = {plural(int(group['quotes']), 'quote')}, "
+                f"{plural(int(group['participants']), 'participant')}")
 
     def grid(self) -> tuple[str, list[str], str, list[str]] | None:
         """(row dimension, its levels, column dimension, its levels) for a 2-factor design."""
@@ -100,16 +126,21 @@ class View:
 
     def attribution(self, quote: dict[str, Any]) -> str:
         group = next(g for g in self.groups if g["name"] == quote["group"])
+        if self.data.get("by") and quote.get("speaker_group"):
+            return f"{self.label(group)}, {quote['speaker_group']} {quote['speaker']}"
         return f"{self.label(group)}, {quote['speaker']}"
 
     def legend(self) -> str:
         return LEGEND.format(test=self.data["test"])
 
     def summary(self) -> str:
-        quotes = sum(int(g["quotes"]) for g in self.groups)
-        people = sum(int(g["participants"]) for g in self.groups)
-        line = (f"Scope: {self.data['scope']} · {quotes} quotes by {people} participants "
-                f"in {len(self.groups)} groups (moderators excluded)")
+        by = self.data.get("by")
+        columns = f"{plural(len(self.groups), 'value')} of {by}" if by else plural(
+            len(self.groups), "group")
+        line = (f"Scope: {self.data['scope']} · {self.all_quotes()} quotes by "
+                f"{self.all_people()} participants in {columns} (moderators excluded)")
+        if self.data.get("where"):
+            line += " · only participants with " + ", ".join(self.data["where"])
         if self.data.get("subtree"):
             line += f" · theme {self.data['subtree']} and its sub-themes"
         return line
@@ -123,9 +154,17 @@ def figure(indicator: dict[str, Any]) -> str:
     return f"{number}\u00a0%" if unit == "%" else f"{number} {unit}".strip()
 
 
-def cell_text(cell: dict[str, Any], base: int) -> str:
-    """`3 / 12 · 25.0%`: the quotes, out of the group's, and their share, with the flag's
-    mark. A count without its base says nothing of how much it is."""
-    mark = MARK.get(cell["flag"] or "", "")
-    return (f"{cell['quotes']} / {base} · {pct(cell['share'], base)}"
+def cell_text(cell: dict[str, Any], strong: Callable[[str], str] = str) -> str:
+    """`3 / 12 · 25.0%`: the quotes, out of the group's (or the level's, or the value's),
+    and their share, with the flag's mark. A count without its base says nothing of how
+    much it is. The base is the cell's own (`base`, the JSON's), so every format shows
+    the same; `strong` dresses the count (HTML's bold)."""
+    base = int(cell["base"])
+    mark = MARK.get(cell.get("flag") or "", "")
+    return (f"{strong(str(cell['quotes']))} / {base} · {pct(cell['share'], base)}"
             + (f" {mark}" if mark else ""))
+
+
+def people_text(cell: dict[str, Any]) -> str:
+    """`2 / 9 participants`: the cell's speakers out of the column's (or level's)."""
+    return f"{cell['participants']} / {plural(int(cell['participants_base']), 'participant')}"

@@ -1,5 +1,6 @@
 """The report as a tidy CSV: one row per (theme, group), UTF-8 with a BOM so Excel keeps
-accents, numbers unrounded as in the JSON."""
+accents, numbers unrounded as in the JSON, each count beside its base (the column's quotes
+and participants)."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from typing import Any
 from qualcode.safety.spreadsheet import csv_row
 
 COLUMNS = ("theme", "parent", "group", "quotes", "codings", "participants", "share", "flag",
-           "group_quotes")
+           "group_quotes", "group_participants")
 
 
 def render(data: dict[str, Any]) -> str:
@@ -26,5 +27,5 @@ def render(data: dict[str, Any]) -> str:
                                  *(g["attributes"].get(d, "") for d in dims),
                                  c["quotes"], c["codings"], c["participants"],
                                  repr(c["share"]), c["flag"] or "", g["quotes"],
-                                 data["test"]]))
+                                 g["participants"], data["test"]]))
     return "\ufeff" + buf.getvalue()

@@ -15,7 +15,7 @@ from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
 from docx.table import Table, _Cell
 
-from qualcode.exporters.report_common import View, cell_text, figure, plural
+from qualcode.exporters.report_common import View, cell_text, figure, people_text, plural
 
 MUTED = RGBColor(0x5B, 0x64, 0x75)
 
@@ -39,6 +39,14 @@ def _put(cell: _Cell, text: str, *, bold: bool = False, italic: bool = False,
     run.font.size = Pt(size)
     if right:
         para.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+
+
+def _base(cell: _Cell, text: str) -> None:
+    """A column's base, small under its heading."""
+    para = cell.add_paragraph()
+    para.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    run = para.add_run(text)
+    run.font.size, run.font.color.rgb = Pt(7.5), MUTED
 
 
 def _table(doc: Any, rows: int, cols: int, first: float, other: float) -> list[list[_Cell]]:
@@ -74,27 +82,30 @@ def render(data: dict[str, Any]) -> bytes:
     note.add_run(v.legend()).italic = True
 
     top = max((c["share"] for c in data["cells"]), default=0.0)
-    doc.add_heading("Themes × groups", level=1)
+    doc.add_heading(f"Themes × {'values' if data.get('by') else 'groups'}", level=1)
     table = _table(doc, 1 + len(v.themes), 2 + len(v.groups), 6.5,
                    min(3.0, 19.5 / (1 + len(v.groups))))
     _put(table[0][0], "theme", bold=True)
     for j, g in enumerate(v.groups):
         _put(table[0][1 + j], v.label(g), bold=True, right=True)
+        _base(table[0][1 + j], v.base_text(g))
     _put(table[0][1 + len(v.groups)], "all", bold=True, right=True)
+    _base(table[0][1 + len(v.groups)], f"n = {plural(v.all_quotes(), 'quote')}, "
+                                       f"{plural(v.all_people(), 'participant')}")
     for i, t in enumerate(v.themes, start=1):
         depth = v.depth(t["name"])
         _put(table[i][0], "\u2003" * depth + t["name"], bold=depth == 0)
         for j, g in enumerate(v.groups):
             cell = v.cell(t["name"], g["name"])
-            _put(table[i][1 + j], cell_text(cell, g["quotes"]), right=True,
+            _put(table[i][1 + j], cell_text(cell), right=True,
                  italic=bool(cell["flag"]), bold=bool(cell["flag"]))
             _shade(table[i][1 + j], cell["share"], top)
-        _put(table[i][1 + len(v.groups)], str(v.total(t["name"])), right=True)
+        _put(table[i][1 + len(v.groups)], v.total_text(t["name"]), right=True)
 
     levels = v.levels(v.themes[0]["name"]) if v.themes else []
     if levels:
         doc.add_heading("By level of the design", level=1)
-        doc.add_paragraph("Quotes · share of that level's quotes (détail selon l’âge / la "
+        doc.add_paragraph("Quotes / that level's quotes · their share (détail selon l’âge / la "
                           f"catégorie socio-professionnelle). Flags: {data['level_test']}.")
         ltop = max((lv["share"] for lv in data["levels"]), default=0.0)
         table = _table(doc, 1 + len(v.themes), 1 + len(levels), 6.5,
@@ -102,18 +113,21 @@ def render(data: dict[str, Any]) -> bytes:
         _put(table[0][0], "theme", bold=True)
         for j, lv in enumerate(levels):
             _put(table[0][1 + j], f"{lv['dimension']} {lv['level']}", bold=True, right=True)
+            _base(table[0][1 + j], f"n = {plural(lv['base'], 'quote')}, "
+                                   f"{plural(lv['participants_base'], 'participant')}")
         for i, t in enumerate(v.themes, start=1):
             depth = v.depth(t["name"])
             _put(table[i][0], "\u2003" * depth + t["name"], bold=depth == 0)
             for j, lv in enumerate(v.levels(t["name"])):
-                _put(table[i][1 + j], cell_text(lv, lv["level_quotes"]), right=True,
+                _put(table[i][1 + j], cell_text(lv), right=True,
                      italic=bool(lv["flag"]), bold=bool(lv["flag"]))
                 _shade(table[i][1 + j], lv["share"], ltop)
 
     names, matrix = v.cooccurrence()
     if names:
         doc.add_heading("Co-occurrence", level=1)
-        doc.add_paragraph("Quotes carrying both themes; the diagonal is the theme's own quotes.")
+        doc.add_paragraph("Quotes carrying both themes; the diagonal is the theme's own quotes; "
+                          f"out of {plural(v.all_quotes(), 'quote')}.")
         table = _table(doc, 1 + len(names), 1 + len(names), 5.0,
                        min(3.5, 21.0 / len(names)))
         for j, b in enumerate(names):
@@ -133,7 +147,7 @@ def render(data: dict[str, Any]) -> bytes:
 def _theme(doc: Any, v: View, name: str, top: float) -> None:
     heading = doc.add_heading(name, level=min(1 + v.depth(name), 9))
     heading.paragraph_format.page_break_before = v.depth(name) == 0
-    total = doc.add_paragraph(f"{plural(v.total(name), 'quote')} in all.")
+    total = doc.add_paragraph(v.total_line(name))
     total.runs[0].font.color.rgb = MUTED
     for ind in v.indicators(name):
         para = doc.add_paragraph(style=doc.styles["List Bullet"])
@@ -159,13 +173,11 @@ def _theme(doc: Any, v: View, name: str, top: float) -> None:
                     _put(table[i][1 + j], "–", right=True)
                     continue
                 cell = cells[0]
-                base = v.base(cell["group"])
-                _put(table[i][1 + j], cell_text(cell, base),
+                _put(table[i][1 + j], cell_text(cell),
                      right=True, bold=bool(cell["flag"]), italic=bool(cell["flag"]))
                 para = table[i][1 + j].add_paragraph()
                 para.alignment = WD_ALIGN_PARAGRAPH.RIGHT
-                small = para.add_run(f"{cell['group']} · "
-                                     f"{plural(cell['participants'], 'participant')}")
+                small = para.add_run(f"{cell['group']} · {people_text(cell)}")
                 small.font.size, small.font.color.rgb = Pt(7.5), MUTED
                 _shade(table[i][1 + j], cell["share"], top)
         doc.add_paragraph()

@@ -6,7 +6,13 @@ from __future__ import annotations
 from html import escape
 from typing import Any
 
-from qualcode.exporters.report_common import MARK, View, cell_text, figure, pct, plural
+from qualcode.exporters.report_common import (
+    View,
+    cell_text,
+    figure,
+    people_text,
+    plural,
+)
 
 STYLE = """
 :root { --ink: #1d2330; --muted: #5b6475; --line: #d6dae3; --heat: 21, 101, 192; }
@@ -55,9 +61,14 @@ section.theme { break-inside: auto; }
 """
 
 
-def _group_th(group: dict[str, Any]) -> str:
-    levels = " · ".join(escape(str(x)) for x in group["attributes"].values())
-    return f"<th>{escape(group['name'])}<br><small>{levels}</small></th>"
+def _group_th(v: View, group: dict[str, Any]) -> str:
+    """A column's name, its design cell (or attribute), and its base under them."""
+    if v.data.get("by"):
+        levels = escape(str(v.data["by"]))
+    else:
+        levels = " · ".join(escape(str(x)) for x in group["attributes"].values())
+    return (f"<th>{escape(group['name'])}<br><small>{levels}<br>"
+            f"{escape(v.base_text(group))}</small></th>")
 
 
 def _theme_td(v: View, name: str) -> str:
@@ -95,16 +106,18 @@ def render(data: dict[str, Any]) -> str:
            "<body>", f"<h1>{title}</h1>", f'<p class="meta">{escape(v.summary())}.</p>',
            '<p class="legend">Cells: quotes carrying the theme / the group\'s quotes · their '
            f"share; the darker, the larger the share. {escape(v.legend())}</p>",
-           '<h2 class="first">Themes × groups</h2>', "<table>", "<thead><tr>",
-           '<th class="theme">theme</th>',
-           *(_group_th(g) for g in v.groups), "<th>all</th></tr></thead>",
+           f'<h2 class="first">Themes × {"values" if data.get("by") else "groups"}</h2>',
+           "<table>", "<thead><tr>", '<th class="theme">theme</th>',
+           *(_group_th(v, g) for g in v.groups),
+           f"<th>all<br><small>n = {plural(v.all_quotes(), 'quote')}, "
+           f"{plural(v.all_people(), 'participant')}</small></th></tr></thead>",
            "<tbody>"]
     for t in v.themes:
         row = [f'<tr>{_theme_td(v, t["name"])}']
         for g in v.groups:
             cell = v.cell(t["name"], g["name"])
-            row.append(_td(escape(cell_text(cell, g["quotes"])), cell, top))
-        row.append(f"<td>{v.total(t['name'])}</td></tr>")
+            row.append(_td(escape(cell_text(cell)), cell, top))
+        row.append(f"<td>{escape(v.total_text(t['name']))}</td></tr>")
         out.append("".join(row))
     out += ["</tbody></table>"]
     levels = v.levels(v.themes[0]["name"]) if v.themes else []
@@ -117,22 +130,25 @@ def render(data: dict[str, Any]) -> str:
             else:
                 spans.append((lv["dimension"], 1))
         out += ["<h2>By level of the design</h2>",
-                '<p class="legend">Quotes · share of that level\'s quotes (the seed\'s '
+                '<p class="legend">Quotes / that level\'s quotes · their share (the seed\'s '
                 "« détail selon l’âge / la catégorie socio-professionnelle »). Flags: "
                 f"{escape(data['level_test'])}.</p>", "<table><thead><tr>",
                 '<th class="theme" rowspan="2">theme</th>',
                 *(f'<th colspan="{n}">{escape(d)}</th>' for d, n in spans), "</tr><tr>",
-                *(f"<th>{escape(lv['level'])}</th>" for lv in levels), "</tr></thead><tbody>"]
+                *(f"<th>{escape(lv['level'])}<br><small>n = {plural(lv['base'], 'quote')}, "
+                  f"{plural(lv['participants_base'], 'participant')}</small></th>"
+                  for lv in levels), "</tr></thead><tbody>"]
         for t in v.themes:
             out.append(f'<tr>{_theme_td(v, t["name"])}' + "".join(
-                _td(escape(cell_text(lv, lv["level_quotes"])), lv, ltop)
+                _td(escape(cell_text(lv)), lv, ltop)
                 for lv in v.levels(t["name"])) + "</tr>")
         out.append("</tbody></table>")
     names, matrix = v.cooccurrence()
     if names:
         out += ["<h2>Co-occurrence</h2>",
                 '<p class="legend">Quotes carrying both themes; the diagonal is the theme\'s '
-                "own quotes.</p>", '<table><thead><tr><th class="theme"></th>',
+                f"own quotes; out of {plural(v.all_quotes(), 'quote')}.</p>",
+                '<table><thead><tr><th class="theme"></th>',
                 *(f"<th>{escape(n)}</th>" for n in names), "</tr></thead><tbody>"]
         for i, (a, counts) in enumerate(zip(names, matrix, strict=True)):
             out.append(f'<tr><th class="theme">{escape(a)}</th>' + "".join(
@@ -148,7 +164,7 @@ def render(data: dict[str, Any]) -> str:
 def _theme_section(v: View, name: str, top: float) -> list[str]:
     level = min(2 + v.depth(name), 6)
     out = ['<section class="theme">', f"<h{level}>{escape(name)}</h{level}>",
-           f'<p class="total">{plural(v.total(name), "quote")} in all.</p>']
+           f'<p class="total">{escape(v.total_line(name))}</p>']
     figures = v.indicators(name)
     if figures:
         out.append('<div class="figures">')
@@ -171,13 +187,10 @@ def _theme_section(v: View, name: str, top: float) -> list[str]:
                     row.append("<td>–</td>")
                     continue
                 for cell in cells[:1]:
-                    base = v.base(cell["group"])
-                    mark = MARK.get(cell["flag"] or "", "")
                     row.append(_td(
-                        f"<b>{cell['quotes']}</b> / {base} · {pct(cell['share'], base)}"
-                        + (f" {mark}" if mark else ""), cell, top,
+                        cell_text(cell, lambda n: f"<b>{n}</b>"), cell, top,
                         f"<small>{escape(cell['group'])} · "
-                        f"{plural(cell['participants'], 'participant')}</small>"))
+                        f"{escape(people_text(cell))}</small>"))
             out.append("".join(row) + "</tr>")
         out.append("</tbody></table>")
     for g in v.groups:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from qualcode.exporters.report_common import View, cell_text, figure, plural
+from qualcode.exporters.report_common import View, cell_text, figure, people_text, plural
 
 _TAG = re.compile(r"<(?=[A-Za-z/!?])")
 """Where raw HTML could begin in Markdown (a tag, a comment, an autolink): a quote
@@ -40,37 +40,40 @@ def render(data: dict[str, Any]) -> str:
     data = _inert(data)
     v = View(data)
     out = [f"# {data.get('title') or 'Report'}", "", v.summary() + ".", "",
-           "Each cell: quotes carrying the theme / the group's quotes · their share. " + v.legend(),
-           "", "## Themes × groups", ""]
-    out += _table(["theme"] + [v.label(g) for g in v.groups] + ["all"], [
+           "Each cell: quotes carrying the theme / the group's quotes · their share. "
+           + v.legend(), "", f"## Themes × {'values' if data.get('by') else 'groups'}", ""]
+    out += _table(["theme"] + [f"{v.label(g)} · {v.base_text(g)}" for g in v.groups]
+                  + [f"all · n = {plural(v.all_quotes(), 'quote')}, "
+                     f"{plural(v.all_people(), 'participant')}"], [
         ["\u2003" * v.depth(t["name"]) + t["name"]]
-        + [_flagged(cell_text(v.cell(t["name"], g["name"]), g["quotes"]),
+        + [_flagged(cell_text(v.cell(t["name"], g["name"])),
                     v.cell(t["name"], g["name"])["flag"]) for g in v.groups]
-        + [str(v.total(t["name"]))]
+        + [v.total_text(t["name"])]
         for t in v.themes])
-    levels = [(lv["dimension"], lv["level"]) for lv in v.levels(v.themes[0]["name"])] \
-        if v.themes else []
+    levels = v.levels(v.themes[0]["name"]) if v.themes else []
     if levels:
         out += ["## By level of the design", "",
-                "Quotes · share of that level's quotes (levels: "
+                "Quotes / that level's quotes · their share (levels: "
                 + "; ".join(f"{d} = {', '.join(ls)}" for d, ls in data["dimensions"].items())
                 + "). Flags: " + data["level_test"] + ".", ""]
-        out += _table(["theme"] + [lv for _, lv in levels], [
+        out += _table(["theme"] + [f"{lv['level']} · n = {plural(lv['base'], 'quote')}, "
+                                   f"{plural(lv['participants_base'], 'participant')}"
+                                   for lv in levels], [
             ["\u2003" * v.depth(t["name"]) + t["name"]]
-            + [_flagged(cell_text(lv, lv["level_quotes"]), lv["flag"])
+            + [_flagged(cell_text(lv), lv["flag"])
                for lv in v.levels(t["name"])]
             for t in v.themes])
     names, matrix = v.cooccurrence()
     if names:
         out += ["## Co-occurrence", "",
-                "Quotes carrying both themes (diagonal: the theme's own quotes).", ""]
+                "Quotes carrying both themes (diagonal: the theme's own quotes), out of "
+                f"{plural(v.all_quotes(), 'quote')}.", ""]
         out += _table([""] + names, [[a] + [str(n) for n in row]
                                      for a, row in zip(names, matrix, strict=True)])
     for t in v.themes:
         name = t["name"]
         out += [f"{'#' * min(2 + v.depth(name), 6)} {name}", ""]
-        total = v.total(name)
-        out += [f"{plural(total, 'quote')} in all.", ""]
+        out += [v.total_line(name), ""]
         for ind in v.indicators(name):
             out += [f"- Survey: **{figure(ind)}** {ind['wording']} "
                     f"(base: {ind['base']}; {ind['source']})"]
@@ -80,8 +83,7 @@ def render(data: dict[str, Any]) -> str:
         if grid is not None:
             rdim, rlevels, cdim, clevels = grid
             out += _table([f"{rdim} \\ {cdim}"] + clevels, [
-                [r] + [" / ".join(_flagged(f"{c['group']}: {cell_text(c, v.base(c['group']))}"
-                                           f" · {plural(c['participants'], 'participant')}",
+                [r] + [" ; ".join(_flagged(f"{c['group']}: {cell_text(c)} · {people_text(c)}",
                                            c["flag"])
                                   for c in v.at(name, r, col)) or "–"
                        for col in clevels]

@@ -19,6 +19,7 @@ from qualcode.safety.spreadsheet import strings_only
 HEAD = Font(bold=True)
 HEAD_FILL = PatternFill("solid", fgColor="E8ECF3")
 FLAGGED = Font(italic=True, bold=True)
+BASE = Font(italic=True, color="5B6475")
 PERCENT = "0.0%"
 
 
@@ -52,7 +53,13 @@ def render(data: dict[str, Any]) -> bytes:
     assert ws is not None
     ws.title = "Themes x groups"
     _header(ws, ["theme", "parent"] + [f"{v.label(g)} quotes" for g in v.groups] + ["all quotes"]
-            + [f"{g} share" for g in groups], "C2")
+            + [f"{g} share" for g in groups], "C4")
+    for label, key in (("base: quotes", "quotes"), ("base: participants", "participants")):
+        ws.append([label, ""] + [g[key] for g in v.groups]
+                  + [sum(int(g[key]) for g in v.groups)])
+        for cell in ws[ws.max_row]:
+            cell.font = BASE
+    first = ws.max_row + 1
     for t in v.themes:
         cells = [v.cell(t["name"], g) for g in groups]
         ws.append([t["name"], t["parent"] or ""] + [c["quotes"] for c in cells]
@@ -68,19 +75,20 @@ def render(data: dict[str, Any]) -> bytes:
                 ws.cell(row, 4 + n + i).font = FLAGGED
     if v.themes:
         last = ws.max_row
-        _heat(ws, f"{get_column_letter(4 + n)}2:{get_column_letter(3 + 2 * n)}{last}")
-        _heat(ws, f"C2:{get_column_letter(2 + n)}{last}")
+        _heat(ws, f"{get_column_letter(4 + n)}{first}:{get_column_letter(3 + 2 * n)}{last}")
+        _heat(ws, f"C{first}:{get_column_letter(2 + n)}{last}")
     _widths(ws, {1: 38, 2: 18, **dict.fromkeys(range(3, 4 + 2 * n), 11)})
 
     cs = book.create_sheet("Cells")
     _header(cs, ["theme", "parent", "group", *dims, "quotes", "codings", "participants",
-                 "share", "flag", "group_quotes"], "A2")
+                 "share", "flag", "group_quotes", "group_participants"], "A2")
     parent = {t["name"]: t["parent"] for t in v.themes}
     for c in data["cells"]:
         g = next(x for x in v.groups if x["name"] == c["group"])
         cs.append([c["theme"], parent.get(c["theme"]) or "", c["group"],
                    *(g["attributes"].get(d, "") for d in dims), c["quotes"], c["codings"],
-                   c["participants"], c["share"], c["flag"] or "", g["quotes"]])
+                   c["participants"], c["share"], c["flag"] or "", g["quotes"],
+                   g["participants"]])
         share = cs.cell(cs.max_row, 7 + len(dims))
         share.number_format = PERCENT
         if c["flag"]:
@@ -94,11 +102,12 @@ def render(data: dict[str, Any]) -> bytes:
     if levels:
         ls = book.create_sheet("Levels")
         _header(ls, ["theme", "dimension", "level", "groups", "quotes", "codings",
-                     "participants", "share", "flag", "level_quotes"], "A2")
+                     "participants", "share", "flag", "level_quotes", "level_participants"],
+                "A2")
         for lv in levels:
             ls.append([lv["theme"], lv["dimension"], lv["level"], ", ".join(lv["groups"]),
                        lv["quotes"], lv["codings"], lv["participants"], lv["share"],
-                       lv["flag"] or "", lv["level_quotes"]])
+                       lv["flag"] or "", lv["level_quotes"], lv["participants_base"]])
             ls.cell(ls.max_row, 8).number_format = PERCENT
             if lv["flag"]:
                 ls.cell(ls.max_row, 8).font = FLAGGED
@@ -110,8 +119,20 @@ def render(data: dict[str, Any]) -> bytes:
         gs = book.create_sheet("Grid")
         rdim, rlevels, cdim, clevels = grid
         width = len(clevels)
-        gs.append(["Quotes per design cell (left) and share of the cell's quotes (right)."])
+        gs.append(["Quotes per design cell (left) and share of the cell's quotes (right); "
+                   "the bases first."])
         gs.freeze_panes = "A2"
+        gs.append([])
+        gs.append(["base"])
+        gs.cell(gs.max_row, 1).font = Font(bold=True, size=12)
+        _header(gs, [f"{rdim} \\ {cdim}", *(f"{c}: quotes" for c in clevels), "",
+                     f"{rdim} \\ {cdim}", *(f"{c}: participants" for c in clevels)], "A2")
+        for r in rlevels:
+            at = [[g for g in v.groups if g["attributes"].get(rdim) == r
+                   and g["attributes"].get(cdim) == c] for c in clevels]
+            gs.append([r, *(sum(int(g["quotes"]) for g in cell) if cell else None for cell in at),
+                       None, r, *(sum(int(g["participants"]) for g in cell) if cell else None
+                                  for cell in at)])
         for t in v.themes:
             gs.append([])
             gs.append([t["name"]])

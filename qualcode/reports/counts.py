@@ -16,6 +16,7 @@ from sqlalchemy import text as sql
 from sqlmodel import Session
 
 from qualcode.errors import UserError
+from qualcode.reports.columns import Columns, columns
 from qualcode.reports.indicators import Indicator
 from qualcode.reports.scan import CODERS_SHIFT, CONSENSUS_SHIFT, MAX_CODERS, ScanSpec, Tally, scan
 from qualcode.reports.stats import FLAG_TEST, LEVEL_TEST, flags
@@ -59,6 +60,10 @@ class Options:
     subthemes_cooccur: bool = False
     """Co-occurrence of every code in the report, not only the top-level themes."""
     indicators: list[Indicator] = field(default_factory=list)
+    by: str | None = None
+    """A participant (else group) attribute whose values are the columns, not the groups."""
+    where: tuple[tuple[str, str], ...] = ()
+    """(attribute, value): only the participants matching every attribute named."""
 
 
 def _agreed_rows(session: Session, coders: dict[int, str]) -> tuple[
@@ -105,10 +110,12 @@ def compute(session: Session, scope: Scope = Scope(), options: Options = Options
             bits[cid] = 1
         elif name != "auto":
             bits[cid] = 1 << (sum(1 for b in bits.values() if b > 1) + 1)
-    groups = design.groups
+    cols = columns(session, design, options.by, options.where)
     spec = ScanSpec(
         ancestors=ancestors,
-        groups={g.id: i for i, g in enumerate(groups)},
+        groups=cols.groups,
+        people=cols.people,
+        columns=len(cols.names),
         paired=frozenset(number[c.id] for c in paired),
         in_scope=frozenset(cid for cid, name in coders.items() if scope.counts(name)),
         agreeing=bits,
@@ -116,17 +123,18 @@ def compute(session: Session, scope: Scope = Scope(), options: Options = Options
     )
     tally = scan(session.connection().connection, spec, len(codes), extra)
 
-    width = len(groups)
-    sizes = tally.group_quotes
+    width = len(cols.names)
+    sizes, people = tally.group_quotes, tally.group_speakers
     cells: list[dict[str, Any]] = []
     for ci, code in enumerate(codes):
         row: list[dict[str, Any]] = []
-        for gi, (g, n) in enumerate(zip(groups, sizes, strict=True)):
+        for gi, (g, n) in enumerate(zip(cols.names, sizes, strict=True)):
             cell = ci * width + gi
             quotes = tally.quotes[cell]
-            row.append({"theme": code.name, "group": g.name, "quotes": quotes,
+            row.append({"theme": code.name, "group": g, "quotes": quotes,
                         "codings": tally.codings[cell], "participants": tally.speakers[cell],
-                        "share": quotes / n if n else 0.0, "flag": None})
+                        "share": quotes / n if n else 0.0, "flag": None,
+                        "base": n, "participants_base": people[gi]})
         for item, flag in zip(row, flags([c["quotes"] for c in row], sizes), strict=True):
             item["flag"] = flag
         cells.extend(row)
@@ -136,16 +144,16 @@ def compute(session: Session, scope: Scope = Scope(), options: Options = Options
         "level_test": LEVEL_TEST,
         "title": design.title,
         "subtree": codes[0].name if options.theme and codes else None,
-        "dimensions": design.dimensions,
-        "groups": [{"name": g.name, "attributes": dict(g.levels), "quotes": n,
-                    "participants": p}
-                   for g, n, p in zip(groups, sizes, tally.group_speakers, strict=True)],
-        "themes": [{"name": c.name,
-                    "parent": every[c.parent_id].name if c.parent_id is not None else None}
-                   for c in codes],
+        "by": cols.by,
+        "where": [f"{name}={value}" for name, value in options.where],
+        "dimensions": design.dimensions if cols.by is None else {cols.by: cols.names},
+        "groups": [{"name": g, "attributes": a, "quotes": n, "participants": p}
+                   for g, a, n, p in zip(cols.names, cols.attributes, sizes, people,
+                                         strict=True)],
+        "themes": _themes(codes, every, cells, sum(sizes), sum(people)),
         "cells": cells,
-        "levels": _levels(design, codes, cells, sizes),
-        "quotes": _quotes(session, tally, codes, design, options.quotes,
+        "levels": _levels(design, codes, cells, sizes, people) if cols.by is None else [],
+        "quotes": _quotes(session, tally, codes, cols, options.quotes,
                           _Scoped(ancestors, spec.in_scope)),
         "cooccurrence": _cooccurrence(paired, number, tally, cells),
         "indicators": [i.as_json() for i in options.indicators if _in(i.theme, codes)],
@@ -170,12 +178,30 @@ def _in(theme: str, codes: list[CodeNode]) -> bool:
     return any(c.name == theme for c in codes)
 
 
+def _themes(codes: list[CodeNode], every: dict[int, CodeNode], cells: list[dict[str, Any]],
+            base: int, people: int) -> list[dict[str, Any]]:
+    """Each theme with its totals over the columns and their bases: columns never share a
+    quote or a participant, so the distinct counts are sums."""
+    quotes: dict[str, int] = {}
+    speakers: dict[str, int] = {}
+    for c in cells:
+        quotes[c["theme"]] = quotes.get(c["theme"], 0) + c["quotes"]
+        speakers[c["theme"]] = speakers.get(c["theme"], 0) + c["participants"]
+    return [{"name": c.name,
+             "parent": every[c.parent_id].name if c.parent_id is not None else None,
+             "quotes": quotes.get(c.name, 0), "participants": speakers.get(c.name, 0),
+             "base": base, "participants_base": people,
+             "share": quotes.get(c.name, 0) / base if base else 0.0}
+            for c in codes]
+
+
 def _levels(design: Design, codes: list[CodeNode], cells: list[dict[str, Any]],
-            sizes: list[int]) -> list[dict[str, Any]]:
+            sizes: list[int], people: list[int]) -> list[dict[str, Any]]:
     """Totals per dimension level: groups never share a quote or a participant, so a
     level's distinct counts are sums over its groups."""
     by_cell = {(c["theme"], c["group"]): c for c in cells}
     size = {g.name: n for g, n in zip(design.groups, sizes, strict=True)}
+    speakers = {g.name: p for g, p in zip(design.groups, people, strict=True)}
     out: list[dict[str, Any]] = []
     for dim, levels in design.dimensions.items():
         members = {lv: [g for g in design.groups if g.levels.get(dim) == lv] for lv in levels}
@@ -190,7 +216,8 @@ def _levels(design: Design, codes: list[CodeNode], cells: list[dict[str, Any]],
                              "codings": sum(p["codings"] for p in parts),
                              "participants": sum(p["participants"] for p in parts),
                              "share": quotes / n if n else 0.0, "flag": None,
-                             "level_quotes": n})
+                             "level_quotes": n, "base": n,
+                             "participants_base": sum(speakers[g.name] for g in members[lv])})
             for row, flag in zip(rows, flags([r["quotes"] for r in rows], base), strict=True):
                 row["flag"] = flag
             out.extend(rows)
@@ -244,29 +271,33 @@ def _merged(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
     return out
 
 
-def _quotes(session: Session, tally: Tally, codes: list[CodeNode], design: Design,
+def _quotes(session: Session, tally: Tally, codes: list[CodeNode], cols: Columns,
             keep: int, scoped: _Scoped) -> list[dict[str, Any]]:
     if not keep:
         return []
     wanted = sorted({qid for best in tally.best for _, qid in best})
     texts: dict[int, tuple[str, str]] = {}
+    home: dict[int, str] = {}
     for start in range(0, len(wanted), 500):
         chunk = wanted[start:start + 500]
         params = {f"q{i}": qid for i, qid in enumerate(chunk)}
         marks = ", ".join(f":q{i}" for i in range(len(chunk)))
-        for qid, speaker, text in session.execute(sql(
-                "SELECT q.id, p.label, q.text FROM quote q JOIN participant p "
-                f"ON p.id = q.participant_id WHERE q.id IN ({marks})"), params).all():
+        for qid, speaker, text, group in session.execute(sql(
+                "SELECT q.id, p.label, q.text, g.name FROM quote q JOIN participant p "
+                "ON p.id = q.participant_id JOIN study_group g ON g.id = q.group_id "
+                f"WHERE q.id IN ({marks})"), params).all():
             texts[int(qid)] = (str(speaker), str(text))
+            home[int(qid)] = str(group)
     excerpts = _segment_words(session, wanted, scoped, texts)
     out: list[dict[str, Any]] = []
-    width = len(design.groups)
+    width = len(cols.names)
     for ci, code in enumerate(codes):
-        for gi, g in enumerate(design.groups):
+        for gi, g in enumerate(cols.names):
             for r, qid in tally.best[ci * width + gi]:
                 speaker, text = texts[qid]
-                out.append({"theme": code.name, "group": g.name, "id": qid,
-                            "speaker": speaker, "text": excerpts.get((ci, qid), text),
+                out.append({"theme": code.name, "group": g, "id": qid,
+                            "speaker": speaker, "speaker_group": home[qid],
+                            "text": excerpts.get((ci, qid), text),
                             "consensus": r >> CONSENSUS_SHIFT == 0,
                             "coders": MAX_CODERS - ((r >> CODERS_SHIFT) & MAX_CODERS)})
     return out

@@ -28,7 +28,8 @@ _NEVER = 1 << 62
 
 @dataclass(frozen=True)
 class ScanSpec:
-    """The report's codes are numbered 0…n-1 in tree order, its groups 0…g-1."""
+    """The report's codes are numbered 0…n-1 in tree order, its columns (the groups, or
+    an attribute's values) 0…g-1; the Tally's `group_*` lists are per column."""
 
     ancestors: dict[int, tuple[int, ...]]
     """Code id → the numbers of the code and its ancestors in the report."""
@@ -42,6 +43,11 @@ class ScanSpec:
     """Coder id → bit; bit 1 is `consensus`, the others human coders (never `auto`)."""
     keep: int
     """Illustrative quotes kept per cell."""
+    people: dict[int, int] | None = None
+    """Participant id → column, when that and not the group decides (`report --by`,
+    `--where`); a participant absent from it is not counted."""
+    columns: int | None = None
+    """How many columns; the number of groups when None."""
 
 
 @dataclass
@@ -89,7 +95,7 @@ def scan(connection: Any, spec: ScanSpec, codes: int,
             lengths[qid] = _length_off(int(lookup.fetchone()[0]))
         return lengths[qid]
 
-    width = len(spec.groups)
+    width = len(spec.groups) if spec.columns is None else spec.columns
     cells = codes * width
     quotes, codings = [0] * cells, [0] * cells
     best: list[list[tuple[int, int]]] = [[] for _ in range(cells)]
@@ -103,8 +109,9 @@ def scan(connection: Any, spec: ScanSpec, codes: int,
     moderators = {pid for (pid,) in cursor.fetchall()}
     info: dict[int, tuple[int, int]] = {}
     cursor.execute("SELECT id, group_id, participant_id FROM quote")
+    people = spec.people
     for qid, gid, pid in cursor.fetchall():
-        g = spec.groups.get(gid)
+        g = spec.groups.get(gid) if people is None else people.get(pid)
         if pid in moderators or g is None:
             continue
         info[qid] = (g, pid)
