@@ -409,3 +409,39 @@ def test_bases_show_in_every_format_under_by(cli: Cli, project: Path, tmp_path: 
         row = dict(zip(head_row, values, strict=True))
         assert (row["group_quotes"], row["group_participants"]) == (
             want["base"][row["group"]], want["participants"][row["group"]])
+
+
+# -- the words under --by ----------------------------------------------------------------------
+
+GROUP_WORD = re.compile(r"\bgroup(s|'s|’s)?\b", re.IGNORECASE)
+
+
+def test_by_never_calls_the_values_groups(cli: Cli, project: Path, tmp_path: Path) -> None:
+    """Under --by the columns are an attribute's values: headings, legends and the flags'
+    test name that attribute, never groups; the plain report keeps main's wording."""
+    db = str(project)
+    data = cli("--db", db, "report", "--by", "caregiver", "--format", "json").json()
+    assert not GROUP_WORD.search(data["test"]) and "caregiver" in data["test"]
+    md = cli("--db", db, "report", "--by", "caregiver", "--where", "mes_user=yes",
+             "--format", "md").out
+    assert not GROUP_WORD.findall(md), [line for line in md.splitlines()
+                                        if GROUP_WORD.search(line)]
+    assert "## Themes × caregiver" in md
+    assert "with that value of caregiver" in md and "each value of caregiver" in md
+    html = tmp_path / "by.html"
+    assert cli("--db", db, "report", "--by", "caregiver", "--format", "html",
+               "-o", str(html)).code == 0
+    page = html.read_text(encoding="utf-8")
+    assert not GROUP_WORD.findall(page), [line for line in page.splitlines()
+                                          if GROUP_WORD.search(line)]
+    assert "— themes by caregiver</title>" in page and ">Themes × caregiver</h2>" in page
+    word = tmp_path / "by.docx"
+    assert cli("--db", db, "report", "--by", "caregiver", "--format", "docx",
+               "-o", str(word)).code == 0
+    text = "\n".join(p.text for p in docx.Document(str(word)).paragraphs)
+    assert not GROUP_WORD.findall(text) and "Themes × caregiver" in text
+
+    plain = cli("--db", db, "report", "--format", "md").out
+    assert "## Themes × groups" in plain
+    assert "Each cell: quotes carrying the theme / the group's quotes · their share." in plain
+    assert "each group against the other groups" in plain

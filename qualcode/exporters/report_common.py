@@ -10,6 +10,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from qualcode.i18n import _
+
 MARK = {"above": "▲", "below": "▼"}
 LEGEND = ("▲ / ▼ (in italics): the cell is significantly above / below the theme's "
           "overall rate — {test}.")
@@ -133,14 +135,43 @@ class View:
     def legend(self) -> str:
         return LEGEND.format(test=self.data["test"])
 
+    def cells_legend(self) -> str:
+        """What a cell's figures are: the theme's quotes over the column's, the share. The
+        columns are the groups, or the values of the `--by` attribute."""
+        by = self.data.get("by")
+        if by:
+            return _("quotes carrying the theme / the quotes of the participants with that "
+                     "value of {attribute} · their share").format(attribute=by)
+        return "quotes carrying the theme / the group's quotes · their share"
+
+    def matrix_heading(self) -> str:
+        """`Themes × groups`, or `Themes × caregiver` when its values are the columns."""
+        by = self.data.get("by")
+        return _("Themes × {attribute}").format(attribute=by) if by else "Themes × groups"
+
+    def themes_by(self) -> str:
+        """What the report crosses the themes with, for a page's title."""
+        by = self.data.get("by")
+        return _("themes by {attribute}").format(attribute=by) if by else "themes by group"
+
+    def flags_label(self) -> str:
+        """What the columns' flags compare, as a label."""
+        by = self.data.get("by")
+        return _("flags (values of {attribute})").format(attribute=by) if by else "flags (groups)"
+
     def summary(self) -> str:
         by = self.data.get("by")
-        columns = f"{plural(len(self.groups), 'value')} of {by}" if by else plural(
-            len(self.groups), "group")
+        n = len(self.groups)
+        if by:
+            columns = (_("1 value of {attribute}") if n == 1 else _(
+                "{count} values of {attribute}")).format(count=n, attribute=by)
+        else:
+            columns = plural(n, "group")
         line = (f"Scope: {self.data['scope']} · {self.all_quotes()} quotes by "
                 f"{self.all_people()} participants in {columns} (moderators excluded)")
         if self.data.get("where"):
-            line += " · only participants with " + ", ".join(self.data["where"])
+            line += " · " + _("only participants with {filters}").format(
+                filters=", ".join(self.data["where"]))
         if self.data.get("subtree"):
             line += f" · theme {self.data['subtree']} and its sub-themes"
         return line

@@ -78,11 +78,11 @@ def render(data: dict[str, Any]) -> bytes:
     doc.add_heading(data.get("title") or "Report", level=0)
     doc.add_paragraph(v.summary() + ".")
     note = doc.add_paragraph()
-    note.add_run("Cells: quotes carrying the theme / the group's quotes · their share. ")
+    note.add_run(f"Cells: {v.cells_legend()}. ")
     note.add_run(v.legend()).italic = True
 
     top = max((c["share"] for c in data["cells"]), default=0.0)
-    doc.add_heading(f"Themes × {'values' if data.get('by') else 'groups'}", level=1)
+    doc.add_heading(v.matrix_heading(), level=1)
     table = _table(doc, 1 + len(v.themes), 2 + len(v.groups), 6.5,
                    min(3.0, 19.5 / (1 + len(v.groups))))
     _put(table[0][0], "theme", bold=True)

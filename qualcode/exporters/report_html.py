@@ -102,11 +102,12 @@ def render(data: dict[str, Any]) -> str:
     top = max((c["share"] for c in data["cells"]), default=0.0)
     out = ['<!DOCTYPE html>', '<html lang="en">', "<head>", '<meta charset="utf-8">',
            '<meta name="viewport" content="width=device-width, initial-scale=1">',
-           f"<title>{title} — themes by group</title>", f"<style>{STYLE}</style>", "</head>",
+           f"<title>{title} — {escape(v.themes_by())}</title>", f"<style>{STYLE}</style>",
+           "</head>",
            "<body>", f"<h1>{title}</h1>", f'<p class="meta">{escape(v.summary())}.</p>',
-           '<p class="legend">Cells: quotes carrying the theme / the group\'s quotes · their '
-           f"share; the darker, the larger the share. {escape(v.legend())}</p>",
-           f'<h2 class="first">Themes × {"values" if data.get("by") else "groups"}</h2>',
+           f'<p class="legend">Cells: {escape(v.cells_legend())}; the darker, the larger the '
+           f"share. {escape(v.legend())}</p>",
+           f'<h2 class="first">{escape(v.matrix_heading())}</h2>',
            "<table>", "<thead><tr>", '<th class="theme">theme</th>',
            *(_group_th(v, g) for g in v.groups),
            f"<th>all<br><small>n = {plural(v.all_quotes(), 'quote')}, "

@@ -40,8 +40,7 @@ def render(data: dict[str, Any]) -> str:
     data = _inert(data)
     v = View(data)
     out = [f"# {data.get('title') or 'Report'}", "", v.summary() + ".", "",
-           "Each cell: quotes carrying the theme / the group's quotes · their share. "
-           + v.legend(), "", f"## Themes × {'values' if data.get('by') else 'groups'}", ""]
+           f"Each cell: {v.cells_legend()}. {v.legend()}", "", f"## {v.matrix_heading()}", ""]
     out += _table(["theme"] + [f"{v.label(g)} · {v.base_text(g)}" for g in v.groups]
                   + [f"all · n = {plural(v.all_quotes(), 'quote')}, "
                      f"{plural(v.all_people(), 'participant')}"], [

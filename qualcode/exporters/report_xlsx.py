@@ -189,7 +189,7 @@ def render(data: dict[str, Any]) -> bytes:
 
     about = book.create_sheet("About")
     for key, value in (("study", data.get("title") or ""), ("scope", data["scope"]),
-                       ("summary", v.summary()), ("flags (groups)", data["test"]),
+                       ("summary", v.summary()), (v.flags_label(), data["test"]),
                        ("flags (levels)", data.get("level_test", "")),
                        ("flagged cells", "bold italics")):
         about.append([key, value])

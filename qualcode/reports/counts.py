@@ -19,7 +19,7 @@ from qualcode.errors import UserError
 from qualcode.reports.columns import Columns, columns
 from qualcode.reports.indicators import Indicator
 from qualcode.reports.scan import CODERS_SHIFT, CONSENSUS_SHIFT, MAX_CODERS, ScanSpec, Tally, scan
-from qualcode.reports.stats import FLAG_TEST, LEVEL_TEST, flags
+from qualcode.reports.stats import LEVEL_TEST, flag_test, flags
 from qualcode.services.agreed import agreed
 from qualcode.services.codebook import CodeNode, code_tree, resolve_codes
 from qualcode.services.study import Design, load_design
@@ -140,7 +140,7 @@ def compute(session: Session, scope: Scope = Scope(), options: Options = Options
         cells.extend(row)
     return {
         "scope": scope.label,
-        "test": FLAG_TEST,
+        "test": flag_test(cols.by),
         "level_test": LEVEL_TEST,
         "title": design.title,
         "subtree": codes[0].name if options.theme and codes else None,

@@ -14,6 +14,8 @@ from __future__ import annotations
 
 from math import exp, lgamma
 
+from qualcode.i18n import _
+
 FLAG_TEST = (
     "two-sided Fisher exact test of each group against the other groups, "
     "Holm-adjusted across the groups of each theme, α = 0.05"
@@ -23,6 +25,17 @@ LEVEL_TEST = (
     "Holm-adjusted across the levels, α = 0.05"
 )
 ALPHA = 0.05
+
+
+def flag_test(by: str | None = None) -> str:
+    """The flags' test, named for what the columns are: the groups, or the values of the
+    attribute `by` (`report --by`), which the same test compares the same way."""
+    if by is None:
+        return FLAG_TEST
+    return _("two-sided Fisher exact test of each value of {attribute} against its other "
+             "values, Holm-adjusted across the values of each theme, α = 0.05"
+             ).format(attribute=by)
+
 _TIE = 1e-7
 """Relative tolerance for tables as likely as the observed one, as in SciPy."""
 _NEGLIGIBLE = 1e-17
