@@ -17,6 +17,7 @@ from sqlalchemy import text as sql
 from sqlmodel import Session
 
 from qualcode.errors import UserError
+from qualcode.i18n import _
 from qualcode.services.study import Design
 
 NONE = "(none)"
@@ -44,7 +45,7 @@ def parse_where(items: list[str] | tuple[str, ...]) -> tuple[tuple[str, str], ..
     for item in items:
         name, sep, value = item.partition("=")
         if not sep or not name.strip() or not value.strip():
-            raise UserError(f"--where takes ATTRIBUTE=VALUE, not {item!r}")
+            raise UserError(_("--where takes ATTRIBUTE=VALUE, not {item!r}").format(item=item))
         out.append((name.strip(), value.strip()))
     return tuple(out)
 
@@ -84,8 +85,9 @@ class _People:
             return "group"
         mine = sorted({k for a in self.own.values() for k in a})
         theirs = sorted({k for a in self.of_group.values() for k in a})
-        raise UserError(f"unknown attribute {name!r} (participants: {', '.join(mine) or 'none'}"
-                        f"; groups: {', '.join(theirs) or 'none'})")
+        raise UserError(_("unknown attribute {name!r} (participants: {mine}; groups: {theirs})"
+                          ).format(name=name, mine=", ".join(mine) or _("none"),
+                                   theirs=", ".join(theirs) or _("none")))
 
     def values(self, name: str) -> dict[int, str]:
         """Participant id → the attribute's value, `(none)` where they have none."""
@@ -124,7 +126,8 @@ def columns(session: Session, design: Design, by: str | None,
         unknown = sorted(allowed - set(values.values()))
         if unknown:
             known = ", ".join(sorted(set(values.values())))
-            raise UserError(f"no participant has {name} = {unknown[0]!r} (values: {known})")
+            raise UserError(_("no participant has {name} = {value!r} (values: {known})").format(
+                name=name, value=unknown[0], known=known))
         kept &= {pid for pid, v in values.items() if v in allowed}
     if by is None:
         return Columns([g.name for g in design.groups], [dict(g.levels) for g in design.groups],
