@@ -85,8 +85,11 @@ class View:
 
     def base_text(self, group: dict[str, Any]) -> str:
         """`n = 40 quotes, 9 participants`: what a column's figures are out of."""
-        return (f"n = {plural(int(group['quotes']), 'quote')}, "
-                f"{plural(int(group['participants']), 'participant')}")
+        return base_text(int(group["quotes"]), int(group["participants"]))
+
+    def all_text(self) -> str:
+        """What the `all` column's figures are out of: every column's quotes and people."""
+        return base_text(self.all_quotes(), self.all_people())
 
     def grid(self) -> tuple[str, list[str], str, list[str]] | None:
         """(row dimension, its levels, column dimension, its levels) for a 2-factor design."""
@@ -183,6 +186,11 @@ def figure(indicator: dict[str, Any]) -> str:
     number = f"{value:,.10g}".replace(",", "\u202f")
     unit = indicator.get("unit") or ""
     return f"{number}\u00a0%" if unit == "%" else f"{number} {unit}".strip()
+
+
+def base_text(quotes: int, participants: int) -> str:
+    """`n = 40 quotes, 9 participants`: a column's (or level's) base, under its heading."""
+    return f"n = {plural(quotes, 'quote')}, {plural(participants, 'participant')}"
 
 
 def cell_text(cell: dict[str, Any], strong: Callable[[str], str] = str) -> str:

@@ -15,7 +15,14 @@ from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
 from docx.table import Table, _Cell
 
-from qualcode.exporters.report_common import View, cell_text, figure, people_text, plural
+from qualcode.exporters.report_common import (
+    View,
+    base_text,
+    cell_text,
+    figure,
+    people_text,
+    plural,
+)
 
 MUTED = RGBColor(0x5B, 0x64, 0x75)
 
@@ -90,8 +97,7 @@ def render(data: dict[str, Any]) -> bytes:
         _put(table[0][1 + j], v.label(g), bold=True, right=True)
         _base(table[0][1 + j], v.base_text(g))
     _put(table[0][1 + len(v.groups)], "all", bold=True, right=True)
-    _base(table[0][1 + len(v.groups)], f"n = {plural(v.all_quotes(), 'quote')}, "
-                                       f"{plural(v.all_people(), 'participant')}")
+    _base(table[0][1 + len(v.groups)], v.all_text())
     for i, t in enumerate(v.themes, start=1):
         depth = v.depth(t["name"])
         _put(table[i][0], "\u2003" * depth + t["name"], bold=depth == 0)
@@ -113,8 +119,7 @@ def render(data: dict[str, Any]) -> bytes:
         _put(table[0][0], "theme", bold=True)
         for j, lv in enumerate(levels):
             _put(table[0][1 + j], f"{lv['dimension']} {lv['level']}", bold=True, right=True)
-            _base(table[0][1 + j], f"n = {plural(lv['base'], 'quote')}, "
-                                   f"{plural(lv['participants_base'], 'participant')}")
+            _base(table[0][1 + j], base_text(lv["base"], lv["participants_base"]))
         for i, t in enumerate(v.themes, start=1):
             depth = v.depth(t["name"])
             _put(table[i][0], "\u2003" * depth + t["name"], bold=depth == 0)

@@ -8,6 +8,7 @@ from typing import Any
 
 from qualcode.exporters.report_common import (
     View,
+    base_text,
     cell_text,
     figure,
     people_text,
@@ -110,8 +111,7 @@ def render(data: dict[str, Any]) -> str:
            f'<h2 class="first">{escape(v.matrix_heading())}</h2>',
            "<table>", "<thead><tr>", '<th class="theme">theme</th>',
            *(_group_th(v, g) for g in v.groups),
-           f"<th>all<br><small>n = {plural(v.all_quotes(), 'quote')}, "
-           f"{plural(v.all_people(), 'participant')}</small></th></tr></thead>",
+           f"<th>all<br><small>{escape(v.all_text())}</small></th></tr></thead>",
            "<tbody>"]
     for t in v.themes:
         row = [f'<tr>{_theme_td(v, t["name"])}']
@@ -136,8 +136,8 @@ def render(data: dict[str, Any]) -> str:
                 f"{escape(data['level_test'])}.</p>", "<table><thead><tr>",
                 '<th class="theme" rowspan="2">theme</th>',
                 *(f'<th colspan="{n}">{escape(d)}</th>' for d, n in spans), "</tr><tr>",
-                *(f"<th>{escape(lv['level'])}<br><small>n = {plural(lv['base'], 'quote')}, "
-                  f"{plural(lv['participants_base'], 'participant')}</small></th>"
+                *(f"<th>{escape(lv['level'])}<br><small>"
+                  f"{escape(base_text(lv['base'], lv['participants_base']))}</small></th>"
                   for lv in levels), "</tr></thead><tbody>"]
         for t in v.themes:
             out.append(f'<tr>{_theme_td(v, t["name"])}' + "".join(

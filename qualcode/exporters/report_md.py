@@ -5,7 +5,14 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from qualcode.exporters.report_common import View, cell_text, figure, people_text, plural
+from qualcode.exporters.report_common import (
+    View,
+    base_text,
+    cell_text,
+    figure,
+    people_text,
+    plural,
+)
 
 _TAG = re.compile(r"<(?=[A-Za-z/!?])")
 """Where raw HTML could begin in Markdown (a tag, a comment, an autolink): a quote
@@ -42,8 +49,7 @@ def render(data: dict[str, Any]) -> str:
     out = [f"# {data.get('title') or 'Report'}", "", v.summary() + ".", "",
            f"Each cell: {v.cells_legend()}. {v.legend()}", "", f"## {v.matrix_heading()}", ""]
     out += _table(["theme"] + [f"{v.label(g)} · {v.base_text(g)}" for g in v.groups]
-                  + [f"all · n = {plural(v.all_quotes(), 'quote')}, "
-                     f"{plural(v.all_people(), 'participant')}"], [
+                  + [f"all · {v.all_text()}"], [
         ["\u2003" * v.depth(t["name"]) + t["name"]]
         + [_flagged(cell_text(v.cell(t["name"], g["name"])),
                     v.cell(t["name"], g["name"])["flag"]) for g in v.groups]
@@ -55,8 +61,8 @@ def render(data: dict[str, Any]) -> str:
                 "Quotes / that level's quotes · their share (levels: "
                 + "; ".join(f"{d} = {', '.join(ls)}" for d, ls in data["dimensions"].items())
                 + "). Flags: " + data["level_test"] + ".", ""]
-        out += _table(["theme"] + [f"{lv['level']} · n = {plural(lv['base'], 'quote')}, "
-                                   f"{plural(lv['participants_base'], 'participant')}"
+        out += _table(["theme"] + [f"{lv['level']} · "
+                                   f"{base_text(lv['base'], lv['participants_base'])}"
                                    for lv in levels], [
             ["\u2003" * v.depth(t["name"]) + t["name"]]
             + [_flagged(cell_text(lv), lv["flag"])
