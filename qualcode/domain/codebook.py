@@ -16,6 +16,7 @@ from typing import Any
 import yaml
 
 from qualcode.errors import UserError
+from qualcode.i18n import _
 
 CODE_KEYS = (
     "name", "key", "color", "description", "include", "exclude", "example",
@@ -108,9 +109,11 @@ def _read(path: Path) -> str:
     try:
         return path.read_bytes().decode("utf-8-sig")
     except OSError as exc:
-        raise UserError(f"cannot read the codebook: {exc.strerror}", path=str(path)) from None
+        raise UserError(
+            _("cannot read the codebook: {strerror}").format(strerror=exc.strerror), path=str(path)
+        ) from None
     except UnicodeDecodeError:
-        raise UserError("the codebook is not UTF-8 text", path=str(path)) from None
+        raise UserError(_("the codebook is not UTF-8 text"), path=str(path)) from None
 
 
 def parse(text: str, where: str) -> tuple[Codebook | None, list[Finding]]:

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from qualcode.errors import UserError
+from qualcode.i18n import _
 
 
 @dataclass(frozen=True)
@@ -60,16 +61,21 @@ def load_study(path: Path) -> StudySpec:
     try:
         raw = path.read_bytes()
     except OSError as exc:
-        raise UserError(f"cannot read the study file: {exc.strerror}", path=str(path)) from None
+        raise UserError(
+            _("cannot read the study file: {strerror}").format(strerror=exc.strerror),
+            path=str(path),
+        ) from None
     try:
         text = raw.decode("utf-8-sig")
         data = tomllib.loads(text)
     except UnicodeDecodeError:
-        raise UserError("the study file is not UTF-8 text", path=str(path)) from None
+        raise UserError(_("the study file is not UTF-8 text"), path=str(path)) from None
     except tomllib.TOMLDecodeError as exc:
         line = getattr(exc, "lineno", None)
         msg = str(exc).split(" (at line")[0]
-        raise UserError(f"invalid TOML: {msg}", path=str(path), line=line) from None
+        raise UserError(
+            _("invalid TOML: {msg}").format(msg=msg), path=str(path), line=line
+        ) from None
     return parse_study(data, text, str(path))
 
 

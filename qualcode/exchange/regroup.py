@@ -18,6 +18,7 @@ from typing import Any
 
 from qualcode.errors import UserError
 from qualcode.exchange.qdpx_import import Key, PGroup, Plan
+from qualcode.i18n import _
 
 
 def load_group_map(path: Path) -> dict[str, str]:
@@ -25,31 +26,36 @@ def load_group_map(path: Path) -> dict[str, str]:
     try:
         raw = path.read_bytes().decode("utf-8-sig")
     except OSError as exc:
-        raise UserError(f"cannot read the group map: {exc.strerror}", path=str(path)) from None
+        raise UserError(
+            _("cannot read the group map: {strerror}").format(strerror=exc.strerror), path=str(path)
+        ) from None
     except UnicodeDecodeError:
-        raise UserError("the group map is not UTF-8 text", path=str(path)) from None
+        raise UserError(_("the group map is not UTF-8 text"), path=str(path)) from None
     reader = csv.reader(io.StringIO(raw, newline=""))
     found: dict[str, str] = {}
     try:
         header = [h.strip().casefold() for h in next(reader, [])]
         if header != ["source", "group"]:
-            raise UserError("the group map's header must be `source,group`", path=str(path),
+            raise UserError(_("the group map's header must be `source,group`"), path=str(path),
                             line=1)
         for record in reader:
             if not any(cell.strip() for cell in record):
                 continue
             if len(record) != 2 or not all(cell.strip() for cell in record):
-                raise UserError("expected a source and its group (source,group)",
+                raise UserError(_("expected a source and its group (source,group)"),
                                 path=str(path), line=reader.line_num)
             source, group = (cell.strip() for cell in record)
             if source in found and found[source] != group:
-                raise UserError(f"source {source!r} is already mapped to {found[source]!r}",
+                raise UserError(_("source {source!r} is already mapped to {found!r}").format(
+                                    source=source, found=found[source]),
                                 path=str(path), line=reader.line_num)
             found[source] = group
     except csv.Error as exc:
-        raise UserError(f"malformed CSV: {exc}", path=str(path), line=reader.line_num) from None
+        raise UserError(
+            _("malformed CSV: {exc}").format(exc=exc), path=str(path), line=reader.line_num
+        ) from None
     if not found:
-        raise UserError("the group map names no source", path=str(path))
+        raise UserError(_("the group map names no source"), path=str(path))
     return found
 
 
@@ -66,7 +72,8 @@ def regroup(plan: Plan, *, group: str | None = None, mapping: dict[str, str] | N
     missing = [s.name for s in plan.sources if target(s.name) is None]
     if missing:
         more = f" (and {len(missing) - 1} more)" if len(missing) > 1 else ""
-        raise UserError(f"the group map names no group for source {missing[0]!r}{more}",
+        raise UserError(_("the group map names no group for source {missing!r}{more}").format(
+                            missing=missing[0], more=more),
                         path=map_path or None)
     if mapping is not None:
         names = {s.name for s in plan.sources} | {PurePath(s.name).stem for s in plan.sources}

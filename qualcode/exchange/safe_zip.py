@@ -15,6 +15,7 @@ import zlib
 from pathlib import Path
 
 from qualcode.errors import UserError
+from qualcode.i18n import _
 
 MAX_ENTRIES = 10_000
 MAX_TOTAL = 256 << 20
@@ -39,9 +40,9 @@ class SafeArchive:
         try:
             self._zip = zipfile.ZipFile(path)
         except FileNotFoundError:
-            raise UserError("no such file", path=str(path)) from None
+            raise UserError(_("no such file"), path=str(path)) from None
         except IsADirectoryError:
-            raise UserError("is a folder, not a file", path=str(path)) from None
+            raise UserError(_("is a folder, not a file"), path=str(path)) from None
         except (zipfile.BadZipFile, OSError):
             raise UserError(not_zip, path=str(path)) from None
         try:
@@ -52,7 +53,7 @@ class SafeArchive:
         self._read_total = 0
 
     def _refuse(self, message: str) -> UserError:
-        return UserError(f"refused: {message}", path=str(self.path))
+        return UserError(_("refused: {message}").format(message=message), path=str(self.path))
 
     def _check(self) -> dict[str, zipfile.ZipInfo]:
         infos = self._zip.infolist()

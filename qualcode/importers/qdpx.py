@@ -15,11 +15,12 @@ from qualcode.exchange.qde_read import PROJECT_NS, check_namespace, read_project
 from qualcode.exchange.refi_model import RProject
 from qualcode.exchange.safe_zip import SafeArchive
 from qualcode.exchange.schema_check import schema_errors
+from qualcode.i18n import _
 from qualcode.importers.base import ParsedSource
 
 
 def parse(path: Path) -> ParsedSource:
-    raise UserError("a REFI-QDA project is imported on its own: `qualcode import FILE.qdpx`",
+    raise UserError(_("a REFI-QDA project is imported on its own: `qualcode import FILE.qdpx`"),
                     path=str(path))
 
 
@@ -33,7 +34,8 @@ def _project_entry(archive: SafeArchive) -> str:
     if len(roots) == 1:
         return roots[0]
     found = "none" if not roots else ", ".join(roots)
-    raise UserError(f"the archive needs one project.qde at its root (found: {found})",
+    raise UserError(_("the archive needs one project.qde at its root (found: {found})").format(
+                        found=found),
                     path=str(archive.path))
 
 
@@ -61,7 +63,9 @@ def read(path: Path) -> RProject:
         data = archive.read(entry)
         root, namespace = safe_xml.parse(data, where)
         if root.tag != "Project":
-            raise UserError(f"the root element is <{root.tag}>, not <Project>", path=where)
+            raise UserError(
+                _("the root element is <{tag}>, not <Project>").format(tag=root.tag), path=where
+            )
         notes: list[str] = []
         check_namespace(namespace, PROJECT_NS, notes)
         notes.extend(schema_warning(data, entry))

@@ -35,6 +35,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from qualcode.errors import UserError
+from qualcode.i18n import _
 from qualcode.importers.base import ParsedSource, ParsedTurn, content_hash, is_moderator_label
 from qualcode.search.normalise import fold
 
@@ -202,7 +203,7 @@ def _without_header(text: str, accepted: list[tuple[int, int, Label]],
     head = [c for c in accepted if c[0] < blank.start()]
     if not head or len(head) == len(accepted):
         return accepted
-    for _, text_start, _ in head:
+    for _label, text_start, _end in head:
         said = text[text_start:text.find("\n", text_start)].strip()
         words = said.split()
         if not 2 <= len(words) <= 5 or fold(words[0]) in _NOT_FIRST_WORDS or not all(
@@ -237,8 +238,8 @@ def transcript_source(path: Path, fmt: str, text: str, *, markdown: bool = False
     doubts: list[tuple[int, str]] = []
     turns = parse_turns(text, markdown=markdown, breaks=breaks, notes=doubts)
     if not turns:
-        raise UserError("no speaker turns found (expected lines like `P1 : text` or "
-                        "`ANIMATRICE : text`)", path=str(path))
+        raise UserError(_("no speaker turns found (expected lines like `P1 : text` or "
+                        "`ANIMATRICE : text`)"), path=str(path))
     return ParsedSource(name=path.name, format=fmt, kind="transcript",
                         content_hash=content_hash(text), turns=turns, text=text,
                         notes=[*(notes or []), *(f"{path}:{line}: {message}"

@@ -22,6 +22,7 @@ from sqlmodel import Session, col, select
 
 from qualcode.db.models import Meta, Participant, Quote, Source
 from qualcode.errors import UserError
+from qualcode.i18n import _
 from qualcode.importers import detect_format, parser_for
 from qualcode.importers.base import ParsedSource, ParsedTurn, text_hash
 from qualcode.search.normalise import fold
@@ -109,13 +110,13 @@ def write_source(session: Session, path: str, src: ParsedSource, *, group: str |
     summary = ImportSummary(path=path, format=src.format)
     take_mark_columns(session, src)
     if src.kind == "transcript" and group is None:
-        raise UserError("a transcript needs --group (which focus group is it?)", path=path)
+        raise UserError(_("a transcript needs --group (which focus group is it?)"), path=path)
     groups: dict[str, int] = {}
 
     def gid(name: str | None, line: int | None) -> int:
         chosen = name or group
         if chosen is None:
-            raise UserError("row has no group and no --group was given", path=path, line=line)
+            raise UserError(_("row has no group and no --group was given"), path=path, line=line)
         if chosen not in groups:
             try:
                 groups[chosen] = ensure_group(session, chosen)

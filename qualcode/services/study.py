@@ -11,6 +11,7 @@ from qualcode.db.ensure import get_or_create
 from qualcode.db.models import Dimension, Group, GroupLevel, Level, Meta, Participant, Study
 from qualcode.domain.study import ParticipantSpec, StudySpec
 from qualcode.errors import UserError
+from qualcode.i18n import _
 
 
 @dataclass(frozen=True)
@@ -32,7 +33,8 @@ class Design:
             if group.name == name:
                 return group
         known = ", ".join(g.name for g in self.groups) or "none yet"
-        raise UserError(f"unknown group {name!r} (groups: {known})")
+        raise UserError(_("unknown group {name!r} (groups: {known})").format(
+                            name=name, known=known))
 
 
 @dataclass
@@ -61,12 +63,13 @@ def apply_study(session: Session, spec: StudySpec) -> DesignChanges:
     if study is None:
         session.add(Study(title=spec.title, attributes=spec.attributes))
     elif study.title != spec.title:
-        raise UserError(f"the study file is for {spec.title!r}; this project is {study.title!r}")
+        raise UserError(_("the study file is for {title!r}; this project is {title2!r}").format(
+                            title=spec.title, title2=study.title))
     dims = {d.name: d for d in session.exec(select(Dimension)).all()}
     if dims and set(spec.dimensions) != set(dims):
-        raise UserError("the study file's dimensions ("
-                        f"{', '.join(spec.dimensions)}) differ from the project's "
-                        f"({', '.join(dims)}); dimensions cannot be added or removed")
+        raise UserError(_("the study file's dimensions ({items}) differ from the project's "
+                          "({items2}); dimensions cannot be added or removed").format(
+                            items=', '.join(spec.dimensions), items2=', '.join(dims)))
     level_ids: dict[tuple[str, str], int] = {}
     dim_ids: dict[str, int] = {}
     for dpos, (dname, levels) in enumerate(spec.dimensions.items()):
