@@ -18,12 +18,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from qualcode.errors import UserError
-from qualcode.i18n import _
+from qualcode.i18n import N_, _
 
-KEYS = {"db": "the project: a file, or a postgresql:// URL",
-        "coder": "who is coding",
-        "lang": "fr or en",
-        "theme": "the workbench's look: dark or light"}
+KEYS = {"db": N_("the project: a file, or a postgresql:// URL"),
+        "coder": N_("who is coding"),
+        "lang": N_("fr or en"),
+        "theme": N_("the workbench's look: dark or light")}
 """Every setting a file may hold, with what it is for."""
 KEYMAP = "keys"
 """The table of a settings file giving the workbench's keys another key: `[keys]`,
@@ -112,7 +112,7 @@ def _read(path: Path) -> dict[str, str]:
                             path=str(path), line=line)
         if not isinstance(value, str) or not value.strip():
             raise UserError(
-                _("{key} must be text ({KEYS})").format(key=key, KEYS=KEYS[key]),
+                _("{key} must be text ({KEYS})").format(key=key, KEYS=_(KEYS[key])),
                 path=str(path),
                 line=line,
             )
@@ -182,9 +182,9 @@ def keymap(settings: Settings) -> dict[str, str]:
             raise UserError(
                 _("{action} ({origin}) and {given} ({origin2}) would share the key {key!r}").format(
                     action=action,
-                    origin=settings.origin(prefix + action, "its own key"),
+                    origin=settings.origin(prefix + action, _("its own key")),
                     given=given[key],
-                    origin2=settings.origin(prefix + given[key], "its own key"),
+                    origin2=settings.origin(prefix + given[key], _("its own key")),
                     key=key,
                 )
             )

@@ -148,7 +148,9 @@ def open_project(db: str, *, warn: bool = True) -> Project:
                             path=db)
         if warn and sqlite_db.readable_by_others(path):
             print(
-                f"warning: {path} is readable by other users; `chmod 600 {path}` protects it",
+                _(
+                    "warning: {path} is readable by other users; `chmod 600 {path}` protects it"
+                ).format(path=path),
                 file=sys.stderr,
             )
     project = Project(db, _engine(db))

@@ -61,7 +61,7 @@ def upgrade_existing(project: Project, revision: str) -> None:
     except UserError:
         raise
     except Exception as exc:  # the upgrade ran in one transaction: it left nothing behind
-        kept = f"; a copy from before is at {backup}" if backup else ""
+        kept = _("; a copy from before is at {backup}").format(backup=backup) if backup else ""
         raise UserError(
             _("the schema upgrade failed ({name__}: {exc}), the project is unchanged{kept}").format(
                 name__=type(exc).__name__, exc=exc, kept=kept

@@ -148,23 +148,26 @@ def _inconsistency(conn: sqlite3.Connection) -> str | None:
     """What is wrong with a project file, or None."""
     for kind, name in conn.execute(
             "SELECT type, name FROM sqlite_master WHERE type IN ('view', 'trigger')"):
-        return f"it holds a {kind} ({name!r}), which no qualcode project has"
+        return _("it holds a {kind} ({name!r}), which no qualcode project has").format(
+                   kind=kind, name=name)
     verdict = conn.execute("PRAGMA quick_check").fetchone()[0]
     if verdict != "ok":
-        return f"the file is damaged ({verdict})"
+        return _("the file is damaged ({verdict})").format(verdict=verdict)
     for table, rowid, parent, _fk in conn.execute("PRAGMA foreign_key_check"):
-        return f"row {rowid} of {table} points to a missing {parent}"
+        return _("row {rowid} of {table} points to a missing {parent}").format(
+                   rowid=rowid, table=table, parent=parent)
     for table, column in JSON_COLUMNS:
         bad = conn.execute(f"SELECT rowid FROM {table} WHERE {column} IS NOT NULL AND "  # noqa: S608
                            f"NOT json_valid({column}) LIMIT 1").fetchone()
         if bad:
-            return f"row {bad[0]} of {table} has damaged {column}"
+            return _("row {bad} of {table} has damaged {column}").format(
+                       bad=bad[0], table=table, column=column)
     span = conn.execute(
         "SELECT c.id FROM coding c JOIN quote q ON q.id = c.quote_id WHERE c.span_start IS "
         "NOT NULL AND (c.span_start < 0 OR c.span_end <= c.span_start OR "
         "c.span_end > length(q.text)) LIMIT 1").fetchone()
     if span:
-        return f"coding {span[0]} covers characters outside its quote"
+        return _("coding {span} covers characters outside its quote").format(span=span[0])
     return None
 
 
@@ -232,17 +235,17 @@ def backup_to(engine: Engine, target: Path) -> None:
 
 
 _EXPLAINED = (
-    ("locked", "the project is busy: another program kept it locked for {wait} s; "
-               "nothing was written, try again"),
-    ("busy", "the project is busy: another program kept it locked for {wait} s; "
-             "nothing was written, try again"),
-    ("disk is full", "the disk is full (or the project reached its size limit); "
-                     "nothing was written: free some space and try again"),
-    ("readonly", "the project file cannot be written (read-only file or folder)"),
-    ("disk i/o error", "the disk failed while writing; nothing was written: check the disk"),
-    ("not a database", "not a qualcode project (not an SQLite database, or damaged)"),
-    ("malformed", "the project file is damaged; restore it from a backup "
-                  "(`*.bak` beside it, or your own `qualcode backup` copies)"),
+    ("locked", _("the project is busy: another program kept it locked for {wait} s; "
+               "nothing was written, try again")),
+    ("busy", _("the project is busy: another program kept it locked for {wait} s; "
+             "nothing was written, try again")),
+    ("disk is full", _("the disk is full (or the project reached its size limit); "
+                     "nothing was written: free some space and try again")),
+    ("readonly", _("the project file cannot be written (read-only file or folder)")),
+    ("disk i/o error", _("the disk failed while writing; nothing was written: check the disk")),
+    ("not a database", _("not a qualcode project (not an SQLite database, or damaged)")),
+    ("malformed", _("the project file is damaged; restore it from a backup "
+                  "(`*.bak` beside it, or your own `qualcode backup` copies)")),
 )
 
 

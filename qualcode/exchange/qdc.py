@@ -42,7 +42,7 @@ def read_qdc(path: Path) -> tuple[Codebook, list[str]]:
         raise UserError(_("refused: the file is larger than any codebook"), path=str(path))
     root, namespace = safe_xml.parse(read_bytes(path), str(path))
     if root.tag != "CodeBook":
-        hint = "; a project is imported with `qualcode import`" if root.tag == "Project" else ""
+        hint = _("; a project is imported with `qualcode import`") if root.tag == "Project" else ""
         raise UserError(_("the root element is <{tag}>, not <CodeBook>{hint}").format(
                             tag=root.tag, hint=hint), path=str(path))
     skipped: list[str] = []
@@ -56,6 +56,9 @@ def read_qdc(path: Path) -> tuple[Codebook, list[str]]:
     specs, _codes = from_refi(codes, set(), skipped)
     sets = root.find("Sets")
     if sets is not None and len(sets):
-        skipped.append(f"{len(sets)} set(s) of codes (e.g. {sets[0].get('name')!r}): "
-                       "qualcode has no code sets")
+        skipped.append(
+            _("{count} set(s) of codes (e.g. {get!r}): qualcode has no code sets").format(
+                count=len(sets), get=sets[0].get("name")
+            )
+        )
     return Codebook(name=path.stem, version="1", codes=specs), skipped

@@ -79,8 +79,9 @@ def regroup(plan: Plan, *, group: str | None = None, mapping: dict[str, str] | N
         names = {s.name for s in plan.sources} | {PurePath(s.name).stem for s in plan.sources}
         unused = [k for k in mapping if k not in names]
         if unused:
-            plan.skipped.append(f"warning: the group map names {len(unused)} source(s) the "
-                                f"file does not hold, e.g. {unused[0]!r}")
+            plan.skipped.append(_("warning: the group map names {count} source(s) the file does "
+                                  "not hold, e.g. {unused!r}").format(
+                                    count=len(unused), unused=unused[0]))
     moved: dict[str, str] = {}  # the file's group → the chosen one
     for source in plan.sources:
         chosen = target(source.name) or ""
@@ -101,8 +102,12 @@ def regroup(plan: Plan, *, group: str | None = None, mapping: dict[str, str] | N
     if left or design:
         what = ([f"groups ({', '.join(left[:3])}{'…' if len(left) > 3 else ''})"] if left
                 else []) + (["design"] if design else [])
-        plan.skipped.append(f"note: the file's {' and '.join(what)} left out: its sources "
-                            f"went to {', '.join(sorted(set(moved.values()) or {group or ''}))}")
+        plan.skipped.append(
+            _("note: the file's {items} left out: its sources went to {items2}").format(
+                items=" and ".join(what),
+                items2=", ".join(sorted(set(moved.values()) or {group or ""})),
+            )
+        )
     plan.groups = {g: PGroup(g) for g in dict.fromkeys(moved.values())}
     plan.dimensions = {}
     plan.study = None

@@ -152,7 +152,8 @@ def without_controls(text: str, where: str, notes: list[str] | None) -> str:
     lines = sorted({text.count("\n", 0, m.start()) + 1 for m in _STRAY.finditer(text)})
     if notes is not None:
         shown = ", ".join(map(str, lines[:10])) + (" …" if len(lines) > 10 else "")
-        notes.append(f"{where}:{lines[0]}: control characters removed (lines {shown})")
+        notes.append(_("{where}:{lines}: control characters removed (lines {shown})").format(
+                         where=where, lines=lines[0], shown=shown))
     return _STRAY.sub(lambda m: "\n" if m.group() in "\x0b\x0c" else "", text)
 
 
@@ -201,6 +202,7 @@ def _mixed_utf8(data: bytes, where: str, notes: list[str] | None) -> str | None:
         return None
     if notes is not None:
         shown = ", ".join(map(str, foreign[:10])) + (" …" if len(foreign) > 10 else "")
-        notes.append(f"{where}:{foreign[0]}: not UTF-8 like the rest of the file: read as "
-                     f"Windows-1252 (lines {shown}); check their accents")
+        notes.append(_("{where}:{foreign}: not UTF-8 like the rest of the file: read as "
+                       "Windows-1252 (lines {shown}); check their accents").format(
+                         where=where, foreign=foreign[0], shown=shown))
     return "\n".join(out)

@@ -40,7 +40,7 @@ def parse(path: Path) -> ParsedSource:
     # The workbook's parts checked before openpyxl unpacks them: a 1.5 MB file that
     # expands to a gigabyte took 3 GB of memory.
     with SafeArchive(path, max_total=MAX_UNPACKED,
-                     not_zip="not a readable Excel .xlsx file (BadZipFile)"):
+                     not_zip=_("not a readable Excel .xlsx file (BadZipFile)")):
         pass
     data = read_bytes(path)
     try:

@@ -12,13 +12,13 @@ import zipfile
 from pathlib import Path
 
 from qualcode.errors import UserError
-from qualcode.i18n import _
+from qualcode.i18n import N_, _
 from qualcode.importers.base import decode_text, read_bytes
 
 _SRT = re.compile(r"\s*\d+\s*\n\s*\d{1,2}:\d{2}:\d{2}[,.]\d{1,3}\s*-->")
-_LEGACY = {".doc": "an old Word .doc file: save it as .docx",
-           ".xls": "an old Excel .xls file: save it as .xlsx",
-           ".pdf": "a PDF: export it as .docx or .txt first"}
+_LEGACY = {".doc": N_("an old Word .doc file: save it as .docx"),
+           ".xls": N_("an old Excel .xls file: save it as .xlsx"),
+           ".pdf": N_("a PDF: export it as .docx or .txt first")}
 _ZIP_PARTS = (("word/document.xml", "docx"), ("xl/workbook.xml", "xlsx"),
               ("project.qde", "qdpx"))
 
@@ -26,7 +26,7 @@ _ZIP_PARTS = (("word/document.xml", "docx"), ("xl/workbook.xml", "xlsx"),
 def sniff_format(path: Path, *, known: frozenset[str]) -> str:
     names = ", ".join(sorted(known))
     if path.suffix.lower() in _LEGACY:
-        raise UserError(_LEGACY[path.suffix.lower()], path=str(path))
+        raise UserError(_(_LEGACY[path.suffix.lower()]), path=str(path))
     data = read_bytes(path)
     if data.startswith(b"PK\x03\x04"):
         try:

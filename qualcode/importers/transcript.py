@@ -146,10 +146,11 @@ def parse_turns(text: str, *, markdown: bool = False, breaks: frozenset[int] = f
         line_no = text.count("\n", 0, candidate[0]) + 1
         if starts_turn:
             accepted.append(candidate)
-            _note(notes, line_no, f"« {label.speaker} » speaks only here: taken as a speaker")
+            _note(notes, line_no, _("« {speaker} » speaks only here: taken as a speaker").format(
+                                      speaker=label.speaker))
         else:
-            _note(notes, line_no, f"« {label.speaker} : » read as words of the turn before, "
-                  "not a speaker")
+            _note(notes, line_no, _("« {speaker} : » read as words of the turn before, not a "
+                                    "speaker").format(speaker=label.speaker))
     accepted = accepted or candidates  # only once-seen names: still the best reading
     accepted = _without_header(text, accepted, notes)
     ends = [line_start for line_start, _, _ in accepted[1:]] + [len(text) + 1] * bool(accepted)
@@ -212,7 +213,8 @@ def _without_header(text: str, accepted: list[tuple[int, int, Label]],
     last = text.count("\n", 0, blank.start()) + 1
     if notes is not None:  # what was said of the header's lines no longer matters
         notes[:] = [n for n in notes if n[0] > last]
-    _note(notes, 1, f"lines 1-{last} kept as the transcript's header, not as quotes")
+    _note(notes, 1, _("lines 1-{last} kept as the transcript's header, not as quotes").format(
+                        last=last))
     return accepted[len(head):]
 
 

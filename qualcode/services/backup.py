@@ -29,8 +29,9 @@ class BackupSummary:
     events: int
 
     def line(self) -> str:
-        return (f"backed up to {self.path} (owner-only): {self.quotes} quotes, "
-                f"{self.codings} codings, {self.events} journal entries")
+        return (_("backed up to {path} (owner-only): {quotes} quotes, {codings} codings, "
+                  "{events} journal entries").format(
+                    path=self.path, quotes=self.quotes, codings=self.codings, events=self.events))
 
 
 def backup(db: str, target: Path) -> BackupSummary:

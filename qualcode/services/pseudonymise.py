@@ -392,7 +392,7 @@ def _texts(session: Session, matcher: Matcher, plan: Plan, write: bool) -> None:
     span_hits: dict[int, list[Hit]] = {}
     for sid, name, body in sources:
         name_hits = matcher.find(name)
-        plan.add(N_("file name"), f"file name {name!r}", name, name_hits)
+        plan.add(N_("file name"), _("file name {name!r}").format(name=name), name, name_hits)
         hits = matcher.find(body) if body else []
         plan.add(N_("transcript"), f"transcript {name!r}", body or "", hits)
         if write and (hits or name_hits):
@@ -431,7 +431,7 @@ def _texts(session: Session, matcher: Matcher, plan: Plan, write: bool) -> None:
                                   "FROM coding")).all()
     for cid, qid, span_start, span_end, memo in codings:
         memo_hits = matcher.find(memo) if memo else []
-        plan.add(N_("memo"), f"coding memo on quote {qid}", memo or "", memo_hits)
+        plan.add(N_("memo"), _("coding memo on quote {qid}").format(qid=qid), memo or "", memo_hits)
         moved = span_start is not None and bool(span_hits.get(qid))
         if write and (memo_hits or moved):
             shift = shifter(span_hits.get(qid, []))
@@ -455,11 +455,11 @@ def _json_columns(session: Session, matcher: Matcher, plan: Plan, write: bool) -
         *session.exec(select(Event)).all()]
     for row in rows:
         if isinstance(row, Event):
-            where, before = f"journal entry {row.id}", row.payload
+            where, before = _("journal entry {id}").format(id=row.id), row.payload
         elif isinstance(row, Group):
             where, before = f"group {row.name} attributes", row.attributes
         else:
-            where, before = "study attributes", row.attributes
+            where, before = _("study attributes"), row.attributes
         after = _walk(before, matcher, plan, N_("journal") if isinstance(row, Event)
                       else "study", where)
         if write and after != before:

@@ -32,7 +32,7 @@ class Design:
         for group in self.groups:
             if group.name == name:
                 return group
-        known = ", ".join(g.name for g in self.groups) or "none yet"
+        known = ", ".join(g.name for g in self.groups) or _("none yet")
         raise UserError(_("unknown group {name!r} (groups: {known})").format(
                             name=name, known=known))
 
@@ -46,11 +46,13 @@ class DesignChanges:
     participants: int = 0
 
     def line(self) -> str:
-        parts = [f"{len(self.groups)} groups added" + (f" ({', '.join(self.groups)})"
-                                                        if self.groups else ""),
-                 f"{len(self.levels)} levels added" + (f" ({', '.join(self.levels)})"
-                                                        if self.levels else ""),
-                 f"{self.participants} participants added"]
+        parts = [
+            _("{count} groups added").format(count=len(self.groups))
+            + (f" ({', '.join(self.groups)})" if self.groups else ""),
+            _("{count} levels added").format(count=len(self.levels))
+            + (f" ({', '.join(self.levels)})" if self.levels else ""),
+            _("{participants} participants added").format(participants=self.participants),
+        ]
         return ", ".join(parts)
 
 

@@ -93,7 +93,7 @@ def _added(session: Session, path: str, name: str) -> int:
     if parent is None:
         top = session.exec(select(Code.position).where(col(Code.parent_id).is_(None))).all()
         parent = Code(name=parent_name, position=max(top, default=-1) + 1,
-                      description="Codes a coded table brought that the codebook lacked.")
+                      description=_("Codes a coded table brought that the codebook lacked."))
         session.add(parent)
         session.flush()
     siblings = session.exec(select(Code.position).where(Code.parent_id == parent.id)).all()
