@@ -109,7 +109,7 @@ def _root(
     from qualcode import i18n
 
     if lang is not None and lang not in i18n.LANGUAGES:
-        raise typer.BadParameter(f"{lang!r}: fr or en", param_hint="--lang")
+        raise typer.BadParameter(_("{lang!r}: fr or en").format(lang=lang), param_hint="--lang")
     i18n.use(i18n.choose(lang, settings.get("lang")))
     project = db or settings.get("db") or DEFAULT_DB
     origins = {"db": "--db" if db else settings.origin("db", _("default: ./qualcode.db")),
