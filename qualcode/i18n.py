@@ -64,5 +64,12 @@ def N_(message: str) -> str:  # noqa: N802 - gettext's name for it
     return message
 
 
+def percent(share: float, digits: int = 1) -> str:
+    """A share as the language writes it: `25.0%` in English, `25,0 %` in French (a
+    decimal comma, and a no-break space before the sign)."""
+    text = f"{share * 100:.{digits}f}"
+    return f"{text.replace('.', ',')}\u00a0%" if current == "fr" else f"{text}%"
+
+
 def ngettext(singular: str, plural: str, count: int) -> str:
     return _translation.ngettext(singular, plural, count)

@@ -18,11 +18,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from qualcode.errors import UserError
+from qualcode.i18n import N_, _
 
-KEYS = {"db": "the project: a file, or a postgresql:// URL",
-        "coder": "who is coding",
-        "lang": "fr or en",
-        "theme": "the workbench's look: dark or light"}
+KEYS = {"db": N_("the project: a file, or a postgresql:// URL"),
+        "coder": N_("who is coding"),
+        "lang": N_("fr or en"),
+        "theme": N_("the workbench's look: dark or light")}
 """Every setting a file may hold, with what it is for."""
 KEYMAP = "keys"
 """The table of a settings file giving the workbench's keys another key: `[keys]`,
@@ -87,7 +88,9 @@ def _read(path: Path) -> dict[str, str]:
     except FileNotFoundError:
         return {}
     except (OSError, UnicodeDecodeError) as exc:
-        raise UserError(f"cannot read the settings ({exc})", path=str(path)) from None
+        raise UserError(
+            _("cannot read the settings ({exc})").format(exc=exc), path=str(path)
+        ) from None
     import tomllib  # only when there is a file: start-up stays light
 
     try:
@@ -95,7 +98,7 @@ def _read(path: Path) -> dict[str, str]:
     except tomllib.TOMLDecodeError as exc:
         where = re.search(r"line (\d+)", str(exc))
         reason = str(exc).split(" (at ")[0]
-        raise UserError(f"not valid TOML: {reason}", path=str(path),
+        raise UserError(_("not valid TOML: {reason}").format(reason=reason), path=str(path),
                         line=int(where.group(1)) if where else None) from None
     out: dict[str, str] = {}
     for key, value in data.items():
@@ -104,12 +107,18 @@ def _read(path: Path) -> dict[str, str]:
             out.update(_keymap(value, text, path))
             continue
         if key not in KEYS:
-            raise UserError(f"unknown setting {key!r} (known: {', '.join(KEYS)})",
+            raise UserError(_("unknown setting {key!r} (known: {items})").format(
+                                key=key, items=', '.join(KEYS)),
                             path=str(path), line=line)
         if not isinstance(value, str) or not value.strip():
-            raise UserError(f"{key} must be text ({KEYS[key]})", path=str(path), line=line)
+            raise UserError(
+                _("{key} must be text ({KEYS})").format(key=key, KEYS=_(KEYS[key])),
+                path=str(path),
+                line=line,
+            )
         if key in CHOICES and value not in CHOICES[key]:
-            raise UserError(f"{key} is {' or '.join(CHOICES[key])}, not {value!r}",
+            raise UserError(_("{key} is {items}, not {value!r}").format(
+                                key=key, items=' or '.join(CHOICES[key]), value=value),
                             path=str(path), line=line)
         value = value.strip()
         if key == "db" and "://" not in value and not Path(value).expanduser().is_absolute():
@@ -125,20 +134,36 @@ def _keymap(table: dict[str, object], text: str, path: Path) -> dict[str, str]:
     for action, key in table.items():
         line = _line_of(text, action)
         if action not in REMAPPABLE:
-            raise UserError(f"no workbench key is called {action!r} (known: "
-                            f"{', '.join(REMAPPABLE)})", path=str(path), line=line)
+            raise UserError(
+                _("no workbench key is called {action!r} (known: {items})").format(
+                    action=action, items=", ".join(REMAPPABLE)
+                ),
+                path=str(path),
+                line=line,
+            )
         if not isinstance(key, str) or not _KEY_NAME.match(key.strip()):
-            raise UserError(f"{action} needs one key, such as \"g\", \"ctrl+g\" or "
-                            "\"question_mark\"", path=str(path), line=line)
+            raise UserError(
+                _('{action} needs one key, such as "g", "ctrl+g" or "question_mark"').format(
+                    action=action
+                ),
+                path=str(path),
+                line=line,
+            )
         out[f"{KEYMAP}.{action}"] = key.strip()
     given: dict[str, str] = {}
     for action in REMAPPABLE:
         key = out.get(f"{KEYMAP}.{action}", REMAPPABLE[action])
         if key in FIXED:
-            raise UserError(f"{action} cannot take {key!r}, a key of the workbench that "
-                            "does not change", path=str(path), line=_line_of(text, action))
+            raise UserError(
+                _(
+                    "{action} cannot take {key!r}, a key of the workbench that does not change"
+                ).format(action=action, key=key),
+                path=str(path),
+                line=_line_of(text, action),
+            )
         if key in given:
-            raise UserError(f"{action} and {given[key]} would share the key {key!r}",
+            raise UserError(_("{action} and {given} would share the key {key!r}").format(
+                                action=action, given=given[key], key=key),
                             path=str(path), line=_line_of(text, action))
         given[key] = action
     return out
@@ -155,9 +180,14 @@ def keymap(settings: Settings) -> dict[str, str]:
         key = changed.get(action, default)
         if key in given:
             raise UserError(
-                f"{action} ({settings.origin(prefix + action, 'its own key')}) and "
-                f"{given[key]} ({settings.origin(prefix + given[key], 'its own key')}) "
-                f"would share the key {key!r}")
+                _("{action} ({origin}) and {given} ({origin2}) would share the key {key!r}").format(
+                    action=action,
+                    origin=settings.origin(prefix + action, _("its own key")),
+                    given=given[key],
+                    origin2=settings.origin(prefix + given[key], _("its own key")),
+                    key=key,
+                )
+            )
         given[key] = action
     return changed
 

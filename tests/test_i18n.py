@@ -9,6 +9,7 @@ import re
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 from babel.messages.mofile import read_mo
@@ -130,3 +131,115 @@ def test_french_typography_in_the_catalogue() -> None:
                 pytest.fail(f"a plain space before {ch!r} in {text[:60]!r}")
             if ch == "«" and text[i + 1:i + 2] == " ":
                 pytest.fail(f"a plain space after « in {text[:60]!r}")
+
+
+COMMAND_LINE = sorted(p for p in (REPO / "qualcode").rglob("*.py")
+                      if "tui" not in p.relative_to(REPO).parts)
+"""Every module outside the workbench: its messages reach the command line."""
+PRINTED_BY = {"print", "echo", "secho", "confirm"}
+RAISED_BY = {"UserError", "BadParameter"}
+HELP_OF = {"Option", "Argument", "command", "callback", "Typer"}
+
+
+def _is_marked(node: ast.expr) -> bool:
+    return isinstance(node, ast.Call) and getattr(node.func, "id", None) in ("_", "N_")
+
+
+def _unmarked_messages(path: Path) -> list[str]:
+    """Literal texts raised as errors, printed by a command, or given as help."""
+    in_cli = "cli" in path.relative_to(REPO).parts
+    found = []
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if not isinstance(node, ast.Call):
+            continue
+        name = getattr(node.func, "id", None) or getattr(node.func, "attr", None)
+        texts: list[ast.expr] = []
+        if name in RAISED_BY or (in_cli and name in PRINTED_BY):
+            texts = node.args[:1]
+        if name in HELP_OF:
+            texts = [k.value for k in node.keywords if k.arg == "help"]
+            found += [f"{path.name}:{node.lineno}: help not marked N_"
+                      for t in texts if not _is_marked(t)]
+            continue
+        if name in ("command", "callback") and not any(k.arg == "help" for k in node.keywords):
+            continue
+        found += [f"{path.name}:{node.lineno}: {ast.unparse(t)[:60]}" for t in texts
+                  if _words(t) and not (isinstance(t, ast.JoinedStr) and _only_data(t))]
+    return found
+
+
+def _only_data(node: ast.JoinedStr) -> bool:
+    """An f-string that only lays out data (`f"{file}: {line}"`), with no words of its own."""
+    return not any(isinstance(p, ast.Constant) and re.search(r"[a-z]{2,} [a-z]{2,}", p.value)
+                   for p in node.values)
+
+
+def test_the_command_line_messages_all_go_through_the_catalogue() -> None:
+    found = [line for module in COMMAND_LINE for line in _unmarked_messages(module)]
+    assert not found, "\n".join(found)
+
+
+def _helps(command: Any) -> list[str]:
+    texts = [command.help or ""] + [getattr(p, "help", None) or "" for p in command.params]
+    texts += [t for sub in getattr(command, "commands", {}).values() for t in _helps(sub)]
+    return [t for t in texts if t]
+
+
+def test_every_help_text_of_every_command_is_in_the_catalogue() -> None:
+    """A command documented by its docstring alone would stay English: Babel does not read
+    docstrings, so each command's help is given as `help=N_(…)`."""
+    import typer.main
+
+    from qualcode.cli import app
+
+    with PO.open("rb") as f:
+        french = {m.id: m.string for m in read_po(f) if m.id}
+    helps = _helps(typer.main.get_command(app))
+    assert len(helps) > 100
+    assert not [h for h in helps if not french.get(h)]
+
+
+def test_placeholders_survive_translation() -> None:
+    """A French message naming a placeholder its English lacks would fail when shown."""
+    import string
+
+    formatter = string.Formatter()
+
+    def names(text: str) -> set[str]:
+        return {n for _, n, _, _ in formatter.parse(text) if n is not None}
+
+    with PO.open("rb") as f:
+        pairs = [(m.id, m.string) for m in read_po(f) if m.id and m.string]
+    broken = [(e, f) for e, f in pairs if "{" in e + f and not names(f) <= names(e)]
+    assert not broken
+
+
+def _run(*args: str, lang: str = "C.UTF-8", cwd: Path = REPO) -> subprocess.CompletedProcess[str]:
+    import os
+
+    env = {**os.environ, "LANG": lang, "COLUMNS": "100", "NO_COLOR": "1"}
+    env.pop("LC_ALL", None)
+    env.pop("QUALCODE_LANG", None)
+    return subprocess.run([sys.executable, "-m", "qualcode", *args], capture_output=True,
+                          text=True, env=env, cwd=cwd, timeout=120)
+
+
+def test_the_command_line_help_is_french_under_a_french_locale() -> None:
+    french = _run("report", "--help", lang="fr_FR.UTF-8").stdout
+    assert "Utilisation" in french and "Écrire dans un fichier" in french, french
+    assert "Afficher ce message et quitter." in french
+    assert "Write to a file" not in french and "Show this message" not in french
+    english = _run("--lang", "en", "report", "--help", lang="fr_FR.UTF-8").stdout
+    assert "Usage" in english and "Write to a file" in english
+    assert "Utilisation" in _run("--lang", "fr", "--help").stdout
+
+
+def test_errors_and_summaries_are_french_under_a_french_locale(tmp_path: Path) -> None:
+    missing = _run("--db", str(tmp_path / "none.db"), "quotes", lang="fr_FR.UTF-8", cwd=tmp_path)
+    assert missing.returncode == 1
+    assert missing.stderr.startswith("qualcode: ") and "aucun projet ici" in missing.stderr
+    assert len(missing.stderr.strip().splitlines()) == 1
+    made = _run("--db", str(tmp_path / "p.db"), "init", lang="fr_FR.UTF-8", cwd=tmp_path)
+    assert made.returncode == 0 and "créé" in made.stdout, made
+    english = _run("--db", str(tmp_path / "none.db"), "quotes", cwd=tmp_path)
+    assert "no project here" in english.stderr

@@ -22,4 +22,11 @@ def main() -> None:
 
     if hasattr(signal, "SIGPIPE"):  # `qualcode quotes | head`: stop quietly, as Unix tools do
         signal.signal(signal.SIGPIPE, signal.SIG_DFL)
-    app(prog_name="qualcode")
+    import sys
+
+    import typer.main
+
+    from qualcode.cli.language import preselect, translated
+
+    preselect(sys.argv[1:])
+    translated(typer.main.get_command(app))(prog_name="qualcode")

@@ -17,6 +17,7 @@ from typer.exceptions import TyperException
 
 from qualcode.config import DEFAULT_DB, resolve_coder
 from qualcode.errors import UserError
+from qualcode.i18n import N_, _
 
 
 class _Group(TyperGroup):
@@ -31,7 +32,7 @@ class _Group(TyperGroup):
         except UserError as exc:
             _fail(str(exc))
         except KeyboardInterrupt:
-            _fail("interrupted; nothing was written by the unfinished action", code=130)
+            _fail(_("interrupted; nothing was written by the unfinished action"), code=130)
         except (typer.Exit, typer.Abort, TyperException):
             raise
         except Exception as exc:  # a bug or an environment failure: still one line
@@ -40,22 +41,23 @@ class _Group(TyperGroup):
             if os.environ.get("QUALCODE_DEBUG"):
                 raise
             if isinstance(exc, OperationalError):
-                _fail(f"database error: {str(exc.orig).splitlines()[0]}")
-            _fail(f"internal error ({type(exc).__name__}: {exc}); "
-                  "set QUALCODE_DEBUG=1 for details")
+                _fail(_("database error: {error}").format(
+                    error=str(exc.orig).splitlines()[0]))
+            _fail(_("internal error ({kind}: {error}); set QUALCODE_DEBUG=1 for details").format(
+                kind=type(exc).__name__, error=exc))
         return None
 
 
 def _fail(message: str, code: int = 1) -> None:
     from qualcode.config import masked
 
-    print(f"qualcode: {masked(message)}", file=sys.stderr)
+    print(f"qualcode: {masked(message)}", file=sys.stderr)  # the program's name, in any language
     raise typer.Exit(code)
 
 
 app = typer.Typer(
     cls=_Group,
-    help="Code focus-group verbatims with a codebook, review as a team, report by group cell.",
+    help=N_("Code focus-group verbatims with a codebook, review as a team, report by group cell."),
     no_args_is_help=False,
     invoke_without_command=True,
     pretty_exceptions_enable=False,
@@ -84,16 +86,16 @@ def state(ctx: typer.Context) -> State:
 @app.callback()
 def _root(
     ctx: typer.Context,
-    db: Annotated[str | None, typer.Option("--db", help="Project file or postgresql:// URL "
+    db: Annotated[str | None, typer.Option("--db", help=N_("Project file or postgresql:// URL "
                                            "(default $QUALCODE_DB, else the settings' db, "
-                                           "else ./qualcode.db).")] = None,
-    coder: Annotated[str | None, typer.Option("--coder", help="Who is coding (default "
+                                           "else ./qualcode.db)."))] = None,
+    coder: Annotated[str | None, typer.Option("--coder", help=N_("Who is coding (default "
                                               "$QUALCODE_CODER, else the settings' coder, "
-                                              "else your login name).")] = None,
+                                              "else your login name)."))] = None,
     lang: Annotated[str | None, typer.Option(
-        "--lang", help="fr or en (default $QUALCODE_LANG, else the settings' lang, else the "
-        "locale: LANG=fr_FR.UTF-8 is French).")] = None,
-    version: Annotated[bool, typer.Option("--version", help="Show the version.")] = False,
+        "--lang", help=N_("fr or en (default $QUALCODE_LANG, else the settings' lang, else the "
+        "locale: LANG=fr_FR.UTF-8 is French)."))] = None,
+    version: Annotated[bool, typer.Option("--version", help=N_("Show the version."))] = False,
 ) -> None:
     if version:
         from qualcode import __version__
@@ -107,14 +109,14 @@ def _root(
     from qualcode import i18n
 
     if lang is not None and lang not in i18n.LANGUAGES:
-        raise typer.BadParameter(f"{lang!r}: fr or en", param_hint="--lang")
+        raise typer.BadParameter(_("{lang!r}: fr or en").format(lang=lang), param_hint="--lang")
     i18n.use(i18n.choose(lang, settings.get("lang")))
     project = db or settings.get("db") or DEFAULT_DB
-    origins = {"db": "--db" if db else settings.origin("db", "default: ./qualcode.db"),
+    origins = {"db": "--db" if db else settings.origin("db", _("default: ./qualcode.db")),
                "lang": "--lang" if lang else settings.origin(
-                   "lang", "the locale" if i18n.from_locale() else "default"),
+                   "lang", _("the locale") if i18n.from_locale() else _("default")),
                "coder": "--coder" if coder else settings.origin(
-                   "coder", "default: the URL's user, else the login name")}
+                   "coder", _("default: the URL's user, else the login name"))}
     ctx.obj = State(db=project, coder=resolve_coder(coder or settings.get("coder"), project),
                     theme=settings.get("theme") or "dark", keys=keymap(settings),
                     origins=origins)

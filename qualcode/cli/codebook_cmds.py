@@ -9,15 +9,16 @@ import typer
 
 from qualcode.cli.app import _Group, app, state
 from qualcode.cli.output import Force, check_output, write_output
+from qualcode.i18n import N_, _
 
-codebook_app = typer.Typer(cls=_Group, help="Show, check, import and export the codebook.",
+codebook_app = typer.Typer(cls=_Group, help=N_("Show, check, import and export the codebook."),
                            no_args_is_help=True)
 app.add_typer(codebook_app, name="codebook")
 
 
-@codebook_app.command()
+@codebook_app.command(help=N_("The codebook as a tree, with hotkeys and how many quotes carry "
+                              "each code."))
 def show(ctx: typer.Context) -> None:
-    """The codebook as a tree, with hotkeys and how many quotes carry each code."""
     from sqlalchemy import text
 
     from qualcode.db.engine import open_project
@@ -37,12 +38,20 @@ def show(ctx: typer.Context) -> None:
     for node in nodes:
         key = f"[{node.key}] " if node.key else "    "
         flag = " (exclusive)" if node.exclusive else ""
-        print(f"{'  ' * node.depth}{key}{node.name}{flag}  — {counts.get(node.id, 0)} quotes")
+        print(
+            _("{value}{key}{name}{flag}  — {get} quotes").format(
+                value="  " * node.depth,
+                key=key,
+                name=node.name,
+                flag=flag,
+                get=counts.get(node.id, 0),
+            )
+        )
 
 
-@codebook_app.command()
-def validate(file: Annotated[Path, typer.Argument(help="Codebook file (YAML).")]) -> None:
-    """Check a codebook file: bad YAML, unknown keys, duplicate or near-empty names."""
+@codebook_app.command(help=N_("Check a codebook file: bad YAML, unknown keys, duplicate or "
+                              "near-empty names."))
+def validate(file: Annotated[Path, typer.Argument(help=N_("Codebook file (YAML)."))]) -> None:
     from qualcode.domain.codebook import validate_file
     from qualcode.errors import UserError
 
@@ -52,14 +61,18 @@ def validate(file: Annotated[Path, typer.Argument(help="Codebook file (YAML).")]
         print(f"{where}: {'error' if f.fatal else 'warning'}: {f.message}")
     errors = sum(1 for f in findings if f.fatal)
     if errors:
-        raise UserError(f"{errors} error(s) in the codebook", path=str(file))
+        raise UserError(
+            _("{errors} error(s) in the codebook").format(errors=errors), path=str(file)
+        )
     print(f"{file}: ok" + (f" ({len(findings)} warning(s))" if findings else ""))
 
 
-@codebook_app.command("import")
-def import_(ctx: typer.Context,
-            file: Annotated[Path, typer.Argument(help="Codebook file (YAML, or .qdc).")]) -> None:
-    """Bring a codebook into the project; codes are matched by name, nothing is deleted."""
+@codebook_app.command("import", help=N_("Bring a codebook into the project; codes are matched by "
+                                        "name, nothing is deleted."))
+def import_(
+    ctx: typer.Context,
+    file: Annotated[Path, typer.Argument(help=N_("Codebook file (YAML, or .qdc)."))],
+) -> None:
     from qualcode.db.engine import open_project
     from qualcode.domain.codebook import load_codebook
     from qualcode.services import events
@@ -81,16 +94,17 @@ def import_(ctx: typer.Context,
                           added=added, updated=updated)
     finally:
         project.close()
-    print(f"{file}: {added} codes added, {updated} updated")
+    print(_("{file}: {added} codes added, {updated} updated").format(
+              file=file, added=added, updated=updated))
     for line in skipped:
-        print(f"{file}: {line}" if line.startswith("warning:") else f"{file}: not imported: {line}")
+        print(f"{file}: {line}" if line.startswith("warning:") else
+              _("{file}: not imported: {line}").format(file=file, line=line))
 
 
-@codebook_app.command()
+@codebook_app.command(help=N_("Write the project's codebook back to a file."))
 def export(ctx: typer.Context,
-           file: Annotated[Path, typer.Argument(help="Target file (.yaml, or .qdc).")],
+           file: Annotated[Path, typer.Argument(help=N_("Target file (.yaml, or .qdc)."))],
            force: Force = False) -> None:
-    """Write the project's codebook back to a file."""
     from qualcode.db.engine import open_project
     from qualcode.domain.codebook import to_yaml
     from qualcode.services.codebook import export_codebook
@@ -109,4 +123,4 @@ def export(ctx: typer.Context,
     finally:
         project.close()
     write_output(file, content, force=force)
-    print(f"wrote {file}")
+    print(_("wrote {file}").format(file=file))

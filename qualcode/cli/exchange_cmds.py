@@ -10,34 +10,36 @@ import typer
 
 from qualcode.cli.app import State, app, state
 from qualcode.cli.output import Force, check_output, write_output
+from qualcode.i18n import N_, _
 
 VALIDATE_UP_TO = 2_000_000  # bytes of project.qde `export` checks unasked (1.5 s at most)
 
 
-@app.command()
+@app.command(help=N_("The whole project as a REFI-QDA project for NVivo, ATLAS.ti, MAXQDA or "
+                     "QualCoder."))
 def export(
     ctx: typer.Context,
-    file: Annotated[Path, typer.Argument(help="Target REFI-QDA project (.qdpx).")],
+    file: Annotated[Path, typer.Argument(help=N_("Target REFI-QDA project (.qdpx)."))],
     validate: Annotated[bool | None, typer.Option(
         "--validate/--no-validate", show_default=False,
-        help="Check the written project.qde against the REFI-QDA schema (by default when "
-             "it is under 2 MB: 1.5 s of checking at most).")] = None,
+        help=N_("Check the written project.qde against the REFI-QDA schema (by default when "
+             "it is under 2 MB: 1.5 s of checking at most)."))] = None,
     positions: Annotated[str, typer.Option(
-        "--positions", help="How selections count characters: `codepoints` (the standard; "
+        "--positions", help=N_("How selections count characters: `codepoints` (the standard; "
         "QualCoder, ATLAS.ti, MAXQDA) or `utf16` (NVivo). They differ only after an emoji "
-        "or another character outside the BMP.")] = "codepoints",
+        "or another character outside the BMP."))] = "codepoints",
     force: Force = False,
 ) -> None:
-    """The whole project as a REFI-QDA project for NVivo, ATLAS.ti, MAXQDA or QualCoder."""
     from qualcode.db.engine import open_project
     from qualcode.errors import UserError
     from qualcode.exchange.positions import after_astral
     from qualcode.exchange.qdpx_export import archive, build, utf16_positions
 
     if file.suffix.lower() != ".qdpx":
-        raise UserError("name the file *.qdpx (a REFI-QDA project)", path=str(file))
+        raise UserError(_("name the file *.qdpx (a REFI-QDA project)"), path=str(file))
     if positions not in ("codepoints", "utf16"):
-        raise UserError(f"--positions is codepoints or utf16, not {positions!r}")
+        raise UserError(_("--positions is codepoints or utf16, not {positions!r}").format(
+                            positions=positions))
     check_output(file, force=force)
     st = state(ctx)
     project = open_project(st.db)
@@ -57,15 +59,30 @@ def export(
     cases = {case.guid for case in refi.cases}  # a quote's speaker, written as NVivo does
     codings = sum(c.code not in cases for s in refi.sources for sel in s.selections
                   for c in sel.codings)
-    print(f"wrote {file}: {len(refi.sources)} text sources, {selections} selections, "
-          f"{codings} codings, {len(refi.users)} users, {len(refi.notes)} notes")
+    print(
+        _(
+            "wrote {file}: {count} text sources, {selections} selections, {codings} codings, "
+            "{count2} users, {count3} notes"
+        ).format(
+            file=file,
+            count=len(refi.sources),
+            selections=selections,
+            codings=codings,
+            count2=len(refi.users),
+            count3=len(refi.notes),
+        )
+    )
     if moved:
-        unit, other = (("UTF-16 units (NVivo)", "code points (--positions codepoints: "
-                        "QualCoder, ATLAS.ti, MAXQDA)") if positions == "utf16" else
-                       ("code points (the standard: QualCoder, ATLAS.ti, MAXQDA)",
-                        "UTF-16 units (--positions utf16 for NVivo)"))
-        print(f"note: {moved} selection(s) follow an emoji or another character outside the "
-              f"BMP: positions written in {unit}; a reader counting {other} would shift them")
+        unit, other = ((_("UTF-16 units (NVivo)"), _("code points (--positions codepoints: "
+                        "QualCoder, ATLAS.ti, MAXQDA)")) if positions == "utf16" else
+                       (_("code points (the standard: QualCoder, ATLAS.ti, MAXQDA)"),
+                        _("UTF-16 units (--positions utf16 for NVivo)")))
+        print(
+            _(
+                "note: {moved} selection(s) follow an emoji or another character outside the "
+                "BMP: positions written in {unit}; a reader counting {other} would shift them"
+            ).format(moved=moved, unit=unit, other=other)
+        )
 
 
 def _check_written(file: Path, *, always: bool) -> None:
@@ -85,10 +102,13 @@ def _check_written(file: Path, *, always: bool) -> None:
             return
         errors = schema_errors(zf.read("project.qde"), "project")
     for line in errors:
-        print(f"qualcode: {file}: project.qde {line}", file=sys.stderr)
+        print(
+            _("qualcode: {file}: project.qde {line}").format(file=file, line=line), file=sys.stderr
+        )
     if errors:
-        raise UserError(f"written, but {len(errors)} REFI-QDA schema violation(s) above; "
-                        "other programs may refuse it (--no-validate skips this check)",
+        raise UserError(_("written, but {count} REFI-QDA schema violation(s) above; other "
+                          "programs may refuse it (--no-validate skips this check)").format(
+                            count=len(errors)),
                         path=str(file))
 
 
@@ -103,8 +123,8 @@ def import_qdpx(st: State, file: Path, *, group: str | None = None,
     from qualcode.importers.qdpx import read
 
     if group is not None and groups is not None:
-        raise UserError("give --group (one group for every source) or --groups MAP.csv, "
-                        "not both")
+        raise UserError(_("give --group (one group for every source) or --groups MAP.csv, "
+                        "not both"))
     mapping = load_group_map(groups) if groups is not None else None
     refi = read(file)
     project = open_project(st.db)
@@ -117,18 +137,33 @@ def import_qdpx(st: State, file: Path, *, group: str | None = None,
                            name=refi.name or file.stem)
     except UserError as exc:  # e.g. a group the project's design does not have
         hint = ("" if group is not None or groups is not None or "unknown group" not in str(exc)
-                else "; put the file's sources into the study's groups with --group G or "
-                "--groups MAP.csv (columns source,group)")
+                else _("; put the file's sources into the study's groups with --group G or "
+                       "--groups MAP.csv (columns source,group)"))
         if exc.path and not hint:
             raise
         raise UserError(str(exc) + hint, path=None if exc.path else str(file)) from None
     finally:
         project.close()
-    already = f" ({result.already} already imported)" if result.already else ""
-    print(f"{file}: {result.sources} sources{already}, {result.quotes} quotes, "
-          f"{result.codings} codings by {len(result.coders)} coders, {result.memos} memos, "
-          f"{result.reviews} reviews; codes {result.codes_added} added, "
-          f"{result.codes_updated} updated")
+    already = (_(" ({count} already imported)").format(count=result.already)
+               if result.already else "")
+    print(
+        _(
+            "{file}: {sources} sources{already}, {quotes} quotes, {codings} codings by {count} "
+            "coders, {memos} memos, {reviews} reviews; codes {codes_added} added, "
+            "{codes_updated} updated"
+        ).format(
+            file=file,
+            sources=result.sources,
+            already=already,
+            quotes=result.quotes,
+            codings=result.codings,
+            count=len(result.coders),
+            memos=result.memos,
+            reviews=result.reviews,
+            codes_added=result.codes_added,
+            codes_updated=result.codes_updated,
+        )
+    )
     for line in skipped_counts(todo.skipped):
-        print(f"{file}: not imported: {line}" if not line.startswith(("note:", "warning:"))
-              else f"{file}: {line}")
+        print(_("{file}: not imported: {line}").format(file=file, line=line)
+              if not line.startswith(("note:", "warning:")) else f"{file}: {line}")

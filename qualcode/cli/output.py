@@ -9,8 +9,10 @@ from typing import Annotated
 
 import typer
 
+from qualcode.i18n import N_, _
+
 Force = Annotated[bool, typer.Option(
-    "--force", help="Replace the output file if it exists (never a project: refused).")]
+    "--force", help=N_("Replace the output file if it exists (never a project: refused)."))]
 
 
 def write_output(path: Path, content: str | bytes, *, force: bool) -> None:
@@ -29,7 +31,8 @@ def check_output(path: Path, *, force: bool) -> None:
     refuse_database(path)
     if path.exists() and not force:
         if not (sys.stdin.isatty() and sys.stderr.isatty()):
-            raise UserError("exists: add --force to replace it (nothing was written)",
+            raise UserError(_("exists: add --force to replace it (nothing was written)"),
                             path=str(path))
-        if not typer.confirm(f"{path} exists: replace it?", default=False, err=True):
-            raise UserError("kept as it was (nothing was written)", path=str(path))
+        if not typer.confirm(_("{path} exists: replace it?").format(path=path), default=False,
+                             err=True):
+            raise UserError(_("kept as it was (nothing was written)"), path=str(path))

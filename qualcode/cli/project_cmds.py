@@ -9,15 +9,18 @@ import typer
 
 from qualcode.cli.app import State, app, state
 from qualcode.config import masked
+from qualcode.i18n import N_, _
 
 
-@app.command()
+@app.command(help=N_("Create the project (never overwrites one); with no option, an empty "
+                     "project."))
 def init(
     ctx: typer.Context,
-    study: Annotated[Path | None, typer.Option("--study", help="Study design (TOML).")] = None,
-    codebook: Annotated[Path | None, typer.Option("--codebook", help="Codebook (YAML).")] = None,
+    study: Annotated[Path | None, typer.Option("--study", help=N_("Study design (TOML)."))] = None,
+    codebook: Annotated[
+        Path | None, typer.Option("--codebook", help=N_("Codebook (YAML)."))
+    ] = None,
 ) -> None:
-    """Create the project (never overwrites one); with no option, an empty project."""
     from qualcode.db.engine import create_project, discard_project_file
     from qualcode.domain.codebook import load_codebook
     from qualcode.domain.study import load_study
@@ -45,28 +48,28 @@ def init(
     project.close()
     groups = f", {len(spec.groups)} groups" if spec else ""
     codes = f", {sum(1 for _ in book.walk())} codes" if book else ""
-    print(f"created {masked(st.db)}{groups}{codes}")
+    print(_("created {masked}{groups}{codes}").format(
+              masked=masked(st.db), groups=groups, codes=codes))
 
 
-@app.command()
+@app.command(help=N_("Build the demo project (the seed study) into the chosen db, then open the "
+                     "workbench."))
 def demo(
     ctx: typer.Context,
-    no_tui: Annotated[bool, typer.Option("--no-tui", help="Build it, do not open it.")] = False,
+    no_tui: Annotated[bool, typer.Option("--no-tui", help=N_("Build it, do not open it."))] = False,
 ) -> None:
-    """Build the demo project (the seed study) into the chosen db, then open the workbench."""
     from qualcode.services.demo import build_demo
 
     st = state(ctx)
     quotes = build_demo(st.db)
-    print(f"demo project created in {masked(st.db)}: {quotes} verbatims of the seed study, "
-          "coded as `seed`")
+    print(_("demo project created in {masked}: {quotes} verbatims of the seed study, coded as "
+            "`seed`").format(masked=masked(st.db), quotes=quotes))
     if not no_tui:
         open_workbench(st)
 
 
-@app.command()
+@app.command(help=N_("Open the coding workbench (the default when no command is given)."))
 def tui(ctx: typer.Context) -> None:
-    """Open the coding workbench (the default when no command is given)."""
     open_workbench(state(ctx))
 
 

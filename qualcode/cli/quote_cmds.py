@@ -10,28 +10,29 @@ import typer
 
 from qualcode.cli.app import app, emit_json, state
 from qualcode.cli.output import Force, write_output
+from qualcode.i18n import N_, _
 
 
-@app.command("import")
+@app.command("import", help=N_("Import transcripts or quote tables; re-importing the same file "
+                               "adds nothing, and a corrected transcript replaces its old "
+                               "version, keeping the coding."))
 def import_(
     ctx: typer.Context,
-    files: Annotated[list[Path], typer.Argument(help="Transcripts (txt, md, docx, vtt, srt), "
+    files: Annotated[list[Path], typer.Argument(help=N_("Transcripts (txt, md, docx, vtt, srt), "
                                                 "quote tables (csv, xlsx), or one .qdpx "
-                                                "project.")],
-    group: Annotated[str | None, typer.Option("--group", help="Group of a transcript.")] = None,
-    fmt: Annotated[str, typer.Option("--format", help="auto (by extension, then content), "
-                                     "or txt, md, docx, vtt, srt, csv, xlsx, qdpx.")] = "auto",
-    dry_run: Annotated[bool, typer.Option("--dry-run", help="Show the speakers, their turns "
-                                          "and what to check; write nothing.")] = False,
-    add_codes: Annotated[bool, typer.Option("--add-codes", help="A coded table's codes that "
+                                                "project."))],
+    group: Annotated[str | None, typer.Option("--group", help=N_("Group of a transcript."))] = None,
+    fmt: Annotated[str, typer.Option("--format", help=N_("auto (by extension, then content), "
+                                     "or txt, md, docx, vtt, srt, csv, xlsx, qdpx."))] = "auto",
+    dry_run: Annotated[bool, typer.Option("--dry-run", help=N_("Show the speakers, their turns "
+                                          "and what to check; write nothing."))] = False,
+    add_codes: Annotated[bool, typer.Option("--add-codes", help=N_("A coded table's codes that "
                                             "the codebook lacks are added (under a code "
-                                            "named after the file).")] = False,
-    groups: Annotated[Path | None, typer.Option("--groups", help="A .qdpx into a study: a "
+                                            "named after the file)."))] = False,
+    groups: Annotated[Path | None, typer.Option("--groups", help=N_("A .qdpx into a study: a "
                                                 "CSV `source,group` giving each source's "
-                                                "group.")] = None,
+                                                "group."))] = None,
 ) -> None:
-    """Import transcripts or quote tables; re-importing the same file adds nothing, and a
-    corrected transcript replaces its old version, keeping the coding."""
     from qualcode.cli.progress import progress_bar
     from qualcode.db.engine import open_project
     from qualcode.services.imports import parse_files, write_sources
@@ -43,13 +44,13 @@ def import_(
         from qualcode.errors import UserError
 
         if len(files) != 1:
-            raise UserError("import a .qdpx project alone")
+            raise UserError(_("import a .qdpx project alone"))
         import_qdpx(st, files[0], group=group, groups=groups)
         return
     if groups is not None:
         from qualcode.errors import UserError
 
-        raise UserError("--groups is for a .qdpx project; a transcript takes --group")
+        raise UserError(_("--groups is for a .qdpx project; a transcript takes --group"))
     if dry_run:
         from qualcode.services.imports import preview
 
@@ -72,32 +73,48 @@ def import_(
             print(f"  {note}")
 
 
-@app.command()
+@app.command(help=N_("List quotes with their ids and codes, in transcript order."))
 def quotes(
     ctx: typer.Context,
-    group: Annotated[str | None, typer.Option("--group", help="Only this group.")] = None,
-    code: Annotated[str | None, typer.Option("--code", help="Only quotes with this code "
-                                             "(or a sub-code).")] = None,
-    coder: Annotated[str | None, typer.Option("--coder", help="Only this coder's work.")] = None,
-    uncoded: Annotated[bool, typer.Option("--uncoded", help="Only quotes nobody (or --coder) "
-                                          "has coded or reviewed.")] = False,
-    moderators: Annotated[bool, typer.Option("--moderators", help="With --uncoded, "
-                                             "moderators' turns too.")] = False,
-    as_json: Annotated[bool, typer.Option("--json", help="JSON, as SPEC describes.")] = False,
-    fmt: Annotated[str | None, typer.Option("--format", help="csv or xlsx: a coded table, "
-                                            "one row per quote and coder, importable "
-                                            "again (needs -o).")] = None,
-    output: Annotated[Path | None, typer.Option("-o", "--output", help="File to write the "
-                                                "table to.")] = None,
+    group: Annotated[str | None, typer.Option("--group", help=N_("Only this group."))] = None,
+    code: Annotated[
+        str | None, typer.Option("--code", help=N_("Only quotes with this code (or a sub-code)."))
+    ] = None,
+    coder: Annotated[
+        str | None, typer.Option("--coder", help=N_("Only this coder's work."))
+    ] = None,
+    uncoded: Annotated[
+        bool,
+        typer.Option(
+            "--uncoded", help=N_("Only quotes nobody (or --coder) has coded or reviewed.")
+        ),
+    ] = False,
+    moderators: Annotated[
+        bool, typer.Option("--moderators", help=N_("With --uncoded, moderators' turns too."))
+    ] = False,
+    as_json: Annotated[bool, typer.Option("--json", help=N_("JSON, as SPEC describes."))] = False,
+    fmt: Annotated[
+        str | None,
+        typer.Option(
+            "--format",
+            help=N_(
+                "csv or xlsx: a coded table, "
+                "one row per quote and coder, importable "
+                "again (needs -o)."
+            ),
+        ),
+    ] = None,
+    output: Annotated[
+        Path | None, typer.Option("-o", "--output", help=N_("File to write the table to."))
+    ] = None,
     force: Force = False,
 ) -> None:
-    """List quotes with their ids and codes, in transcript order."""
     from qualcode.db.engine import open_project
     from qualcode.errors import UserError
     from qualcode.services.quotes import QuoteFilter, list_quotes
 
     if fmt is not None and (fmt not in ("csv", "xlsx") or output is None or as_json):
-        raise UserError("--format takes csv or xlsx, with -o FILE (and not --json)")
+        raise UserError(_("--format takes csv or xlsx, with -o FILE (and not --json)"))
     project = open_project(state(ctx).db)
     try:
         with project.read() as session:
@@ -113,9 +130,11 @@ def quotes(
         from qualcode.exporters.quote_table import to_csv, to_xlsx
 
         write_output(output, to_csv(table) if fmt == "csv" else to_xlsx(table), force=force)
-        left = (f"; {table.segments_left_out} segment codings left out (a cell holds "
-                "whole-quote codes)") if table.segments_left_out else ""
-        print(f"{output}: {len(table.rows)} rows, {len(views)} quotes{left}")
+        left = (_("; {count} segment codings left out (a cell holds whole-quote "
+                  "codes)").format(count=table.segments_left_out)
+                if table.segments_left_out else "")
+        print(_("{output}: {count} rows, {count2} quotes{left}").format(
+                  output=output, count=len(table.rows), count2=len(views), left=left))
         return
     if as_json:
         emit_json([v.as_json() for v in views])
@@ -130,22 +149,34 @@ def quotes(
         print(f"    {printable(v.text)}")
 
 
-@app.command()
+@app.command(help=N_("Apply or remove codes on a quote (or a segment of it) as the current coder."))
 def code(
     ctx: typer.Context,
-    quote_id: Annotated[int, typer.Argument(help="Quote id (see `qualcode quotes`).")],
-    codes: Annotated[list[str] | None, typer.Argument(help="Code names.")] = None,
-    remove: Annotated[bool, typer.Option("--remove", help="Remove these codes.")] = False,
-    memo: Annotated[str | None, typer.Option("--memo", help="Memo on the codings, or on the "
-                                             "quote when no code is given.")] = None,
-    reviewed: Annotated[bool, typer.Option("--reviewed", help="Reviewed: none applies.")] = False,
-    span: Annotated[str | None, typer.Option("--span", help="Code a segment: START:END in "
-                                             "code points of the quote's text.")] = None,
-    excerpt: Annotated[str | None, typer.Option("--text", help="Code a segment: the words, "
-                                                "exactly as they occur once in the "
-                                                "quote.")] = None,
+    quote_id: Annotated[int, typer.Argument(help=N_("Quote id (see `qualcode quotes`)."))],
+    codes: Annotated[list[str] | None, typer.Argument(help=N_("Code names."))] = None,
+    remove: Annotated[bool, typer.Option("--remove", help=N_("Remove these codes."))] = False,
+    memo: Annotated[
+        str | None,
+        typer.Option(
+            "--memo", help=N_("Memo on the codings, or on the quote when no code is given.")
+        ),
+    ] = None,
+    reviewed: Annotated[
+        bool, typer.Option("--reviewed", help=N_("Reviewed: none applies."))
+    ] = False,
+    span: Annotated[
+        str | None,
+        typer.Option(
+            "--span", help=N_("Code a segment: START:END in code points of the quote's text.")
+        ),
+    ] = None,
+    excerpt: Annotated[
+        str | None,
+        typer.Option(
+            "--text", help=N_("Code a segment: the words, exactly as they occur once in the quote.")
+        ),
+    ] = None,
 ) -> None:
-    """Apply or remove codes on a quote (or a segment of it) as the current coder."""
     from qualcode.db.engine import open_project
     from qualcode.errors import UserError
     from qualcode.services import coding
@@ -153,13 +184,13 @@ def code(
     st = state(ctx)
     names = codes or []
     if reviewed and (names or remove):
-        raise UserError("--reviewed takes no code and no --remove")
+        raise UserError(_("--reviewed takes no code and no --remove"))
     if (span or excerpt) and (reviewed or not names):
-        raise UserError("a segment (--span or --text) needs the codes to put on it")
+        raise UserError(_("a segment (--span or --text) needs the codes to put on it"))
     if not names and not reviewed and memo is None:
-        raise UserError("name at least one code, or --reviewed, or --memo")
+        raise UserError(_("name at least one code, or --reviewed, or --memo"))
     if span and excerpt:
-        raise UserError("give the segment by --span or by --text, not both")
+        raise UserError(_("give the segment by --span or by --text, not both"))
     project = open_project(st.db)
     try:
         with project.write() as session:
@@ -168,44 +199,57 @@ def code(
                 where = coding.parse_span(span)
             elif excerpt:
                 where = coding.find_excerpt(coding._quote(session, quote_id).text, excerpt)
-            words = (f" on « {coding._quote(session, quote_id).text[where[0]:where[1]]} » "
-                     f"({where[0]}:{where[1]})") if where else ""
+            words = (_(" on « {words} » ({start}:{end})").format(
+                words=coding._quote(session, quote_id).text[where[0]:where[1]],
+                start=where[0], end=where[1]) if where else "")
             if reviewed:
                 coding.mark_reviewed(session, quote_id=quote_id, coder=st.coder)
-                print(f"quote {quote_id}: reviewed by {st.coder}, no code applies")
+                print(_("quote {quote_id}: reviewed by {coder}, no code applies").format(
+                          quote_id=quote_id, coder=st.coder))
             elif remove:
                 change = coding.remove_codes(session, quote_id=quote_id, codes=names,
                                              coder=st.coder, span=where)
-                print(f"quote {quote_id}: removed {', '.join(change.removed) or 'nothing'}"
-                      f"{words}")
+                print(
+                    _("quote {quote_id}: removed {value}{words}").format(
+                        quote_id=quote_id, value=", ".join(change.removed) or _("nothing"),
+                        words=words,
+                    )
+                )
             elif names:
                 change = coding.apply_codes(session, quote_id=quote_id, codes=names,
                                             coder=st.coder, memo=memo, span=where)
-                extra = f" (replacing {', '.join(change.removed)})" if change.removed else ""
-                print(f"quote {quote_id}: {st.coder} applied "
-                      f"{', '.join(change.added) or 'nothing new'}{words}{extra}")
+                extra = (_(" (replacing {codes})").format(codes=", ".join(change.removed))
+                         if change.removed else "")
+                print(
+                    _("quote {quote_id}: {coder} applied {value}{words}{extra}").format(
+                        quote_id=quote_id,
+                        coder=st.coder,
+                        value=", ".join(change.added) or _("nothing new"),
+                        words=words,
+                        extra=extra,
+                    )
+                )
             else:
                 coding.set_memo(session, quote_id=quote_id, coder=st.coder, text=memo or "")
-                print(f"quote {quote_id}: memo saved")
+                print(_("quote {quote_id}: memo saved").format(quote_id=quote_id))
     finally:
         project.close()
 
 
-@app.command()
+@app.command(help=N_("Every coding as one row: a segment's words (or the whole quote), its cell, "
+                     "speaker, attributes, code, coder and memo: the coded-segment retrieval."))
 def segments(
     ctx: typer.Context,
-    code: Annotated[str | None, typer.Option("--code", help="Only this code (and its "
-                                             "sub-codes).")] = None,
-    coder: Annotated[str | None, typer.Option("--coder", help="Only this coder.")] = None,
-    group: Annotated[str | None, typer.Option("--group", help="Only this group.")] = None,
-    fmt: Annotated[str, typer.Option("--format", help="csv, xlsx (a sheet per theme), md "
-                                     "or json")] = "csv",
-    output: Annotated[Path | None, typer.Option("-o", "--output", help="Write to a file "
-                                                "(xlsx needs one).")] = None,
+    code: Annotated[str | None, typer.Option("--code", help=N_("Only this code (and its "
+                                             "sub-codes)."))] = None,
+    coder: Annotated[str | None, typer.Option("--coder", help=N_("Only this coder."))] = None,
+    group: Annotated[str | None, typer.Option("--group", help=N_("Only this group."))] = None,
+    fmt: Annotated[str, typer.Option("--format", help=N_("csv, xlsx (a sheet per theme), md "
+                                     "or json"))] = "csv",
+    output: Annotated[Path | None, typer.Option("-o", "--output", help=N_("Write to a file "
+                                                "(xlsx needs one)."))] = None,
     force: Force = False,
 ) -> None:
-    """Every coding as one row: a segment's words (or the whole quote), its cell, speaker,
-    attributes, code, coder and memo: the coded-segment retrieval."""
     import sys
 
     from qualcode.db.engine import open_project
@@ -214,9 +258,10 @@ def segments(
     from qualcode.services.segments import segment_rows
 
     if fmt not in FORMATS:
-        raise UserError(f"unknown format {fmt!r} (available: {', '.join(FORMATS)})")
+        raise UserError(_("unknown format {fmt!r} (available: {items})").format(
+                            fmt=fmt, items=', '.join(FORMATS)))
     if fmt == "xlsx" and output is None:
-        raise UserError("xlsx is a file: give -o FILE.xlsx")
+        raise UserError(_("xlsx is a file: give -o FILE.xlsx"))
     project = open_project(state(ctx).db)
     try:
         with project.read() as session:
@@ -228,19 +273,18 @@ def segments(
         sys.stdout.write(data.decode("utf-8").lstrip("\ufeff"))
         return
     write_output(output, data, force=force)
-    print(f"{output}: {len(table.rows)} coded segments")
+    print(_("{output}: {count} coded segments").format(output=output, count=len(table.rows)))
 
 
-@app.command()
+@app.command(help=N_("Who did what, when (from the project's journal)."))
 def log(
     ctx: typer.Context,
-    coder: Annotated[str | None, typer.Option("--coder", help="Only this coder.")] = None,
-    since: Annotated[str | None, typer.Option("--since", help="From this date "
-                                              "(YYYY-MM-DD or ISO time, UTC).")] = None,
-    until: Annotated[str | None, typer.Option("--until", help="Up to this date, included "
-                                              "(YYYY-MM-DD or ISO time, UTC).")] = None,
+    coder: Annotated[str | None, typer.Option("--coder", help=N_("Only this coder."))] = None,
+    since: Annotated[str | None, typer.Option("--since", help=N_("From this date "
+                                              "(YYYY-MM-DD or ISO time, UTC)."))] = None,
+    until: Annotated[str | None, typer.Option("--until", help=N_("Up to this date, included "
+                                              "(YYYY-MM-DD or ISO time, UTC)."))] = None,
 ) -> None:
-    """Who did what, when (from the project's journal)."""
     from qualcode.db.engine import open_project
     from qualcode.services.audit import read_log
 
@@ -267,5 +311,6 @@ def _moment(option: str, value: str | None) -> datetime | None:
     try:
         moment = datetime.fromisoformat(value)
     except ValueError:
-        raise UserError(f"{option} {value!r} is not a date like 2026-11-28") from None
+        raise UserError(_("{option} {value!r} is not a date like 2026-11-28").format(
+                            option=option, value=value)) from None
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from qualcode.cli.app import app, emit_json, state
+from qualcode.i18n import N_, _
 from qualcode.safety.terminal import printable
 
 if TYPE_CHECKING:
@@ -41,24 +42,37 @@ def _highlight(text: str, spans: tuple[tuple[int, int], ...]) -> str:
     return "".join(out + [printable(text[last:])])
 
 
-@app.command()
+@app.command(help=N_("Accent- and typo-tolerant search over quotes, best first."))
 def search(
     ctx: typer.Context,
-    query: Annotated[str, typer.Argument(help='Words (typos and missing accents forgiven); '
-                                         '"an exact phrase" in double quotes.')],
-    limit: Annotated[int, typer.Option("--limit", min=1, help="At most this many.")] = 50,
-    regex: Annotated[bool, typer.Option("--regex", help="QUERY is a regular expression.")]
-    = False,
-    group: Annotated[str | None, typer.Option("--group", help="Only this group.")] = None,
-    level: Annotated[list[str] | None, typer.Option(
-        "--level", help="Only groups at this design level: `age=60+` or `CSP-` (repeatable)."
-    )] = None,
-    code: Annotated[str | None, typer.Option("--code", help="Only quotes with this code "
-                                             "(or a sub-code).")] = None,
-    coder: Annotated[str | None, typer.Option("--coder", help="Only this coder's work.")] = None,
-    as_json: Annotated[bool, typer.Option("--json", help="JSON, as SPEC describes.")] = False,
+    query: Annotated[
+        str,
+        typer.Argument(
+            help=N_(
+                'Words (typos and missing accents forgiven); "an exact phrase" in double quotes.'
+            )
+        ),
+    ],
+    limit: Annotated[int, typer.Option("--limit", min=1, help=N_("At most this many."))] = 50,
+    regex: Annotated[
+        bool, typer.Option("--regex", help=N_("QUERY is a regular expression."))
+    ] = False,
+    group: Annotated[str | None, typer.Option("--group", help=N_("Only this group."))] = None,
+    level: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--level",
+            help=N_("Only groups at this design level: `age=60+` or `CSP-` (repeatable)."),
+        ),
+    ] = None,
+    code: Annotated[
+        str | None, typer.Option("--code", help=N_("Only quotes with this code (or a sub-code)."))
+    ] = None,
+    coder: Annotated[
+        str | None, typer.Option("--coder", help=N_("Only this coder's work."))
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help=N_("JSON, as SPEC describes."))] = False,
 ) -> None:
-    """Accent- and typo-tolerant search over quotes, best first."""
     from qualcode.db.engine import open_project
     from qualcode.search.engine import SearchIndex
     from qualcode.search.filters import SearchFilter, quote_ids
@@ -80,47 +94,46 @@ def search(
                     "text": rows[h.quote_id][2]} for h in hits])
         return
     if not hits:
-        print("no quote matches", file=sys.stderr)
+        print(_("no quote matches"), file=sys.stderr)
     for h in hits:
         grp, speaker, text = rows[h.quote_id]
         print(printable(f"#{h.quote_id} {grp} {speaker}  ({h.score:.0f})"))
         print(f"    {_highlight(text, h.spans)}")
 
 
-@app.command()
+@app.command(help=N_("Codes suggested for quotes, from the codebook's keywords and from the "
+                     "quotes already coded, each with its reasons."))
 def suggest(
     ctx: typer.Context,
-    quote_id: Annotated[int | None, typer.Argument(help="Quote id (every quote if omitted).")]
+    quote_id: Annotated[int | None, typer.Argument(help=N_("Quote id (every quote if omitted)."))]
     = None,
-    apply: Annotated[bool, typer.Option("--apply", help="Code the suggestions at or above "
-                                        "--threshold, as the coder `auto` (never as you).")]
+    apply: Annotated[bool, typer.Option("--apply", help=N_("Code the suggestions at or above "
+                                        "--threshold, as the coder `auto` (never as you)."))]
     = False,
     threshold: Annotated[float | None, typer.Option(
-        "--threshold", min=0.0, max=100.0, help="Least score for --apply (default 70)."
+        "--threshold", min=0.0, max=100.0, help=N_("Least score for --apply (default 70).")
     )] = None,
     coder: Annotated[str | None, typer.Option(
-        "--coder", help="Learn from this coder's codes only (default: every coder but "
-        "`auto`).")] = None,
+        "--coder", help=N_("Learn from this coder's codes only (default: every coder but "
+        "`auto`)."))] = None,
     consensus: Annotated[bool, typer.Option(
-        "--consensus", help="Learn from the consensus only.")] = False,
+        "--consensus", help=N_("Learn from the consensus only."))] = False,
     evaluate: Annotated[bool, typer.Option(
-        "--evaluate", help="Measure the suggestions by cross-validation over the coded "
-        "quotes (grouped by focus group), beside keywords alone.")] = False,
+        "--evaluate", help=N_("Measure the suggestions by cross-validation over the coded "
+        "quotes (grouped by focus group), beside keywords alone."))] = False,
     folds: Annotated[int, typer.Option("--folds", min=2, max=20,
-                                       help="Folds of --evaluate.")] = 5,
-    as_json: Annotated[bool, typer.Option("--json", help="JSON output.")] = False,
+                                       help=N_("Folds of --evaluate."))] = 5,
+    as_json: Annotated[bool, typer.Option("--json", help=N_("JSON output."))] = False,
 ) -> None:
-    """Codes suggested for quotes, from the codebook's keywords and from the quotes
-    already coded, each with its reasons."""
     from qualcode.db.engine import open_project
     from qualcode.errors import UserError
     from qualcode.reports.counts import Scope
     from qualcode.search import suggest as sg
 
     if coder and consensus:
-        raise UserError("choose --coder or --consensus, not both")
+        raise UserError(_("choose --coder or --consensus, not both"))
     if evaluate and (apply or quote_id is not None):
-        raise UserError("--evaluate measures every coded quote: no quote id, no --apply")
+        raise UserError(_("--evaluate measures every coded quote: no quote id, no --apply"))
     scope = Scope(coder=coder, consensus=consensus)
     cut = sg.APPLY_THRESHOLD if threshold is None else threshold
     project = open_project(state(ctx).db)
@@ -156,7 +169,8 @@ def suggest(
                 mark = "*" if s.score >= cut else " "
                 print(printable(f"  {mark} {s.score:5.1f}  {s.code}  ({s.reason})"))
     if apply:
-        print(f"{added} codings added as `{sg.AUTO_CODER}` (score >= {cut:g})",
+        print(_("{added} codings added as `{AUTO_CODER}` (score >= {cut:g})").format(
+                  added=added, AUTO_CODER=sg.AUTO_CODER, cut=cut),
               file=sys.stderr if as_json else sys.stdout)
 
 
@@ -167,16 +181,26 @@ def _check_coder(session: Session, coder: str | None) -> None:
     from qualcode.errors import UserError
 
     if coder and session.exec(select(Coder.id).where(Coder.name == coder)).first() is None:
-        raise UserError(f"unknown coder {coder!r}; `qualcode log` shows who coded")
+        raise UserError(_("unknown coder {coder!r}; `qualcode log` shows who coded").format(
+                            coder=coder))
 
 
 def _print_evaluation(data: dict[str, Any], as_json: bool) -> None:
     if as_json:
         emit_json(data)
         return
-    print(f"suggestions measured on {data['quotes']} coded quotes ({data['scope']}), "
-          f"{data['folds']}-fold cross-validation by group over {data['groups']} groups, "
-          f"at score >= {data['threshold']:g}")
+    print(
+        _(
+            "suggestions measured on {data} coded quotes ({data2}), {data3}-fold "
+            "cross-validation by group over {data4} groups, at score >= {data5:g}"
+        ).format(
+            data=data["quotes"],
+            data2=data["scope"],
+            data3=data["folds"],
+            data4=data["groups"],
+            data5=data["threshold"],
+        )
+    )
     print(f"{'code':<32} {'n':>6}   {'learned P':>9} {'R':>5} {'F1':>5} {'R@3':>5}   "
           f"{'keywords P':>10} {'R':>5} {'F1':>5} {'R@3':>5}")
 
@@ -192,19 +216,25 @@ def _print_evaluation(data: dict[str, Any], as_json: bool) -> None:
             f"{cell(learned['recall'])} {cell(learned['f1'])} {cell(learned['recall_at_3'])}   "
             f"{cell(keywords['precision']):>10} {cell(keywords['recall'])} "
             f"{cell(keywords['f1'])} {cell(keywords['recall_at_3'])}"))
-    print(f"learned F1 above keyword F1 for {data['learned_beats_keywords']} of the "
-          f"{data['codes_with_enough_codings']} codes with {data['min_codings']} codings or "
-          "more")
+    print(
+        _(
+            "learned F1 above keyword F1 for {data} of the {data2} codes with {data3} codings or "
+            "more"
+        ).format(
+            data=data["learned_beats_keywords"],
+            data2=data["codes_with_enough_codings"],
+            data3=data["min_codings"],
+        )
+    )
 
 
-@app.command()
+@app.command(help=N_("Quotes that look like the same verbatim imported twice, most similar first."))
 def duplicates(
     ctx: typer.Context,
     threshold: Annotated[float, typer.Option("--threshold", min=0.0, max=100.0,
-                                             help="Least similarity, 0-100.")] = 92.0,
-    as_json: Annotated[bool, typer.Option("--json", help="JSON output.")] = False,
+                                             help=N_("Least similarity, 0-100."))] = 92.0,
+    as_json: Annotated[bool, typer.Option("--json", help=N_("JSON output."))] = False,
 ) -> None:
-    """Quotes that look like the same verbatim imported twice, most similar first."""
     from qualcode.db.engine import open_project
     from qualcode.search.duplicates import near_duplicates
 
@@ -219,7 +249,7 @@ def duplicates(
         emit_json([{"ids": [a, b], "similarity": score} for a, b, score in pairs])
         return
     if not pairs:
-        print("no near-duplicate quotes")
+        print(_("no near-duplicate quotes"))
     for a, b, score in pairs:
         print(f"#{a} {rows[a][0]} {rows[a][1]} ~ #{b} {rows[b][0]} {rows[b][1]}  ({score:.1f})")
         print(f"    {printable(rows[a][2])}")

@@ -8,19 +8,20 @@ from typing import Annotated
 import typer
 
 from qualcode.cli.app import _Group, app, state
+from qualcode.i18n import N_
 
-study_app = typer.Typer(cls=_Group, help="The study design: groups, dimensions, participants.",
+study_app = typer.Typer(cls=_Group, help=N_("The study design: groups, dimensions, participants."),
                         no_args_is_help=True)
 app.add_typer(study_app, name="study")
 
 
-@study_app.command("import")
+@study_app.command("import", help=N_("Add the file's new groups, dimension levels and "
+                                     "participants; nothing is removed or renamed, so quotes "
+                                     "already imported keep their groups."))
 def study_import(
     ctx: typer.Context,
-    file: Annotated[Path, typer.Argument(help="Study TOML (SPEC, Files).")],
+    file: Annotated[Path, typer.Argument(help=N_("Study TOML (SPEC, Files)."))],
 ) -> None:
-    """Add the file's new groups, dimension levels and participants; nothing is removed
-    or renamed, so quotes already imported keep their groups."""
     from qualcode.db.engine import open_project
     from qualcode.domain.study import load_study
     from qualcode.services.study import apply_study

@@ -10,30 +10,32 @@ import typer
 
 from qualcode.cli.app import _Group, app, emit_json, state
 from qualcode.config import masked
+from qualcode.i18n import N_, _
 
 FORMATS = ("md", "json")
 
 
-@app.command()
+@app.command(help=N_("Inter-coder agreement per code and exclusive parent: %, Cohen, Fleiss, "
+                     "Krippendorff."))
 def agreement(
     ctx: typer.Context,
-    coders: Annotated[str | None, typer.Option("--coders", help="Comma-separated coder names "
-                                               "(default: everyone but consensus and auto).")]
+    coders: Annotated[str | None, typer.Option("--coders", help=N_("Comma-separated coder names "
+                                               "(default: everyone but consensus and auto)."))]
     = None,
-    fmt: Annotated[str, typer.Option("--format", help="md or json")] = "md",
-    by_group: Annotated[bool, typer.Option("--by-group", help="Also each focus group "
-                                           "on its own.")] = False,
+    fmt: Annotated[str, typer.Option("--format", help=N_("md or json"))] = "md",
+    by_group: Annotated[bool, typer.Option("--by-group", help=N_("Also each focus group "
+                                           "on its own."))] = False,
     bootstrap: Annotated[int, typer.Option("--bootstrap", min=0, max=100_000,
-                                           help="Replicates for alpha's 95 % interval "
-                                           "(0: none).")] = 1000,
-    seed: Annotated[int, typer.Option("--seed", help="Seed of the bootstrap draws: the "
-                                      "same seed gives the same interval.")] = 2007,
-    assigned: Annotated[bool, typer.Option("--assigned", help="Only the double-coding "
-                                           "sample drawn by `assign`.")] = False,
+                                           help=N_("Replicates for alpha's 95 % interval "
+                                           "(0: none)."))] = 1000,
+    seed: Annotated[int, typer.Option("--seed", help=N_("Seed of the bootstrap draws: the "
+                                      "same seed gives the same interval."))] = 2007,
+    assigned: Annotated[bool, typer.Option("--assigned", help=N_("Only the double-coding "
+                                           "sample drawn by `assign`."))] = False,
 ) -> None:
-    """Inter-coder agreement per code and exclusive parent: %, Cohen, Fleiss, Krippendorff."""
     if fmt not in FORMATS:
-        raise typer.BadParameter(f"unknown format {fmt!r} (available: {', '.join(FORMATS)})")
+        raise typer.BadParameter(_("unknown format {fmt!r} (available: {items})").format(
+                                     fmt=fmt, items=', '.join(FORMATS)))
     from qualcode.db.engine import open_project
     from qualcode.reports.agreement import compute, to_markdown
 
@@ -51,21 +53,20 @@ def agreement(
         print(to_markdown(data), end="")
 
 
-@app.command()
+@app.command(help=N_("Draw a double-coding sample, stratified by group, for every listed coder "
+                     "to code.\n"
+                     "\n"
+                     "Replaces the listed coders' earlier assignment; their codings are kept. In "
+                     "the workbench, `n` goes through a coder's assigned quotes first."))
 def assign(
     ctx: typer.Context,
-    coders: Annotated[str, typer.Option("--coders", help="Comma-separated coders who will "
-                                        "all code the sample.")],
-    share: Annotated[str, typer.Option("--share", help="Share of each group's participant "
-                                       "quotes, e.g. 20%.")],
-    seed: Annotated[int | None, typer.Option("--seed", help="Makes the draw repeatable "
-                                             "(default: a new one, printed).")] = None,
+    coders: Annotated[str, typer.Option("--coders", help=N_("Comma-separated coders who will "
+                                        "all code the sample."))],
+    share: Annotated[str, typer.Option("--share", help=N_("Share of each group's participant "
+                                       "quotes, e.g. 20%."))],
+    seed: Annotated[int | None, typer.Option("--seed", help=N_("Makes the draw repeatable "
+                                             "(default: a new one, printed)."))] = None,
 ) -> None:
-    """Draw a double-coding sample, stratified by group, for every listed coder to code.
-
-    Replaces the listed coders' earlier assignment; their codings are kept. In the
-    workbench, `n` goes through a coder's assigned quotes first.
-    """
     from qualcode.db.engine import open_project
     from qualcode.services.assign import assign as draw_sample
     from qualcode.services.assign import parse_share
@@ -80,18 +81,27 @@ def assign(
     finally:
         project.close()
     groups = ", ".join(f"{g} {n}" for g, n in draw.per_group.items())
-    print(f"assigned {draw.total} quotes ({fraction:.0%} of each group: {groups}) "
-          f"to {', '.join(names)}; seed {draw.seed}")
+    print(
+        _(
+            "assigned {total} quotes ({fraction:.0%} of each group: {groups}) to {items}; seed "
+            "{seed}"
+        ).format(
+            total=draw.total,
+            fraction=fraction,
+            groups=groups,
+            items=", ".join(names),
+            seed=draw.seed,
+        )
+    )
 
 
-@app.command()
+@app.command(help=N_("Discuss a quote under review with the team, or read its thread."))
 def comment(
     ctx: typer.Context,
-    quote_id: Annotated[int, typer.Argument(help="The quote under discussion.")],
-    text: Annotated[str | None, typer.Argument(help="Your message (none: show the "
-                                               "thread).")] = None,
+    quote_id: Annotated[int, typer.Argument(help=N_("The quote under discussion."))],
+    text: Annotated[str | None, typer.Argument(help=N_("Your message (none: show the "
+                                               "thread)."))] = None,
 ) -> None:
-    """Discuss a quote under review with the team, or read its thread."""
     from qualcode.db.engine import open_project
     from qualcode.services.comments import comment as add_comment
     from qualcode.services.comments import thread
@@ -108,27 +118,27 @@ def comment(
     for m in messages:
         print(f"{m.at:%Y-%m-%d %H:%M}  {m.coder}: {m.text}")
     if not messages:
-        print(f"no comment on quote {quote_id} yet")
+        print(_("no comment on quote {quote_id} yet").format(quote_id=quote_id))
 
 
-@app.command()
+@app.command(help=N_("Adjudicate a quote: make its consensus exactly these codes, as the current "
+                     "coder."))
 def settle(
     ctx: typer.Context,
-    quote_id: Annotated[int, typer.Argument(help="The quote to adjudicate.")],
-    codes: Annotated[list[str] | None, typer.Argument(help="The consensus codes (none with "
-                                                      "--none).")] = None,
-    none: Annotated[bool, typer.Option("--none", help="The consensus is that no code "
-                                       "applies.")] = False,
-    why: Annotated[str | None, typer.Option("--why", help="Your reason, kept with the "
-                                            "decision and shown by `log`.")] = None,
+    quote_id: Annotated[int, typer.Argument(help=N_("The quote to adjudicate."))],
+    codes: Annotated[list[str] | None, typer.Argument(help=N_("The consensus codes (none with "
+                                                      "--none)."))] = None,
+    none: Annotated[bool, typer.Option("--none", help=N_("The consensus is that no code "
+                                       "applies."))] = False,
+    why: Annotated[str | None, typer.Option("--why", help=N_("Your reason, kept with the "
+                                            "decision and shown by `log`."))] = None,
 ) -> None:
-    """Adjudicate a quote: make its consensus exactly these codes, as the current coder."""
     from qualcode.db.engine import open_project
     from qualcode.errors import UserError
     from qualcode.services.review import settle as settle_quote
 
     if bool(codes) == none:
-        raise UserError("name the consensus codes, or --none when no code applies")
+        raise UserError(_("name the consensus codes, or --none when no code applies"))
     project = open_project(state(ctx).db)
     try:
         with project.write() as session:
@@ -136,24 +146,24 @@ def settle(
                          coder=state(ctx).coder, why=why)
     finally:
         project.close()
-    decided = ", ".join(codes or []) or "no code applies"
-    print(f"quote {quote_id}: the consensus is now {decided}")
+    decided = ", ".join(codes or []) or _("no code applies")
+    print(_("quote {quote_id}: the consensus is now {decided}").format(
+              quote_id=quote_id, decided=decided))
 
 
-@app.command()
+@app.command(help=N_("Bring another coder's codings, memos and review marks into this project.\n"
+                     "\n"
+                     "Only adds: nothing here is overwritten or removed, and merging twice adds "
+                     "nothing."))
 def merge(
     ctx: typer.Context,
-    other_db: Annotated[str, typer.Argument(metavar="OTHER_DB", help="Another coder's project "
-                                            "file (or postgresql:// URL).")],
+    other_db: Annotated[str, typer.Argument(metavar="OTHER_DB", help=N_("Another coder's project "
+                                            "file (or postgresql:// URL)."))],
     threshold: Annotated[float, typer.Option("--threshold", min=50, max=100,
-                                             help="Similarity (0-100) from which a quote "
-                                             "whose text changed is taken as the same.")]
+                                             help=N_("Similarity (0-100) from which a quote "
+                                             "whose text changed is taken as the same."))]
     = 90.0,
 ) -> None:
-    """Bring another coder's codings, memos and review marks into this project.
-
-    Only adds: nothing here is overwritten or removed, and merging twice adds nothing.
-    """
     import tempfile
 
     from qualcode.config import is_url
@@ -164,7 +174,7 @@ def merge(
 
     st = state(ctx)
     if normalise_url(other_db) == normalise_url(st.db) or _same_file(other_db, st.db):
-        raise UserError("cannot merge a project into itself", path=other_db)
+        raise UserError(_("cannot merge a project into itself"), path=other_db)
     with tempfile.TemporaryDirectory(prefix="qualcode-merge-") as folder:
         if is_url(other_db):
             other = open_project(other_db)
@@ -176,29 +186,51 @@ def merge(
                 with other.read() as theirs, project.write() as ours:
                     report = merge_projects(ours, theirs, coder=st.coder, threshold=threshold)
             except (KeyError, ValueError, TypeError) as exc:  # JSONDecodeError is one
-                raise UserError(f"not a consistent qualcode project ({type(exc).__name__}: "
-                                f"{exc}); nothing was merged", path=other_db) from None
+                raise UserError(
+                    _(
+                        "not a consistent qualcode project ({name__}: {exc}); nothing was merged"
+                    ).format(name__=type(exc).__name__, exc=exc),
+                    path=other_db,
+                ) from None
             finally:
                 project.close()
         finally:
             other.close()
-    print(f"merged {masked(other_db)}: {report.codings_added} codings added "
-          f"({report.codings_present} already here), {report.reviews_added} review marks, "
-          f"{report.memos_added + report.memos_appended} memos; coders: "
-          f"{', '.join(report.coders) or 'none'}")
-    print(f"quotes: {report.quotes_exact} matched exactly, {report.quotes_fuzzy} by similar "
-          f"text, {len(report.unmatched)} not found here")
+    print(
+        _(
+            "merged {masked}: {codings_added} codings added ({codings_present} already here), "
+            "{reviews_added} review marks, {value} memos; coders: {value2}"
+        ).format(
+            masked=masked(other_db),
+            codings_added=report.codings_added,
+            codings_present=report.codings_present,
+            reviews_added=report.reviews_added,
+            value=report.memos_added + report.memos_appended,
+            value2=", ".join(report.coders) or _("none"),
+        )
+    )
+    print(
+        _(
+            "quotes: {quotes_exact} matched exactly, {quotes_fuzzy} by similar text, {count} not "
+            "found here"
+        ).format(
+            quotes_exact=report.quotes_exact,
+            quotes_fuzzy=report.quotes_fuzzy,
+            count=len(report.unmatched),
+        )
+    )
     if report.codes_added:
-        print(f"codes added: {', '.join(report.codes_added)}")
+        print(_("codes added: {items}").format(items=', '.join(report.codes_added)))
     if report.codes_differing:
-        print(f"same name, different definition (this project's kept): "
-              f"{', '.join(report.codes_differing)}")
+        print(_("same name, different definition (this project's kept): {items}").format(
+                  items=', '.join(report.codes_differing)))
     if report.spans_widened:
-        print(f"{report.spans_widened} span codings now cover their whole quote "
-              "(the span's words changed)")
+        print(_("{spans_widened} span codings now cover their whole quote (the span's words "
+                "changed)").format(spans_widened=report.spans_widened))
     for q in report.unmatched:
         short = q.text if len(q.text) <= 70 else q.text[:69] + "…"
-        print(f"  not found: {q.group} {q.speaker}: {short}")
+        print(_("  not found: {group} {speaker}: {short}").format(
+                  group=q.group, speaker=q.speaker, short=short))
 
 
 def _same_file(a: str, b: str) -> bool:
@@ -209,19 +241,19 @@ def _same_file(a: str, b: str) -> bool:
         return False
 
 
-team_app = typer.Typer(cls=_Group, help="Members of a PostgreSQL team project, each with a "
-                       "role of their own (coder, adjudicator, viewer).", no_args_is_help=True)
+team_app = typer.Typer(cls=_Group, help=N_("Members of a PostgreSQL team project, each with a "
+                       "role of their own (coder, adjudicator, viewer)."), no_args_is_help=True)
 app.add_typer(team_app, name="team")
 
 
-@team_app.command("add")
+@team_app.command("add", help=N_("Create a member's database role; prints, once, the URL they "
+                                 "connect with."))
 def team_add(
     ctx: typer.Context,
-    name: Annotated[str, typer.Argument(help="The member's name: their database role and "
-                                        "coder name.")],
-    role: Annotated[str, typer.Option("--role", help="coder, adjudicator or viewer")],
+    name: Annotated[str, typer.Argument(help=N_("The member's name: their database role and "
+                                        "coder name."))],
+    role: Annotated[str, typer.Option("--role", help=N_("coder, adjudicator or viewer"))],
 ) -> None:
-    """Create a member's database role; prints, once, the URL they connect with."""
     from qualcode.db.engine import open_project
     from qualcode.services import team_server
 
@@ -231,13 +263,12 @@ def team_add(
             url = team_server.add(session, name=name, role=role, url=str(project.engine.url))
     finally:
         project.close()
-    print(f"added {name} as {role}. Give them this URL (shown once; it holds their "
-          f"password):\n{url}")
+    print(_("added {name} as {role}. Give them this URL (shown once; it holds their "
+            "password):\n{url}").format(name=name, role=role, url=url))
 
 
-@team_app.command("list")
+@team_app.command("list", help=N_("The team's members and their roles."))
 def team_list(ctx: typer.Context) -> None:
-    """The team's members and their roles."""
     from qualcode.db.engine import open_project
     from qualcode.services import team_server
 
@@ -250,15 +281,15 @@ def team_list(ctx: typer.Context) -> None:
     for member in found:
         print(f"{member.name}\t{member.role}")
     if not found:
-        print("no members yet; `qualcode team add NAME --role coder` adds one")
+        print(_("no members yet; `qualcode team add NAME --role coder` adds one"))
 
 
-@team_app.command("remove")
+@team_app.command("remove", help=N_("Drop a member's database role; their codings stay in the "
+                                    "project."))
 def team_remove(
     ctx: typer.Context,
-    name: Annotated[str, typer.Argument(help="The member to remove.")],
+    name: Annotated[str, typer.Argument(help=N_("The member to remove."))],
 ) -> None:
-    """Drop a member's database role; their codings stay in the project."""
     from qualcode.db.engine import open_project
     from qualcode.services import team_server
 
@@ -268,4 +299,5 @@ def team_remove(
             member = team_server.remove(session, name=name)
     finally:
         project.close()
-    print(f"removed {member.name} ({member.role}); their codings stay in the project")
+    print(_("removed {name} ({role}); their codings stay in the project").format(
+              name=member.name, role=member.role))

@@ -12,6 +12,7 @@ from __future__ import annotations
 from sqlalchemy.exc import DBAPIError
 
 from qualcode.errors import UserError
+from qualcode.i18n import _
 
 # unique_violation, serialization_failure, deadlock_detected (PostgreSQL SQLSTATEs).
 _COLLISIONS = {"23505", "40001", "40P01"}
@@ -25,10 +26,10 @@ def concurrent_change(exc: BaseException) -> UserError | None:
         return None
     state = getattr(exc.orig, "sqlstate", None)
     if state == _REFUSED:
-        return UserError("the team server refused this change: your role may not write it "
+        return UserError(_("the team server refused this change: your role may not write it "
                          "(another coder's work, the consensus or the codebook); nothing "
-                         "was written")
+                         "was written"))
     if state not in _COLLISIONS:
         return None
-    return UserError("a teammate changed the same thing at the same moment; nothing of this "
-                     "action was written: look again and retry")
+    return UserError(_("a teammate changed the same thing at the same moment; nothing of this "
+                     "action was written: look again and retry"))

@@ -22,6 +22,7 @@ from qualcode.db import sqlite as sqlite_db
 from qualcode.db.conflicts import concurrent_change
 from qualcode.db.schema_version import SCHEMA_REVISION
 from qualcode.errors import UserError
+from qualcode.i18n import _
 
 
 def normalise_url(db: str) -> str:
@@ -35,19 +36,19 @@ def normalise_url(db: str) -> str:
         try:
             parsed = make_url(url)
         except ArgumentError:
-            raise UserError("not a valid PostgreSQL address", path=db) from None
+            raise UserError(_("not a valid PostgreSQL address"), path=db) from None
         except ValueError:
-            raise UserError("not a valid PostgreSQL address: its port is not a number",
+            raise UserError(_("not a valid PostgreSQL address: its port is not a number"),
                             path=db) from None
         if parsed.port is not None and not 0 < parsed.port < 65536:
-            raise UserError(f"port {parsed.port} is out of range", path=db)
+            raise UserError(_("port {port} is out of range").format(port=parsed.port), path=db)
         return url
     if db.startswith("sqlite:///"):
         return db
     if is_url(db):
         scheme = db.split("://", 1)[0]
-        raise UserError(f"unsupported database {scheme!r}: a project is an SQLite file "
-                        "(a path) or a postgresql:// URL", path=db)
+        raise UserError(_("unsupported database {scheme!r}: a project is an SQLite file (a path) "
+                          "or a postgresql:// URL").format(scheme=scheme), path=db)
     return f"sqlite:///{Path(db)}"
 
 
@@ -119,7 +120,7 @@ def create_project(db: str) -> Project:
     project = Project(db, _engine(db))
     try:
         if path is None and _current_revision(project) is not None:
-            raise UserError("a project already exists in this database", path=db)
+            raise UserError(_("a project already exists in this database"), path=db)
         from qualcode.db.migrate import upgrade
 
         upgrade(project)
@@ -143,18 +144,20 @@ def open_project(db: str, *, warn: bool = True) -> Project:
     if path is not None:
         sqlite_db.check_is_project_file(path)
         if not sqlite_db.holds_a_project(path):
-            raise UserError("not a qualcode project (no schema found); it was left as it is",
+            raise UserError(_("not a qualcode project (no schema found); it was left as it is"),
                             path=db)
         if warn and sqlite_db.readable_by_others(path):
             print(
-                f"warning: {path} is readable by other users; `chmod 600 {path}` protects it",
+                _(
+                    "warning: {path} is readable by other users; `chmod 600 {path}` protects it"
+                ).format(path=path),
                 file=sys.stderr,
             )
     project = Project(db, _engine(db))
     try:
         revision = _current_revision(project)
         if revision is None:
-            raise UserError("not a qualcode project (no schema found)", path=db)
+            raise UserError(_("not a qualcode project (no schema found)"), path=db)
         if revision != SCHEMA_REVISION:
             from qualcode.db.migrate import upgrade_existing
 
@@ -182,7 +185,11 @@ def _current_revision(project: Project) -> str | None:
     except OperationalError as exc:
         project._explain(exc)
         first = " ".join(str(exc.orig).split("\n")[0].split())
-        raise UserError(f"cannot open the project: {first}", path=project.location) from None
+        raise UserError(
+            _("cannot open the project: {first}").format(first=first), path=project.location
+        ) from None
     except DatabaseError as exc:
         project._explain(exc)
-        raise UserError(f"not a qualcode project ({exc.orig})", path=project.location) from None
+        raise UserError(
+            _("not a qualcode project ({orig})").format(orig=exc.orig), path=project.location
+        ) from None

@@ -16,6 +16,7 @@ from alembic.script import ScriptDirectory
 from qualcode.db import sqlite as sqlite_db
 from qualcode.db.engine import Project
 from qualcode.errors import UserError
+from qualcode.i18n import _
 
 MIGRATIONS = Path(__file__).with_name("migrations")
 
@@ -45,7 +46,9 @@ def upgrade(project: Project) -> None:
 def upgrade_existing(project: Project, revision: str) -> None:
     if revision not in known_revisions():
         raise UserError(
-            f"this project was written by a newer qualcode (schema {revision}); upgrade qualcode",
+            _(
+                "this project was written by a newer qualcode (schema {revision}); upgrade qualcode"
+            ).format(revision=revision),
             path=project.location,
         )
     backup = None
@@ -58,6 +61,10 @@ def upgrade_existing(project: Project, revision: str) -> None:
     except UserError:
         raise
     except Exception as exc:  # the upgrade ran in one transaction: it left nothing behind
-        kept = f"; a copy from before is at {backup}" if backup else ""
-        raise UserError(f"the schema upgrade failed ({type(exc).__name__}: {exc}), the project "
-                        f"is unchanged{kept}", path=project.location) from exc
+        kept = _("; a copy from before is at {backup}").format(backup=backup) if backup else ""
+        raise UserError(
+            _("the schema upgrade failed ({name__}: {exc}), the project is unchanged{kept}").format(
+                name__=type(exc).__name__, exc=exc, kept=kept
+            ),
+            path=project.location,
+        ) from exc

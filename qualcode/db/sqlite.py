@@ -18,6 +18,7 @@ from typing import Any
 from sqlalchemy import Engine, event
 
 from qualcode.errors import UserError
+from qualcode.i18n import _
 
 BUSY_TIMEOUT_MS = 30_000
 """How long a writer waits for another one; `QUALCODE_BUSY_TIMEOUT_MS` overrides it."""
@@ -34,10 +35,14 @@ def create_owner_only(path: Path, *, kind: str = "project") -> None:
     try:
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     except FileExistsError:
-        hint = "choose another --db" if kind == "project" else "choose another name"
-        raise UserError(f"a {kind} already exists here; {hint}", path=str(path)) from None
+        message = (_("a project already exists here; choose another --db") if kind == "project"
+                   else _("a backup already exists here; choose another name"))
+        raise UserError(message, path=str(path)) from None
     except OSError as exc:
-        raise UserError(f"cannot create the {kind} file: {exc.strerror}", path=str(path)) from None
+        raise UserError(
+            _("cannot create the file: {strerror}").format(strerror=exc.strerror),
+            path=str(path),
+        ) from None
     os.close(fd)
     os.chmod(path, 0o600)  # the umask may have narrowed it further, never widened: make it exact
 
@@ -45,15 +50,18 @@ def create_owner_only(path: Path, *, kind: str = "project") -> None:
 def check_is_project_file(path: Path) -> None:
     """Refuse a missing file or one that is not an SQLite database, with one clear line."""
     if not path.exists():
-        raise UserError("no project here; create one with `qualcode init` or `qualcode demo`",
+        raise UserError(_("no project here; create one with `qualcode init` or `qualcode demo`"),
                         path=str(path))
     try:
         with path.open("rb") as fh:
             head = fh.read(16)
     except OSError as exc:
-        raise UserError(f"cannot read the project file: {exc.strerror}", path=str(path)) from None
+        raise UserError(
+            _("cannot read the project file: {strerror}").format(strerror=exc.strerror),
+            path=str(path),
+        ) from None
     if head != SQLITE_MAGIC:  # an empty file too: SQLite would quietly make it a database
-        raise UserError("not a qualcode project (not an SQLite database)", path=str(path))
+        raise UserError(_("not a qualcode project (not an SQLite database)"), path=str(path))
 
 
 CORE_TABLES = {"meta", "study", "dimension", "level", "study_group", "group_level",
@@ -110,7 +118,7 @@ def trusted_copy(path: Path, folder: Path) -> Path:
     """
     check_is_project_file(path)
     if not holds_a_project(path):
-        raise UserError("not a qualcode project (no schema found); it was left as it is",
+        raise UserError(_("not a qualcode project (no schema found); it was left as it is"),
                         path=str(path))
     copy = folder / "other.db"
     try:
@@ -123,10 +131,16 @@ def trusted_copy(path: Path, folder: Path) -> Path:
             src.close()
             dst.close()
     except sqlite3.Error as exc:
-        raise UserError(f"cannot read it as a project ({exc})", path=str(path)) from None
+        raise UserError(
+            _("cannot read it as a project ({exc})").format(exc=exc), path=str(path)
+        ) from None
     if problem:
-        raise UserError(f"not a consistent qualcode project: {problem}; nothing was merged",
-                        path=str(path))
+        raise UserError(
+            _("not a consistent qualcode project: {problem}; nothing was merged").format(
+                problem=problem
+            ),
+            path=str(path),
+        )
     return copy
 
 
@@ -134,23 +148,26 @@ def _inconsistency(conn: sqlite3.Connection) -> str | None:
     """What is wrong with a project file, or None."""
     for kind, name in conn.execute(
             "SELECT type, name FROM sqlite_master WHERE type IN ('view', 'trigger')"):
-        return f"it holds a {kind} ({name!r}), which no qualcode project has"
+        return _("it holds a {kind} ({name!r}), which no qualcode project has").format(
+                   kind=kind, name=name)
     verdict = conn.execute("PRAGMA quick_check").fetchone()[0]
     if verdict != "ok":
-        return f"the file is damaged ({verdict})"
+        return _("the file is damaged ({verdict})").format(verdict=verdict)
     for table, rowid, parent, _fk in conn.execute("PRAGMA foreign_key_check"):
-        return f"row {rowid} of {table} points to a missing {parent}"
+        return _("row {rowid} of {table} points to a missing {parent}").format(
+                   rowid=rowid, table=table, parent=parent)
     for table, column in JSON_COLUMNS:
         bad = conn.execute(f"SELECT rowid FROM {table} WHERE {column} IS NOT NULL AND "  # noqa: S608
                            f"NOT json_valid({column}) LIMIT 1").fetchone()
         if bad:
-            return f"row {bad[0]} of {table} has damaged {column}"
+            return _("row {bad} of {table} has damaged {column}").format(
+                       bad=bad[0], table=table, column=column)
     span = conn.execute(
         "SELECT c.id FROM coding c JOIN quote q ON q.id = c.quote_id WHERE c.span_start IS "
         "NOT NULL AND (c.span_start < 0 OR c.span_end <= c.span_start OR "
         "c.span_end > length(q.text)) LIMIT 1").fetchone()
     if span:
-        return f"coding {span[0]} covers characters outside its quote"
+        return _("coding {span} covers characters outside its quote").format(span=span[0])
     return None
 
 
@@ -187,7 +204,7 @@ def backup_to(engine: Engine, target: Path) -> None:
     try), and the name is taken without ever replacing a file that appeared meanwhile.
     """
     if target.exists() or target.is_symlink():
-        raise UserError("a backup already exists here; choose another name", path=str(target))
+        raise UserError(_("a backup already exists here; choose another name"), path=str(target))
     partial = target.with_name(f".{target.name}.{os.getpid()}.partial")
     create_owner_only(partial, kind="backup")
     raw = engine.raw_connection()
@@ -202,13 +219,14 @@ def backup_to(engine: Engine, target: Path) -> None:
         finally:
             dst.close()
         if verdict != "ok":
-            raise UserError(f"the copy failed its integrity check ({verdict})", path=str(target))
+            raise UserError(_("the copy failed its integrity check ({verdict})").format(
+                                verdict=verdict), path=str(target))
         with partial.open("rb") as fh:
             os.fsync(fh.fileno())
         try:
             os.link(partial, target)  # fails, rather than replaces, if the name is taken
         except FileExistsError:
-            raise UserError("a backup already exists here; choose another name",
+            raise UserError(_("a backup already exists here; choose another name"),
                             path=str(target)) from None
     finally:
         raw.close()
@@ -217,17 +235,17 @@ def backup_to(engine: Engine, target: Path) -> None:
 
 
 _EXPLAINED = (
-    ("locked", "the project is busy: another program kept it locked for {wait} s; "
-               "nothing was written, try again"),
-    ("busy", "the project is busy: another program kept it locked for {wait} s; "
-             "nothing was written, try again"),
-    ("disk is full", "the disk is full (or the project reached its size limit); "
-                     "nothing was written: free some space and try again"),
-    ("readonly", "the project file cannot be written (read-only file or folder)"),
-    ("disk i/o error", "the disk failed while writing; nothing was written: check the disk"),
-    ("not a database", "not a qualcode project (not an SQLite database, or damaged)"),
-    ("malformed", "the project file is damaged; restore it from a backup "
-                  "(`*.bak` beside it, or your own `qualcode backup` copies)"),
+    ("locked", _("the project is busy: another program kept it locked for {wait} s; "
+               "nothing was written, try again")),
+    ("busy", _("the project is busy: another program kept it locked for {wait} s; "
+             "nothing was written, try again")),
+    ("disk is full", _("the disk is full (or the project reached its size limit); "
+                     "nothing was written: free some space and try again")),
+    ("readonly", _("the project file cannot be written (read-only file or folder)")),
+    ("disk i/o error", _("the disk failed while writing; nothing was written: check the disk")),
+    ("not a database", _("not a qualcode project (not an SQLite database, or damaged)")),
+    ("malformed", _("the project file is damaged; restore it from a backup "
+                  "(`*.bak` beside it, or your own `qualcode backup` copies)")),
 )
 
 

@@ -16,6 +16,7 @@ from typing import Any
 import yaml
 
 from qualcode.errors import UserError
+from qualcode.i18n import _
 
 CODE_KEYS = (
     "name", "key", "color", "description", "include", "exclude", "example",
@@ -108,9 +109,11 @@ def _read(path: Path) -> str:
     try:
         return path.read_bytes().decode("utf-8-sig")
     except OSError as exc:
-        raise UserError(f"cannot read the codebook: {exc.strerror}", path=str(path)) from None
+        raise UserError(
+            _("cannot read the codebook: {strerror}").format(strerror=exc.strerror), path=str(path)
+        ) from None
     except UnicodeDecodeError:
-        raise UserError("the codebook is not UTF-8 text", path=str(path)) from None
+        raise UserError(_("the codebook is not UTF-8 text"), path=str(path)) from None
 
 
 def parse(text: str, where: str) -> tuple[Codebook | None, list[Finding]]:
@@ -118,7 +121,8 @@ def parse(text: str, where: str) -> tuple[Codebook | None, list[Finding]]:
     try:
         data = yaml.load(text, Loader=_LineLoader)  # noqa: S506 (a SafeLoader subclass)
     except RecursionError:
-        return None, [Finding(None, f"codes nested deeper than {MAX_DEPTH} levels")]
+        return None, [Finding(None, _("codes nested deeper than {MAX_DEPTH} levels").format(
+                                        MAX_DEPTH=MAX_DEPTH))]
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark is not None else None
@@ -126,13 +130,14 @@ def parse(text: str, where: str) -> tuple[Codebook | None, list[Finding]]:
         return None, [Finding(line, f"invalid YAML: {problem}")]
     findings: list[Finding] = []
     if not isinstance(data, dict):
-        return None, [Finding(1, "a codebook is a mapping with name, version and codes")]
+        return None, [Finding(1, _("a codebook is a mapping with name, version and codes"))]
     for key in sorted(set(data) - set(TOP_KEYS) - {"__line__", "__dupkeys__"}):
         findings.append(Finding(_key_line(text, key, 1),
-                                f"unknown key {key!r} (allowed: {', '.join(TOP_KEYS)})"))
+                                _("unknown key {key!r} (allowed: {items})").format(
+                                    key=key, items=', '.join(TOP_KEYS))))
     codes_raw = data.get("codes")
     if not isinstance(codes_raw, list) or not codes_raw:
-        findings.append(Finding(data.get("__line__"), "`codes` must be a non-empty list"))
+        findings.append(Finding(data.get("__line__"), _("`codes` must be a non-empty list")))
         return None, findings
     codes = [_code(raw, findings) for raw in codes_raw]
     book = Codebook(
@@ -157,54 +162,76 @@ def _text(raw: dict[str, Any], key: str, line: int, findings: list[Finding]) -> 
     if value is None:
         return ""
     if not isinstance(value, str | int | float):
-        findings.append(Finding(line, f"`{key}` must be text"))
+        findings.append(Finding(line, _("`{key}` must be text").format(key=key)))
         return ""
     return str(value).strip()
 
 
 def _code(raw: Any, findings: list[Finding], depth: int = 0) -> CodeSpec | None:
     if depth >= MAX_DEPTH:
-        findings.append(Finding(None, f"codes nested deeper than {MAX_DEPTH} levels"))
+        findings.append(Finding(None, _("codes nested deeper than {MAX_DEPTH} levels").format(
+                                          MAX_DEPTH=MAX_DEPTH)))
         return None
     if not isinstance(raw, dict):
-        findings.append(Finding(None, f"a code must be a mapping, not {raw!r}"))
+        findings.append(Finding(None, _("a code must be a mapping, not {raw!r}").format(raw=raw)))
         return None
     line = int(raw.get("__line__", 0)) or None
     for key in raw.get("__dupkeys__", []):
-        findings.append(Finding(line, f"key {key!r} appears twice in one code"))
+        findings.append(Finding(line, _("key {key!r} appears twice in one code").format(key=key)))
     unknown = sorted(set(raw) - set(CODE_KEYS) - {"__line__", "__dupkeys__"})
     for key in unknown:
-        findings.append(Finding(line, f"unknown key {key!r} (allowed: {', '.join(CODE_KEYS)})"))
+        findings.append(Finding(line, _("unknown key {key!r} (allowed: {items})").format(
+                                          key=key, items=', '.join(CODE_KEYS))))
     name = raw.get("name")
     if not isinstance(name, str):
-        findings.append(Finding(line, "a code has no name"))
+        findings.append(Finding(line, _("a code has no name")))
         name = ""
     name = " ".join(name.split())
     key = raw.get("key")
     if key is not None:
         key = str(key)
         if key not in HOTKEYS:
-            findings.append(Finding(line, f"hotkey {key!r} of {name!r} must be one digit 1-9"))
+            findings.append(
+                Finding(
+                    line,
+                    _("hotkey {key!r} of {name!r} must be one digit 1-9").format(
+                        key=key, name=name
+                    ),
+                )
+            )
     color = raw.get("color")
     if color is not None and (not isinstance(color, str) or not COLOR.match(color)):
-        findings.append(Finding(line, f"colour {color!r} of {name!r} must look like #1f77b4"))
+        findings.append(
+            Finding(
+                line,
+                _("colour {color!r} of {name!r} must look like #1f77b4").format(
+                    color=color, name=name
+                ),
+            )
+        )
         color = None
     keywords = raw.get("keywords") or []
     if not isinstance(keywords, list) or not all(isinstance(k, str | int) for k in keywords):
-        findings.append(Finding(line, f"keywords of {name!r} must be a list of words"))
+        findings.append(Finding(line, _("keywords of {name!r} must be a list of words").format(
+                                          name=name)))
         keywords = []
     exclusive = raw.get("exclusive", False)
     if not isinstance(exclusive, bool):
-        findings.append(Finding(line, f"`exclusive` of {name!r} must be true or false"))
+        findings.append(Finding(line, _("`exclusive` of {name!r} must be true or false").format(
+                                          name=name)))
         exclusive = False
     children_raw = raw.get("children") or []
     if not isinstance(children_raw, list):
-        findings.append(Finding(line, f"children of {name!r} must be a list"))
+        findings.append(Finding(line, _("children of {name!r} must be a list").format(name=name)))
         children_raw = []
     children = [c for c in (_code(child, findings, depth + 1) for child in children_raw)
                 if c is not None]
     if exclusive and len(children) < 2:
-        findings.append(Finding(line, f"{name!r} is exclusive but has fewer than two children"))
+        findings.append(
+            Finding(
+                line, _("{name!r} is exclusive but has fewer than two children").format(name=name)
+            )
+        )
     return CodeSpec(
         name=name,
         description=_text(raw, "description", line or 0, findings),
@@ -234,17 +261,20 @@ def _check_tree(book: Codebook) -> list[Finding]:
     keys: dict[str, CodeSpec] = {}
     for code, _parent, _depth in book.walk():
         if len(code.name.strip()) < MIN_NAME or not any(ch.isalnum() for ch in code.name):
-            findings.append(Finding(code.line, f"code name {code.name!r} is empty or too short"))
+            findings.append(Finding(code.line, _("code name {name!r} is empty or too short").format(
+                                                   name=code.name)))
             continue
         if len(code.name) > MAX_NAME:
-            findings.append(Finding(code.line, f"code name {code.name[:30]!r}… is longer than "
-                                    f"{MAX_NAME} characters"))
+            findings.append(Finding(code.line, _("code name {name!r}… is longer than {MAX_NAME} "
+                                                 "characters").format(
+                                                   name=code.name[:30], MAX_NAME=MAX_NAME)))
             continue
         norm = normalise_name(code.name)
         if norm in seen:
             first = seen[norm].line
             findings.append(
-                Finding(code.line, f"duplicate code name {code.name!r} (first at line {first})")
+                Finding(code.line, _("duplicate code name {name!r} (first at line {first})").format(
+                                       name=code.name, first=first))
             )
             continue
         for other_norm, other in seen.items():
@@ -253,8 +283,9 @@ def _check_tree(book: Codebook) -> list[Finding]:
                 findings.append(
                     Finding(
                         code.line,
-                        f"code name {code.name!r} is nearly the same as {other.name!r} "
-                        f"(line {other.line}, similarity {score:.0f})",
+                        _("code name {name!r} is nearly the same as {name2!r} (line {line}, "
+                          "similarity {score:.0f})").format(
+                            name=code.name, name2=other.name, line=other.line, score=score),
                         fatal=False,
                     )
                 )
@@ -263,7 +294,8 @@ def _check_tree(book: Codebook) -> list[Finding]:
             if code.key in keys:
                 owner = keys[code.key].name
                 findings.append(
-                    Finding(code.line, f"hotkey {code.key} of {code.name!r} is already {owner!r}'s")
+                    Finding(code.line, _("hotkey {key} of {name!r} is already {owner!r}'s").format(
+                                           key=code.key, name=code.name, owner=owner))
                 )
             keys[code.key] = code
     return findings

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from qualcode.errors import UserError
+from qualcode.i18n import _
 
 
 @dataclass(frozen=True)
@@ -60,16 +61,21 @@ def load_study(path: Path) -> StudySpec:
     try:
         raw = path.read_bytes()
     except OSError as exc:
-        raise UserError(f"cannot read the study file: {exc.strerror}", path=str(path)) from None
+        raise UserError(
+            _("cannot read the study file: {strerror}").format(strerror=exc.strerror),
+            path=str(path),
+        ) from None
     try:
         text = raw.decode("utf-8-sig")
         data = tomllib.loads(text)
     except UnicodeDecodeError:
-        raise UserError("the study file is not UTF-8 text", path=str(path)) from None
+        raise UserError(_("the study file is not UTF-8 text"), path=str(path)) from None
     except tomllib.TOMLDecodeError as exc:
         line = getattr(exc, "lineno", None)
         msg = str(exc).split(" (at line")[0]
-        raise UserError(f"invalid TOML: {msg}", path=str(path), line=line) from None
+        raise UserError(
+            _("invalid TOML: {msg}").format(msg=msg), path=str(path), line=line
+        ) from None
     return parse_study(data, text, str(path))
 
 
@@ -79,43 +85,47 @@ def parse_study(data: dict[str, Any], text: str, where: str) -> StudySpec:
 
     study = data.get("study", {})
     if not isinstance(study, dict):
-        raise fail("[study] must be a table", "study")
+        raise fail(_("[study] must be a table"), "study")
     title = study.get("title")
     if not isinstance(title, str) or not title.strip():
         raise fail("[study] needs a title", "[study]")
     dims = data.get("dimensions", {})
     if not isinstance(dims, dict):
-        raise fail("[dimensions] must be a table of name = [levels]", "dimensions")
+        raise fail(_("[dimensions] must be a table of name = [levels]"), "dimensions")
     dimensions: dict[str, list[str]] = {}
     for name, levels in dims.items():
         ok = isinstance(levels, list) and levels and all(isinstance(v, str) and v for v in levels)
         if not ok:
-            raise fail(f"dimension {name!r} needs a list of level names", f"{name}")
+            raise fail(
+                _("dimension {name!r} needs a list of level names").format(name=name), f"{name}"
+            )
         if len(set(levels)) != len(levels):
             raise fail(f"dimension {name!r} repeats a level", f"{name}")
         dimensions[name] = list(levels)
     groups_raw = data.get("groups", [])
     if not isinstance(groups_raw, list):
-        raise fail("[[groups]] must be an array of tables", "groups")
+        raise fail(_("[[groups]] must be an array of tables"), "groups")
     groups: list[GroupSpec] = []
     seen: set[str] = set()
     for entry in groups_raw:
         if not isinstance(entry, dict):
-            raise fail("each [[groups]] entry must be a table", "[[groups]]")
+            raise fail(_("each [[groups]] entry must be a table"), "[[groups]]")
         name = entry.get("name")
         if not isinstance(name, str) or not name.strip():
-            raise fail("a [[groups]] entry has no name", "[[groups]]")
+            raise fail(_("a [[groups]] entry has no name"), "[[groups]]")
         if name in seen:
-            raise fail(f"group {name!r} is defined twice", f'"{name}"')
+            raise fail(_("group {name!r} is defined twice").format(name=name), f'"{name}"')
         seen.add(name)
         cell: dict[str, str] = {}
         for dim, allowed in dimensions.items():
             value = entry.get(dim)
             if value is None:
-                raise fail(f"group {name!r} has no value for dimension {dim!r}", f'"{name}"')
+                raise fail(_("group {name!r} has no value for dimension {dim!r}").format(
+                               name=name, dim=dim), f'"{name}"')
             if value not in allowed:
                 raise fail(
-                    f"group {name!r}: {value!r} is not a level of {dim!r} ({', '.join(allowed)})",
+                    _("group {name!r}: {value!r} is not a level of {dim!r} ({items})").format(
+                        name=name, value=value, dim=dim, items=', '.join(allowed)),
                     f'"{value}"',
                 )
             cell[dim] = value
@@ -130,15 +140,22 @@ def parse_study(data: dict[str, Any], text: str, where: str) -> StudySpec:
 
 def _participants(raw: Any, group: str, fail: Any) -> list[ParticipantSpec]:
     if not isinstance(raw, list) or not all(isinstance(p, dict) for p in raw):
-        raise fail(f"group {group!r}: [[groups.participants]] must be tables", "participants")
+        raise fail(
+            _("group {group!r}: [[groups.participants]] must be tables").format(group=group),
+            "participants",
+        )
     out: list[ParticipantSpec] = []
     seen: set[str] = set()
     for entry in raw:
         label = entry.get("label")
         if not isinstance(label, str) or not label.strip():
-            raise fail(f"group {group!r}: a participant has no label", "[[groups.participants]]")
+            raise fail(
+                _("group {group!r}: a participant has no label").format(group=group),
+                "[[groups.participants]]",
+            )
         if label in seen:
-            raise fail(f"group {group!r}: participant {label!r} is listed twice", f'"{label}"')
+            raise fail(_("group {group!r}: participant {label!r} is listed twice").format(
+                           group=group, label=label), f'"{label}"')
         seen.add(label)
         out.append(ParticipantSpec(label=label.strip(), attributes={
             k: _plain(v) for k, v in entry.items() if k != "label"}))

@@ -25,6 +25,7 @@ from itertools import chain, count
 from qualcode.domain.codebook import COLOR, HOTKEYS, Codebook, CodeSpec, normalise_name
 from qualcode.exchange.markers import GROUPING
 from qualcode.exchange.refi_model import RCode
+from qualcode.i18n import _
 
 _LABELS = ("Include", "Exclude", "Example", "Keywords", "Hotkey", "Exclusive")
 _ALT = "|".join(_LABELS)
@@ -150,11 +151,12 @@ def from_refi(codes: list[RCode], taken: set[str], skipped: list[str]) -> tuple[
         base = " ".join(code.name.split()) or f"code {code.guid[:8]}"
         name = unique(base, parent)
         if name != code.name:
-            skipped.append(f"note: code {code.name!r} renamed {name!r} (names are unique in "
-                           "qualcode)")
+            skipped.append(_("note: code {name!r} renamed {name2!r} (names are unique in "
+                             "qualcode)").format(name=code.name, name2=name))
         spec = CodeSpec(name=name, color=parse_color(code.color))
         if code.color and spec.color is None:
-            skipped.append(f"colour {code.color!r} of code {name!r} is not a colour; dropped")
+            skipped.append(_("colour {color!r} of code {name!r} is not a colour; dropped").format(
+                               color=code.color, name=name))
         unpack_description(code.description, spec)
         if not code.codable:
             grouping.append(name)
@@ -167,7 +169,8 @@ def from_refi(codes: list[RCode], taken: set[str], skipped: list[str]) -> tuple[
 
     specs = [node(c, None) for c in codes]
     if grouping:
-        skipped.append(f"note: {len(grouping)} grouping code(s) (isCodable false, e.g. "
-                       f"{grouping[0]!r}) kept as parent codes, marked in their description; "
-                       "qualcode does not stop them being applied")
+        skipped.append(_("note: {count} grouping code(s) (isCodable false, e.g. {grouping!r}) "
+                         "kept as parent codes, marked in their description; qualcode does not "
+                         "stop them being applied").format(
+                           count=len(grouping), grouping=grouping[0]))
     return specs, guid_to_name

@@ -34,6 +34,7 @@ from collections.abc import Callable
 from itertools import product
 
 from qualcode.exchange.refi_model import RTextSource
+from qualcode.i18n import _
 
 Mapper = Callable[[int], int]
 _ASTRAL = re.compile("[\U00010000-\U0010ffff]")
@@ -100,13 +101,13 @@ def settle(source: RTextSource, origin: str) -> str | None:
     for units, crlf_one, with_bom in product((False, True) if astral else (False,),
                                              (False, True) if cr_at else (False,),
                                              (False, True) if bom else (False,)):
-        parts = [label for flag, label in ((units, "UTF-16 code units"),
-                                           (crlf_one, "\\r\\n counted as one character"),
-                                           (with_bom, "the byte-order mark counted")) if flag]
+        parts = [label for flag, label in ((units, _("UTF-16 code units")),
+                                           (crlf_one, _("\\r\\n counted as one character")),
+                                           (with_bom, _("the byte-order mark counted"))) if flag]
         if units == (counts_units and astral) and not with_bom and \
                 crlf_one == (bool(cr_at) and "atlas" in producer):
             default = len(candidates)
-        candidates.append(("; ".join(parts) or "as written", make(units, crlf_one, with_bom)))
+        candidates.append(("; ".join(parts) or _("as written"), make(units, crlf_one, with_bom)))
 
     def score(mapper: Mapper) -> tuple[int, int]:
         names = bounds = 0

@@ -21,6 +21,7 @@ from qualcode.exchange.qde_read import CODEBOOK_NS, check_namespace, read_codes
 from qualcode.exchange.qde_write import codebook_xml
 from qualcode.exchange.qdpx_export import ORIGIN
 from qualcode.exchange.safe_zip import MAX_TOTAL
+from qualcode.i18n import _
 from qualcode.importers.base import read_bytes
 from qualcode.services.codebook import export_codebook
 
@@ -30,7 +31,7 @@ def export_qdc(session: Session) -> bytes:
     ns = project_namespace(session)
     book = export_codebook(session)
     if not book.codes:
-        raise UserError("the project has no codes: a .qdc needs at least one")
+        raise UserError(_("the project has no codes: a .qdc needs at least one"))
     ids = {c.name: make_guid(ns, "code", c.id) for c in session.exec(select(Code)).all()}
     return codebook_xml(to_refi(book, ids), ORIGIN)
 
@@ -38,11 +39,12 @@ def export_qdc(session: Session) -> bytes:
 def read_qdc(path: Path) -> tuple[Codebook, list[str]]:
     """The codebook, and what was skipped or renamed on the way."""
     if path.is_file() and path.stat().st_size > MAX_TOTAL:
-        raise UserError("refused: the file is larger than any codebook", path=str(path))
+        raise UserError(_("refused: the file is larger than any codebook"), path=str(path))
     root, namespace = safe_xml.parse(read_bytes(path), str(path))
     if root.tag != "CodeBook":
-        hint = "; a project is imported with `qualcode import`" if root.tag == "Project" else ""
-        raise UserError(f"the root element is <{root.tag}>, not <CodeBook>{hint}", path=str(path))
+        hint = _("; a project is imported with `qualcode import`") if root.tag == "Project" else ""
+        raise UserError(_("the root element is <{tag}>, not <CodeBook>{hint}").format(
+                            tag=root.tag, hint=hint), path=str(path))
     skipped: list[str] = []
     check_namespace(namespace, CODEBOOK_NS, skipped)
     try:
@@ -50,10 +52,13 @@ def read_qdc(path: Path) -> tuple[Codebook, list[str]]:
     except ValueError as exc:
         raise UserError(str(exc), path=str(path)) from None
     if not codes:
-        raise UserError("the codebook has no codes", path=str(path))
-    specs, _ = from_refi(codes, set(), skipped)
+        raise UserError(_("the codebook has no codes"), path=str(path))
+    specs, _codes = from_refi(codes, set(), skipped)
     sets = root.find("Sets")
     if sets is not None and len(sets):
-        skipped.append(f"{len(sets)} set(s) of codes (e.g. {sets[0].get('name')!r}): "
-                       "qualcode has no code sets")
+        skipped.append(
+            _("{count} set(s) of codes (e.g. {get!r}): qualcode has no code sets").format(
+                count=len(sets), get=sets[0].get("name")
+            )
+        )
     return Codebook(name=path.stem, version="1", codes=specs), skipped

@@ -28,6 +28,7 @@ from qualcode.exchange.refi_model import (
     RVariable,
     Value,
 )
+from qualcode.i18n import _
 
 PROJECT_NS = "urn:QDA-XML:project:1.0"
 CODEBOOK_NS = "urn:QDA-XML:codebook:1.0"
@@ -42,12 +43,18 @@ TextLoader = Callable[[str], str | None]
 def check_namespace(namespace: str | None, expected: str, skipped: list[str]) -> None:
     prefix = expected.rsplit(":", 1)[0] + ":"
     if namespace is None:
-        skipped.append(f"warning: the file declares no namespace (expected {expected})")
+        skipped.append(_("warning: the file declares no namespace (expected {expected})").format(
+                           expected=expected))
     elif namespace != expected:
         if namespace.startswith(prefix):
-            skipped.append(f"warning: namespace {namespace} read as {expected}")
+            skipped.append(_("warning: namespace {namespace} read as {expected}").format(
+                               namespace=namespace, expected=expected))
         else:
-            skipped.append(f"warning: unexpected namespace {namespace} (expected {expected})")
+            skipped.append(
+                _("warning: unexpected namespace {namespace} (expected {expected})").format(
+                    namespace=namespace, expected=expected
+                )
+            )
 
 
 def when(raw: str | None) -> datetime | None:
@@ -78,12 +85,14 @@ def read_codes(parent: Element | None, depth: int = 0) -> list[RCode]:
     if parent is None:
         return []
     if depth >= MAX_DEPTH:
-        raise ValueError(f"codes nested deeper than {MAX_DEPTH} levels")
+        raise ValueError(_("codes nested deeper than {MAX_DEPTH} levels").format(
+                             MAX_DEPTH=MAX_DEPTH))
     out = []
     for code in parent.findall("Code"):
         name = code.get("name") or ""
         if len(name) > MAX_NAME:
-            raise ValueError(f"code name {name[:30]!r}… is longer than {MAX_NAME} characters")
+            raise ValueError(_("code name {name!r}… is longer than {MAX_NAME} characters").format(
+                                 name=name[:30], MAX_NAME=MAX_NAME))
         out.append(RCode(
             guid=_guid(code), name=name, description=_child_text(code, "Description"),
             color=code.get("color"),
@@ -94,7 +103,7 @@ def read_codes(parent: Element | None, depth: int = 0) -> list[RCode]:
 
 def read_project(root: Element, load_text: TextLoader) -> RProject:
     if root.tag != "Project":
-        raise ValueError(f"the root element is <{root.tag}>, not <Project>")
+        raise ValueError(_("the root element is <{tag}>, not <Project>").format(tag=root.tag))
     project = RProject(name=root.get("name") or "", origin=root.get("origin") or "",
                        description=_child_text(root, "Description"))
     skipped = project.skipped
@@ -105,7 +114,8 @@ def read_project(root: Element, load_text: TextLoader) -> RProject:
     project.codes = read_codes(root.find("CodeBook/Codes"))
     for code in root.iter("Code"):
         if code.find("NoteRef") is not None:
-            skipped.append(f"notes on code {code.get('name')!r} (qualcode has no code memos)")
+            skipped.append(_("notes on code {get!r} (qualcode has no code memos)").format(
+                               get=code.get('name')))
     variables = root.find("Variables")
     for var in variables.findall("Variable") if variables is not None else []:
         project.variables.append(RVariable(
@@ -124,7 +134,7 @@ def read_project(root: Element, load_text: TextLoader) -> RProject:
         else:
             kinds[source.tag] += 1
     for kind, n in sorted(kinds.items()):
-        skipped.append(f"{n} {kind} element(s): qualcode codes text only")
+        skipped.append(_("{n} {kind} element(s): qualcode codes text only").format(n=n, kind=kind))
     notes = root.find("Notes")
     for note in notes.findall("Note") if notes is not None else []:
         text = _child_text(note, "PlainTextContent")
@@ -139,14 +149,17 @@ def read_project(root: Element, load_text: TextLoader) -> RProject:
                 memo.anchor = RSelection(guid=_guid(anchor), start=int(
                     anchor.get("startPosition") or ""), end=int(anchor.get("endPosition") or ""))
             except ValueError:
-                skipped.append(f"note {memo.name!r}: its selection has no valid positions")
+                skipped.append(_("note {name!r}: its selection has no valid positions").format(
+                                   name=memo.name))
         project.notes.append(memo)
     for tag in ("Links", "Sets", "Graphs"):
         wrapper = root.find(tag)
         if wrapper is not None and len(wrapper):
-            skipped.append(f"{len(wrapper)} element(s) in <{tag}>: qualcode has no {tag.lower()}")
+            skipped.append(_("{count} element(s) in <{tag}>: qualcode has no {lower}").format(
+                               count=len(wrapper), tag=tag, lower=tag.lower()))
     if root.findall("NoteRef"):
-        skipped.append(f"{len(root.findall('NoteRef'))} project-level note reference(s)")
+        skipped.append(_("{count} project-level note reference(s)").format(
+                           count=len(root.findall('NoteRef'))))
     return project
 
 
@@ -185,7 +198,11 @@ def _case(case: Element, skipped: list[str]) -> RCase:
     out.source_refs = [_guid(r, "targetGUID") for r in case.findall("SourceRef")]
     out.selection_refs = [_guid(r, "targetGUID") for r in case.findall("SelectionRef")]
     if case.findall("CodeRef"):
-        skipped.append(f"codes attached to case {out.name!r} (qualcode codes quotes, not cases)")
+        skipped.append(
+            _("codes attached to case {name!r} (qualcode codes quotes, not cases)").format(
+                name=out.name
+            )
+        )
     return out
 
 
@@ -219,8 +236,9 @@ def _text_source(el: Element, load_text: TextLoader, skipped: list[str]) -> RTex
     if text is None and el.get("plainTextPath"):
         text = load_text(el.get("plainTextPath") or "")
     if text is None:
-        skipped.append(f"text source {name!r}: its plain text is missing; skipped with its "
-                       f"{len(el.findall('PlainTextSelection'))} selection(s)")
+        skipped.append(_("text source {name!r}: its plain text is missing; skipped with its "
+                         "{count} selection(s)").format(
+                           name=name, count=len(el.findall('PlainTextSelection'))))
         return None
     source = RTextSource(guid=_guid(el), name=name, text=text,
                          description=_child_text(el, "Description"),
@@ -230,7 +248,8 @@ def _text_source(el: Element, load_text: TextLoader, skipped: list[str]) -> RTex
         try:
             start, end = int(sel.get("startPosition") or ""), int(sel.get("endPosition") or "")
         except ValueError:
-            skipped.append(f"a selection in {name!r} has no valid positions; skipped")
+            skipped.append(_("a selection in {name!r} has no valid positions; skipped").format(
+                               name=name))
             continue
         selection = RSelection(guid=_guid(sel), start=start, end=end, name=sel.get("name"),
                                user=canonical(sel.get("creatingUser")),
@@ -245,5 +264,7 @@ def _text_source(el: Element, load_text: TextLoader, skipped: list[str]) -> RTex
     source.codings = [c for c in (_coding(x) for x in el.findall("Coding")) if c is not None]
     source.notes = [_guid(n, "targetGUID") for n in el.findall("NoteRef")]
     if el.findall("VariableValue"):
-        skipped.append(f"variable values on source {name!r} (qualcode keeps them on cases)")
+        skipped.append(
+            _("variable values on source {name!r} (qualcode keeps them on cases)").format(name=name)
+        )
     return source

@@ -56,6 +56,7 @@ from qualcode.exchange.refi_model import (
     RTextSource,
     Value,
 )
+from qualcode.i18n import _
 from qualcode.importers.base import ParsedTurn, content_hash, is_moderator_label, text_hash
 from qualcode.services import events
 from qualcode.services.codebook import import_codebook
@@ -187,15 +188,17 @@ class _Planner:
         for source in self.p.sources:
             self._source(source)
         if self.unattributed:
-            plan.skipped.append(f"note: {self.unattributed} coding(s), memo(s) or review(s) "
-                                f"name no known user: attributed to {self.coder!r}")
+            plan.skipped.append(_("note: {unattributed} coding(s), memo(s) or review(s) name no "
+                                  "known user: attributed to {coder!r}").format(
+                                    unattributed=self.unattributed, coder=self.coder))
         if self.described:
-            plan.skipped.append(f"note: {self.described} selection description(s) "
-                                "(quotation comments) kept as memos")
+            plan.skipped.append(_("note: {described} selection description(s) (quotation "
+                                  "comments) kept as memos").format(described=self.described))
         unused = [n for g, n in self.notes.items() if g not in self.used_notes]
         if unused:
-            plan.skipped.append(f"{len(unused)} note(s) attached to no quote or coding "
-                                f"(e.g. {unused[0].name!r}): qualcode keeps memos on quotes")
+            plan.skipped.append(_("{count} note(s) attached to no quote or coding (e.g. "
+                                  "{name!r}): qualcode keeps memos on quotes").format(
+                                    count=len(unused), name=unused[0].name))
         return plan
 
     def _case_codes(self) -> None:
@@ -235,13 +238,15 @@ class _Planner:
         self.p.codes = prune(self.p.codes)
         dropped = before - sum(1 for _ in _walk(self.p.codes))
         if dropped and not self.ours:
-            self.plan.skipped.append(f"note: {dropped} code(s) standing for cases read as who "
-                                     f"said what ({claims} selection(s)), not as codes")
+            self.plan.skipped.append(_("note: {dropped} code(s) standing for cases read as who "
+                                       "said what ({claims} selection(s)), not as codes").format(
+                                         dropped=dropped, claims=claims))
 
     def _foreign_case(self, name: str, named: list[tuple[Any, Value]], sources: list[str],
                       selections: list[str]) -> None:
         if not sources and not selections:
-            self.plan.skipped.append(f"case {name!r} claims no text: not imported")
+            self.plan.skipped.append(_("case {name!r} claims no text: not imported").format(
+                                         name=name))
             return
         self.foreign_attrs[name] = {var.name: value for var, value in named}
         for ref in selections:
@@ -285,8 +290,9 @@ class _Planner:
             source.selections.append(RSelection(note.anchor.guid, note.anchor.start,
                                                 note.anchor.end, notes=[guid]))
         if loose:
-            self.plan.skipped.append(f"{loose} note(s) on the whole source {source.name!r} "
-                                     "(qualcode keeps memos on quotes)")
+            self.plan.skipped.append(_("{loose} note(s) on the whole source {name!r} (qualcode "
+                                       "keeps memos on quotes)").format(
+                                         loose=loose, name=source.name))
 
     def _source(self, source: RTextSource) -> None:
         table = self.ours and source.description == markers.QUOTE_TABLE
@@ -294,11 +300,15 @@ class _Planner:
         if not self.ours or markers.UTF16_POSITIONS in self.p.origin:
             convention = settle(source, self.p.origin)
             if convention:
-                self.plan.skipped.append(f"note: positions in {source.name!r} read with "
-                                         f"{convention}")
+                self.plan.skipped.append(
+                    _("note: positions in {name!r} read with {convention}").format(
+                        name=source.name, convention=convention
+                    )
+                )
         if source.codings:
-            self.plan.skipped.append(f"{len(source.codings)} coding(s) of the whole source "
-                                     f"{source.name!r}: qualcode codes quotes, not documents")
+            self.plan.skipped.append(_("{count} coding(s) of the whole source {name!r}: qualcode "
+                                       "codes quotes, not documents").format(
+                                         count=len(source.codings), name=source.name))
         group = None if table else self._group_for_source(source)
         out = PSource(source.name or f"source {source.guid[:8]}", "table" if table else
                       "transcript", group, source.text, self.users.get(source.user or ""),
@@ -309,8 +319,12 @@ class _Planner:
             if 0 <= sel.start <= sel.end <= len(text) and (sel.start < sel.end or self.ours):
                 valid.append(sel)
             else:
-                self.plan.skipped.append(f"selection {sel.start}-{sel.end} in {out.name!r} is "
-                                         f"empty or outside the text ({len(text)} characters)")
+                self.plan.skipped.append(
+                    _(
+                        "selection {start}-{end} in {name!r} is empty or "
+                        "outside the text ({count} characters)"
+                    ).format(start=sel.start, end=sel.end, name=out.name, count=len(text))
+                )
         valid.sort(key=lambda s: (s.start, -s.end))
         if self.ours:
             out.quotes = self._our_quotes(source, valid, group, table)
@@ -398,10 +412,19 @@ class _Planner:
             quotes.append(quote)
         if len(quotes) < len(valid):
             self.plan.skipped.append(
-                f"note: {len(valid)} selections in {name!r} mapped to {len(quotes)} "
-                f"quote{'s' if len(quotes) > 1 else ''}: "
-                f"{joined} with the same range as another joined into its quote, {segments} "
-                "inside or overlapping a larger one kept as segments of it")
+                _(
+                    "note: {count} selections in {name!r} mapped to {count2} quote{value}: "
+                    "{joined} with the same range as another joined into its quote, {segments} "
+                    "inside or overlapping a larger one kept as segments of it"
+                ).format(
+                    count=len(valid),
+                    name=name,
+                    count2=len(quotes),
+                    value="s" if len(quotes) > 1 else "",
+                    joined=joined,
+                    segments=segments,
+                )
+            )
         return quotes
 
     @staticmethod
@@ -457,7 +480,8 @@ class _Planner:
                 span: tuple[int, int] | None) -> None:
         code = self.code_names.get(coding.code)
         if code is None:
-            self.plan.skipped.append(f"a coding refers to no known code ({coding.code}): skipped")
+            self.plan.skipped.append(_("a coding refers to no known code ({code}): skipped").format(
+                                         code=coding.code))
             return
         quote.codings.append(PCoding(code, self.who(coding.user or sel.user), span,
                                      self._note_text(coding.notes),
@@ -657,8 +681,8 @@ def _design(session: Session, plan: Plan, name: str) -> None:
         for g in plan.groups.values():
             g.attributes = {}
     elif plan.dimensions:
-        plan.skipped.append("the file's design (dimensions and levels): the project already "
-                            "has groups, and keeps its own")
+        plan.skipped.append(_("the file's design (dimensions and levels): the project already "
+                            "has groups, and keeps its own"))
 
 
 def skipped_counts(lines: list[str]) -> list[str]:

@@ -18,6 +18,7 @@ from typing import Any
 
 from qualcode.errors import UserError
 from qualcode.exchange.qdpx_import import Key, PGroup, Plan
+from qualcode.i18n import _
 
 
 def load_group_map(path: Path) -> dict[str, str]:
@@ -25,31 +26,36 @@ def load_group_map(path: Path) -> dict[str, str]:
     try:
         raw = path.read_bytes().decode("utf-8-sig")
     except OSError as exc:
-        raise UserError(f"cannot read the group map: {exc.strerror}", path=str(path)) from None
+        raise UserError(
+            _("cannot read the group map: {strerror}").format(strerror=exc.strerror), path=str(path)
+        ) from None
     except UnicodeDecodeError:
-        raise UserError("the group map is not UTF-8 text", path=str(path)) from None
+        raise UserError(_("the group map is not UTF-8 text"), path=str(path)) from None
     reader = csv.reader(io.StringIO(raw, newline=""))
     found: dict[str, str] = {}
     try:
         header = [h.strip().casefold() for h in next(reader, [])]
         if header != ["source", "group"]:
-            raise UserError("the group map's header must be `source,group`", path=str(path),
+            raise UserError(_("the group map's header must be `source,group`"), path=str(path),
                             line=1)
         for record in reader:
             if not any(cell.strip() for cell in record):
                 continue
             if len(record) != 2 or not all(cell.strip() for cell in record):
-                raise UserError("expected a source and its group (source,group)",
+                raise UserError(_("expected a source and its group (source,group)"),
                                 path=str(path), line=reader.line_num)
             source, group = (cell.strip() for cell in record)
             if source in found and found[source] != group:
-                raise UserError(f"source {source!r} is already mapped to {found[source]!r}",
+                raise UserError(_("source {source!r} is already mapped to {found!r}").format(
+                                    source=source, found=found[source]),
                                 path=str(path), line=reader.line_num)
             found[source] = group
     except csv.Error as exc:
-        raise UserError(f"malformed CSV: {exc}", path=str(path), line=reader.line_num) from None
+        raise UserError(
+            _("malformed CSV: {exc}").format(exc=exc), path=str(path), line=reader.line_num
+        ) from None
     if not found:
-        raise UserError("the group map names no source", path=str(path))
+        raise UserError(_("the group map names no source"), path=str(path))
     return found
 
 
@@ -66,14 +72,16 @@ def regroup(plan: Plan, *, group: str | None = None, mapping: dict[str, str] | N
     missing = [s.name for s in plan.sources if target(s.name) is None]
     if missing:
         more = f" (and {len(missing) - 1} more)" if len(missing) > 1 else ""
-        raise UserError(f"the group map names no group for source {missing[0]!r}{more}",
+        raise UserError(_("the group map names no group for source {missing!r}{more}").format(
+                            missing=missing[0], more=more),
                         path=map_path or None)
     if mapping is not None:
         names = {s.name for s in plan.sources} | {PurePath(s.name).stem for s in plan.sources}
         unused = [k for k in mapping if k not in names]
         if unused:
-            plan.skipped.append(f"warning: the group map names {len(unused)} source(s) the "
-                                f"file does not hold, e.g. {unused[0]!r}")
+            plan.skipped.append(_("warning: the group map names {count} source(s) the file does "
+                                  "not hold, e.g. {unused!r}").format(
+                                    count=len(unused), unused=unused[0]))
     moved: dict[str, str] = {}  # the file's group → the chosen one
     for source in plan.sources:
         chosen = target(source.name) or ""
@@ -94,8 +102,12 @@ def regroup(plan: Plan, *, group: str | None = None, mapping: dict[str, str] | N
     if left or design:
         what = ([f"groups ({', '.join(left[:3])}{'…' if len(left) > 3 else ''})"] if left
                 else []) + (["design"] if design else [])
-        plan.skipped.append(f"note: the file's {' and '.join(what)} left out: its sources "
-                            f"went to {', '.join(sorted(set(moved.values()) or {group or ''}))}")
+        plan.skipped.append(
+            _("note: the file's {items} left out: its sources went to {items2}").format(
+                items=" and ".join(what),
+                items2=", ".join(sorted(set(moved.values()) or {group or ""})),
+            )
+        )
     plan.groups = {g: PGroup(g) for g in dict.fromkeys(moved.values())}
     plan.dimensions = {}
     plan.study = None

@@ -10,6 +10,7 @@ from __future__ import annotations
 from xml.etree.ElementTree import Element, ParseError
 
 from qualcode.errors import UserError
+from qualcode.i18n import _
 
 
 def parse(data: bytes, where: str) -> tuple[Element, str | None]:
@@ -21,23 +22,28 @@ def parse(data: bytes, where: str) -> tuple[Element, str | None]:
         root = SafeTree.fromstring(data, forbid_dtd=True, forbid_entities=True,
                                    forbid_external=True)
     except defusedxml.DTDForbidden:
-        raise UserError("refused: the XML declares a DTD (entity expansion is not "
-                        "accepted)", path=where) from None
+        raise UserError(
+            _("refused: the XML declares a DTD (entity expansion is not accepted)"), path=where
+        ) from None
     except defusedxml.EntitiesForbidden:
-        raise UserError("refused: the XML declares entities", path=where) from None
+        raise UserError(_("refused: the XML declares entities"), path=where) from None
     except defusedxml.ExternalReferenceForbidden:
-        raise UserError("refused: the XML refers to an external resource", path=where) from None
+        raise UserError(_("refused: the XML refers to an external resource"), path=where) from None
     except LookupError as exc:  # <?xml encoding="bogus"?>
-        raise UserError(f"the XML declares an encoding Python does not know ({exc})",
-                        path=where) from None
+        raise UserError(
+            _("the XML declares an encoding Python does not know ({exc})").format(exc=exc),
+            path=where,
+        ) from None
     except ParseError as exc:
         line = exc.position[0] if getattr(exc, "position", None) else None
         reason = str(exc).split(":")[0]
-        raise UserError(f"not well-formed XML ({reason})", path=where, line=line) from None
+        raise UserError(
+            _("not well-formed XML ({reason})").format(reason=reason), path=where, line=line
+        ) from None
     namespace = None
     for element in root.iter():
         if isinstance(element.tag, str) and element.tag.startswith("{"):
-            ns, _, local = element.tag[1:].partition("}")
+            ns, _brace, local = element.tag[1:].partition("}")
             namespace = namespace or ns
             element.tag = local
     return root, namespace

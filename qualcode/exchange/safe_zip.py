@@ -15,6 +15,7 @@ import zlib
 from pathlib import Path
 
 from qualcode.errors import UserError
+from qualcode.i18n import _
 
 MAX_ENTRIES = 10_000
 MAX_TOTAL = 256 << 20
@@ -33,17 +34,18 @@ class SafeArchive:
     """The entries of a checked zip, by lower-case name (tools disagree on case)."""
 
     def __init__(self, path: Path, *, max_total: int | None = None,
-                 not_zip: str = "not a zip archive (a .qdpx project is one)") -> None:
+                 not_zip: str | None = None) -> None:
         self.path = path
         self.max_total = MAX_TOTAL if max_total is None else max_total
         try:
             self._zip = zipfile.ZipFile(path)
         except FileNotFoundError:
-            raise UserError("no such file", path=str(path)) from None
+            raise UserError(_("no such file"), path=str(path)) from None
         except IsADirectoryError:
-            raise UserError("is a folder, not a file", path=str(path)) from None
+            raise UserError(_("is a folder, not a file"), path=str(path)) from None
         except (zipfile.BadZipFile, OSError):
-            raise UserError(not_zip, path=str(path)) from None
+            raise UserError(not_zip or _("not a zip archive (a .qdpx project is one)"),
+                            path=str(path)) from None
         try:
             self._infos = self._check()
         except BaseException:
@@ -52,37 +54,42 @@ class SafeArchive:
         self._read_total = 0
 
     def _refuse(self, message: str) -> UserError:
-        return UserError(f"refused: {message}", path=str(self.path))
+        return UserError(_("refused: {message}").format(message=message), path=str(self.path))
 
     def _check(self) -> dict[str, zipfile.ZipInfo]:
         infos = self._zip.infolist()
         if len(infos) > MAX_ENTRIES:
-            raise self._refuse(f"{len(infos)} entries (at most {MAX_ENTRIES})")
+            raise self._refuse(_("{count} entries (at most {MAX_ENTRIES})").format(
+                                   count=len(infos), MAX_ENTRIES=MAX_ENTRIES))
         total = 0
         found: dict[str, zipfile.ZipInfo] = {}
         for info in infos:
             name = info.filename.replace("\\", "/")
             parts = name.split("/")
             if name.startswith("/") or _DRIVE.match(name) or "\x00" in name:
-                raise self._refuse(f"absolute path {info.filename!r} in the archive")
+                raise self._refuse(_("absolute path {filename!r} in the archive").format(
+                                       filename=info.filename))
             if ".." in parts:
-                raise self._refuse(f"path {info.filename!r} leads outside the archive")
+                raise self._refuse(_("path {filename!r} leads outside the archive").format(
+                                       filename=info.filename))
             if stat.S_ISLNK(info.external_attr >> 16):
-                raise self._refuse(f"{info.filename!r} is a symbolic link")
+                raise self._refuse(_("{filename!r} is a symbolic link").format(
+                                       filename=info.filename))
             if info.flag_bits & 0x1:
-                raise self._refuse(f"{info.filename!r} is encrypted")
+                raise self._refuse(_("{filename!r} is encrypted").format(filename=info.filename))
             total += info.file_size
             if total > self.max_total:
-                raise self._refuse(f"it unpacks to more than {self.max_total >> 20} MiB")
+                raise self._refuse(_("it unpacks to more than {value} MiB").format(
+                                       value=self.max_total >> 20))
             if (info.file_size > RATIO_FLOOR
                     and info.file_size > MAX_RATIO * max(info.compress_size, 1)):
-                raise self._refuse(f"{info.filename!r} is compressed more than {MAX_RATIO}:1 "
-                                   "(a zip bomb?)")
+                raise self._refuse(_("{filename!r} is compressed more than {MAX_RATIO}:1 (a zip "
+                                     "bomb?)").format(filename=info.filename, MAX_RATIO=MAX_RATIO))
             if info.is_dir():
                 continue
             key = name.lower()
             if key in found:
-                raise self._refuse(f"{info.filename!r} appears twice")
+                raise self._refuse(_("{filename!r} appears twice").format(filename=info.filename))
             found[key] = info
         return found
 
@@ -105,10 +112,12 @@ class SafeArchive:
                     size += len(chunk)
                     self._read_total += len(chunk)
                     if size > info.file_size or self._read_total > self.max_total:
-                        raise self._refuse(f"{info.filename!r} holds more than it declares")
+                        raise self._refuse(_("{filename!r} holds more than it declares").format(
+                                               filename=info.filename))
                     chunks.append(chunk)
         except (zipfile.BadZipFile, OSError, EOFError, zlib.error) as exc:
-            raise self._refuse(f"{info.filename!r} is damaged ({exc})") from None
+            raise self._refuse(_("{filename!r} is damaged ({exc})").format(
+                                   filename=info.filename, exc=exc)) from None
         return b"".join(chunks)
 
     def close(self) -> None:

@@ -14,6 +14,8 @@ from functools import cache
 from importlib.resources import files
 from typing import TYPE_CHECKING, Literal
 
+from qualcode.i18n import _
+
 if TYPE_CHECKING:
     import xmlschema
 
@@ -54,7 +56,7 @@ def schema_errors(xml: bytes, kind: Kind) -> list[str]:
         resource = xmlschema.XMLResource(xml, defuse="always", allow="none")
         errors = list(compiled_schema(kind).iter_errors(resource))
     except xmlschema.XMLResourceError as exc:  # not well-formed, or a DTD/entity
-        return [f"not readable as XML: {exc}"]
+        return [_("not readable as XML: {exc}").format(exc=exc)]
     namespace = "{" + NAMESPACES[kind] + "}"
     lines = []
     for error in errors:

@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass, field
 
 from qualcode.errors import UserError
+from qualcode.i18n import _
 
 _INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 _TEXT = {"&": "&amp;", "<": "&lt;", ">": "&gt;", "\r": "&#13;"}
@@ -36,8 +37,11 @@ class Node:
 def _check(value: str) -> str:
     bad = _INVALID.search(value)
     if bad:
-        raise UserError(f"cannot export the character U+{ord(bad.group()):04X} (XML forbids it) "
-                        f"in {value[:40]!r}")
+        raise UserError(
+            _("cannot export the character U+{ord:04X} (XML forbids it) in {value!r}").format(
+                ord=ord(bad.group()), value=value[:40]
+            )
+        )
     return value
 
 

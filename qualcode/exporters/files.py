@@ -8,6 +8,7 @@ import tempfile
 from pathlib import Path
 
 from qualcode.errors import UserError
+from qualcode.i18n import _
 
 
 def write_owner_only(path: Path, content: str | bytes) -> None:
@@ -19,7 +20,9 @@ def write_owner_only(path: Path, content: str | bytes) -> None:
     try:
         fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{path.name}.", suffix=".tmp")
     except OSError as exc:
-        raise UserError(f"cannot write here: {exc.strerror}", path=str(path)) from None
+        raise UserError(
+            _("cannot write here: {strerror}").format(strerror=exc.strerror), path=str(path)
+        ) from None
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
@@ -29,7 +32,9 @@ def write_owner_only(path: Path, content: str | bytes) -> None:
         os.replace(tmp, path)
     except OSError as exc:
         Path(tmp).unlink(missing_ok=True)
-        raise UserError(f"cannot write: {exc.strerror}", path=str(path)) from None
+        raise UserError(
+            _("cannot write: {strerror}").format(strerror=exc.strerror), path=str(path)
+        ) from None
 
 
 def refuse_database(path: Path) -> None:
@@ -39,5 +44,5 @@ def refuse_database(path: Path) -> None:
     except OSError:
         return  # absent or unreadable: nothing to protect here
     if head == b"SQLite format 3\x00":
-        raise UserError("is a database (a qualcode project?): choose another file name; "
-                        "nothing was written", path=str(path))
+        raise UserError(_("is a database (a qualcode project?): choose another file name; "
+                        "nothing was written"), path=str(path))

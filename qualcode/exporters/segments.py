@@ -12,6 +12,7 @@ import io
 import json
 import re
 
+from qualcode.i18n import _
 from qualcode.safety.spreadsheet import csv_row, strings_only, text_cell
 from qualcode.services.segments import SegmentTable
 
@@ -50,7 +51,7 @@ def _md(value: object) -> str:
 
 
 def _markdown(table: SegmentTable) -> str:
-    lines = [f"# Coded segments ({len(table.rows)})", ""]
+    lines = [_("# Coded segments ({count})").format(count=len(table.rows)), ""]
     shown = [c for c in table.columns if c not in ("theme", "start", "end")]
     lines.append("| " + " | ".join(shown) + " |")
     lines.append("|" + "---|" * len(shown))
@@ -68,7 +69,7 @@ def _xlsx(table: SegmentTable) -> bytes:
     assert first is not None
     themes = list(dict.fromkeys(str(r["theme"]) for r in table.rows))
     titles: set[str] = set()
-    for index, name in enumerate(["all segments", *themes]):
+    for index, name in enumerate([_("all segments"), *themes]):
         sheet = first if index == 0 else book.create_sheet()
         sheet.title = _sheet_title(name, index, titles)
         sheet.append(table.columns)

@@ -11,6 +11,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from qualcode.errors import UserError
+from qualcode.i18n import _
 from qualcode.importers.base import ParsedSource
 
 FORMATS: dict[str, str] = {
@@ -44,8 +45,9 @@ def detect_format(path: Path) -> str:
 def parser_for(fmt: str) -> Callable[[Path], ParsedSource]:
     target = FORMATS.get(fmt)
     if target is None:
-        raise UserError(f"unknown format {fmt!r} (known: {', '.join(sorted(FORMATS))})")
-    module, _, function = target.partition(":")
+        raise UserError(_("unknown format {fmt!r} (known: {items})").format(
+                            fmt=fmt, items=', '.join(sorted(FORMATS))))
+    module, _colon, function = target.partition(":")
     parse: Callable[[Path], ParsedSource] = getattr(importlib.import_module(module),
                                                     function or "parse")
     return parse

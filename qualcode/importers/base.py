@@ -15,6 +15,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from qualcode.errors import UserError
+from qualcode.i18n import _
 
 MODERATOR_LABELS = frozenset(
     {"animateur", "animatrice", "moderateur", "moderatrice", "moderator",
@@ -77,11 +78,13 @@ def read_bytes(path: Path) -> bytes:
     try:
         data = path.read_bytes()
     except IsADirectoryError:
-        raise UserError("is a folder, not a file", path=str(path)) from None
+        raise UserError(_("is a folder, not a file"), path=str(path)) from None
     except OSError as exc:
-        raise UserError(f"cannot read: {exc.strerror}", path=str(path)) from None
+        raise UserError(
+            _("cannot read: {strerror}").format(strerror=exc.strerror), path=str(path)
+        ) from None
     if not data.strip():
-        raise UserError("the file is empty", path=str(path))
+        raise UserError(_("the file is empty"), path=str(path))
     return data
 
 
@@ -121,18 +124,19 @@ def decode_text(data: bytes, path: Path, notes: list[str] | None = None) -> str:
             text = data.decode(wide)
         else:
             if b"\x00" in head:
-                raise UserError("binary file, not text (wrong format?)", path=str(path))
+                raise UserError(_("binary file, not text (wrong format?)"), path=str(path))
             text = _decode_narrow(data, path, notes)
     except UnicodeDecodeError as exc:
-        raise UserError(f"not valid {exc.encoding.upper()} text (byte {exc.start})",
+        raise UserError(_("not valid {upper} text (byte {start})").format(
+                            upper=exc.encoding.upper(), start=exc.start),
                         path=str(path)) from None
     text = text.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
     if not text.strip(" \n\t"):
-        raise UserError("the file is empty", path=str(path))
+        raise UserError(_("the file is empty"), path=str(path))
     head_text = text[:4096]
     if len(_CONTROL.findall(head_text)) > max(3, len(head_text) // 100):
         # Dense control codes are a binary file; a stray one is removed below, noted.
-        raise UserError("binary file, not text (wrong format?)", path=str(path))
+        raise UserError(_("binary file, not text (wrong format?)"), path=str(path))
     return unicodedata.normalize("NFC", without_controls(text, str(path), notes))
 
 
@@ -148,7 +152,8 @@ def without_controls(text: str, where: str, notes: list[str] | None) -> str:
     lines = sorted({text.count("\n", 0, m.start()) + 1 for m in _STRAY.finditer(text)})
     if notes is not None:
         shown = ", ".join(map(str, lines[:10])) + (" …" if len(lines) > 10 else "")
-        notes.append(f"{where}:{lines[0]}: control characters removed (lines {shown})")
+        notes.append(_("{where}:{lines}: control characters removed (lines {shown})").format(
+                         where=where, lines=lines[0], shown=shown))
     return _STRAY.sub(lambda m: "\n" if m.group() in "\x0b\x0c" else "", text)
 
 
@@ -168,7 +173,7 @@ def _decode_narrow(data: bytes, path: Path, notes: list[str] | None) -> str:
 
     best = from_bytes(data).best()
     if best is None:
-        raise UserError("cannot tell the text encoding (binary file?)", path=str(path))
+        raise UserError(_("cannot tell the text encoding (binary file?)"), path=str(path))
     return str(best)
 
 
@@ -188,7 +193,8 @@ def _mixed_utf8(data: bytes, where: str, notes: list[str] | None) -> str | None:
             try:
                 line = raw.decode("cp1252")
             except UnicodeDecodeError:
-                raise UserError(f"line {number} is neither UTF-8 nor Windows-1252 text",
+                raise UserError(_("line {number} is neither UTF-8 nor Windows-1252 text").format(
+                                    number=number),
                                 path=where, line=number) from None
             foreign.append(number)
         out.append(line)
@@ -196,6 +202,7 @@ def _mixed_utf8(data: bytes, where: str, notes: list[str] | None) -> str | None:
         return None
     if notes is not None:
         shown = ", ".join(map(str, foreign[:10])) + (" …" if len(foreign) > 10 else "")
-        notes.append(f"{where}:{foreign[0]}: not UTF-8 like the rest of the file: read as "
-                     f"Windows-1252 (lines {shown}); check their accents")
+        notes.append(_("{where}:{foreign}: not UTF-8 like the rest of the file: read as "
+                       "Windows-1252 (lines {shown}); check their accents").format(
+                         where=where, foreign=foreign[0], shown=shown))
     return "\n".join(out)

@@ -15,11 +15,12 @@ from qualcode.exchange.qde_read import PROJECT_NS, check_namespace, read_project
 from qualcode.exchange.refi_model import RProject
 from qualcode.exchange.safe_zip import SafeArchive
 from qualcode.exchange.schema_check import schema_errors
+from qualcode.i18n import _
 from qualcode.importers.base import ParsedSource
 
 
 def parse(path: Path) -> ParsedSource:
-    raise UserError("a REFI-QDA project is imported on its own: `qualcode import FILE.qdpx`",
+    raise UserError(_("a REFI-QDA project is imported on its own: `qualcode import FILE.qdpx`"),
                     path=str(path))
 
 
@@ -33,7 +34,8 @@ def _project_entry(archive: SafeArchive) -> str:
     if len(roots) == 1:
         return roots[0]
     found = "none" if not roots else ", ".join(roots)
-    raise UserError(f"the archive needs one project.qde at its root (found: {found})",
+    raise UserError(_("the archive needs one project.qde at its root (found: {found})").format(
+                        found=found),
                     path=str(archive.path))
 
 
@@ -45,13 +47,14 @@ def schema_warning(data: bytes, entry: str) -> list[str]:
     """Real exports often break the schema in harmless ways (requal #176), so a violation
     is a warning and the import goes on; the user learns the file is not clean."""
     if len(data) > CHECK_UP_TO:
-        return [f"note: {entry} ({len(data) // 1_000_000} MB) not checked against the "
-                "REFI-QDA schema"]
+        return [_("note: {entry} ({value} MB) not checked against the REFI-QDA schema").format(
+                    entry=entry, value=len(data) // 1_000_000)]
     errors = schema_errors(data, "project")
     if not errors:
         return []
-    return [f"warning: {entry} breaks the REFI-QDA schema in {len(errors)} place(s), e.g. "
-            f"{errors[0]}; imported as far as it can be read"]
+    return [_("warning: {entry} breaks the REFI-QDA schema in {count} place(s), e.g. {errors}; "
+              "imported as far as it can be read").format(
+                entry=entry, count=len(errors), errors=errors[0])]
 
 
 def read(path: Path) -> RProject:
@@ -61,7 +64,9 @@ def read(path: Path) -> RProject:
         data = archive.read(entry)
         root, namespace = safe_xml.parse(data, where)
         if root.tag != "Project":
-            raise UserError(f"the root element is <{root.tag}>, not <Project>", path=where)
+            raise UserError(
+                _("the root element is <{tag}>, not <Project>").format(tag=root.tag), path=where
+            )
         notes: list[str] = []
         check_namespace(namespace, PROJECT_NS, notes)
         notes.extend(schema_warning(data, entry))
@@ -70,11 +75,11 @@ def read(path: Path) -> RProject:
         def load_text(ref: str) -> str | None:
             scheme, sep, rest = ref.partition("://")
             if sep and scheme.lower() != "internal":
-                notes.append(f"{ref}: an external file, not in the archive")
+                notes.append(_("{ref}: an external file, not in the archive").format(ref=ref))
                 return None
             name = "sources/" + (rest if sep else ref).lstrip("/")
             if not archive.has(name):
-                notes.append(f"{ref}: not in the archive")
+                notes.append(_("{ref}: not in the archive").format(ref=ref))
                 return None
             used.add(name.lower())
             data = archive.read(name)
@@ -88,7 +93,7 @@ def read(path: Path) -> RProject:
         unread = [n for n in archive.names() if n.lower() not in used
                   and archive.size(n) > 0]
         if unread:
-            notes.append(f"{len(unread)} file(s) of the archive not read (qualcode reads plain "
-                         f"text only), e.g. {unread[0]}")
+            notes.append(_("{count} file(s) of the archive not read (qualcode reads plain text "
+                           "only), e.g. {unread}").format(count=len(unread), unread=unread[0]))
         project.skipped[:0] = notes
     return project

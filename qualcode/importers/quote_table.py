@@ -9,6 +9,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from qualcode.errors import UserError
+from qualcode.i18n import _
 from qualcode.importers.base import (
     ParsedSource,
     ParsedTurn,
@@ -53,11 +54,16 @@ def rows_to_source(path: Path, fmt: str, header: list[str],
     for required in REQUIRED:
         if required not in names:
             columns = ", ".join(n for n in names if n) or "none"
-            raise UserError(f"the table has no `{required}` column (columns: {columns})",
+            raise UserError(_("the table has no `{required}` column (columns: {columns})").format(
+                                required=required, columns=columns),
                             path=str(path), line=header_line)
     dupes = sorted({n for n in names if n and names.count(n) > 1})
     if dupes:
-        raise UserError(f"column {dupes[0]!r} appears twice", path=str(path), line=header_line)
+        raise UserError(
+            _("column {dupes!r} appears twice").format(dupes=dupes[0]),
+            path=str(path),
+            line=header_line,
+        )
     index = {name: i for i, name in enumerate(names)}
     clean = _unescaped if fmt == "csv" else _clean
     attrs = [(i, _clean(header[i])) for i, n in enumerate(names) if n and n not in RESERVED]
@@ -67,7 +73,8 @@ def rows_to_source(path: Path, fmt: str, header: list[str],
         if all(_clean(c) == "" for c in cells):
             continue
         if len(cells) > len(names) and any(_clean(c) for c in cells[len(names):]):
-            raise UserError(f"row has {len(cells)} fields, the header {len(names)}",
+            raise UserError(_("row has {count} fields, the header {count2}").format(
+                                count=len(cells), count2=len(names)),
                             path=str(path), line=line)
         cells = list(cells) + [""] * (len(names) - len(cells))
 
@@ -76,9 +83,9 @@ def rows_to_source(path: Path, fmt: str, header: list[str],
 
         speaker, text = get("speaker"), get("text")
         if not text:
-            raise UserError("row has no text", path=str(path), line=line)
+            raise UserError(_("row has no text"), path=str(path), line=line)
         if not speaker:
-            raise UserError("row has no speaker", path=str(path), line=line)
+            raise UserError(_("row has no speaker"), path=str(path), line=line)
         moderator = (get("moderator").casefold() in TRUE_WORDS) or is_moderator_label(speaker)
         key, coder = get("id"), get("coder") or None
         codes = [c.strip() for c in get("codes").split(";") if c.strip()]
@@ -86,8 +93,13 @@ def rows_to_source(path: Path, fmt: str, header: list[str],
         if earlier is not None:
             if (earlier.speaker, earlier.text, earlier.group) != (speaker, text,
                                                                   get("group") or None):
-                raise UserError(f"id {key!r} was row {earlier.line} with other words or "
-                                "another speaker or group", path=str(path), line=line)
+                raise UserError(
+                    _(
+                        "id {key!r} was row {line} with other words or another speaker or group"
+                    ).format(key=key, line=earlier.line),
+                    path=str(path),
+                    line=line,
+                )
             _add_codings(earlier, coder, codes, "codes" in index, line)
             continue
         turn = ParsedTurn(
@@ -100,7 +112,7 @@ def rows_to_source(path: Path, fmt: str, header: list[str],
         if key:
             by_id[key] = turn
     if not turns:
-        raise UserError("the table has a header but no rows", path=str(path))
+        raise UserError(_("the table has a header but no rows"), path=str(path))
     return ParsedSource(name=path.name, format=fmt, kind="table", content_hash=digest,
                         turns=turns)
 

@@ -13,6 +13,7 @@ import io
 from pathlib import Path
 
 from qualcode.errors import UserError
+from qualcode.i18n import _
 from qualcode.importers.base import ParsedSource, content_hash, decode_text, read_bytes
 from qualcode.importers.quote_table import rows_to_source
 
@@ -25,7 +26,7 @@ def _delimiter(header: str) -> str:
 def parse(path: Path) -> ParsedSource:
     data = read_bytes(path)
     text = decode_text(data, path)
-    first, _, rest = text.partition("\n")
+    first, _newline, rest = text.partition("\n")
     skipped = 0
     if first.strip().lower().startswith("sep=") and len(first.strip()) == 5:
         delimiter, text, skipped = first.strip()[4], rest, 1
@@ -35,13 +36,13 @@ def parse(path: Path) -> ParsedSource:
     try:
         header = next(reader, None)
         if header is None:
-            raise UserError("the table has no header line", path=str(path))
+            raise UserError(_("the table has no header line"), path=str(path))
         rows: list[tuple[int, list[object]]] = []
         start = reader.line_num + 1
         for record in reader:
             rows.append((start + skipped, list(record)))
             start = reader.line_num + 1
     except csv.Error as exc:
-        raise UserError(f"malformed CSV: {exc}", path=str(path),
+        raise UserError(_("malformed CSV: {exc}").format(exc=exc), path=str(path),
                         line=reader.line_num + skipped) from None
     return rows_to_source(path, "csv", header, rows, content_hash(data), header_line=1 + skipped)

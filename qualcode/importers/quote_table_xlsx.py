@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from qualcode.errors import UserError
+from qualcode.i18n import _
 from qualcode.importers.base import ParsedSource, content_hash, read_bytes
 from qualcode.importers.quote_table import rows_to_source
 
@@ -39,13 +40,14 @@ def parse(path: Path) -> ParsedSource:
     # The workbook's parts checked before openpyxl unpacks them: a 1.5 MB file that
     # expands to a gigabyte took 3 GB of memory.
     with SafeArchive(path, max_total=MAX_UNPACKED,
-                     not_zip="not a readable Excel .xlsx file (BadZipFile)"):
+                     not_zip=_("not a readable Excel .xlsx file (BadZipFile)")):
         pass
     data = read_bytes(path)
     try:
         book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as exc:  # zip, XML and format errors all mean the same to the user
-        raise UserError(f"not a readable Excel .xlsx file ({type(exc).__name__})",
+        raise UserError(_("not a readable Excel .xlsx file ({name__})").format(
+                            name__=type(exc).__name__),
                         path=str(path)) from None
     try:
         sheets = [(ws.title, ws.iter_rows(values_only=True)) for ws in book.worksheets]
@@ -58,7 +60,7 @@ def parse(path: Path) -> ParsedSource:
             if "text" in names:
                 break
         if chosen is None:
-            raise UserError("the workbook has no sheet", path=str(path))
+            raise UserError(_("the workbook has no sheet"), path=str(path))
         title, header, rows = chosen
         table = [(line, [_cell(v) for v in row]) for line, row in enumerate(rows, start=2)]
     finally:

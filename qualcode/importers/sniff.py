@@ -12,12 +12,13 @@ import zipfile
 from pathlib import Path
 
 from qualcode.errors import UserError
+from qualcode.i18n import N_, _
 from qualcode.importers.base import decode_text, read_bytes
 
 _SRT = re.compile(r"\s*\d+\s*\n\s*\d{1,2}:\d{2}:\d{2}[,.]\d{1,3}\s*-->")
-_LEGACY = {".doc": "an old Word .doc file: save it as .docx",
-           ".xls": "an old Excel .xls file: save it as .xlsx",
-           ".pdf": "a PDF: export it as .docx or .txt first"}
+_LEGACY = {".doc": N_("an old Word .doc file: save it as .docx"),
+           ".xls": N_("an old Excel .xls file: save it as .xlsx"),
+           ".pdf": N_("a PDF: export it as .docx or .txt first")}
 _ZIP_PARTS = (("word/document.xml", "docx"), ("xl/workbook.xml", "xlsx"),
               ("project.qde", "qdpx"))
 
@@ -25,20 +26,21 @@ _ZIP_PARTS = (("word/document.xml", "docx"), ("xl/workbook.xml", "xlsx"),
 def sniff_format(path: Path, *, known: frozenset[str]) -> str:
     names = ", ".join(sorted(known))
     if path.suffix.lower() in _LEGACY:
-        raise UserError(_LEGACY[path.suffix.lower()], path=str(path))
+        raise UserError(_(_LEGACY[path.suffix.lower()]), path=str(path))
     data = read_bytes(path)
     if data.startswith(b"PK\x03\x04"):
         try:
             with zipfile.ZipFile(path) as package:
                 parts = set(package.namelist())
         except zipfile.BadZipFile:
-            raise UserError("a damaged zip package (Word/Excel file?)", path=str(path)) from None
+            raise UserError(_("a damaged zip package (Word/Excel file?)"), path=str(path)) from None
         for part, fmt in _ZIP_PARTS:
             if part in parts and fmt in known:
                 return fmt
-        raise UserError(f"a zip package of unknown kind; use --format ({names})", path=str(path))
+        raise UserError(_("a zip package of unknown kind; use --format ({names})").format(
+                            names=names), path=str(path))
     if data.startswith(b"%PDF") or data.startswith(b"\xd0\xcf\x11\xe0"):
-        raise UserError("a PDF or old Office file: save it as .docx, .xlsx or .txt",
+        raise UserError(_("a PDF or old Office file: save it as .docx, .xlsx or .txt"),
                         path=str(path))
     head = decode_text(data, path)[:8192]
     if head.startswith("WEBVTT"):

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from qualcode.errors import UserError
+from qualcode.i18n import _
 from qualcode.importers.base import (
     ParsedSource,
     ParsedTurn,
@@ -61,7 +62,8 @@ def _parse(path: Path, fmt: str) -> ParsedSource:
         captions = webvtt.WebVTT.from_buffer(text.split("\n"), format=fmt).captions
     except (MalformedFileError, MalformedCaptionError, ValueError, IndexError) as exc:
         kind = "WebVTT" if fmt == "vtt" else "SubRip (.srt)"
-        raise UserError(f"not a valid {kind} file ({exc or type(exc).__name__})",
+        raise UserError(_("not a valid {kind} file ({value})").format(
+                            kind=kind, value=exc or type(exc).__name__),
                         path=str(path)) from None
     cues: list[tuple[str | None, str, str]] = []
     for cap in captions:
@@ -72,7 +74,7 @@ def _parse(path: Path, fmt: str) -> ParsedSource:
         if body:
             cues.append((speaker, cap.start.split(".")[0].split(",")[0], body))
     if not cues:
-        raise UserError("no subtitle text found", path=str(path))
+        raise UserError(_("no subtitle text found"), path=str(path))
     labelled = any(speaker for speaker, _, _ in cues)
     turns: list[_Turn] = []
     for speaker, at, body in cues:
@@ -101,8 +103,9 @@ def _check_srt_blocks(text: str, path: Path) -> None:
             block.append(line)
             continue
         if block and not any(_TIMING.match(b) for b in block[:2]):
-            raise UserError(f"line {start}: a SubRip block without its timing line "
-                            "(00:00:01,000 --> 00:00:04,000); mend or remove it",
+            raise UserError(_("line {start}: a SubRip block without its timing line "
+                              "(00:00:01,000 --> 00:00:04,000); mend or remove it").format(
+                                start=start),
                             path=str(path))
         start, block = None, []
 

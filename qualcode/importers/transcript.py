@@ -35,6 +35,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from qualcode.errors import UserError
+from qualcode.i18n import _
 from qualcode.importers.base import ParsedSource, ParsedTurn, content_hash, is_moderator_label
 from qualcode.search.normalise import fold
 
@@ -145,10 +146,11 @@ def parse_turns(text: str, *, markdown: bool = False, breaks: frozenset[int] = f
         line_no = text.count("\n", 0, candidate[0]) + 1
         if starts_turn:
             accepted.append(candidate)
-            _note(notes, line_no, f"« {label.speaker} » speaks only here: taken as a speaker")
+            _note(notes, line_no, _("« {speaker} » speaks only here: taken as a speaker").format(
+                                      speaker=label.speaker))
         else:
-            _note(notes, line_no, f"« {label.speaker} : » read as words of the turn before, "
-                  "not a speaker")
+            _note(notes, line_no, _("« {speaker} : » read as words of the turn before, not a "
+                                    "speaker").format(speaker=label.speaker))
     accepted = accepted or candidates  # only once-seen names: still the best reading
     accepted = _without_header(text, accepted, notes)
     ends = [line_start for line_start, _, _ in accepted[1:]] + [len(text) + 1] * bool(accepted)
@@ -202,7 +204,7 @@ def _without_header(text: str, accepted: list[tuple[int, int, Label]],
     head = [c for c in accepted if c[0] < blank.start()]
     if not head or len(head) == len(accepted):
         return accepted
-    for _, text_start, _ in head:
+    for _label, text_start, _end in head:
         said = text[text_start:text.find("\n", text_start)].strip()
         words = said.split()
         if not 2 <= len(words) <= 5 or fold(words[0]) in _NOT_FIRST_WORDS or not all(
@@ -211,7 +213,8 @@ def _without_header(text: str, accepted: list[tuple[int, int, Label]],
     last = text.count("\n", 0, blank.start()) + 1
     if notes is not None:  # what was said of the header's lines no longer matters
         notes[:] = [n for n in notes if n[0] > last]
-    _note(notes, 1, f"lines 1-{last} kept as the transcript's header, not as quotes")
+    _note(notes, 1, _("lines 1-{last} kept as the transcript's header, not as quotes").format(
+                        last=last))
     return accepted[len(head):]
 
 
@@ -237,8 +240,8 @@ def transcript_source(path: Path, fmt: str, text: str, *, markdown: bool = False
     doubts: list[tuple[int, str]] = []
     turns = parse_turns(text, markdown=markdown, breaks=breaks, notes=doubts)
     if not turns:
-        raise UserError("no speaker turns found (expected lines like `P1 : text` or "
-                        "`ANIMATRICE : text`)", path=str(path))
+        raise UserError(_("no speaker turns found (expected lines like `P1 : text` or "
+                        "`ANIMATRICE : text`)"), path=str(path))
     return ParsedSource(name=path.name, format=fmt, kind="transcript",
                         content_hash=content_hash(text), turns=turns, text=text,
                         notes=[*(notes or []), *(f"{path}:{line}: {message}"

@@ -10,6 +10,7 @@ import unicodedata
 from pathlib import Path
 
 from qualcode.errors import UserError
+from qualcode.i18n import _
 from qualcode.importers.base import ParsedSource, read_bytes
 from qualcode.importers.transcript import transcript_source
 
@@ -25,7 +26,8 @@ def parse(path: Path) -> ParsedSource:
         paragraphs = [(p.text, (p.style.name if p.style is not None else "") or "")
                       for p in document.paragraphs]
     except Exception as exc:  # zip, XML and package errors all mean the same to the user
-        raise UserError(f"not a readable Word .docx file ({type(exc).__name__})",
+        raise UserError(_("not a readable Word .docx file ({name__})").format(
+                            name__=type(exc).__name__),
                         path=str(path)) from None
     lines: list[str] = []
     breaks: set[int] = set()
@@ -36,5 +38,5 @@ def parse(path: Path) -> ParsedSource:
         lines.append(parts)
     text = "\n".join(lines)
     if not text.strip():
-        raise UserError("the Word file has no text", path=str(path))
+        raise UserError(_("the Word file has no text"), path=str(path))
     return transcript_source(path, "docx", text, breaks=frozenset(breaks))

@@ -28,6 +28,7 @@ from sqlmodel import Session, col, select
 
 from qualcode.db.models import Quote
 from qualcode.errors import UserError
+from qualcode.i18n import _
 from qualcode.search.hits import Hit
 from qualcode.search.normalise import WORD, fold, fold_with_offsets, original_span
 from qualcode.search.stemming import stemmer
@@ -140,7 +141,8 @@ class SearchIndex:
         try:
             rx = re.compile(pattern, re.IGNORECASE)
         except re.error as exc:
-            raise UserError(f"invalid regular expression {pattern!r}: {exc}") from None
+            raise UserError(_("invalid regular expression {pattern!r}: {exc}").format(
+                                pattern=pattern, exc=exc)) from None
         positions = (range(len(self.ids)) if within is None
                      else sorted(self._position[q] for q in within if q in self._position))
         hits: list[Hit] = []

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from sqlmodel import Session
 
 from qualcode.errors import UserError
+from qualcode.i18n import _
 from qualcode.reports.counts import Scope
 from qualcode.search.examples import EVERY_CODER, load_examples, with_ancestors
 from qualcode.search.learning import MIN_CODINGS
@@ -119,9 +120,9 @@ def evaluate(session: Session, scope: Scope = EVERY_CODER, *, folds: int = FOLDS
     examples = load_examples(session, codes, scope)
     groups = sorted(set(examples.groups))
     if len(groups) < 2:
-        raise UserError("evaluating suggestions needs coded quotes in two groups or more "
-                        f"({len(examples)} coded quotes in {len(groups)} group(s) for "
-                        f"{scope.label})")
+        raise UserError(_("evaluating suggestions needs coded quotes in two groups or more "
+                          "({count} coded quotes in {count2} group(s) for {label})").format(
+                            count=len(examples), count2=len(groups), label=scope.label))
     closure = with_ancestors(codes)
     by_name = {c.name: c.id for c in codes}
     names = {c.id: c.name for c in codes}

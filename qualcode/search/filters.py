@@ -12,6 +12,7 @@ from sqlmodel import Session, col, select
 
 from qualcode.db.models import Group, Quote
 from qualcode.errors import UserError
+from qualcode.i18n import _
 from qualcode.services.quotes import QuoteFilter, list_quotes
 from qualcode.services.study import Design, load_design
 
@@ -36,11 +37,12 @@ def _groups_at(design: Design, wanted: str) -> set[str]:
         dimension, level = "", wanted.strip()
     dims = [d for d in design.dimensions if not dimension or d == dimension]
     if dimension and not dims:
-        raise UserError(f"unknown dimension {dimension!r} (dimensions: "
-                        f"{', '.join(design.dimensions) or 'none'})")
+        raise UserError(_("unknown dimension {dimension!r} (dimensions: {value})").format(
+                            dimension=dimension, value=', '.join(design.dimensions) or 'none'))
     if not any(level in design.dimensions[d] for d in dims):
         known = ", ".join(f"{d}={lv}" for d in dims for lv in design.dimensions[d])
-        raise UserError(f"unknown level {wanted!r} (levels: {known or 'none'})")
+        raise UserError(_("unknown level {wanted!r} (levels: {value})").format(
+                            wanted=wanted, value=known or 'none'))
     return {g.name for g in design.groups if any(g.levels.get(d) == level for d in dims)}
 
 

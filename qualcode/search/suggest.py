@@ -287,7 +287,8 @@ def suggest(session: Session, quote_id: int, scope: Scope = EVERY_CODER) -> list
     """Suggestions for one quote, best first."""
     quote = session.get(Quote, quote_id)
     if quote is None:
-        raise UserError(f"no quote with id {quote_id}; `qualcode quotes` lists them")
+        raise UserError(_("no quote with id {quote_id}; `qualcode quotes` lists them").format(
+                            quote_id=quote_id))
     return suggester(session, scope).suggest(quote.text)
 
 

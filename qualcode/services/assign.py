@@ -18,6 +18,7 @@ from sqlmodel import Session, col, delete, insert
 
 from qualcode.db.models import Assignment, utcnow
 from qualcode.errors import UserError
+from qualcode.i18n import _
 from qualcode.services import events
 from qualcode.services.coders import coder_id
 
@@ -39,10 +40,12 @@ def parse_share(text: str) -> float:
     try:
         value = float(raw.replace(",", "."))
     except ValueError:
-        raise UserError(f"--share {text!r} is not a percentage such as 20%") from None
+        raise UserError(
+            _("--share {text!r} is not a percentage such as 20%").format(text=text)
+        ) from None
     share = value / 100 if text.strip().endswith("%") or value > 1 else value
     if not 0 < share <= 1:
-        raise UserError(f"--share {text!r} must be above 0 % and at most 100 %")
+        raise UserError(_("--share {text!r} must be above 0 % and at most 100 %").format(text=text))
     return share
 
 
@@ -50,7 +53,7 @@ def assign(session: Session, *, coders: list[str], share: float, seed: int | Non
            by: str) -> Draw:
     """Replace the listed coders' assignment with one new stratified draw."""
     if len(set(coders)) < 2:
-        raise UserError("double coding needs two or more different coders (--coders A,B)")
+        raise UserError(_("double coding needs two or more different coders (--coders A,B)"))
     if seed is None:
         seed = random.SystemRandom().randrange(1, 1_000_000)
     rng = random.Random(seed)
@@ -62,7 +65,7 @@ def assign(session: Session, *, coders: list[str], share: float, seed: int | Non
     for group, quote_id in rows:
         by_group.setdefault(group, []).append(quote_id)
     if not by_group:
-        raise UserError("the project has no participant quotes to assign")
+        raise UserError(_("the project has no participant quotes to assign"))
     drawn = {group: sorted(rng.sample(ids, max(1, round(share * len(ids)))))
              for group, ids in by_group.items()}
     ids = [coder_id(session, name) for name in coders]

@@ -16,6 +16,7 @@ from typing import Any
 from sqlmodel import Session, col, select
 
 from qualcode.db.models import Code, Event, Quote
+from qualcode.i18n import _
 from qualcode.services.events import history
 
 EXCERPT = 40
@@ -69,36 +70,39 @@ def describe(event: Event, names: dict[int | None, str],
 
         created = [(r["code_id"], named(r)) for r in p.get("created", [])]
         deleted = [(r["code_id"], named(r)) for r in p.get("deleted", [])]
-        made, gone = {c for c, _ in created}, {c for c, _ in deleted}
+        made, gone = {c for c, _memo in created}, {c for c, _memo in deleted}
         parts = [f"+ {n}" for c, n in created if c not in gone]
         parts += [f"− {n}" for c, n in deleted if c not in made]
-        parts += [f"memo on {code(c)}" for c, _ in created if c in gone]
+        parts += [_("memo on {code}").format(code=code(c)) for c, _memo in created if c in gone]
         if event.action == "review":
-            parts.insert(0, "reviewed, no code applies")
+            parts.insert(0, _("reviewed, no code applies"))
         return f"{quote}: {', '.join(parts) or 'no change'}"
     if event.action == "memo":
-        verb = "memo removed" if not p.get("after") else (
-            "memo written" if not p.get("before") else "memo changed")
+        verb = _("memo removed") if not p.get("after") else (
+            _("memo written") if not p.get("before") else _("memo changed"))
         return f"{quote}: {verb}"
     if event.action == "undo":
-        return f"undid entry #{event.undoes} ({p.get('undone_action', '?')} on {quote})"
+        return _("undid entry #{undoes} ({get} on {quote})").format(
+                   undoes=event.undoes, get=p.get('undone_action', '?'), quote=quote)
     if event.action == "import":
         return f"imported {p.get('path')} ({p.get('format')}): {p.get('quotes', 0)} quotes"
     if event.action == "codebook":
-        return (f"codebook {p.get('path')}: {p.get('added', 0)} codes added, "
-                f"{p.get('updated', 0)} updated")
+        return (_("codebook {get}: {get2} codes added, {get3} updated").format(
+                    get=p.get('path'), get2=p.get('added', 0), get3=p.get('updated', 0)))
     if event.action == "init":
         used = [f"{k} {p[k]}" for k in ("study", "codebook") if p.get(k)]
         return "created the project" + (f" ({', '.join(used)})" if used else "")
     if event.action == "settle":
-        decided = ", ".join(p.get("codes", [])) or "no code applies"
+        decided = ", ".join(p.get("codes", [])) or _("no code applies")
         reason = f", because {p['why']}" if p.get("why") else ""
-        return f"{quote}: the consensus is now {decided} (decided by {event.coder}{reason})"
+        return _("{quote}: the consensus is now {decided} (decided by {coder}{reason})").format(
+                   quote=quote, decided=decided, coder=event.coder, reason=reason)
     if event.action == "comment":
         return f"{quote}: commented « {p.get('text', '')} »"
     if event.action == "assign":
-        return (f"assigned {p.get('quotes')} quotes ({p.get('share')} of each group, "
-                f"seed {p.get('seed')}) to {p.get('coders')}")
+        return _("assigned {get} quotes ({get2} of each group, seed {get3}) to {get4}").format(
+            get=p.get("quotes"), get2=p.get("share"), get3=p.get("seed"), get4=p.get("coders")
+        )
     if event.action == "pseudonymise":
         total = sum(p.get("replacements", {}).values())
         return f"pseudonymised {p.get('names', 0)} names ({total} replacements)"

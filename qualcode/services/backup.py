@@ -18,6 +18,7 @@ from qualcode.config import is_url
 from qualcode.db import sqlite as sqlite_db
 from qualcode.db.engine import open_project
 from qualcode.errors import UserError
+from qualcode.i18n import _
 
 
 @dataclass(frozen=True)
@@ -28,16 +29,18 @@ class BackupSummary:
     events: int
 
     def line(self) -> str:
-        return (f"backed up to {self.path} (owner-only): {self.quotes} quotes, "
-                f"{self.codings} codings, {self.events} journal entries")
+        return (_("backed up to {path} (owner-only): {quotes} quotes, {codings} codings, "
+                  "{events} journal entries").format(
+                    path=self.path, quotes=self.quotes, codings=self.codings, events=self.events))
 
 
 def backup(db: str, target: Path) -> BackupSummary:
     """Copy the project at `db` (path or URL) to `target`, which must not exist yet."""
     if is_url(db):
-        raise UserError(f"on PostgreSQL, back up with: {pg_dump_command(db, target)}")
+        raise UserError(_("on PostgreSQL, back up with: {pg_dump_command}").format(
+                            pg_dump_command=pg_dump_command(db, target)))
     if target.exists() and target.resolve() == Path(db).resolve():
-        raise UserError("the backup cannot be the project itself", path=str(target))
+        raise UserError(_("the backup cannot be the project itself"), path=str(target))
     project = open_project(db)
     try:
         sqlite_db.backup_to(project.engine, target)

@@ -15,6 +15,7 @@ from sqlmodel import Session, col, select
 from qualcode.db.models import Code, Meta
 from qualcode.domain.codebook import Codebook, CodeSpec, normalise_name
 from qualcode.errors import UserError
+from qualcode.i18n import _
 
 
 @dataclass(frozen=True)
@@ -80,9 +81,9 @@ def _refuse_shared_hotkeys(codes: Iterable[Code]) -> None:
         if code.key is None:
             continue
         if code.key in holder:
-            raise UserError(f"hotkey {code.key} would be both « {holder[code.key]} »'s and "
-                            f"« {code.name} »'s: give one of them another key in the file, "
-                            "or none")
+            raise UserError(_("hotkey {key} would be both « {holder} »'s and « {name} »'s: give "
+                              "one of them another key in the file, or none").format(
+                                key=code.key, holder=holder[code.key], name=code.name))
         holder[code.key] = code.name
 
 
@@ -137,6 +138,7 @@ def resolve_codes(session: Session, names: list[str]) -> list[CodeNode]:
     for name in names:
         node = by_name.get(normalise_name(name))
         if node is None:
-            raise UserError(f"unknown code {name!r}; `qualcode codebook show` lists them")
+            raise UserError(_("unknown code {name!r}; `qualcode codebook show` lists them").format(
+                                name=name))
         found.append(node)
     return found

@@ -18,6 +18,7 @@ from sqlmodel import Session, col, select
 from qualcode.db.models import Code
 from qualcode.domain.codebook import COLOR, HOTKEYS, MAX_NAME, MIN_NAME, normalise_name
 from qualcode.errors import UserError
+from qualcode.i18n import _
 from qualcode.services import events
 
 
@@ -38,7 +39,7 @@ class CodeFields:
 def _code(session: Session, code_id: int) -> Code:
     code = session.get(Code, code_id)
     if code is None:
-        raise UserError(f"no code with id {code_id}")
+        raise UserError(_("no code with id {code_id}").format(code_id=code_id))
     return code
 
 
@@ -48,26 +49,28 @@ def _check(session: Session, fields: CodeFields, code_id: int | None, *,
     holding the wanted hotkey gives it up (the workbench asked first), as its own edit."""
     name = " ".join(fields.name.split())
     if len(name) < MIN_NAME or not any(ch.isalnum() for ch in name):
-        raise UserError(f"code name {fields.name!r} is empty or too short")
+        raise UserError(_("code name {name!r} is empty or too short").format(name=fields.name))
     if len(name) > MAX_NAME:
-        raise UserError(f"code name {name[:30]!r}… is longer than {MAX_NAME} characters")
+        raise UserError(_("code name {name!r}… is longer than {MAX_NAME} characters").format(
+                            name=name[:30], MAX_NAME=MAX_NAME))
     for other in session.exec(select(Code)).all():
         if other.id == code_id:
             continue
         if normalise_name(other.name) == normalise_name(name):
-            raise UserError(f"a code named {other.name!r} already exists")
+            raise UserError(_("a code named {name!r} already exists").format(name=other.name))
         if fields.key and other.key == fields.key:
             if not take_key:
-                raise UserError(f"hotkey {fields.key} is already {other.name!r}'s")
+                raise UserError(_("hotkey {key} is already {name!r}'s").format(
+                                    key=fields.key, name=other.name))
             events.record(session, coder=coder, action="codebook.edit", code_id=other.id,
                           before={"key": other.key})
             other.key = None
             session.add(other)
             session.flush()
     if fields.key is not None and fields.key not in HOTKEYS:
-        raise UserError(f"hotkey {fields.key!r} must be one digit 1-9")
+        raise UserError(_("hotkey {key!r} must be one digit 1-9").format(key=fields.key))
     if fields.color is not None and not COLOR.match(fields.color):
-        raise UserError(f"colour {fields.color!r} must look like #1f77b4")
+        raise UserError(_("colour {color!r} must look like #1f77b4").format(color=fields.color))
     return name
 
 
@@ -117,7 +120,8 @@ def move_code(session: Session, *, code_id: int, parent_id: int | None, position
     ancestor = parent_id
     while ancestor is not None:
         if ancestor == code_id:
-            raise UserError(f"cannot move {code.name!r} under itself or one of its sub-codes")
+            raise UserError(_("cannot move {name!r} under itself or one of its sub-codes").format(
+                                name=code.name))
         ancestor = _code(session, ancestor).parent_id
     before = (code.parent_id, code.position)
     siblings = [c for c in session.exec(select(Code).where(Code.parent_id == parent_id)
@@ -141,12 +145,13 @@ def merge_codes(session: Session, *, source_id: int, target_id: int, coder: str)
     Returns how many codings moved (a coding the target already has is not doubled).
     """
     if source_id == target_id:
-        raise UserError("a code cannot be merged into itself")
+        raise UserError(_("a code cannot be merged into itself"))
     source, target = _code(session, source_id), _code(session, target_id)
     ancestor = target.parent_id
     while ancestor is not None:
         if ancestor == source_id:
-            raise UserError(f"cannot merge {source.name!r} into its own sub-code")
+            raise UserError(_("cannot merge {name!r} into its own sub-code").format(
+                                name=source.name))
         ancestor = _code(session, ancestor).parent_id
     moved = cast(CursorResult[Any], session.execute(sql(
         "UPDATE coding SET code_id = :t WHERE code_id = :s AND NOT EXISTS ("

@@ -7,6 +7,7 @@ from sqlmodel import Session, select
 from qualcode.db.ensure import get_or_create
 from qualcode.db.models import Coder
 from qualcode.errors import UserError
+from qualcode.i18n import _
 
 
 def coder_id(session: Session, name: str) -> int:
@@ -22,11 +23,12 @@ def coder_id(session: Session, name: str) -> int:
     if member is not None:
         allowed = {member.name} | ({"consensus"} if member.role == "adjudicator" else set())
         if member.role == "viewer":
-            raise UserError(f"{member.name!r} is a viewer on this team server: "
-                            "viewers read the project but change nothing")
+            raise UserError(_("{name!r} is a viewer on this team server: viewers read the "
+                              "project but change nothing").format(name=member.name))
         if name not in allowed:
-            raise UserError(f"on this team server you are {member.name!r} (the role you "
-                            f"connected as); writing as {name!r} is refused")
+            raise UserError(_("on this team server you are {name!r} (the role you connected as); "
+                              "writing as {name2!r} is refused").format(
+                                name=member.name, name2=name))
     return get_or_create(
         session,
         lambda: session.exec(select(Coder.id).where(Coder.name == name)).first(),

@@ -18,6 +18,7 @@ from sqlmodel import Session, col, delete, select
 from qualcode.db.ensure import insert_unless_taken
 from qualcode.db.models import Code, Coding, Event, Memo, Quote, Review, utcnow
 from qualcode.errors import UserError
+from qualcode.i18n import _
 from qualcode.services import events
 from qualcode.services.coders import coder_id
 
@@ -49,7 +50,8 @@ def _quote(session: Session, quote_id: int, *, lock: bool = False) -> Quote:
                         {"space": _QUOTE_LOCKS, "quote": quote_id})
     quote = session.get(Quote, quote_id)
     if quote is None:
-        raise UserError(f"no quote with id {quote_id}; `qualcode quotes` lists them")
+        raise UserError(_("no quote with id {quote_id}; `qualcode quotes` lists them").format(
+                            quote_id=quote_id))
     return quote
 
 
@@ -69,8 +71,8 @@ def apply_codes(session: Session, *, quote_id: int, codes: list[str], coder: str
                 memo: str | None = None, span: tuple[int, int] | None = None) -> Change:
     quote = _quote(session, quote_id)
     if span is not None and not (0 <= span[0] < span[1] <= len(quote.text)):
-        raise UserError(f"span {span[0]}-{span[1]} is outside quote {quote_id} "
-                        f"(0-{len(quote.text)})")
+        raise UserError(_("span {span}-{span2} is outside quote {quote_id} (0-{count})").format(
+                            span=span[0], span2=span[1], quote_id=quote_id, count=len(quote.text)))
     cid = coder_id(session, coder)
     added: list[str] = []
     removed: list[str] = []
@@ -267,13 +269,17 @@ def find_excerpt(text: str, excerpt: str) -> tuple[int, int]:
     and case-exact); absent or ambiguous is one clear line."""
     needle = unicodedata.normalize("NFC", excerpt)
     if not needle.strip():
-        raise UserError("--text needs the words to code")
+        raise UserError(_("--text needs the words to code"))
     first = text.find(needle)
     if first < 0:
-        raise UserError(f"« {excerpt} » does not occur in the quote (accents and case count)")
+        raise UserError(
+            _("« {excerpt} » does not occur in the quote (accents and case count)").format(
+                excerpt=excerpt
+            )
+        )
     if text.find(needle, first + 1) >= 0:
-        raise UserError(f"« {excerpt} » occurs more than once in the quote: give more words, "
-                        "or --span START:END")
+        raise UserError(_("« {excerpt} » occurs more than once in the quote: give more words, or "
+                          "--span START:END").format(excerpt=excerpt))
     return first, first + len(needle)
 
 
@@ -282,5 +288,7 @@ def parse_span(value: str) -> tuple[int, int]:
     try:
         start, end = (int(part) for part in value.split(":"))
     except ValueError:
-        raise UserError(f"--span {value!r} must be START:END (two numbers)") from None
+        raise UserError(
+            _("--span {value!r} must be START:END (two numbers)").format(value=value)
+        ) from None
     return start, end

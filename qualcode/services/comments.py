@@ -17,6 +17,7 @@ from sqlmodel import Session, col, select
 
 from qualcode.db.models import Coder, Comment
 from qualcode.errors import UserError
+from qualcode.i18n import _
 from qualcode.services import events
 from qualcode.services.coders import coder_id
 from qualcode.services.coding import _quote
@@ -36,9 +37,10 @@ def comment(session: Session, *, quote_id: int, coder: str, text: str) -> int:
     _quote(session, quote_id)
     words = text.strip()
     if not words:
-        raise UserError("a comment needs some text")
+        raise UserError(_("a comment needs some text"))
     if len(words) > LONGEST:
-        raise UserError(f"a comment holds at most {LONGEST} characters ({len(words)} given)")
+        raise UserError(_("a comment holds at most {LONGEST} characters ({count} given)").format(
+                            LONGEST=LONGEST, count=len(words)))
     row = Comment(quote_id=quote_id, coder_id=coder_id(session, coder), text=words)
     session.add(row)
     session.flush()

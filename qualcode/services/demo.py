@@ -16,6 +16,7 @@ from qualcode.db.engine import create_project, discard_project_file
 from qualcode.domain.codebook import load_codebook
 from qualcode.domain.study import load_study
 from qualcode.errors import UserError
+from qualcode.i18n import _
 from qualcode.services import events
 from qualcode.services.codebook import import_codebook
 from qualcode.services.coding import apply_codes
@@ -42,7 +43,9 @@ class DemoFiles:
                     root / "data/quotes.csv", root / "data/seed-codings.csv")
         if not all(p.is_file() for p in (found.study, found.codebook, found.quotes,
                                           found.codings)):
-            raise UserError(f"the demo data is missing from the installed package ({root})")
+            raise UserError(
+                _("the demo data is missing from the installed package ({root})").format(root=root)
+            )
         return found
 
 
@@ -69,7 +72,8 @@ def build_demo(db: str, files: DemoFiles | None = None, *, coder: str = SEED_COD
             ids = {q.external_id: q.id for q in session.exec(select(Quote)).all()}
             for external_id, codes in codings.items():
                 if external_id not in ids:
-                    raise UserError(f"seed coding for unknown quote {external_id!r}",
+                    raise UserError(_("seed coding for unknown quote {external_id!r}").format(
+                                        external_id=external_id),
                                     path=str(files.codings))
                 apply_codes(session, quote_id=ids[external_id] or 0, codes=codes, coder=coder)
     except BaseException:

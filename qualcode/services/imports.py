@@ -22,6 +22,7 @@ from sqlmodel import Session, col, select
 
 from qualcode.db.models import Meta, Participant, Quote, Source
 from qualcode.errors import UserError
+from qualcode.i18n import _
 from qualcode.importers import detect_format, parser_for
 from qualcode.importers.base import ParsedSource, ParsedTurn, text_hash
 from qualcode.search.normalise import fold
@@ -52,23 +53,42 @@ class ImportSummary:
 
     def line(self) -> str:
         if self.already_imported:
-            return f"{self.path}: already imported, nothing added"
+            return _("{path}: already imported, nothing added").format(path=self.path)
         if self.replaced is not None:
-            return (f"{self.path}: a corrected version of {self.replaced}, which it replaces: "
-                    f"{self.unchanged} turns unchanged, {self.reanchored} corrected (codings "
-                    f"kept), {self.quotes_added} added, {self.removed} removed; "
-                    f"{self.speakers} speakers ({self.speakers_added} new)")
+            return _(
+                "{path}: a corrected version of {replaced}, which it replaces: {unchanged} "
+                "turns unchanged, {reanchored} corrected (codings kept), {quotes_added} "
+                "added, {removed} removed; {speakers} speakers ({speakers_added} new)"
+            ).format(
+                path=self.path,
+                replaced=self.replaced,
+                unchanged=self.unchanged,
+                reanchored=self.reanchored,
+                quotes_added=self.quotes_added,
+                removed=self.removed,
+                speakers=self.speakers,
+                speakers_added=self.speakers_added,
+            )
         coded = f", {self.codings_added} codings" if self.codings_added else ""
-        return (f"{self.path}: {self.quotes_added} quotes added, {self.speakers} speakers "
-                f"({self.speakers_added} new), {self.duplicates_skipped} duplicates skipped"
-                f"{coded}")
+        return _(
+            "{path}: {quotes_added} quotes added, {speakers} speakers ({speakers_added} "
+            "new), {duplicates_skipped} duplicates skipped{coded}"
+        ).format(
+            path=self.path,
+            quotes_added=self.quotes_added,
+            speakers=self.speakers,
+            speakers_added=self.speakers_added,
+            duplicates_skipped=self.duplicates_skipped,
+            coded=coded,
+        )
 
 
 def preview(path: str, src: ParsedSource) -> str:
     """What an import would read, for `import --dry-run`: each speaker with their turn
     count, then every turn's line and first words, then the doubtful readings."""
     counts = Counter(t.speaker for t in src.turns)
-    out = [f"{path}: {len(src.turns)} turns, {len(counts)} speakers (nothing written)"]
+    out = [_("{path}: {count} turns, {count2} speakers (nothing written)").format(
+               path=path, count=len(src.turns), count2=len(counts))]
     for speaker, n in counts.items():
         role = " (moderator)" if any(t.is_moderator for t in src.turns
                                      if t.speaker == speaker) else ""
@@ -109,13 +129,13 @@ def write_source(session: Session, path: str, src: ParsedSource, *, group: str |
     summary = ImportSummary(path=path, format=src.format)
     take_mark_columns(session, src)
     if src.kind == "transcript" and group is None:
-        raise UserError("a transcript needs --group (which focus group is it?)", path=path)
+        raise UserError(_("a transcript needs --group (which focus group is it?)"), path=path)
     groups: dict[str, int] = {}
 
     def gid(name: str | None, line: int | None) -> int:
         chosen = name or group
         if chosen is None:
-            raise UserError("row has no group and no --group was given", path=path, line=line)
+            raise UserError(_("row has no group and no --group was given"), path=path, line=line)
         if chosen not in groups:
             try:
                 groups[chosen] = ensure_group(session, chosen)
@@ -252,8 +272,12 @@ def participant_ids(session: Session, speakers: dict[tuple[int, str], ParsedTurn
             continue
         if (g, label) not in found and g in rosters and notes is not None:
             listed = sorted(lb for gg, lb in found if gg == g)
-            notes.append(f"{where}:{turn.line or '?'}: speaker « {label} » is not among the "
-                         f"group's participants ({', '.join(listed)}): added")
+            notes.append(
+                _(
+                    "{where}:{value}: speaker « {label} » is not among the group's "
+                    "participants ({items}): added"
+                ).format(where=where, value=turn.line or "?", label=label, items=", ".join(listed))
+            )
         if (g, label) not in found:
             new.append({"group_id": g, "label": label, "is_moderator": turn.is_moderator,
                         "attributes": dict(turn.attributes)})

@@ -42,6 +42,7 @@ from qualcode.db import sqlite as sqlite_db
 from qualcode.db.engine import Project
 from qualcode.db.models import Code, Event, Group, Participant, Study
 from qualcode.errors import UserError
+from qualcode.i18n import N_, _
 from qualcode.importers.base import text_hash
 from qualcode.search.normalise import fold
 from qualcode.services import events
@@ -121,38 +122,44 @@ def load_map(path: Path) -> list[Entry]:
     try:
         raw = path.read_bytes().decode("utf-8-sig")
     except OSError as exc:
-        raise UserError(f"cannot read the map: {exc.strerror}", path=str(path)) from None
+        raise UserError(
+            _("cannot read the map: {strerror}").format(strerror=exc.strerror), path=str(path)
+        ) from None
     except UnicodeDecodeError:
-        raise UserError("the map is not UTF-8 text", path=str(path)) from None
+        raise UserError(_("the map is not UTF-8 text"), path=str(path)) from None
     reader = csv.reader(io.StringIO(raw, newline=""))
     entries: list[Entry] = []
     seen: dict[str, int] = {}
     try:
         header = [h.strip().casefold() for h in next(reader, [])]
         if header != ["name", "pseudonym"]:
-            raise UserError("the map's header must be `name,pseudonym`", path=str(path), line=1)
+            raise UserError(_("the map's header must be `name,pseudonym`"), path=str(path), line=1)
         for record in reader:
             line = reader.line_num
             if not any(cell.strip() for cell in record):
                 continue
             if len(record) != 2:
-                raise UserError(f"expected 2 fields (name,pseudonym), found {len(record)}",
+                raise UserError(_("expected 2 fields (name,pseudonym), found {count}").format(
+                                    count=len(record)),
                                 path=str(path), line=line)
             name, pseudonym = (" ".join(cell.split()) for cell in record)
             words = tuple(fold(w) for w in _WORD.findall(name))
             if not words or not pseudonym:
-                raise UserError("a name and its pseudonym must both be given",
+                raise UserError(_("a name and its pseudonym must both be given"),
                                 path=str(path), line=line)
             key = " ".join(words)
             if key in seen:
-                raise UserError(f"this name is already mapped at line {seen[key]}",
+                raise UserError(_("this name is already mapped at line {seen}").format(
+                                    seen=seen[key]),
                                 path=str(path), line=line)
             seen[key] = line
             entries.append(Entry(name, pseudonym, words, ordinary=_ordinary(words)))
     except csv.Error as exc:
-        raise UserError(f"malformed CSV: {exc}", path=str(path), line=reader.line_num) from None
+        raise UserError(
+            _("malformed CSV: {exc}").format(exc=exc), path=str(path), line=reader.line_num
+        ) from None
     if not entries:
-        raise UserError("the map has no names", path=str(path))
+        raise UserError(_("the map has no names"), path=str(path))
     # Longer names first, so "Marie Dupont" wins over "Marie" on the same words.
     return sorted(entries, key=lambda e: (-len(e.words), -len(e.folded)))
 
@@ -319,10 +326,10 @@ def _codebook(session: Session, matcher: Matcher, plan: Plan, write: bool) -> No
         for column in CODE_TEXTS:
             value = getattr(code, column) or ""
             hits = matcher.find(value)
-            plan.add("codebook", f"{where} {column}", value, hits)
+            plan.add(N_("codebook"), f"{where} {column}", value, hits)
             if any(not h.doubtful for h in hits):
                 new[column] = apply(value, hits)
-        keywords = [_walk(k, matcher, plan, "codebook", f"{where} keywords")
+        keywords = [_walk(k, matcher, plan, N_("codebook"), f"{where} keywords")
                     for k in code.keywords]
         if keywords != list(code.keywords):
             new["keywords"] = keywords
@@ -341,15 +348,23 @@ def _participants(session: Session, matcher: Matcher, plan: Plan, write: bool) -
     for person in people:
         hits = matcher.find(person.label, label=True)
         where = f"speaker {person.label!r} of {groups.get(person.group_id, '?')}"
-        plan.add("speaker", where, person.label, hits)
+        plan.add(N_("speaker"), where, person.label, hits)
         new_label = apply(person.label, hits)
         clash = labels.get((person.group_id, new_label))
         if clash is not None:
-            raise UserError(f"speakers {clash!r} and {person.label!r} of "
-                            f"{groups.get(person.group_id, '?')} would both become "
-                            f"{new_label!r}; give them different pseudonyms")
+            raise UserError(
+                _(
+                    "speakers {clash!r} and {label!r} of {get} would both become "
+                    "{new_label!r}; give them different pseudonyms"
+                ).format(
+                    clash=clash,
+                    label=person.label,
+                    get=groups.get(person.group_id, "?"),
+                    new_label=new_label,
+                )
+            )
         labels[(person.group_id, new_label)] = person.label
-        attributes = _walk(person.attributes, matcher, plan, "speaker attribute", where)
+        attributes = _walk(person.attributes, matcher, plan, N_("speaker attribute"), where)
         if write and (hits or attributes != person.attributes):
             person.label, person.attributes = new_label, attributes
             session.add(person)
@@ -377,9 +392,9 @@ def _texts(session: Session, matcher: Matcher, plan: Plan, write: bool) -> None:
     span_hits: dict[int, list[Hit]] = {}
     for sid, name, body in sources:
         name_hits = matcher.find(name)
-        plan.add("file name", f"file name {name!r}", name, name_hits)
+        plan.add(N_("file name"), _("file name {name!r}").format(name=name), name, name_hits)
         hits = matcher.find(body) if body else []
-        plan.add("transcript", f"transcript {name!r}", body or "", hits)
+        plan.add(N_("transcript"), f"transcript {name!r}", body or "", hits)
         if write and (hits or name_hits):
             session.execute(sql("UPDATE source SET name = :name, text = :text WHERE id = :id"),
                             {"id": sid, "name": apply(name, name_hits),
@@ -399,16 +414,16 @@ def _texts(session: Session, matcher: Matcher, plan: Plan, write: bool) -> None:
                           if h.end <= end]  # the quote's own hits, found by bisection
                 span_hits[qid] = inside
                 row["text"] = new_body[new_start:new_end]
-                plan.add("quote", f"quote {qid}", quoted, inside)
+                plan.add(N_("quote"), f"quote {qid}", quoted, inside)
     for qid, body in loose:
         hits = matcher.find(body)
-        plan.add("quote", f"quote {qid}", body, hits)
+        plan.add(N_("quote"), f"quote {qid}", body, hits)
         if hits:
             span_hits[qid] = hits
             quote_rows.setdefault(qid, {"id": qid})["text"] = apply(body, hits)
     for qid, body in session.execute(sql("SELECT id, text FROM memo")).all():
         hits = matcher.find(body)
-        plan.add("memo", f"memo {qid}", body, hits)
+        plan.add(N_("memo"), f"memo {qid}", body, hits)
         if write and hits:
             session.execute(sql("UPDATE memo SET text = :t WHERE id = :id"),
                             {"id": qid, "t": apply(body, hits)})
@@ -416,7 +431,7 @@ def _texts(session: Session, matcher: Matcher, plan: Plan, write: bool) -> None:
                                   "FROM coding")).all()
     for cid, qid, span_start, span_end, memo in codings:
         memo_hits = matcher.find(memo) if memo else []
-        plan.add("memo", f"coding memo on quote {qid}", memo or "", memo_hits)
+        plan.add(N_("memo"), _("coding memo on quote {qid}").format(qid=qid), memo or "", memo_hits)
         moved = span_start is not None and bool(span_hits.get(qid))
         if write and (memo_hits or moved):
             shift = shifter(span_hits.get(qid, []))
@@ -440,12 +455,12 @@ def _json_columns(session: Session, matcher: Matcher, plan: Plan, write: bool) -
         *session.exec(select(Event)).all()]
     for row in rows:
         if isinstance(row, Event):
-            where, before = f"journal entry {row.id}", row.payload
+            where, before = _("journal entry {id}").format(id=row.id), row.payload
         elif isinstance(row, Group):
             where, before = f"group {row.name} attributes", row.attributes
         else:
-            where, before = "study attributes", row.attributes
-        after = _walk(before, matcher, plan, "journal" if isinstance(row, Event)
+            where, before = _("study attributes"), row.attributes
+        after = _walk(before, matcher, plan, N_("journal") if isinstance(row, Event)
                       else "study", where)
         if write and after != before:
             if isinstance(row, Event):

@@ -9,6 +9,7 @@ from sqlalchemy import text as sql
 from sqlmodel import Session
 
 from qualcode.errors import UserError
+from qualcode.i18n import _
 from qualcode.services.agreed import CONSENSUS, agreed
 
 
@@ -64,7 +65,7 @@ def list_quotes(session: Session, flt: QuoteFilter = QuoteFilter()) -> list[Quot
     if flt.coder is not None:
         if not session.execute(sql("SELECT 1 FROM coder WHERE name = :n"),
                                {"n": flt.coder}).first():
-            raise UserError(f"unknown coder {flt.coder!r}")
+            raise UserError(_("unknown coder {coder!r}").format(coder=flt.coder))
         params["coder"] = flt.coder
         if flt.code is None and not flt.uncoded:
             where.append(

@@ -17,6 +17,7 @@ from sqlmodel import Session, col, select
 
 from qualcode.db.models import Code, Coding, Review
 from qualcode.errors import UserError
+from qualcode.i18n import _
 from qualcode.services import events
 from qualcode.services.codebook import code_tree, resolve_codes
 from qualcode.services.coders import coder_id
@@ -62,7 +63,7 @@ def disagreements(session: Session, *, coders: list[str] | None = None, code: st
     known = set(session.execute(sql("SELECT name FROM coder")).scalars().all())
     for name in chosen:
         if name not in known:
-            raise UserError(f"unknown coder {name!r}")
+            raise UserError(_("unknown coder {name!r}").format(name=name))
     if len(chosen) < 2:
         return []
     order = {node.id: i for i, node in enumerate(code_tree(session))}
@@ -199,8 +200,9 @@ def _check_exclusive(session: Session, code_ids: list[int]) -> None:
         if not parent.exclusive:
             continue
         if parent.id in seen:
-            raise UserError(f"{seen[parent.id]!r} and {code.name!r} exclude each other "
-                            f"(children of the exclusive {parent.name!r}); choose one")
+            raise UserError(_("{seen!r} and {name!r} exclude each other (children of the "
+                              "exclusive {name2!r}); choose one").format(
+                                seen=seen[parent.id], name=code.name, name2=parent.name))
         assert parent.id is not None
         seen[parent.id] = code.name
 

@@ -15,6 +15,7 @@ from sqlalchemy import text as sql
 from sqlmodel import Session
 
 from qualcode.errors import UserError
+from qualcode.i18n import _
 from qualcode.services.codebook import code_tree, resolve_codes
 from qualcode.services.quotes import CLOSURE_CTE
 from qualcode.services.study import load_design
@@ -48,7 +49,7 @@ def segment_rows(session: Session, *, code: str | None = None, coder: str | None
     if coder is not None:
         if session.execute(sql("SELECT 1 FROM coder WHERE name = :n"), {"n": coder}).first() \
                 is None:
-            raise UserError(f"unknown coder {coder!r}")
+            raise UserError(_("unknown coder {coder!r}").format(coder=coder))
         where.append("k.name = :coder")
         params["coder"] = coder
     design = load_design(session)

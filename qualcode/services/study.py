@@ -11,6 +11,7 @@ from qualcode.db.ensure import get_or_create
 from qualcode.db.models import Dimension, Group, GroupLevel, Level, Meta, Participant, Study
 from qualcode.domain.study import ParticipantSpec, StudySpec
 from qualcode.errors import UserError
+from qualcode.i18n import _
 
 
 @dataclass(frozen=True)
@@ -31,8 +32,9 @@ class Design:
         for group in self.groups:
             if group.name == name:
                 return group
-        known = ", ".join(g.name for g in self.groups) or "none yet"
-        raise UserError(f"unknown group {name!r} (groups: {known})")
+        known = ", ".join(g.name for g in self.groups) or _("none yet")
+        raise UserError(_("unknown group {name!r} (groups: {known})").format(
+                            name=name, known=known))
 
 
 @dataclass
@@ -44,11 +46,13 @@ class DesignChanges:
     participants: int = 0
 
     def line(self) -> str:
-        parts = [f"{len(self.groups)} groups added" + (f" ({', '.join(self.groups)})"
-                                                        if self.groups else ""),
-                 f"{len(self.levels)} levels added" + (f" ({', '.join(self.levels)})"
-                                                        if self.levels else ""),
-                 f"{self.participants} participants added"]
+        parts = [
+            _("{count} groups added").format(count=len(self.groups))
+            + (f" ({', '.join(self.groups)})" if self.groups else ""),
+            _("{count} levels added").format(count=len(self.levels))
+            + (f" ({', '.join(self.levels)})" if self.levels else ""),
+            _("{participants} participants added").format(participants=self.participants),
+        ]
         return ", ".join(parts)
 
 
@@ -61,12 +65,13 @@ def apply_study(session: Session, spec: StudySpec) -> DesignChanges:
     if study is None:
         session.add(Study(title=spec.title, attributes=spec.attributes))
     elif study.title != spec.title:
-        raise UserError(f"the study file is for {spec.title!r}; this project is {study.title!r}")
+        raise UserError(_("the study file is for {title!r}; this project is {title2!r}").format(
+                            title=spec.title, title2=study.title))
     dims = {d.name: d for d in session.exec(select(Dimension)).all()}
     if dims and set(spec.dimensions) != set(dims):
-        raise UserError("the study file's dimensions ("
-                        f"{', '.join(spec.dimensions)}) differ from the project's "
-                        f"({', '.join(dims)}); dimensions cannot be added or removed")
+        raise UserError(_("the study file's dimensions ({items}) differ from the project's "
+                          "({items2}); dimensions cannot be added or removed").format(
+                            items=', '.join(spec.dimensions), items2=', '.join(dims)))
     level_ids: dict[tuple[str, str], int] = {}
     dim_ids: dict[str, int] = {}
     for dpos, (dname, levels) in enumerate(spec.dimensions.items()):

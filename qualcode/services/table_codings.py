@@ -16,6 +16,7 @@ from sqlmodel import Session, col, select
 
 from qualcode.db.models import Code, utcnow
 from qualcode.errors import UserError
+from qualcode.i18n import _
 from qualcode.importers.base import ParsedSource, ParsedTurn
 from qualcode.importers.quote_table import TRUE_WORDS
 from qualcode.search.normalise import fold
@@ -60,8 +61,8 @@ def apply_codings(session: Session, path: str, turns: Sequence[ParsedTurn],
             code = known.get(name) or folded.get(fold(name))
             if code is None:
                 if not add_codes:
-                    raise UserError(f"unknown code {name!r} (add it to the codebook, or "
-                                    "import with --add-codes)", path=path,
+                    raise UserError(_("unknown code {name!r} (add it to the codebook, or import "
+                                      "with --add-codes)").format(name=name), path=path,
                                     line=turn.coded_by.get(who or "", turn.line or 0))
                 code = known[name] = folded[fold(name)] = _added(session, path, name)
             codings[(quote_id, code, coders[person])] = None
@@ -92,7 +93,7 @@ def _added(session: Session, path: str, name: str) -> int:
     if parent is None:
         top = session.exec(select(Code.position).where(col(Code.parent_id).is_(None))).all()
         parent = Code(name=parent_name, position=max(top, default=-1) + 1,
-                      description="Codes a coded table brought that the codebook lacked.")
+                      description=_("Codes a coded table brought that the codebook lacked."))
         session.add(parent)
         session.flush()
     siblings = session.exec(select(Code.position).where(Code.parent_id == parent.id)).all()

@@ -25,6 +25,7 @@ from sqlmodel import Session
 
 from qualcode.config import RESERVED_CODERS
 from qualcode.errors import UserError
+from qualcode.i18n import _
 
 ROLES = ("coder", "adjudicator", "viewer")
 _NAME = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
@@ -52,14 +53,14 @@ def _ident(name: str) -> str:
 
 def _require_server(session: Session) -> None:
     if session.get_bind().dialect.name != "postgresql":
-        raise UserError("team roles exist on a PostgreSQL project; a SQLite file is "
-                        "protected by its file permissions")
+        raise UserError(_("team roles exist on a PostgreSQL project; a SQLite file is "
+                        "protected by its file permissions"))
 
 
 def _check_name(name: str) -> None:
     if not _NAME.match(name) or name in RESERVED_CODERS:
-        raise UserError(f"member name {name!r} must be 1-40 lower-case letters, digits or _, "
-                        "starting with a letter, and not consensus or auto")
+        raise UserError(_("member name {name!r} must be 1-40 lower-case letters, digits or _, "
+                          "starting with a letter, and not consensus or auto").format(name=name))
 
 
 def prepare(session: Session) -> dict[str, str]:
@@ -108,11 +109,12 @@ def add(session: Session, *, name: str, role: str, url: str) -> str:
     """A new member's login role with a generated password; their connection URL."""
     _check_name(name)
     if role not in ROLES:
-        raise UserError(f"role {role!r} must be one of {', '.join(ROLES)}")
+        raise UserError(_("role {role!r} must be one of {items}").format(
+                            role=role, items=', '.join(ROLES)))
     groups = prepare(session)
     if session.execute(sql("SELECT 1 FROM pg_roles WHERE rolname = :n"), {"n": name}).first():
-        raise UserError(f"a database role named {name!r} exists already; "
-                        "`qualcode team remove` it first or choose another name")
+        raise UserError(_("a database role named {name!r} exists already; `qualcode team remove` "
+                          "it first or choose another name").format(name=name))
     password = secrets.token_urlsafe(18)
     session.execute(sql(f"CREATE ROLE {_ident(name)} LOGIN PASSWORD "
                         f"'{password}' IN ROLE {_ident(groups[role])}"))
@@ -133,8 +135,8 @@ def members(session: Session) -> list[Member]:
 def remove(session: Session, *, name: str) -> Member:
     found = {m.name: m for m in members(session)}
     if name not in found:
-        raise UserError(f"{name!r} is not a member of this project's team "
-                        "(`qualcode team list` shows them)")
+        raise UserError(_("{name!r} is not a member of this project's team (`qualcode team list` "
+                          "shows them)").format(name=name))
     session.execute(sql(f"DROP ROLE {_ident(name)}"))
     return found[name]
 

@@ -25,6 +25,7 @@ from sqlalchemy import delete, func, insert, update
 from sqlmodel import Session, col, select
 
 from qualcode.db.models import Code, Coder, Coding, Memo, Participant, Quote, Source, utcnow
+from qualcode.i18n import _
 from qualcode.importers.base import ParsedSource, ParsedTurn
 from qualcode.search.normalise import fold
 
@@ -203,12 +204,14 @@ def _move_spans(session: Session, old: tuple[int, str], new_text: str) -> list[s
         if whole is None:
             coding.span_start = coding.span_end = None
             session.add(coding)
-            notes.append(f"#{quote_id}: {coder}'s `{code}` on «{_short(words)}» now covers "
-                         "the whole turn (those words changed)")
+            notes.append(_("#{quote_id}: {coder}'s `{code}` on «{short}» now covers the whole "
+                           "turn (those words changed)").format(
+                             quote_id=quote_id, coder=coder, code=code, short=_short(words)))
         else:
             session.delete(coding)
-            notes.append(f"#{quote_id}: {coder}'s `{code}` on «{_short(words)}» dropped "
-                         "(those words changed; the turn keeps that code)")
+            notes.append(_("#{quote_id}: {coder}'s `{code}` on «{short}» dropped (those words "
+                           "changed; the turn keeps that code)").format(
+                             quote_id=quote_id, coder=coder, code=code, short=_short(words)))
         session.flush()
     return notes
 
@@ -222,8 +225,14 @@ def _describe_lost(session: Session, gone: list[Quote], labels: dict[int, str]) 
         what += [f"{session.get_one(Coder, m.coder_id).name} memo «{_short(m.text)}»"
                  for m in memos]
         if what:
-            notes.append(f"#{quote.id} {labels[quote.participant_id]} «{_short(quote.text)}» "
-                         f"(turn removed): {'; '.join(what)}")
+            notes.append(
+                _("#{id} {labels} «{short}» (turn removed): {items}").format(
+                    id=quote.id,
+                    labels=labels[quote.participant_id],
+                    short=_short(quote.text),
+                    items="; ".join(what),
+                )
+            )
     return notes
 
 
