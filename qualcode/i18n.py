@@ -15,7 +15,8 @@ from __future__ import annotations
 
 import gettext
 import os
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from pathlib import Path
 
 DOMAIN = "qualcode"
@@ -54,6 +55,18 @@ def use(language: str) -> None:
     current = language
 
 
+@contextmanager
+def speaking(language: str) -> Iterator[None]:
+    """Use `language` for a while, then the one before: a report is written in its study's
+    language whatever the interface speaks."""
+    before = current
+    use(language)
+    try:
+        yield
+    finally:
+        use(before)
+
+
 def _(message: str) -> str:
     """`message` in the language in use."""
     return _translation.gettext(message)
@@ -72,4 +85,6 @@ def percent(share: float, digits: int = 1) -> str:
 
 
 def ngettext(singular: str, plural: str, count: int) -> str:
+    """`singular` or `plural` as the language counts `count` (French: 0 and 1 are
+    singular)."""
     return _translation.ngettext(singular, plural, count)

@@ -10,44 +10,81 @@ import typer
 
 from qualcode.cli.app import State, app, emit_json, state
 from qualcode.cli.output import Force, write_output
+from qualcode.i18n import N_, _
 
 FORMATS = ("md", "csv", "xlsx", "html", "docx", "json")
 BINARY = ("xlsx", "docx")
 
 
-@app.command()
+@app.command(help=N_("Themes per group cell: quotes, participants, share, cells that stand out, "
+                     "verbatims."))
 def report(
     ctx: typer.Context,
-    fmt: Annotated[str, typer.Option("--format", help=" | ".join(FORMATS))] = "json",
-    output: Annotated[Path | None, typer.Option("-o", "--output", help="Write to a file.")] = None,
-    coder: Annotated[str | None, typer.Option("--coder", help="Only this coder's codes.")] = None,
-    consensus: Annotated[bool, typer.Option("--consensus", help="The consensus: adjudicated "
-                                            "codes, and those all of a quote's coders "
-                                            "agreed on.")] = False,
-    quotes: Annotated[int, typer.Option("--quotes", help="Illustrative quotes per theme and "
-                                        "group.")] = 3,
-    theme: Annotated[str | None, typer.Option("--theme", help="Only this theme and its "
-                                              "sub-themes.")] = None,
-    subthemes: Annotated[bool, typer.Option("--subthemes", help="Co-occurrence of every "
-                                            "sub-theme, not only the top-level themes.")] = False,
-    indicators: Annotated[Path | None, typer.Option("--indicators", help="Survey figures (YAML) "
-                                                    "to show beside their theme.")] = None,
-    by: Annotated[str | None, typer.Option("--by", help="A participant (else group) attribute "
-                                           "whose values replace the groups as columns.")
-                  ] = None,
-    where: Annotated[list[str] | None, typer.Option("--where", help="ATTRIBUTE=VALUE: only "
-                                                    "the participants matching it "
-                                                    "(repeatable; several values of one "
-                                                    "attribute: any of them).")] = None,
+    fmt: Annotated[
+        str, typer.Option("--format", help=N_("md, csv, xlsx, html, docx or json"))
+    ] = "json",
+    output: Annotated[
+        Path | None, typer.Option("-o", "--output", help=N_("Write to a file."))
+    ] = None,
+    coder: Annotated[
+        str | None, typer.Option("--coder", help=N_("Only this coder's codes."))
+    ] = None,
+    consensus: Annotated[
+        bool,
+        typer.Option(
+            "--consensus",
+            help=N_(
+                "The consensus: adjudicated codes, and those all of a quote's coders agreed on."
+            ),
+        ),
+    ] = False,
+    quotes: Annotated[
+        int, typer.Option("--quotes", help=N_("Illustrative quotes per theme and group."))
+    ] = 3,
+    theme: Annotated[
+        str | None, typer.Option("--theme", help=N_("Only this theme and its sub-themes."))
+    ] = None,
+    subthemes: Annotated[
+        bool,
+        typer.Option(
+            "--subthemes",
+            help=N_("Co-occurrence of every sub-theme, not only the top-level themes."),
+        ),
+    ] = False,
+    indicators: Annotated[
+        Path | None,
+        typer.Option("--indicators", help=N_("Survey figures (YAML) to show beside their theme.")),
+    ] = None,
+    by: Annotated[
+        str | None,
+        typer.Option(
+            "--by",
+            help=N_(
+                "A participant (else group) attribute whose values replace the groups as columns."
+            ),
+        ),
+    ] = None,
+    where: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--where",
+            help=N_(
+                "ATTRIBUTE=VALUE: only "
+                "the participants matching it "
+                "(repeatable; several values of one "
+                "attribute: any of them)."
+            ),
+        ),
+    ] = None,
     force: Force = False,
 ) -> None:
-    """Themes per group cell: quotes, participants, share, cells that stand out, verbatims."""
     from qualcode.errors import UserError
 
     if fmt not in FORMATS:
-        raise typer.BadParameter(f"unknown format {fmt!r} (available: {', '.join(FORMATS)})")
+        raise typer.BadParameter(_("unknown format {fmt!r} (available: {items})").format(
+                                     fmt=fmt, items=', '.join(FORMATS)))
     if fmt in BINARY and output is None:
-        raise UserError(f"--format {fmt} writes a file: add -o FILE.{fmt}")
+        raise UserError(_("--format {fmt} writes a file: add -o FILE.{fmt}").format(fmt=fmt))
     data = compute_report(state(ctx), coder=coder, consensus=consensus, quotes=quotes,
                           theme=theme, subthemes=subthemes, indicators=indicators, by=by,
                           where=where or [])
@@ -59,20 +96,35 @@ def report(
         sys.stdout.write(content if isinstance(content, str) else content.decode())
         return
     write_output(output, content, force=force)
-    print(f"wrote {output}")
+    print(_("wrote {output}").format(output=output))
 
 
 def render(data: dict[str, Any], fmt: str) -> str | bytes:
-    """The report in one format; heavy libraries load only for the format that needs them."""
+    """The report in one format, worded in its language; heavy libraries load only for the
+    format that needs them."""
     import importlib
+
+    from qualcode import i18n
 
     if fmt == "json":
         import json
 
         return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
     module = importlib.import_module(f"qualcode.exporters.report_{fmt}")
-    content: str | bytes = module.render(data)
+    with i18n.speaking(data.get("language") or i18n.current):
+        content: str | bytes = module.render(data)
     return content
+
+
+def report_language(st: State, study: str | None) -> str:
+    """A report speaks its study's language (the study file's `language`), unless `--lang`
+    asks for another: the synthesis is handed in the language of its transcripts, whatever
+    language the researcher's terminal speaks."""
+    from qualcode import i18n
+
+    if (st.origins or {}).get("lang") != "--lang" and study in i18n.LANGUAGES:
+        return str(study)
+    return i18n.current
 
 
 def compute_report(st: State, *, coder: str | None = None, consensus: bool = False,
@@ -85,10 +137,10 @@ def compute_report(st: State, *, coder: str | None = None, consensus: bool = Fal
     from qualcode.reports.counts import Options, Scope, compute
     from qualcode.reports.indicators import Indicator, find_indicators, load_indicators
     from qualcode.services.codebook import code_tree
-    from qualcode.services.study import load_design
+    from qualcode.services.study import load_design, study_language
 
     if coder and consensus:
-        raise UserError("choose --coder or --consensus, not both")
+        raise UserError(_("choose --coder or --consensus, not both"))
     filters = parse_where(where or [])
     project = open_project(st.db)
     try:
@@ -96,10 +148,12 @@ def compute_report(st: State, *, coder: str | None = None, consensus: bool = Fal
             figures: list[Indicator] = []
             path = indicators or find_indicators(project.path, load_design(session).title)
             if path is not None:
-                _, figures = load_indicators(path, [c.name for c in code_tree(session)])
-            return compute(session, Scope(coder=coder, consensus=consensus),
+                _title, figures = load_indicators(path, [c.name for c in code_tree(session)])
+            data = compute(session, Scope(coder=coder, consensus=consensus),
                            Options(theme=theme, quotes=quotes, subthemes_cooccur=subthemes,
                                    indicators=figures, by=by, where=filters))
+            data["language"] = report_language(st, study_language(session))
+            return data
     finally:
         project.close()
 

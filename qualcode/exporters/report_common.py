@@ -10,20 +10,48 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from qualcode.i18n import _
+from qualcode.i18n import _, ngettext, percent
 
 MARK = {"above": "▲", "below": "▼"}
-LEGEND = ("▲ / ▼ (in italics): the cell is significantly above / below the theme's "
-          "overall rate — {test}.")
 
 
-def plural(n: int, word: str) -> str:
-    return f"{n} {word}" if n == 1 else f"{n} {word}s"
+def quotes_text(n: int) -> str:
+    return ngettext("{n} quote", "{n} quotes", n).format(n=n)
+
+
+def people_count(n: int) -> str:
+    return ngettext("{n} participant", "{n} participants", n).format(n=n)
 
 
 def pct(share: float, base: int) -> str:
-    """A share as people read it; '–' when the group has no quotes at all."""
-    return f"{share * 100:.1f}%" if base else "–"
+    """A share as people read it, in the report's language; '–' when the group has no
+    quotes at all."""
+    return percent(share) if base else "–"
+
+
+def test_text(data: dict[str, Any]) -> str:
+    """The test behind the flags, in the report's language."""
+    if data.get("by"):
+        return _("two-sided Fisher exact test of each value of {attribute} against its other "
+                 "values, Holm-adjusted across the values of each theme, α = 0.05").format(
+            attribute=data["by"])
+    return _("two-sided Fisher exact test of each group against the other groups, "
+             "Holm-adjusted across the groups of each theme, α = 0.05")
+
+
+def level_test_text() -> str:
+    return _("two-sided Fisher exact test of each level against the other levels of its "
+             "dimension, Holm-adjusted across the levels, α = 0.05")
+
+
+def scope_text(scope: str) -> str:
+    """`all coders`, `coder alice`, `consensus` as the JSON gives them, worded."""
+    if scope == "all coders":
+        return _("all coders")
+    if scope == "consensus":
+        return _("the consensus")
+    kind, _sep, name = scope.partition(" ")
+    return _("coder {name}").format(name=name) if kind == "coder" and name else scope
 
 
 class View:
@@ -74,12 +102,13 @@ class View:
     def total_line(self, theme: str) -> str:
         """The sentence under a theme's heading: its quotes and speakers, with bases."""
         t = self.theme(theme)
-        return f"{cell_text(t)} of the quotes, by {people_text(t)}."
+        return _("{share} of the quotes, by {people}.").format(share=cell_text(t),
+                                                                people=people_text(t))
 
     def label(self, group: dict[str, Any]) -> str:
         """`G1 (CSP+, <35)`: a group with its design cell; `caregiver = yes` by attribute."""
         if self.data.get("by"):
-            return f"{self.data['by']} = {group['name']}"
+            return f"{self.data['by']} = {group['name']}"  # the attribute, as the study names it
         levels = ", ".join(str(v) for v in group["attributes"].values())
         return f"{group['name']} ({levels})" if levels else str(group["name"])
 
@@ -136,7 +165,8 @@ class View:
         return f"{self.label(group)}, {quote['speaker']}"
 
     def legend(self) -> str:
-        return LEGEND.format(test=self.data["test"])
+        return _("▲ / ▼ (in italics): the cell is significantly above / below the theme's "
+                 "overall rate — {test}.").format(test=test_text(self.data))
 
     def cells_legend(self) -> str:
         """What a cell's figures are: the theme's quotes over the column's, the share. The
@@ -145,22 +175,23 @@ class View:
         if by:
             return _("quotes carrying the theme / the quotes of the participants with that "
                      "value of {attribute} · their share").format(attribute=by)
-        return "quotes carrying the theme / the group's quotes · their share"
+        return _("quotes carrying the theme / the group's quotes · their share")
 
     def matrix_heading(self) -> str:
         """`Themes × groups`, or `Themes × caregiver` when its values are the columns."""
         by = self.data.get("by")
-        return _("Themes × {attribute}").format(attribute=by) if by else "Themes × groups"
+        return _("Themes × {attribute}").format(attribute=by) if by else _("Themes × groups")
 
     def themes_by(self) -> str:
         """What the report crosses the themes with, for a page's title."""
         by = self.data.get("by")
-        return _("themes by {attribute}").format(attribute=by) if by else "themes by group"
+        return _("themes by {attribute}").format(attribute=by) if by else _("themes by group")
 
     def flags_label(self) -> str:
         """What the columns' flags compare, as a label."""
         by = self.data.get("by")
-        return _("flags (values of {attribute})").format(attribute=by) if by else "flags (groups)"
+        return (_("flags (values of {attribute})").format(attribute=by) if by
+                else _("flags (groups)"))
 
     def summary(self) -> str:
         by = self.data.get("by")
@@ -169,19 +200,23 @@ class View:
             columns = (_("1 value of {attribute}") if n == 1 else _(
                 "{count} values of {attribute}")).format(count=n, attribute=by)
         else:
-            columns = plural(n, "group")
-        line = (f"Scope: {self.data['scope']} · {self.all_quotes()} quotes by "
-                f"{self.all_people()} participants in {columns} (moderators excluded)")
+            columns = ngettext("{n} group", "{n} groups", n).format(n=n)
+        line = _("Scope: {scope} · {quotes} by {people} in {columns} (moderators "
+                 "excluded)").format(scope=scope_text(self.data["scope"]),
+                                     quotes=quotes_text(self.all_quotes()),
+                                     people=people_count(self.all_people()), columns=columns)
         if self.data.get("where"):
             line += " · " + _("only participants with {filters}").format(
                 filters=", ".join(self.data["where"]))
         if self.data.get("subtree"):
-            line += f" · theme {self.data['subtree']} and its sub-themes"
+            line += " · " + _("theme {theme} and its sub-themes").format(
+                theme=self.data["subtree"])
         return line
 
 
 def figure(indicator: dict[str, Any]) -> str:
-    """`86 %`, `350 000 users/week`: the figure as the seed prints it."""
+    """`86 %`, `350 000`: the figure as French and English print it (a thin space between
+    thousands, which neither language misreads as a decimal point)."""
     value = indicator["value"]
     number = f"{value:,.10g}".replace(",", "\u202f")
     unit = indicator.get("unit") or ""
@@ -190,7 +225,7 @@ def figure(indicator: dict[str, Any]) -> str:
 
 def base_text(quotes: int, participants: int) -> str:
     """`n = 40 quotes, 9 participants`: a column's (or level's) base, under its heading."""
-    return f"n = {plural(quotes, 'quote')}, {plural(participants, 'participant')}"
+    return f"n = {quotes_text(quotes)}, {people_count(participants)}"
 
 
 def cell_text(cell: dict[str, Any], strong: Callable[[str], str] = str) -> str:
@@ -206,4 +241,4 @@ def cell_text(cell: dict[str, Any], strong: Callable[[str], str] = str) -> str:
 
 def people_text(cell: dict[str, Any]) -> str:
     """`2 / 9 participants`: the cell's speakers out of the column's (or level's)."""
-    return f"{cell['participants']} / {plural(int(cell['participants_base']), 'participant')}"
+    return f"{cell['participants']} / {people_count(int(cell['participants_base']))}"

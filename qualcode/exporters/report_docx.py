@@ -1,5 +1,6 @@
-"""The report as a Word document researchers paste into their synthesis: a heading per
-theme, the design grid, survey figures beside the theme, verbatims as block quotes."""
+"""The report as a Word document researchers paste into their synthesis: a title and the
+study's metadata in the document's properties, a heat map, a heading per theme with its
+bar chart, the design grid, survey figures beside the theme, verbatims as block quotes."""
 
 from __future__ import annotations
 
@@ -20,9 +21,11 @@ from qualcode.exporters.report_common import (
     base_text,
     cell_text,
     figure,
+    level_test_text,
     people_text,
-    plural,
+    quotes_text,
 )
+from qualcode.i18n import _
 
 MUTED = RGBColor(0x5B, 0x64, 0x75)
 
@@ -72,9 +75,39 @@ def _table(doc: Any, rows: int, cols: int, first: float, other: float) -> list[l
     return grid
 
 
+def _picture(doc: Any, png: bytes, width: float, caption: str) -> None:
+    doc.add_picture(io.BytesIO(png), width=Cm(width))
+    doc.paragraphs[-1].alignment = WD_ALIGN_PARAGRAPH.CENTER
+    note = doc.add_paragraph(caption)
+    note.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    note.runs[0].font.size, note.runs[0].font.color.rgb = Pt(8.5), MUTED
+
+
+def _properties(doc: Any, data: dict[str, Any], v: View) -> None:
+    """What Word's File › Info shows: the study's title, what the report crosses, the
+    scope, the language: a file found later on a shared drive says what it is."""
+    from qualcode import i18n
+
+    props = doc.core_properties
+    props.title = data.get("title") or _("Report")
+    props.subject = v.themes_by()
+    props.author = props.last_modified_by = "qualcode"
+    props.keywords = ", ".join(t["name"] for t in v.themes if t["parent"] is None)
+    props.comments = v.summary()
+    props.language = i18n.current
+    props.category = _("qualitative report")
+
+
 def render(data: dict[str, Any]) -> bytes:
+    from qualcode import i18n
+    from qualcode.exporters import report_charts as charts
+
     v = View(data)
     doc = Document()
+    _properties(doc, data, v)
+    lang = OxmlElement("w:lang")
+    lang.set(qn("w:val"), {"fr": "fr-FR", "en": "en-GB"}.get(i18n.current, i18n.current))
+    doc.styles["Normal"].element.get_or_add_rPr().append(lang)
     section = doc.sections[0]
     section.orientation = WD_ORIENT.LANDSCAPE
     section.page_width, section.page_height = Cm(29.7), Cm(21.0)
@@ -82,21 +115,21 @@ def render(data: dict[str, Any]) -> bytes:
         setattr(section, side, Cm(1.6))
     doc.styles["Normal"].font.name = "Calibri"
     doc.styles["Normal"].font.size = Pt(10.5)
-    doc.add_heading(data.get("title") or "Report", level=0)
+    doc.add_heading(data.get("title") or _("Report"), level=0)
     doc.add_paragraph(v.summary() + ".")
     note = doc.add_paragraph()
-    note.add_run(f"Cells: {v.cells_legend()}. ")
+    note.add_run(_("Cells: {cells}. ").format(cells=v.cells_legend()))
     note.add_run(v.legend()).italic = True
 
     top = max((c["share"] for c in data["cells"]), default=0.0)
     doc.add_heading(v.matrix_heading(), level=1)
     table = _table(doc, 1 + len(v.themes), 2 + len(v.groups), 6.5,
                    min(3.0, 19.5 / (1 + len(v.groups))))
-    _put(table[0][0], "theme", bold=True)
+    _put(table[0][0], _("theme"), bold=True)
     for j, g in enumerate(v.groups):
         _put(table[0][1 + j], v.label(g), bold=True, right=True)
         _base(table[0][1 + j], v.base_text(g))
-    _put(table[0][1 + len(v.groups)], "all", bold=True, right=True)
+    _put(table[0][1 + len(v.groups)], _("all"), bold=True, right=True)
     _base(table[0][1 + len(v.groups)], v.all_text())
     for i, t in enumerate(v.themes, start=1):
         depth = v.depth(t["name"])
@@ -107,16 +140,20 @@ def render(data: dict[str, Any]) -> bytes:
                  italic=bool(cell["flag"]), bold=bool(cell["flag"]))
             _shade(table[i][1 + j], cell["share"], top)
         _put(table[i][1 + len(v.groups)], v.total_text(t["name"]), right=True)
+    if v.themes and v.groups:
+        doc.add_paragraph()
+        _picture(doc, charts.png(charts.heat_map(v)), 22.0,
+                 _("The same shares as a heat map."))
 
     levels = v.levels(v.themes[0]["name"]) if v.themes else []
     if levels:
-        doc.add_heading("By level of the design", level=1)
-        doc.add_paragraph("Quotes / that level's quotes · their share (détail selon l’âge / la "
-                          f"catégorie socio-professionnelle). Flags: {data['level_test']}.")
+        doc.add_heading(_("By level of the design"), level=1)
+        doc.add_paragraph(_("Quotes / that level's quotes · their share. Flags: {test}.").format(
+            test=level_test_text()))
         ltop = max((lv["share"] for lv in data["levels"]), default=0.0)
         table = _table(doc, 1 + len(v.themes), 1 + len(levels), 6.5,
                        min(3.0, 19.5 / len(levels)))
-        _put(table[0][0], "theme", bold=True)
+        _put(table[0][0], _("theme"), bold=True)
         for j, lv in enumerate(levels):
             _put(table[0][1 + j], f"{lv['dimension']} {lv['level']}", bold=True, right=True)
             _base(table[0][1 + j], base_text(lv["base"], lv["participants_base"]))
@@ -130,9 +167,9 @@ def render(data: dict[str, Any]) -> bytes:
 
     names, matrix = v.cooccurrence()
     if names:
-        doc.add_heading("Co-occurrence", level=1)
-        doc.add_paragraph("Quotes carrying both themes; the diagonal is the theme's own quotes; "
-                          f"out of {plural(v.all_quotes(), 'quote')}.")
+        doc.add_heading(_("Co-occurrence"), level=1)
+        doc.add_paragraph(_("Quotes carrying both themes; the diagonal is the theme's own quotes; "
+                            "out of {quotes}.").format(quotes=quotes_text(v.all_quotes())))
         table = _table(doc, 1 + len(names), 1 + len(names), 5.0,
                        min(3.5, 21.0 / len(names)))
         for j, b in enumerate(names):
@@ -142,25 +179,33 @@ def render(data: dict[str, Any]) -> bytes:
             for j, n in enumerate(row):
                 _put(table[i][1 + j], str(n), right=True, bold=i - 1 == j)
 
+    drawn = set(charts.top_themes(v)) if v.groups else set()
     for t in v.themes:
-        _theme(doc, v, t["name"], top)
+        _theme(doc, v, t["name"], top, t["name"] in drawn)
     buf = io.BytesIO()
     doc.save(buf)
     return buf.getvalue()
 
 
-def _theme(doc: Any, v: View, name: str, top: float) -> None:
+def _theme(doc: Any, v: View, name: str, top: float, chart: bool) -> None:
+    from qualcode.exporters import report_charts as charts
+
     heading = doc.add_heading(name, level=min(1 + v.depth(name), 9))
     heading.paragraph_format.page_break_before = v.depth(name) == 0
     total = doc.add_paragraph(v.total_line(name))
     total.runs[0].font.color.rgb = MUTED
+    if chart:
+        _picture(doc, charts.png(charts.theme_bars(v, name)), 16.0,
+                 _("{theme}: the share of each column's quotes that carry it; the dashed line is "
+                   "its share over all of them.").format(theme=name))
     for ind in v.indicators(name):
         para = doc.add_paragraph(style=doc.styles["List Bullet"])
         run = para.add_run(figure(ind) + " ")
         run.bold = True
         run.font.size = Pt(13)
         para.add_run(ind["wording"])
-        source = para.add_run(f" (base : {ind['base']} — {ind['source']})")
+        source = para.add_run(" (" + _("Base: {base} — {source}").format(
+            base=ind["base"], source=ind["source"]) + ")")
         source.font.color.rgb = MUTED
         source.font.size = Pt(8.5)
     grid = v.grid()

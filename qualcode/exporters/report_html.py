@@ -1,5 +1,6 @@
-"""The report as one self-contained HTML page: no external resource, a heat map, and a
-print stylesheet so it becomes a tidy PDF from the browser."""
+"""The report as one self-contained HTML page: no script and no external resource, a heat
+map, a bar chart per theme (inline SVG), and a print stylesheet so it becomes a tidy PDF
+from the browser."""
 
 from __future__ import annotations
 
@@ -11,9 +12,11 @@ from qualcode.exporters.report_common import (
     base_text,
     cell_text,
     figure,
+    level_test_text,
     people_text,
-    plural,
+    quotes_text,
 )
+from qualcode.i18n import _
 
 STYLE = """
 :root { --ink: #1d2330; --muted: #5b6475; --line: #d6dae3; --heat: 21, 101, 192; }
@@ -47,6 +50,10 @@ blockquote { margin: .7rem 0 .7rem 0; padding: .3rem 1rem; border-left: 3px soli
              font-style: italic; }
 blockquote footer { font-style: normal; color: var(--muted); font-size: .9rem; }
 blockquote footer::before { content: "— "; }
+figure.chart { margin: .6rem 0 1rem; }
+figure.chart svg { width: 100%; max-width: 760px; height: auto; display: block; }
+figure.heatmap svg { max-width: 900px; }
+figure.chart figcaption { color: var(--muted); font-size: .9rem; }
 section.theme { break-inside: auto; }
 @page { size: A4; margin: 14mm 12mm; }
 @media print {
@@ -56,7 +63,7 @@ section.theme { break-inside: auto; }
   h2 { break-before: page; }
   h2.first { break-before: auto; }
   h2, h3, h4 { break-after: avoid; }
-  tr, table.grid, blockquote, .figure { break-inside: avoid; }
+  tr, table.grid, blockquote, .figure, figure.chart { break-inside: avoid; }
   td.heat, .figure { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
 }
 """
@@ -93,25 +100,31 @@ def _td(text: str, cell: dict[str, Any], top: float, extra: str = "") -> str:
         classes.append("flag")
     if not cell["quotes"]:
         classes.append("zero")
-    title = f' title="{escape(cell["flag"])} the theme\'s overall rate"' if cell["flag"] else ""
+    said = {"above": _("above the theme's overall rate"),
+            "below": _("below the theme's overall rate")}
+    title = f' title="{escape(said[cell["flag"]])}"' if cell["flag"] in said else ""
     return f'<td class="{" ".join(classes)}"{style}{title}>{text}{extra}</td>'
 
 
 def render(data: dict[str, Any]) -> str:
     v = View(data)
-    title = escape(data.get("title") or "Report")
+    from qualcode import i18n
+    from qualcode.exporters import report_charts as charts
+
+    title = escape(data.get("title") or _("Report"))
     top = max((c["share"] for c in data["cells"]), default=0.0)
-    out = ['<!DOCTYPE html>', '<html lang="en">', "<head>", '<meta charset="utf-8">',
+    out = ['<!DOCTYPE html>', f'<html lang="{i18n.current}">', "<head>", '<meta charset="utf-8">',
            '<meta name="viewport" content="width=device-width, initial-scale=1">',
            f"<title>{title} — {escape(v.themes_by())}</title>", f"<style>{STYLE}</style>",
            "</head>",
            "<body>", f"<h1>{title}</h1>", f'<p class="meta">{escape(v.summary())}.</p>',
-           f'<p class="legend">Cells: {escape(v.cells_legend())}; the darker, the larger the '
-           f"share. {escape(v.legend())}</p>",
+           '<p class="legend">' + escape(_("Cells: {cells}; the darker, the larger the share. "
+                                           "{legend}").format(cells=v.cells_legend(),
+                                                              legend=v.legend())) + "</p>",
            f'<h2 class="first">{escape(v.matrix_heading())}</h2>',
-           "<table>", "<thead><tr>", '<th class="theme">theme</th>',
+           "<table>", "<thead><tr>", f'<th class="theme">{escape(_("theme"))}</th>',
            *(_group_th(v, g) for g in v.groups),
-           f"<th>all<br><small>{escape(v.all_text())}</small></th></tr></thead>",
+           f"<th>{escape(_('all'))}<br><small>{escape(v.all_text())}</small></th></tr></thead>",
            "<tbody>"]
     for t in v.themes:
         row = [f'<tr>{_theme_td(v, t["name"])}']
@@ -121,6 +134,10 @@ def render(data: dict[str, Any]) -> str:
         row.append(f"<td>{escape(v.total_text(t['name']))}</td></tr>")
         out.append("".join(row))
     out += ["</tbody></table>"]
+    if v.themes and v.groups:
+        caption = _("The same shares as a heat map.")
+        out += ['<figure class="chart heatmap">', charts.svg(charts.heat_map(v), caption),
+                f"<figcaption>{escape(caption)}</figcaption></figure>"]
     levels = v.levels(v.themes[0]["name"]) if v.themes else []
     if levels:
         ltop = max((lv["share"] for lv in data["levels"]), default=0.0)
@@ -130,11 +147,11 @@ def render(data: dict[str, Any]) -> str:
                 spans[-1] = (lv["dimension"], spans[-1][1] + 1)
             else:
                 spans.append((lv["dimension"], 1))
-        out += ["<h2>By level of the design</h2>",
-                '<p class="legend">Quotes / that level\'s quotes · their share (the seed\'s '
-                "« détail selon l’âge / la catégorie socio-professionnelle »). Flags: "
-                f"{escape(data['level_test'])}.</p>", "<table><thead><tr>",
-                '<th class="theme" rowspan="2">theme</th>',
+        out += [f"<h2>{escape(_('By level of the design'))}</h2>",
+                '<p class="legend">' + escape(_(
+                    "Quotes / that level's quotes · their share. Flags: {test}.").format(
+                    test=level_test_text())) + "</p>", "<table><thead><tr>",
+                f'<th class="theme" rowspan="2">{escape(_("theme"))}</th>',
                 *(f'<th colspan="{n}">{escape(d)}</th>' for d, n in spans), "</tr><tr>",
                 *(f"<th>{escape(lv['level'])}<br><small>"
                   f"{escape(base_text(lv['base'], lv['participants_base']))}</small></th>"
@@ -146,9 +163,10 @@ def render(data: dict[str, Any]) -> str:
         out.append("</tbody></table>")
     names, matrix = v.cooccurrence()
     if names:
-        out += ["<h2>Co-occurrence</h2>",
-                '<p class="legend">Quotes carrying both themes; the diagonal is the theme\'s '
-                f"own quotes; out of {plural(v.all_quotes(), 'quote')}.</p>",
+        out += [f"<h2>{escape(_('Co-occurrence'))}</h2>",
+                '<p class="legend">' + escape(_(
+                    "Quotes carrying both themes; the diagonal is the theme's own quotes; out "
+                    "of {quotes}.").format(quotes=quotes_text(v.all_quotes()))) + "</p>",
                 '<table><thead><tr><th class="theme"></th>',
                 *(f"<th>{escape(n)}</th>" for n in names), "</tr></thead><tbody>"]
         for i, (a, counts) in enumerate(zip(names, matrix, strict=True)):
@@ -156,23 +174,33 @@ def render(data: dict[str, Any]) -> str:
                 f"<td><b>{count}</b></td>" if i == j else f"<td>{count}</td>"
                 for j, count in enumerate(counts)) + "</tr>")
         out.append("</tbody></table>")
+    drawn = set(charts.top_themes(v)) if v.groups else set()
     for t in v.themes:
-        out += _theme_section(v, t["name"], top)
+        out += _theme_section(v, t["name"], top, t["name"] in drawn)
     out += ["</body>", "</html>"]
     return "\n".join(out) + "\n"
 
 
-def _theme_section(v: View, name: str, top: float) -> list[str]:
+def _theme_section(v: View, name: str, top: float, chart: bool) -> list[str]:
+    from qualcode.exporters import report_charts as charts
+
     level = min(2 + v.depth(name), 6)
     out = ['<section class="theme">', f"<h{level}>{escape(name)}</h{level}>",
            f'<p class="total">{escape(v.total_line(name))}</p>']
+    if chart:
+        caption = _("{theme}: the share of each column's quotes that carry it; the dashed "
+                    "line is its share over all of them.").format(theme=name)
+        out += ['<figure class="chart">', charts.svg(charts.theme_bars(v, name), caption),
+                f"<figcaption>{escape(caption)}</figcaption></figure>"]
     figures = v.indicators(name)
     if figures:
         out.append('<div class="figures">')
         for ind in figures:
-            out.append(f'<div class="figure" lang="fr"><b>{escape(figure(ind))}</b>'
-                       f"{escape(ind['wording'])}<small>Base : {escape(ind['base'])} — "
-                       f"{escape(ind['source'])}</small></div>")
+            out.append(f'<div class="figure"><b>{escape(figure(ind))}</b>'
+                       f"{escape(ind['wording'])}<small>"
+                       + escape(_("Base: {base} — {source}").format(base=ind["base"],
+                                                                    source=ind["source"]))
+                       + "</small></div>")
         out.append("</div>")
     grid = v.grid()
     if grid is not None:

@@ -10,9 +10,11 @@ from qualcode.exporters.report_common import (
     base_text,
     cell_text,
     figure,
+    level_test_text,
     people_text,
-    plural,
+    quotes_text,
 )
+from qualcode.i18n import _
 
 _TAG = re.compile(r"<(?=[A-Za-z/!?])")
 """Where raw HTML could begin in Markdown (a tag, a comment, an autolink): a quote
@@ -46,10 +48,11 @@ def _flagged(text: str, flag: str | None) -> str:
 def render(data: dict[str, Any]) -> str:
     data = _inert(data)
     v = View(data)
-    out = [f"# {data.get('title') or 'Report'}", "", v.summary() + ".", "",
-           f"Each cell: {v.cells_legend()}. {v.legend()}", "", f"## {v.matrix_heading()}", ""]
-    out += _table(["theme"] + [f"{v.label(g)} · {v.base_text(g)}" for g in v.groups]
-                  + [f"all · {v.all_text()}"], [
+    out = [f"# {data.get('title') or _('Report')}", "", v.summary() + ".", "",
+           _("Each cell: {cells}. {legend}").format(cells=v.cells_legend(), legend=v.legend()),
+           "", f"## {v.matrix_heading()}", ""]
+    out += _table([_("theme")] + [f"{v.label(g)} · {v.base_text(g)}" for g in v.groups]
+                  + [_("all · {base}").format(base=v.all_text())], [
         ["\u2003" * v.depth(t["name"]) + t["name"]]
         + [_flagged(cell_text(v.cell(t["name"], g["name"])),
                     v.cell(t["name"], g["name"])["flag"]) for g in v.groups]
@@ -57,11 +60,12 @@ def render(data: dict[str, Any]) -> str:
         for t in v.themes])
     levels = v.levels(v.themes[0]["name"]) if v.themes else []
     if levels:
-        out += ["## By level of the design", "",
-                "Quotes / that level's quotes · their share (levels: "
-                + "; ".join(f"{d} = {', '.join(ls)}" for d, ls in data["dimensions"].items())
-                + "). Flags: " + data["level_test"] + ".", ""]
-        out += _table(["theme"] + [f"{lv['level']} · "
+        out += ["## " + _("By level of the design"), "",
+                _("Quotes / that level's quotes · their share (levels: {levels}). Flags: "
+                  "{test}.").format(levels="; ".join(
+                      f"{d} = {', '.join(ls)}" for d, ls in data["dimensions"].items()),
+                      test=level_test_text()), ""]
+        out += _table([_("theme")] + [f"{lv['level']} · "
                                    f"{base_text(lv['base'], lv['participants_base'])}"
                                    for lv in levels], [
             ["\u2003" * v.depth(t["name"]) + t["name"]]
@@ -70,9 +74,9 @@ def render(data: dict[str, Any]) -> str:
             for t in v.themes])
     names, matrix = v.cooccurrence()
     if names:
-        out += ["## Co-occurrence", "",
-                "Quotes carrying both themes (diagonal: the theme's own quotes), out of "
-                f"{plural(v.all_quotes(), 'quote')}.", ""]
+        out += ["## " + _("Co-occurrence"), "",
+                _("Quotes carrying both themes (diagonal: the theme's own quotes), out of "
+                  "{quotes}.").format(quotes=quotes_text(v.all_quotes())), ""]
         out += _table([""] + names, [[a] + [str(n) for n in row]
                                      for a, row in zip(names, matrix, strict=True)])
     for t in v.themes:
@@ -80,8 +84,9 @@ def render(data: dict[str, Any]) -> str:
         out += [f"{'#' * min(2 + v.depth(name), 6)} {name}", ""]
         out += [v.total_line(name), ""]
         for ind in v.indicators(name):
-            out += [f"- Survey: **{figure(ind)}** {ind['wording']} "
-                    f"(base: {ind['base']}; {ind['source']})"]
+            out += [_("- Survey: **{figure}** {wording} (base: {base}; {source})").format(
+                figure=figure(ind), wording=ind["wording"], base=ind["base"],
+                source=ind["source"])]
         if v.indicators(name):
             out.append("")
         grid = v.grid()

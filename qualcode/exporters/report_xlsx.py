@@ -1,6 +1,7 @@
 """The report as an Excel workbook: one sheet per table, numbers as numbers (shares
 formatted as percentages, never rounded), heat maps as conditional formatting, frozen
-headers, and a sheet of the illustrative quotes."""
+headers, Excel's own bar charts of each theme's shares (drawn by Excel from the cells,
+so they follow any edit), and a sheet of the illustrative quotes."""
 
 from __future__ import annotations
 
@@ -13,7 +14,9 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from qualcode.exporters.report_common import View
+from qualcode.exporters.report_charts import top_themes
+from qualcode.exporters.report_common import View, level_test_text, scope_text, test_text
+from qualcode.i18n import _
 from qualcode.safety.spreadsheet import strings_only
 
 HEAD = Font(bold=True)
@@ -51,10 +54,11 @@ def render(data: dict[str, Any]) -> bytes:
 
     ws = book.active
     assert ws is not None
-    ws.title = "Themes x groups"
-    _header(ws, ["theme", "parent"] + [f"{v.label(g)} quotes" for g in v.groups] + ["all quotes"]
-            + [f"{g} share" for g in groups], "C4")
-    for label, key in (("base: quotes", "quotes"), ("base: participants", "participants")):
+    ws.title = _("Themes x groups")
+    _header(ws, [_("theme"), _("parent")]
+            + [_("{column} quotes").format(column=v.label(g)) for g in v.groups]
+            + [_("all quotes")] + [_("{column} share").format(column=g) for g in groups], "C4")
+    for label, key in ((_("base: quotes"), "quotes"), (_("base: participants"), "participants")):
         ws.append([label, ""] + [g[key] for g in v.groups]
                   + [sum(int(g[key]) for g in v.groups)])
         for cell in ws[ws.max_row]:
@@ -78,10 +82,13 @@ def render(data: dict[str, Any]) -> bytes:
         _heat(ws, f"{get_column_letter(4 + n)}{first}:{get_column_letter(3 + 2 * n)}{last}")
         _heat(ws, f"C{first}:{get_column_letter(2 + n)}{last}")
     _widths(ws, {1: 38, 2: 18, **dict.fromkeys(range(3, 4 + 2 * n), 11)})
+    if v.themes and n:
+        _charts(book, v, first)
 
-    cs = book.create_sheet("Cells")
-    _header(cs, ["theme", "parent", "group", *dims, "quotes", "codings", "participants",
-                 "share", "flag", "group_quotes", "group_participants"], "A2")
+    cs = book.create_sheet(_("Cells"))
+    _header(cs, [_("theme"), _("parent"), _("group"), *dims, _("quotes"), _("codings"),
+                 _("participants"), _("share"), _("flag"), _("group_quotes"),
+                 _("group_participants")], "A2")
     parent = {t["name"]: t["parent"] for t in v.themes}
     for c in data["cells"]:
         g = next(x for x in v.groups if x["name"] == c["group"])
@@ -100,10 +107,10 @@ def render(data: dict[str, Any]) -> bytes:
 
     levels = data.get("levels", [])
     if levels:
-        ls = book.create_sheet("Levels")
-        _header(ls, ["theme", "dimension", "level", "groups", "quotes", "codings",
-                     "participants", "share", "flag", "level_quotes", "level_participants"],
-                "A2")
+        ls = book.create_sheet(_("Levels"))
+        _header(ls, [_("theme"), _("dimension"), _("level"), _("groups"), _("quotes"),
+                     _("codings"), _("participants"), _("share"), _("flag"),
+                     _("level_quotes"), _("level_participants")], "A2")
         for lv in levels:
             ls.append([lv["theme"], lv["dimension"], lv["level"], ", ".join(lv["groups"]),
                        lv["quotes"], lv["codings"], lv["participants"], lv["share"],
@@ -116,17 +123,19 @@ def render(data: dict[str, Any]) -> bytes:
 
     grid = v.grid()
     if grid is not None and v.themes:
-        gs = book.create_sheet("Grid")
+        gs = book.create_sheet(_("Grid"))
         rdim, rlevels, cdim, clevels = grid
         width = len(clevels)
-        gs.append(["Quotes per design cell (left) and share of the cell's quotes (right); "
-                   "the bases first."])
+        gs.append([_("Quotes per design cell (left) and share of the cell's quotes (right); "
+                     "the bases first.")])
         gs.freeze_panes = "A2"
         gs.append([])
-        gs.append(["base"])
+        gs.append([_("base")])
         gs.cell(gs.max_row, 1).font = Font(bold=True, size=12)
-        _header(gs, [f"{rdim} \\ {cdim}", *(f"{c}: quotes" for c in clevels), "",
-                     f"{rdim} \\ {cdim}", *(f"{c}: participants" for c in clevels)], "A2")
+        _header(gs, [f"{rdim} \\ {cdim}",
+                     *(_("{level}: quotes").format(level=c) for c in clevels), "",
+                     f"{rdim} \\ {cdim}",
+                     *(_("{level}: participants").format(level=c) for c in clevels)], "A2")
         for r in rlevels:
             at = [[g for g in v.groups if g["attributes"].get(rdim) == r
                    and g["attributes"].get(cdim) == c] for c in clevels]
@@ -156,21 +165,21 @@ def render(data: dict[str, Any]) -> bytes:
 
     names, matrix = v.cooccurrence()
     if names:
-        os_ = book.create_sheet("Co-occurrence")
-        _header(os_, ["quotes carrying both", *names], "B2")
+        os_ = book.create_sheet(_("Co-occurrence"))
+        _header(os_, [_("quotes carrying both"), *names], "B2")
         for a, row in zip(names, matrix, strict=True):
             os_.append([a, *row])
             os_.cell(os_.max_row, 1).font = HEAD
         _heat(os_, f"B2:{get_column_letter(1 + len(names))}{os_.max_row}")
         _widths(os_, dict.fromkeys(range(1, 2 + len(names)), 22))
 
-    qs = book.create_sheet("Quotes")
-    _header(qs, ["theme", "group", *dims, "speaker", "quote id", "consensus", "coders agreeing",
-                 "text"], "A2")
+    qs = book.create_sheet(_("Quotes"))
+    _header(qs, [_("theme"), _("group"), *dims, _("speaker"), _("quote id"), _("consensus"),
+                 _("coders agreeing"), _("text")], "A2")
     for q in data.get("quotes", []):
         g = next(x for x in v.groups if x["name"] == q["group"])
         qs.append([q["theme"], q["group"], *(g["attributes"].get(d, "") for d in dims),
-                   q["speaker"], q["id"], "yes" if q["consensus"] else "no", q["coders"],
+                   q["speaker"], q["id"], _("yes") if q["consensus"] else _("no"), q["coders"],
                    q["text"]])
         qs.cell(qs.max_row, qs.max_column).alignment = Alignment(wrap_text=True,
                                                                  vertical="top")
@@ -178,8 +187,9 @@ def render(data: dict[str, Any]) -> bytes:
 
     figures = data.get("indicators", [])
     if figures:
-        fs = book.create_sheet("Survey figures")
-        _header(fs, ["theme", "value", "unit", "wording", "base", "source"], "A2")
+        fs = book.create_sheet(_("Survey figures"))
+        _header(fs, [_("theme"), _("value"), _("unit"), _("wording"), _("base"), _("source")],
+                "A2")
         for ind in figures:
             fs.append([ind["theme"], ind["value"], ind["unit"], ind["wording"], ind["base"],
                        ind["source"]])
@@ -187,11 +197,12 @@ def render(data: dict[str, Any]) -> bytes:
                 fs.cell(fs.max_row, col).alignment = Alignment(wrap_text=True, vertical="top")
         _widths(fs, {1: 30, 4: 70, 5: 40, 6: 40})
 
-    about = book.create_sheet("About")
-    for key, value in (("study", data.get("title") or ""), ("scope", data["scope"]),
-                       ("summary", v.summary()), (v.flags_label(), data["test"]),
-                       ("flags (levels)", data.get("level_test", "")),
-                       ("flagged cells", "bold italics")):
+    about = book.create_sheet(_("About"))
+    for key, value in ((_("study"), data.get("title") or ""),
+                       (_("scope"), scope_text(data["scope"])),
+                       (_("summary"), v.summary()), (v.flags_label(), test_text(data)),
+                       (_("flags (levels)"), level_test_text() if data.get("levels") else ""),
+                       (_("flagged cells"), _("bold italics"))):
         about.append([key, value])
         about.cell(about.max_row, 1).font = HEAD
     _widths(about, {1: 18, 2: 120})
@@ -199,3 +210,33 @@ def render(data: dict[str, Any]) -> bytes:
     buf = io.BytesIO()
     strings_only(book).save(buf)
     return buf.getvalue()
+
+
+def _charts(book: Workbook, v: View, first: int) -> None:
+    """A sheet of Excel bar charts, one per top-level theme, over the share cells of the
+    first sheet (row `first` is the first theme's): Excel draws them from the cells."""
+    from openpyxl.chart import BarChart, Reference
+
+    ws = book.worksheets[0]
+    n = len(v.groups)
+    sheet = book.create_sheet(_("Charts"), 1)
+    sheet.append([_("The share of each column's quotes that carry the theme, drawn by Excel "
+                    "from the first sheet.")])
+    sheet.append([_("columns:"), *(g["name"] if v.data.get("by") else
+                                   " ".join([g["name"], *map(str, g["attributes"].values())])
+                                   for g in v.groups)])
+    rows = {t["name"]: first + i for i, t in enumerate(v.themes)}
+    for k, name in enumerate(top_themes(v)):
+        chart = BarChart()
+        chart.type, chart.style = "col", 10
+        chart.title = name
+        chart.y_axis.title = _("share of the quotes")
+        chart.y_axis.number_format = "0%"
+        chart.y_axis.scaling.min = 0
+        chart.legend = None
+        row = rows[name]
+        chart.add_data(Reference(ws, min_col=4 + n, max_col=3 + 2 * n, min_row=row,
+                                 max_row=row), from_rows=True, titles_from_data=False)
+        chart.set_categories(Reference(sheet, min_col=2, max_col=1 + n, min_row=2, max_row=2))
+        chart.height, chart.width = 7.5, max(12.0, 2.2 * n + 4)
+        sheet.add_chart(chart, f"A{4 + 16 * k}")

@@ -23,6 +23,7 @@ from sqlmodel import Session
 
 from qualcode.config import RESERVED_CODERS
 from qualcode.errors import UserError
+from qualcode.i18n import _
 from qualcode.reports.agreement_stats import MISSING, STATISTICS, Figures, Matrix, figures
 from qualcode.reports.alpha_bootstrap import REPLICATES, SEED, alpha_intervals
 from qualcode.services.assign import assigned_quotes, coders_with_assignments
@@ -85,12 +86,13 @@ def load(session: Session, coders: list[str] | None = None) -> Matrices:
     ids = dict(session.execute(sql("SELECT name, id FROM coder")).all())
     unknown = [c for c in chosen if c not in ids]
     if unknown:
-        known = ", ".join(sorted(ids)) or "none yet"
-        raise UserError(f"unknown coder {unknown[0]!r} (coders: {known})")
+        known = ", ".join(sorted(ids)) or _("none yet")
+        raise UserError(_("unknown coder {unknown!r} (coders: {known})").format(
+                            unknown=unknown[0], known=known))
     if len(chosen) < 2:
         found = ", ".join(chosen) or "none"
-        raise UserError(f"agreement needs at least two coders who coded quotes (found: {found}); "
-                        "name them with --coders A,B")
+        raise UserError(_("agreement needs at least two coders who coded quotes (found: "
+                          "{found}); name them with --coders A,B").format(found=found))
     coder_ids = np.array([ids[name] for name in chosen], dtype=np.int64)
     codings = _fetch(session, "SELECT coder_id, quote_id, code_id FROM coding", 3)
     codings = codings[np.isin(codings[:, 0], coder_ids)]
@@ -162,8 +164,8 @@ def compute(session: Session, coders: list[str] | None = None, *,
     if assigned and coders is None:
         coders = coders_with_assignments(session)
         if not coders:
-            raise UserError("no quote is assigned yet; `qualcode assign --coders A,B "
-                            "--share 20%` draws the double-coding sample")
+            raise UserError(_("no quote is assigned yet; `qualcode assign --coders A,B "
+                            "--share 20%` draws the double-coding sample"))
     m = load(session, coders)
     draws = Draws(replicates, seed)
     sample = None
@@ -220,30 +222,33 @@ def pooled(m: Matrices) -> Figures | None:
 
 def to_markdown(data: dict[str, Any]) -> str:
     """Tables a team can paste into its methods section; undefined figures explained."""
-    lines = [f"# Inter-coder agreement: {', '.join(data['coders'])}", "",
-             f"{data['units']} quotes coded by two or more of these coders. Units are quotes; "
-             "a coder who never touched a quote has no value on it. Brackets: Krippendorff's α "
-             "95 % bootstrap interval (quotes resampled, Hayes & Krippendorff 2007).", ""]
+    lines = [_("# Inter-coder agreement: {items}").format(items=', '.join(data['coders'])), "",
+             _("{data} quotes coded by two or more of these coders. Units are quotes; a coder "
+               "who never touched a quote has no value on it. Brackets: Krippendorff's α 95 % "
+               "bootstrap interval (quotes resampled, Hayes & Krippendorff 2007).").format(
+                 data=data['units']), ""]
     lines += _md_section(data)
     for group in data.get("groups", []):
-        lines += ["", f"## Group {group['group']} ({group['units']} quotes)", ""]
+        lines += ["", _("## Group {group} ({units} quotes)").format(group=group["group"],
+                                                                   units=group["units"]), ""]
         lines += _md_section(group)
     notes = _notes(data)
     if notes:
-        lines += ["", "## Undefined figures", ""]
+        lines += ["", _("## Undefined figures"), ""]
         lines += [f"- {note}" for note in notes]
     return "\n".join(lines) + "\n"
 
 
-HEADER = ("| {} | units | % agreement | Cohen's κ | Fleiss' κ | Krippendorff's α |\n"
-          "|---|---:|---:|---:|---:|---:|")
+def _header(first: str) -> list[str]:
+    return [_("| {first} | units | % agreement | Cohen's κ | Fleiss' κ | Krippendorff's α |"
+              ).format(first=first), "|---|---:|---:|---:|---:|---:|"]
 
 
 def _md_section(data: dict[str, Any]) -> list[str]:
-    lines = HEADER.format("code").splitlines()
+    lines = _header(_("code"))
     lines += [_md_row(c["code"], c) for c in data["codes"]]
     if data["exclusive"]:
-        lines += ["", *HEADER.format("exclusive parent").splitlines()]
+        lines += ["", *_header(_("exclusive parent"))]
         lines += [_md_row(e["parent"], e) for e in data["exclusive"]]
     return lines
 
@@ -260,7 +265,7 @@ def _md_row(name: str, row: dict[str, Any]) -> str:
 
 def _notes(data: dict[str, Any]) -> list[str]:
     """One line per distinct reason, naming the codes it applies to."""
-    labels = {"percent_agreement": "percent agreement", "cohen_kappa": "Cohen's κ",
+    labels = {"percent_agreement": _("percent agreement"), "cohen_kappa": "Cohen's κ",
               "fleiss_kappa": "Fleiss' κ", "krippendorff_alpha": "Krippendorff's α"}
     where: dict[tuple[str, str], list[str]] = {}
     sections = [("", data), *((f"{g['group']}: ", g) for g in data.get("groups", []))]

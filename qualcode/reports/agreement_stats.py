@@ -21,6 +21,8 @@ from itertools import combinations
 import numpy as np
 import numpy.typing as npt
 
+from qualcode.i18n import _
+
 Matrix = npt.NDArray[np.int64]
 MISSING = -1
 
@@ -94,12 +96,12 @@ def _alpha(counts: npt.NDArray[np.int64]) -> float:
     pairable = m >= 2
     counts, m = counts[pairable], m[pairable]
     if counts.shape[0] == 0:
-        raise Undefined("no quote has values from two coders")
+        raise Undefined(_("no quote has values from two coders"))
     n_c = counts.sum(axis=0)
     n = int(n_c.sum())
     expected = float(n) * n - float((n_c.astype(np.float64) ** 2).sum())
     if expected == 0:
-        raise Undefined("no variation: every value is the same category")
+        raise Undefined(_("no variation: every value is the same category"))
     squares = (counts.astype(np.float64) ** 2).sum(axis=1)
     observed = float(((m.astype(np.float64) ** 2 - squares) / (m - 1)).sum())
     return 1.0 - (n - 1) * observed / expected
@@ -112,36 +114,36 @@ def fleiss_kappa(values: Matrix) -> float:
 
 def _fleiss(all_counts: npt.NDArray[np.int64], raters: int) -> float:
     if raters < 2:
-        raise Undefined("needs two or more coders")
+        raise Undefined(_("needs two or more coders"))
     counts = all_counts[all_counts.sum(axis=1) == raters].astype(np.float64)
     units = counts.shape[0]
     if units == 0:
-        raise Undefined("no quote was coded by every coder")
+        raise Undefined(_("no quote was coded by every coder"))
     p_bar = float(((counts ** 2).sum(axis=1) - raters).sum()) / (units * raters * (raters - 1))
     p_j = counts.sum(axis=0) / (units * raters)
     p_e = float((p_j ** 2).sum())
     if p_e >= 1.0:
-        raise Undefined("no variation: every value is the same category")
+        raise Undefined(_("no variation: every value is the same category"))
     return float((p_bar - p_e) / (1.0 - p_e))
 
 
 def cohen_kappa(values: Matrix) -> float:
     """Cohen (1960) for exactly two coders, over the units both coded."""
     if values.shape[0] != 2:
-        raise Undefined("Cohen's kappa is for exactly two coders")
+        raise Undefined(_("Cohen's kappa is for exactly two coders"))
     a, b = values
     both = (a >= 0) & (b >= 0)
     a, b = a[both], b[both]
     units = a.shape[0]
     if units == 0:
-        raise Undefined("the two coders have no quote in common")
+        raise Undefined(_("the two coders have no quote in common"))
     categories = int(max(a.max(), b.max())) + 1
     p_o = float(np.count_nonzero(a == b)) / units
     p_a = np.bincount(a, minlength=categories) / units
     p_b = np.bincount(b, minlength=categories) / units
     p_e = float((p_a * p_b).sum())
     if p_e >= 1.0:
-        raise Undefined("no variation: both coders used one and the same category")
+        raise Undefined(_("no variation: both coders used one and the same category"))
     return float((p_o - p_e) / (1.0 - p_e))
 
 
@@ -155,5 +157,5 @@ def percent_agreement(values: Matrix) -> float:
         if common:
             shares.append(float(np.count_nonzero(both & (values[i] == values[j]))) / common)
     if not shares:
-        raise Undefined("no two coders have a quote in common")
+        raise Undefined(_("no two coders have a quote in common"))
     return sum(shares) / len(shares)

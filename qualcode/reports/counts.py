@@ -16,6 +16,7 @@ from sqlalchemy import text as sql
 from sqlmodel import Session
 
 from qualcode.errors import UserError
+from qualcode.i18n import _
 from qualcode.reports.columns import Columns, columns
 from qualcode.reports.indicators import Indicator
 from qualcode.reports.scan import CODERS_SHIFT, CONSENSUS_SHIFT, MAX_CODERS, ScanSpec, Tally, scan
@@ -82,10 +83,10 @@ def compute(session: Session, scope: Scope = Scope(), options: Options = Options
 ]:
     """The report as SPEC's JSON structure (numbers unrounded) plus extra keys."""
     if options.quotes < 0:
-        raise UserError("--quotes must be 0 or more")
+        raise UserError(_("--quotes must be 0 or more"))
     coders = dict(session.execute(sql("SELECT id, name FROM coder")).all())
     if scope.coder and scope.coder not in coders.values():
-        raise UserError(f"unknown coder {scope.coder!r}")
+        raise UserError(_("unknown coder {coder!r}").format(coder=scope.coder))
     design = load_design(session)
     codes = _subtree(session, options.theme)
     every = {c.id: c for c in code_tree(session)}

@@ -18,6 +18,7 @@ import yaml
 
 from qualcode.domain.codebook import _LineLoader, normalise_name
 from qualcode.errors import UserError
+from qualcode.i18n import _
 
 FIELDS = ("id", "value", "unit", "wording", "base", "source", "theme")
 
@@ -43,32 +44,42 @@ def load_indicators(path: Path, themes: list[str]) -> tuple[str | None, list[Ind
         text = path.read_bytes().decode("utf-8-sig")
         data = yaml.load(text, Loader=_LineLoader)  # noqa: S506 (a SafeLoader subclass)
     except OSError as exc:
-        raise UserError(f"cannot read the indicators: {exc.strerror}", path=where) from None
+        raise UserError(
+            _("cannot read the indicators: {strerror}").format(strerror=exc.strerror), path=where
+        ) from None
     except UnicodeDecodeError:
-        raise UserError("the indicators file is not UTF-8 text", path=where) from None
+        raise UserError(_("the indicators file is not UTF-8 text"), path=where) from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
-        raise UserError(f"invalid YAML: {getattr(exc, 'problem', exc)}", path=where,
-                        line=mark.line + 1 if mark is not None else None) from None
+        raise UserError(
+            _("invalid YAML: {getattr}").format(getattr=getattr(exc, "problem", exc)),
+            path=where,
+            line=mark.line + 1 if mark is not None else None,
+        ) from None
     if not isinstance(data, dict) or not isinstance(data.get("indicators"), list):
-        raise UserError("expected a mapping with an `indicators:` list", path=where, line=1)
+        raise UserError(_("expected a mapping with an `indicators:` list"), path=where, line=1)
     known = {normalise_name(t): t for t in themes}
     out: list[Indicator] = []
     for raw in data["indicators"]:
         line = raw.get("__line__") if isinstance(raw, dict) else None
         if not isinstance(raw, dict):
-            raise UserError("each indicator is a mapping", path=where, line=line)
+            raise UserError(_("each indicator is a mapping"), path=where, line=line)
         missing = [k for k in ("value", "wording", "theme") if raw.get(k) in (None, "")]
         if missing:
-            raise UserError(f"indicator without {', '.join(missing)}", path=where, line=line)
+            raise UserError(
+                _("indicator without {items}").format(items=", ".join(missing)),
+                path=where,
+                line=line,
+            )
         theme = known.get(normalise_name(str(raw["theme"])))
         if theme is None:
-            raise UserError(f"unknown theme {raw['theme']!r} (not in the codebook)", path=where,
+            raise UserError(_("unknown theme {raw!r} (not in the codebook)").format(
+                                raw=raw['theme']), path=where,
                             line=line)
         try:
             value = float(raw["value"])
         except (TypeError, ValueError):
-            raise UserError(f"value {raw['value']!r} is not a number", path=where,
+            raise UserError(_("value {raw!r} is not a number").format(raw=raw['value']), path=where,
                             line=line) from None
         out.append(Indicator(id=str(raw.get("id") or f"line-{line}"),
                              value=int(value) if value.is_integer() else value,
