@@ -181,7 +181,7 @@ def check(data: dict[str, Any], want: dict[str, Any]) -> None:
 # -- --by ------------------------------------------------------------------------------------
 
 def test_by_caregiver_json_matches_an_independent_count(cli: Cli, project: Path) -> None:
-    out = cli("--db", str(project), "report", "--by", "caregiver", "--format", "json")
+    out = cli("--lang", "en", "--db", str(project), "report", "--by", "caregiver", "--format", "json")
     assert out.code == 0, out.err
     data = json.loads(out.out)
     want = expected(project, "caregiver")
@@ -202,7 +202,7 @@ def test_by_caregiver_json_matches_an_independent_count(cli: Cli, project: Path)
 
 
 def test_by_a_group_attribute_follows_the_design(cli: Cli, project: Path) -> None:
-    data = cli("--db", str(project), "report", "--by", "age", "--format", "json").json()
+    data = cli("--lang", "en", "--db", str(project), "report", "--by", "age", "--format", "json").json()
     assert [g["name"] for g in data["groups"]] == ["<35", "35-59", "60+"]
     conn = sqlite3.connect(project)
     age = dict(conn.execute(
@@ -228,7 +228,7 @@ def test_by_a_group_attribute_follows_the_design(cli: Cli, project: Path) -> Non
 def test_where_counts_only_the_matching_participants(cli: Cli, project: Path,
                                                      where: list[str], by: str | None) -> None:
     args = [a for w in where for a in ("--where", w)] + (["--by", by] if by else [])
-    out = cli("--db", str(project), "report", "--format", "json", *args)
+    out = cli("--lang", "en", "--db", str(project), "report", "--format", "json", *args)
     assert out.code == 0, out.err
     data = json.loads(out.out)
     wanted: dict[str, set[str]] = defaultdict(set)
@@ -241,7 +241,7 @@ def test_where_counts_only_the_matching_participants(cli: Cli, project: Path,
     check(data, want)
     assert data["where"] == where
     assert sum(g["quotes"] for g in data["groups"]) == want["quotes"]
-    md = cli("--db", str(project), "report", "--format", "md", *args).out
+    md = cli("--lang", "en", "--db", str(project), "report", "--format", "md", *args).out
     assert "only participants with " + ", ".join(where) in md
 
 
@@ -256,7 +256,7 @@ def test_where_counts_only_the_matching_participants(cli: Cli, project: Path,
 ])
 def test_bad_by_or_where_is_one_line(cli: Cli, project: Path, args: list[str],
                                      says: str) -> None:
-    out = cli("--db", str(project), "report", *args)
+    out = cli("--lang", "en", "--db", str(project), "report", *args)
     assert out.code == 1
     lines = out.err.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith("qualcode: ") and says in lines[0], out.err
@@ -328,14 +328,14 @@ class _Html(HTMLParser):
 def test_bases_show_in_every_format_under_by(cli: Cli, project: Path, tmp_path: Path) -> None:
     db = str(project)
     want = expected(project, "caregiver")
-    data = cli("--db", db, "report", "--by", "caregiver", "--format", "json").json()
+    data = cli("--lang", "en", "--db", db, "report", "--by", "caregiver", "--format", "json").json()
     names = [g["name"] for g in data["groups"]]
     themes = [t["name"] for t in data["themes"]]
     heads = [base_text(want["base"][n], want["participants"][n]) for n in names]
     everyone = base_text(want["quotes"], want["speakers"])
 
     def run(fmt: str) -> str:
-        out = cli("--db", db, "report", "--by", "caregiver", "--format", fmt)
+        out = cli("--lang", "en", "--db", db, "report", "--by", "caregiver", "--format", fmt)
         assert out.code == 0, out.err
         return out.out
 
@@ -363,7 +363,7 @@ def test_bases_show_in_every_format_under_by(cli: Cli, project: Path, tmp_path: 
 
     # HTML: the bases under the column headings, each cell out of its column's
     html = tmp_path / "r.html"
-    assert cli("--db", db, "report", "--by", "caregiver", "--format", "html",
+    assert cli("--lang", "en", "--db", db, "report", "--by", "caregiver", "--format", "html",
                "-o", str(html)).code == 0
     parser = _Html()
     parser.feed(html.read_text(encoding="utf-8"))
@@ -377,7 +377,7 @@ def test_bases_show_in_every_format_under_by(cli: Cli, project: Path, tmp_path: 
 
     # Word: the bases under the column headings, each cell out of its column's
     word = tmp_path / "r.docx"
-    assert cli("--db", db, "report", "--by", "caregiver", "--format", "docx",
+    assert cli("--lang", "en", "--db", db, "report", "--by", "caregiver", "--format", "docx",
                "-o", str(word)).code == 0
     grid = docx.Document(str(word)).tables[0]
     header_cells = [c.text.splitlines() for c in grid.rows[0].cells]
@@ -391,7 +391,7 @@ def test_bases_show_in_every_format_under_by(cli: Cli, project: Path, tmp_path: 
 
     # Excel: two base rows on top of the matrix, and the base beside every cell
     book_path = tmp_path / "r.xlsx"
-    assert cli("--db", db, "report", "--by", "caregiver", "--format", "xlsx",
+    assert cli("--lang", "en", "--db", db, "report", "--by", "caregiver", "--format", "xlsx",
                "-o", str(book_path)).code == 0
     book = openpyxl.load_workbook(book_path)
     matrix = book.worksheets[0]
@@ -420,28 +420,28 @@ def test_by_never_calls_the_values_groups(cli: Cli, project: Path, tmp_path: Pat
     """Under --by the columns are an attribute's values: headings, legends and the flags'
     test name that attribute, never groups; the plain report keeps main's wording."""
     db = str(project)
-    data = cli("--db", db, "report", "--by", "caregiver", "--format", "json").json()
+    data = cli("--lang", "en", "--db", db, "report", "--by", "caregiver", "--format", "json").json()
     assert not GROUP_WORD.search(data["test"]) and "caregiver" in data["test"]
-    md = cli("--db", db, "report", "--by", "caregiver", "--where", "mes_user=yes",
+    md = cli("--lang", "en", "--db", db, "report", "--by", "caregiver", "--where", "mes_user=yes",
              "--format", "md").out
     assert not GROUP_WORD.findall(md), [line for line in md.splitlines()
                                         if GROUP_WORD.search(line)]
     assert "## Themes × caregiver" in md
     assert "with that value of caregiver" in md and "each value of caregiver" in md
     html = tmp_path / "by.html"
-    assert cli("--db", db, "report", "--by", "caregiver", "--format", "html",
+    assert cli("--lang", "en", "--db", db, "report", "--by", "caregiver", "--format", "html",
                "-o", str(html)).code == 0
     page = html.read_text(encoding="utf-8")
     assert not GROUP_WORD.findall(page), [line for line in page.splitlines()
                                           if GROUP_WORD.search(line)]
     assert "— themes by caregiver</title>" in page and ">Themes × caregiver</h2>" in page
     word = tmp_path / "by.docx"
-    assert cli("--db", db, "report", "--by", "caregiver", "--format", "docx",
+    assert cli("--lang", "en", "--db", db, "report", "--by", "caregiver", "--format", "docx",
                "-o", str(word)).code == 0
     text = "\n".join(p.text for p in docx.Document(str(word)).paragraphs)
     assert not GROUP_WORD.findall(text) and "Themes × caregiver" in text
 
-    plain = cli("--db", db, "report", "--format", "md").out
+    plain = cli("--lang", "en", "--db", db, "report", "--format", "md").out
     assert "## Themes × groups" in plain
     assert "Each cell: quotes carrying the theme / the group's quotes · their share." in plain
     assert "each group against the other groups" in plain

@@ -452,7 +452,8 @@ def check_formats(data: dict[str, Any]) -> None:
 
 def test_demo_in_every_format(cli: Cli, demo_db: Path, tmp_path: Path) -> None:
     db = str(demo_db)
-    data = cli("--db", db, "report", "--quotes", "2").json()
+    data = cli("--lang", "en", "--db", db, "report", "--quotes", "2").json()
+    assert data["language"] == "en"  # the demo speaks French; --lang asks for English
     check_formats(data)
     assert data["indicators"], "the demo's survey figures are found and shown"
     assert {i["theme"] for i in data["indicators"]} <= {t["name"] for t in data["themes"]}

@@ -39,7 +39,7 @@ def test_html_prints_with_chromium(cli: Cli, demo_db: Path, tmp_path: Path) -> N
                    capture_output=True, check=True, timeout=120)
     text = _pdf_text(pdf)
     assert "Les Français et le numérique en santé" in text
-    assert "Fisher exact test" in text and "« Mon Espace Santé »" in text
+    assert "test exact de Fisher" in text and "« Mon Espace Santé »" in text
 
 
 def test_docx_converts_with_libreoffice(cli: Cli, demo_db: Path, tmp_path: Path) -> None:
@@ -50,5 +50,5 @@ def test_docx_converts_with_libreoffice(cli: Cli, demo_db: Path, tmp_path: Path)
                     "--headless", "--convert-to", "pdf", "--outdir", str(tmp_path), str(word)],
                    capture_output=True, check=True, timeout=180)
     text = _pdf_text(tmp_path / "r.pdf")
-    assert "data security" in text and "Fisher exact test" in text
+    assert "data security" in text and "test exact de Fisher" in text
     assert "c'est ton corps, ta vie, ta santé" in text

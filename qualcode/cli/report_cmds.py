@@ -14,6 +14,7 @@ from qualcode.i18n import N_, _
 
 FORMATS = ("md", "csv", "xlsx", "html", "docx", "json")
 BINARY = ("xlsx", "docx")
+ANNEXED = ("docx", "xlsx", "json")
 
 
 @app.command(help=N_("Themes per group cell: quotes, participants, share, cells that stand out, "
@@ -76,6 +77,9 @@ def report(
             ),
         ),
     ] = None,
+    all_quotes: Annotated[bool, typer.Option("--all-quotes", help=N_(
+        "docx, xlsx or json: an annex of every coded segment per theme and group, with the "
+        "speaker's attributes and the coder, and the memos."))] = False,
     force: Force = False,
 ) -> None:
     from qualcode.errors import UserError
@@ -83,11 +87,13 @@ def report(
     if fmt not in FORMATS:
         raise typer.BadParameter(_("unknown format {fmt!r} (available: {items})").format(
                                      fmt=fmt, items=', '.join(FORMATS)))
+    if all_quotes and fmt not in ANNEXED:
+        raise UserError(_("--all-quotes is for --format docx, xlsx or json"))
     if fmt in BINARY and output is None:
         raise UserError(_("--format {fmt} writes a file: add -o FILE.{fmt}").format(fmt=fmt))
     data = compute_report(state(ctx), coder=coder, consensus=consensus, quotes=quotes,
                           theme=theme, subthemes=subthemes, indicators=indicators, by=by,
-                          where=where or [])
+                          where=where or [], all_quotes=all_quotes)
     if fmt == "json" and output is None:
         emit_json(data)
         return
@@ -130,7 +136,7 @@ def report_language(st: State, study: str | None) -> str:
 def compute_report(st: State, *, coder: str | None = None, consensus: bool = False,
                    quotes: int = 3, theme: str | None = None, subthemes: bool = False,
                    indicators: Path | None = None, by: str | None = None,
-                   where: list[str] | None = None) -> dict[str, Any]:
+                   where: list[str] | None = None, all_quotes: bool = False) -> dict[str, Any]:
     from qualcode.db.engine import open_project
     from qualcode.errors import UserError
     from qualcode.reports.columns import parse_where
@@ -153,6 +159,11 @@ def compute_report(st: State, *, coder: str | None = None, consensus: bool = Fal
                            Options(theme=theme, quotes=quotes, subthemes_cooccur=subthemes,
                                    indicators=figures, by=by, where=filters))
             data["language"] = report_language(st, study_language(session))
+            if all_quotes:
+                from qualcode.reports.annex import annex
+
+                data["annex"] = annex(session, Scope(coder=coder, consensus=consensus),
+                                      theme=theme, where=filters)
             return data
     finally:
         project.close()

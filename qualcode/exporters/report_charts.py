@@ -20,13 +20,15 @@ from qualcode.i18n import _, percent
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
+    from matplotlib.typing import RcKeyType
 
 BAR = "#3d6a99"
 FLAGGED = {"above": "#b03a2e", "below": "#2e6b3a"}
 INK = "#222222"
 DPI = 150
-STYLE = {"svg.fonttype": "none", "svg.hashsalt": "qualcode", "font.family": "DejaVu Sans",
-         "font.size": 9, "axes.edgecolor": "#888888", "axes.linewidth": 0.6}
+STYLE: dict[RcKeyType, Any] = {
+    "svg.fonttype": "none", "svg.hashsalt": "qualcode", "font.family": "DejaVu Sans",
+    "font.size": 9, "axes.edgecolor": "#888888", "axes.linewidth": 0.6}
 """Text kept as text in SVG, ids that do not change from run to run, one legible font."""
 
 
@@ -121,9 +123,10 @@ def _heat_map(view: View) -> Figure:
     return fig
 
 
-def svg(fig: Figure, title: str) -> str:
+def svg(fig: Figure, title: str, prefix: str = "chart") -> str:
     """The figure as an SVG element to put inside an HTML page: no XML prologue, no
-    fixed size (it scales with the page), and a title for screen readers."""
+    fixed size (it scales with the page), a title for screen readers, and its ids
+    prefixed so that several charts on one page do not share any."""
     import matplotlib
 
     out = io.StringIO()
@@ -135,6 +138,8 @@ def svg(fig: Figure, title: str) -> str:
     text = text.replace(">", ' role="img">', 1)
     from html import escape
 
+    text = re.sub(r'\bid="', f'id="{prefix}-', text)
+    text = re.sub(r'(url\(#|href="#)', rf"\g<1>{prefix}-", text)
     close = text.index(">") + 1
     return f"{text[:close]}<title>{escape(title)}</title>{text[close:]}"
 

@@ -75,8 +75,11 @@ def _table(doc: Any, rows: int, cols: int, first: float, other: float) -> list[l
     return grid
 
 
-def _picture(doc: Any, png: bytes, width: float, caption: str) -> None:
-    doc.add_picture(io.BytesIO(png), width=Cm(width))
+def _picture(doc: Any, png: bytes, width: float, caption: str, height: float = 15.5) -> None:
+    """A chart at `width` cm, narrower if it would be taller than `height` cm: a picture
+    taller than the page is cut, not moved to the next one."""
+    wide, tall = int.from_bytes(png[16:20], "big"), int.from_bytes(png[20:24], "big")
+    doc.add_picture(io.BytesIO(png), width=Cm(min(width, height * wide / tall)))
     doc.paragraphs[-1].alignment = WD_ALIGN_PARAGRAPH.CENTER
     note = doc.add_paragraph(caption)
     note.alignment = WD_ALIGN_PARAGRAPH.CENTER
@@ -182,6 +185,8 @@ def render(data: dict[str, Any]) -> bytes:
     drawn = set(charts.top_themes(v)) if v.groups else set()
     for t in v.themes:
         _theme(doc, v, t["name"], top, t["name"] in drawn)
+    if data.get("annex"):
+        _annex(doc, v, data["annex"])
     buf = io.BytesIO()
     doc.save(buf)
     return buf.getvalue()
@@ -242,3 +247,57 @@ def _theme(doc: Any, v: View, name: str, top: float, chart: bool) -> None:
             who.italic = False
             who.font.size = Pt(9)
             who.font.color.rgb = MUTED
+
+
+def _annex(doc: Any, v: View, annex: dict[str, Any]) -> None:
+    """Every coded segment, by theme then group, each with its speaker's attributes and
+    its coder; then the memos."""
+    segments = annex["segments"]
+    heading = doc.add_heading(_("Annex: every coded segment"), level=1)
+    heading.paragraph_format.page_break_before = True
+    doc.add_paragraph(_("{count} codings in the report's scope, by theme then group, in the "
+                        "order of the transcripts; a segment's words, or the whole quote's."
+                        ).format(count=len(segments)))
+    labels = {g["name"]: v.label(g) for g in v.groups}
+    theme = group = None
+    for row in segments:
+        if row["theme"] != theme:
+            theme, group = row["theme"], None
+            doc.add_heading(str(theme), level=2)
+        if row["group"] != group:
+            group = row["group"]
+            doc.add_heading(labels.get(str(group), str(group)), level=3)
+        para = doc.add_paragraph()
+        para.paragraph_format.left_indent = Cm(0.8)
+        para.paragraph_format.keep_together = True
+        para.add_run(f"« {row['text']} »")
+        about = [str(row["speaker"])]
+        if row["code"] != row["theme"]:
+            about.append(str(row["code"]))
+        about.append(_("coder {name}").format(name=row["coder"]))
+        people = [f"{k.removeprefix('participant ')} = {row[k]}" for k in annex["columns"]
+                  if k.startswith("participant ") and row.get(k) not in (None, "")]
+        if people:
+            about.append(", ".join(people))
+        who = para.add_run("\n— " + " · ".join(about) + f" · #{row['quote']}")
+        who.font.size, who.font.color.rgb = Pt(8.5), MUTED
+        if row.get("memo"):
+            memo = para.add_run("\n" + _("memo: {text}").format(text=row["memo"]))
+            memo.italic = True
+            memo.font.size = Pt(8.5)
+    memos = annex["memos"]
+    doc.add_heading(_("Memos"), level=1)
+    if not memos:
+        doc.add_paragraph(_("No memo on the quotes of the report."))
+    for memo in memos:
+        para = doc.add_paragraph()
+        para.paragraph_format.keep_together = True
+        where = _("{group}, {speaker}, quote #{quote} — {coder}").format(
+            group=labels.get(str(memo["group"]), memo["group"]), speaker=memo["speaker"],
+            quote=memo["quote"], coder=memo["coder"])
+        if memo["on"]:
+            where += " · " + _("on the coding {code}").format(code=memo["on"])
+        para.add_run(where).bold = True
+        para.add_run("\n" + str(memo["text"]))
+        said = para.add_run(f"\n« {memo['words']} »")
+        said.font.size, said.font.color.rgb = Pt(8.5), MUTED

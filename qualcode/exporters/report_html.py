@@ -31,12 +31,13 @@ table { border-collapse: collapse; margin: .8rem 0 1.2rem; font-variant-numeric:
 th, td { border: 1px solid var(--line); padding: .3rem .55rem; text-align: right;
          white-space: nowrap; }
 th { background: #f3f5f9; font-weight: 600; }
-th.theme, td.theme { text-align: left; white-space: nowrap; }
+th.theme, td.theme { text-align: left; white-space: normal; min-width: 9rem; max-width: 15rem; }
 td.sub { padding-left: 1.6rem; color: #2b3242; }
 td.top { font-weight: 600; }
 tr:has(td.top) td { border-top: 2px solid #aab1bf; }
 td.zero { color: #a3a9b6; }
-th small { font-weight: 400; color: var(--muted); white-space: nowrap; }
+th small { font-weight: 400; color: var(--muted); white-space: normal;
+           display: block; min-width: 7rem; }
 td.flag { font-style: italic; font-weight: 600; outline: 2px solid #1d2330; outline-offset: -2px; }
 td.heat.dark { color: #fff; }
 .grid td { text-align: center; min-width: 9rem; }
@@ -50,9 +51,11 @@ blockquote { margin: .7rem 0 .7rem 0; padding: .3rem 1rem; border-left: 3px soli
              font-style: italic; }
 blockquote footer { font-style: normal; color: var(--muted); font-size: .9rem; }
 blockquote footer::before { content: "— "; }
+div.wide { overflow-x: auto; }
+div.wide table { font-size: .86rem; }
 figure.chart { margin: .6rem 0 1rem; }
 figure.chart svg { width: 100%; max-width: 760px; height: auto; display: block; }
-figure.heatmap svg { max-width: 900px; }
+figure.heatmap svg { max-width: 820px; }
 figure.chart figcaption { color: var(--muted); font-size: .9rem; }
 section.theme { break-inside: auto; }
 @page { size: A4; margin: 14mm 12mm; }
@@ -122,7 +125,8 @@ def render(data: dict[str, Any]) -> str:
                                            "{legend}").format(cells=v.cells_legend(),
                                                               legend=v.legend())) + "</p>",
            f'<h2 class="first">{escape(v.matrix_heading())}</h2>',
-           "<table>", "<thead><tr>", f'<th class="theme">{escape(_("theme"))}</th>',
+           '<div class="wide"><table>', "<thead><tr>",
+           f'<th class="theme">{escape(_("theme"))}</th>',
            *(_group_th(v, g) for g in v.groups),
            f"<th>{escape(_('all'))}<br><small>{escape(v.all_text())}</small></th></tr></thead>",
            "<tbody>"]
@@ -133,10 +137,10 @@ def render(data: dict[str, Any]) -> str:
             row.append(_td(escape(cell_text(cell)), cell, top))
         row.append(f"<td>{escape(v.total_text(t['name']))}</td></tr>")
         out.append("".join(row))
-    out += ["</tbody></table>"]
+    out += ["</tbody></table></div>"]
     if v.themes and v.groups:
         caption = _("The same shares as a heat map.")
-        out += ['<figure class="chart heatmap">', charts.svg(charts.heat_map(v), caption),
+        out += ['<figure class="chart heatmap">', charts.svg(charts.heat_map(v), caption, "heat"),
                 f"<figcaption>{escape(caption)}</figcaption></figure>"]
     levels = v.levels(v.themes[0]["name"]) if v.themes else []
     if levels:
@@ -150,7 +154,7 @@ def render(data: dict[str, Any]) -> str:
         out += [f"<h2>{escape(_('By level of the design'))}</h2>",
                 '<p class="legend">' + escape(_(
                     "Quotes / that level's quotes · their share. Flags: {test}.").format(
-                    test=level_test_text())) + "</p>", "<table><thead><tr>",
+                    test=level_test_text())) + "</p>", '<div class="wide"><table><thead><tr>',
                 f'<th class="theme" rowspan="2">{escape(_("theme"))}</th>',
                 *(f'<th colspan="{n}">{escape(d)}</th>' for d, n in spans), "</tr><tr>",
                 *(f"<th>{escape(lv['level'])}<br><small>"
@@ -160,7 +164,7 @@ def render(data: dict[str, Any]) -> str:
             out.append(f'<tr>{_theme_td(v, t["name"])}' + "".join(
                 _td(escape(cell_text(lv)), lv, ltop)
                 for lv in v.levels(t["name"])) + "</tr>")
-        out.append("</tbody></table>")
+        out.append("</tbody></table></div>")
     names, matrix = v.cooccurrence()
     if names:
         out += [f"<h2>{escape(_('Co-occurrence'))}</h2>",
@@ -174,23 +178,24 @@ def render(data: dict[str, Any]) -> str:
                 f"<td><b>{count}</b></td>" if i == j else f"<td>{count}</td>"
                 for j, count in enumerate(counts)) + "</tr>")
         out.append("</tbody></table>")
-    drawn = set(charts.top_themes(v)) if v.groups else set()
+    drawn = {name: i for i, name in enumerate(charts.top_themes(v))} if v.groups else {}
     for t in v.themes:
-        out += _theme_section(v, t["name"], top, t["name"] in drawn)
+        out += _theme_section(v, t["name"], top, drawn.get(t["name"]))
     out += ["</body>", "</html>"]
     return "\n".join(out) + "\n"
 
 
-def _theme_section(v: View, name: str, top: float, chart: bool) -> list[str]:
+def _theme_section(v: View, name: str, top: float, chart: int | None) -> list[str]:
     from qualcode.exporters import report_charts as charts
 
     level = min(2 + v.depth(name), 6)
     out = ['<section class="theme">', f"<h{level}>{escape(name)}</h{level}>",
            f'<p class="total">{escape(v.total_line(name))}</p>']
-    if chart:
+    if chart is not None:
         caption = _("{theme}: the share of each column's quotes that carry it; the dashed "
                     "line is its share over all of them.").format(theme=name)
-        out += ['<figure class="chart">', charts.svg(charts.theme_bars(v, name), caption),
+        out += ['<figure class="chart">',
+                charts.svg(charts.theme_bars(v, name), caption, f"theme{chart}"),
                 f"<figcaption>{escape(caption)}</figcaption></figure>"]
     figures = v.indicators(name)
     if figures:

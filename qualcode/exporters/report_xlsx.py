@@ -197,6 +197,9 @@ def render(data: dict[str, Any]) -> bytes:
                 fs.cell(fs.max_row, col).alignment = Alignment(wrap_text=True, vertical="top")
         _widths(fs, {1: 30, 4: 70, 5: 40, 6: 40})
 
+    if data.get("annex"):
+        _annex(book, data["annex"])
+
     about = book.create_sheet(_("About"))
     for key, value in ((_("study"), data.get("title") or ""),
                        (_("scope"), scope_text(data["scope"])),
@@ -240,3 +243,28 @@ def _charts(book: Workbook, v: View, first: int) -> None:
         chart.set_categories(Reference(sheet, min_col=2, max_col=1 + n, min_row=2, max_row=2))
         chart.height, chart.width = 7.5, max(12.0, 2.2 * n + 4)
         sheet.add_chart(chart, f"A{4 + 16 * k}")
+
+
+def _annex(book: Workbook, annex: dict[str, Any]) -> None:
+    """The coded retrieval, one row per coding, and the memos: sheets to sort and filter."""
+    names = {"theme": _("theme"), "code": _("code"), "coder": _("coder"), "group": _("group"),
+             "speaker": _("speaker"), "quote": _("quote id"), "start": _("start"),
+             "end": _("end"), "text": _("text"), "memo": _("memo")}
+    columns = annex["columns"]
+    sheet = book.create_sheet(_("Coded segments"))
+    _header(sheet, [names.get(c, c) for c in columns], "A2")
+    for row in annex["segments"]:
+        sheet.append([row.get(c) for c in columns])
+        sheet.cell(sheet.max_row, columns.index("text") + 1).alignment = Alignment(
+            wrap_text=True, vertical="top")
+    sheet.auto_filter.ref = sheet.dimensions
+    _widths(sheet, {1: 24, 2: 24, columns.index("text") + 1: 80})
+    memos = book.create_sheet(_("Memos"))
+    _header(memos, [_("group"), _("speaker"), _("quote id"), _("coder"), _("on the coding"),
+                    _("memo"), _("words")], "A2")
+    for memo in annex["memos"]:
+        memos.append([memo["group"], memo["speaker"], memo["quote"], memo["coder"],
+                      memo["on"] or "", memo["text"], memo["words"]])
+        for col in (6, 7):
+            memos.cell(memos.max_row, col).alignment = Alignment(wrap_text=True, vertical="top")
+    _widths(memos, {6: 60, 7: 60})

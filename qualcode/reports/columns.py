@@ -107,16 +107,13 @@ def _json(value: Any) -> dict[str, Any]:
     return dict(value or {})
 
 
-def columns(session: Session, design: Design, by: str | None,
-            where: tuple[tuple[str, str], ...] = ()) -> Columns:
-    """The report's columns: the design's groups, or the values of `by`; with `where`,
-    only the participants matching every attribute named (any of the values given for
-    one attribute)."""
-    groups = {g.id: i for i, g in enumerate(design.groups)}
-    if by is None and not where:
-        return Columns([g.name for g in design.groups], [dict(g.levels) for g in design.groups],
-                       groups, None)
-    people = _People(session, design)
+def participants_where(session: Session, design: Design,
+                       where: tuple[tuple[str, str], ...]) -> set[int]:
+    """The ids of the participants `--where` keeps (every one when it says nothing)."""
+    return _matching(_People(session, design), where)
+
+
+def _matching(people: _People, where: tuple[tuple[str, str], ...]) -> set[int]:
     kept = set(people.group_of)
     wanted: dict[str, set[str]] = {}
     for name, value in where:
@@ -129,6 +126,20 @@ def columns(session: Session, design: Design, by: str | None,
             raise UserError(_("no participant has {name} = {value!r} (values: {known})").format(
                 name=name, value=unknown[0], known=known))
         kept &= {pid for pid, v in values.items() if v in allowed}
+    return kept
+
+
+def columns(session: Session, design: Design, by: str | None,
+            where: tuple[tuple[str, str], ...] = ()) -> Columns:
+    """The report's columns: the design's groups, or the values of `by`; with `where`,
+    only the participants matching every attribute named (any of the values given for
+    one attribute)."""
+    groups = {g.id: i for i, g in enumerate(design.groups)}
+    if by is None and not where:
+        return Columns([g.name for g in design.groups], [dict(g.levels) for g in design.groups],
+                       groups, None)
+    people = _People(session, design)
+    kept = _matching(people, where)
     if by is None:
         return Columns([g.name for g in design.groups], [dict(g.levels) for g in design.groups],
                        groups, {pid: groups[people.group_of[pid]] for pid in kept
