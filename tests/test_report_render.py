@@ -52,3 +52,17 @@ def test_docx_converts_with_libreoffice(cli: Cli, demo_db: Path, tmp_path: Path)
     text = _pdf_text(tmp_path / "r.pdf")
     assert "data security" in text and "test exact de Fisher" in text
     assert "c'est ton corps, ta vie, ta santé" in text
+
+
+def test_xlsx_charts_render_with_libreoffice(cli: Cli, demo_db: Path, tmp_path: Path) -> None:
+    """Excel's own charts, drawn by LibreOffice Calc from the cells: each theme's chart
+    comes out with its title and its axis in the report's language."""
+    _need("soffice", "pdftotext")
+    book = tmp_path / "r.xlsx"
+    assert cli("--db", str(demo_db), "report", "--format", "xlsx", "-o", str(book)).code == 0
+    subprocess.run(["soffice", f"-env:UserInstallation={(tmp_path / 'lo').as_uri()}",
+                    "--headless", "--convert-to", "pdf", "--outdir", str(tmp_path), str(book)],
+                   capture_output=True, check=True, timeout=180)
+    text = _pdf_text(tmp_path / "r.pdf")
+    assert "tracée par Excel" in text
+    assert text.count("part des citations") >= 5, "one axis title per top-level theme"

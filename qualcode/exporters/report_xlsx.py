@@ -228,6 +228,7 @@ def _charts(book: Workbook, v: View, first: int) -> None:
     sheet.append([_("columns:"), *(g["name"] if v.data.get("by") else
                                    " ".join([g["name"], *map(str, g["attributes"].values())])
                                    for g in v.groups)])
+    _widths(sheet, {1: 12, **dict.fromkeys(range(2, 2 + n), 16)})
     rows = {t["name"]: first + i for i, t in enumerate(v.themes)}
     for k, name in enumerate(top_themes(v)):
         chart = BarChart()
