@@ -216,3 +216,37 @@ def test_the_annex_is_refused_where_it_has_no_place(cli: Cli, demo_db: Path, fmt
     result = cli("--db", str(demo_db), "report", "--all-quotes", "--format", fmt)
     assert result.code == 1 and result.err.startswith("qualcode: ") and not result.out
     assert len(result.err.strip().splitlines()) == 1
+
+
+def test_context_gives_each_quote_the_question_before_it(cli: Cli, tmp_path: Path) -> None:
+    study = tmp_path / "s.toml"
+    study.write_text('[study]\ntitle = "Étude"\nlanguage = "fr"\n[dimensions]\n'
+                     'age = ["jeunes", "seniors"]\n[[groups]]\nname = "G1"\nage = "jeunes"\n'
+                     '[[groups]]\nname = "G2"\nage = "seniors"\n', encoding="utf-8")
+    book = tmp_path / "cb.yaml"
+    book.write_text('name: t\nversion: "1"\ncodes:\n  - name: sécurité\n  - name: praticité\n',
+                    encoding="utf-8")
+    transcript = tmp_path / "g1.txt"
+    transcript.write_text(
+        "P3 : Bonjour à tous.\n"
+        "ANIMATRICE : Que pensez-vous de la sécurité de vos données ?\n"
+        "P1 : Je ne veux pas que mes données finissent chez un assureur.\n"
+        "P2 : Moi ça ne me dérange pas.\n"
+        "ANIMATRICE : Et au quotidien, c'est pratique ?\n"
+        "P1 : Oui, je prends mes rendez-vous en ligne.\n", encoding="utf-8")
+    db = str(tmp_path / "p.db")
+    assert cli("--db", db, "init", "--study", str(study), "--codebook", str(book)).code == 0
+    assert cli("--db", db, "import", str(transcript), "--group", "G1").code == 0
+    for quote, code in ((1, "praticité"), (3, "sécurité"), (4, "sécurité"), (6, "praticité")):
+        assert cli("--db", db, "--coder", "alice", "code", str(quote), code).code == 0
+    data = cli("--db", db, "report", "--context", "--format", "json").json()
+    asked = {q["id"]: q["context"] for q in data["quotes"]}
+    assert asked[1] is None, "nothing was asked before the first turn"
+    assert asked[3] == asked[4] == {"speaker": "ANIMATRICE", "text":
+                                    "Que pensez-vous de la sécurité de vos données ?"}
+    assert asked[6] == {"speaker": "ANIMATRICE", "text": "Et au quotidien, c'est pratique ?"}
+    md = cli("--db", db, "report", "--context", "--format", "md").out
+    assert "> *ANIMATRICE\u00a0: Et au quotidien, c'est pratique ?*\n>\n> Oui, je prends" in md
+    assert "context" not in cli("--db", db, "report", "--format", "json").json()["quotes"][0]
+    html = cli("--db", db, "report", "--context", "--format", "html").out
+    assert '<p class="context">ANIMATRICE\u00a0: Que pensez-vous' in html

@@ -52,8 +52,8 @@ def init(
               masked=masked(st.db), groups=groups, codes=codes))
 
 
-@app.command(help=N_("Build the demo project (the seed study) into the chosen db, then open the "
-                     "workbench."))
+@app.command(help=N_("Build the demo project (the study « Les Français et le numérique en "
+                     "santé », 2024) into the chosen db, then open the workbench."))
 def demo(
     ctx: typer.Context,
     no_tui: Annotated[bool, typer.Option("--no-tui", help=N_("Build it, do not open it."))] = False,
@@ -62,8 +62,9 @@ def demo(
 
     st = state(ctx)
     quotes = build_demo(st.db)
-    print(_("demo project created in {masked}: {quotes} verbatims of the seed study, coded as "
-            "`seed`").format(masked=masked(st.db), quotes=quotes))
+    print(_("demo project created in {masked}: {quotes} quotes of the study « Les Français et "
+            "le numérique en santé », coded by `seed`").format(masked=masked(st.db),
+                                                               quotes=quotes))
     if not no_tui:
         open_workbench(st)
 

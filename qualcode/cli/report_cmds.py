@@ -77,6 +77,8 @@ def report(
             ),
         ),
     ] = None,
+    context: Annotated[bool, typer.Option("--context", help=N_(
+        "Each illustrative quote with the moderator's question before it."))] = False,
     all_quotes: Annotated[bool, typer.Option("--all-quotes", help=N_(
         "docx, xlsx or json: an annex of every coded segment per theme and group, with the "
         "speaker's attributes and the coder, and the memos."))] = False,
@@ -93,7 +95,7 @@ def report(
         raise UserError(_("--format {fmt} writes a file: add -o FILE.{fmt}").format(fmt=fmt))
     data = compute_report(state(ctx), coder=coder, consensus=consensus, quotes=quotes,
                           theme=theme, subthemes=subthemes, indicators=indicators, by=by,
-                          where=where or [], all_quotes=all_quotes)
+                          where=where or [], all_quotes=all_quotes, context=context)
     if fmt == "json" and output is None:
         emit_json(data)
         return
@@ -136,7 +138,8 @@ def report_language(st: State, study: str | None) -> str:
 def compute_report(st: State, *, coder: str | None = None, consensus: bool = False,
                    quotes: int = 3, theme: str | None = None, subthemes: bool = False,
                    indicators: Path | None = None, by: str | None = None,
-                   where: list[str] | None = None, all_quotes: bool = False) -> dict[str, Any]:
+                   where: list[str] | None = None, all_quotes: bool = False,
+                   context: bool = False) -> dict[str, Any]:
     from qualcode.db.engine import open_project
     from qualcode.errors import UserError
     from qualcode.reports.columns import parse_where
@@ -159,6 +162,10 @@ def compute_report(st: State, *, coder: str | None = None, consensus: bool = Fal
                            Options(theme=theme, quotes=quotes, subthemes_cooccur=subthemes,
                                    indicators=figures, by=by, where=filters))
             data["language"] = report_language(st, study_language(session))
+            if context:
+                from qualcode.reports.context import add_context
+
+                add_context(session, data["quotes"])
             if all_quotes:
                 from qualcode.reports.annex import annex
 

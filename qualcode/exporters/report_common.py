@@ -214,6 +214,14 @@ class View:
         return line
 
 
+def context_text(quote: dict[str, Any]) -> str | None:
+    """`ANIMATRICE : Et la sécurité ?`: the question before a quote (`report --context`)."""
+    asked = quote.get("context")
+    if not asked:
+        return None
+    return _("{speaker}: {text}").format(speaker=asked["speaker"], text=asked["text"])
+
+
 def figure(indicator: dict[str, Any]) -> str:
     """`86 %`, `350 000`: the figure as French and English print it (a thin space between
     thousands, which neither language misreads as a decimal point)."""

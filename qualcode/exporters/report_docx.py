@@ -20,6 +20,7 @@ from qualcode.exporters.report_common import (
     View,
     base_text,
     cell_text,
+    context_text,
     figure,
     level_test_text,
     people_text,
@@ -242,6 +243,11 @@ def _theme(doc: Any, v: View, name: str, top: float, chart: bool) -> None:
             para.paragraph_format.left_indent = Cm(1.2)
             para.paragraph_format.right_indent = Cm(1.2)
             para.paragraph_format.keep_together = True
+            asked = context_text(q)
+            if asked:
+                question = para.add_run(asked + "\n")
+                question.italic = False
+                question.font.size, question.font.color.rgb = Pt(9), MUTED
             para.add_run(q["text"])
             who = para.add_run(f"\n— {v.attribution(q)}")
             who.italic = False

@@ -11,6 +11,7 @@ from qualcode.exporters.report_common import (
     View,
     base_text,
     cell_text,
+    context_text,
     figure,
     level_test_text,
     people_text,
@@ -51,6 +52,7 @@ blockquote { margin: .7rem 0 .7rem 0; padding: .3rem 1rem; border-left: 3px soli
              font-style: italic; }
 blockquote footer { font-style: normal; color: var(--muted); font-size: .9rem; }
 blockquote footer::before { content: "— "; }
+blockquote p.context { font-style: normal; color: var(--muted); font-size: .92rem; }
 div.wide { overflow-x: auto; }
 div.wide table { font-size: .86rem; }
 figure.chart { margin: .6rem 0 1rem; }
@@ -230,7 +232,9 @@ def _theme_section(v: View, name: str, top: float, chart: int | None) -> list[st
     for g in v.groups:
         for q in v.quotes(name, g["name"]):
             text = "<br>".join(escape(line) for line in q["text"].splitlines())
-            out.append(f'<blockquote><p>{text}</p><footer>{escape(v.attribution(q))}'
+            asked = context_text(q)
+            before = f'<p class="context">{escape(asked)}</p>' if asked else ""
+            out.append(f"<blockquote>{before}<p>{text}</p><footer>{escape(v.attribution(q))}"
                        "</footer></blockquote>")
     out.append("</section>")
     return out

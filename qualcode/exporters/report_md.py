@@ -9,6 +9,7 @@ from qualcode.exporters.report_common import (
     View,
     base_text,
     cell_text,
+    context_text,
     figure,
     level_test_text,
     people_text,
@@ -100,6 +101,9 @@ def render(data: dict[str, Any]) -> str:
                 for r in rlevels])
         for g in v.groups:
             for q in v.quotes(name, g["name"]):
+                asked = context_text(q)
+                if asked:
+                    out += [f"> *{asked.replace(chr(10), ' ')}*", ">"]
                 out += ["> " + line for line in q["text"].splitlines() or [""]]
                 out += [f"> — {v.attribution(q)}", ""]
     return "\n".join(out).rstrip() + "\n"

@@ -15,7 +15,13 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from qualcode.exporters.report_charts import top_themes
-from qualcode.exporters.report_common import View, level_test_text, scope_text, test_text
+from qualcode.exporters.report_common import (
+    View,
+    context_text,
+    level_test_text,
+    scope_text,
+    test_text,
+)
 from qualcode.i18n import _
 from qualcode.safety.spreadsheet import strings_only
 
@@ -175,15 +181,15 @@ def render(data: dict[str, Any]) -> bytes:
 
     qs = book.create_sheet(_("Quotes"))
     _header(qs, [_("theme"), _("group"), *dims, _("speaker"), _("quote id"), _("consensus"),
-                 _("coders agreeing"), _("text")], "A2")
+                 _("coders agreeing"), _("text"), _("question before it")], "A2")
     for q in data.get("quotes", []):
         g = next(x for x in v.groups if x["name"] == q["group"])
         qs.append([q["theme"], q["group"], *(g["attributes"].get(d, "") for d in dims),
                    q["speaker"], q["id"], _("yes") if q["consensus"] else _("no"), q["coders"],
-                   q["text"]])
-        qs.cell(qs.max_row, qs.max_column).alignment = Alignment(wrap_text=True,
-                                                                 vertical="top")
-    _widths(qs, {1: 30, qs.max_column: 90})
+                   q["text"], context_text(q) or ""])
+        for col in (qs.max_column - 1, qs.max_column):
+            qs.cell(qs.max_row, col).alignment = Alignment(wrap_text=True, vertical="top")
+    _widths(qs, {1: 30, qs.max_column - 1: 90, qs.max_column: 50})
 
     figures = data.get("indicators", [])
     if figures:

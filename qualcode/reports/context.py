@@ -1,0 +1,55 @@
+"""The moderator's question before a quote, as researchers print it above the verbatim.
+
+In a transcript the question that prompted a participant's words is the last moderator
+turn before them in the same source. A quote table has no such order between speakers
+of different rows unless they share a source, so a quote whose source holds no earlier
+moderator turn simply has no context.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import text as sql
+from sqlmodel import Session
+
+LONGEST = 400
+"""Characters of a question kept: a moderator's long preamble is cut with an ellipsis."""
+
+
+def add_context(session: Session, quotes: list[dict[str, Any]]) -> None:
+    """Give each illustrative quote its `context`: {"speaker", "text"} of the moderator
+    turn before it, or None."""
+    wanted = sorted({int(q["id"]) for q in quotes})
+    found: dict[int, dict[str, str] | None] = {}
+    for start in range(0, len(wanted), 500):
+        chunk = wanted[start:start + 500]
+        params = {f"q{i}": qid for i, qid in enumerate(chunk)}
+        marks = ", ".join(f":q{i}" for i in range(len(chunk)))
+        rows = session.execute(sql(
+            "SELECT q.id, (SELECT m.id FROM quote m JOIN participant mp "
+            "ON mp.id = m.participant_id WHERE m.source_id = q.source_id "
+            "AND mp.is_moderator AND m.position < q.position "
+            "ORDER BY m.position DESC LIMIT 1) FROM quote q "
+            f"WHERE q.id IN ({marks})"), params).all()
+        asked = {int(qid): int(mid) for qid, mid in rows if mid is not None}
+        texts = _turns(session, sorted(set(asked.values())))
+        for qid, _mid in rows:
+            found[int(qid)] = texts.get(asked[int(qid)]) if int(qid) in asked else None
+    for q in quotes:
+        q["context"] = found.get(int(q["id"]))
+
+
+def _turns(session: Session, ids: list[int]) -> dict[int, dict[str, str]]:
+    if not ids:
+        return {}
+    params = {f"m{i}": mid for i, mid in enumerate(ids)}
+    marks = ", ".join(f":m{i}" for i in range(len(ids)))
+    out = {}
+    for mid, speaker, text in session.execute(sql(
+            "SELECT m.id, p.label, m.text FROM quote m JOIN participant p "
+            f"ON p.id = m.participant_id WHERE m.id IN ({marks})"), params).all():
+        said = " ".join(str(text).split())
+        out[int(mid)] = {"speaker": str(speaker),
+                         "text": said if len(said) <= LONGEST else said[:LONGEST - 1] + "…"}
+    return out
