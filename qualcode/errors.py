@@ -8,6 +8,19 @@ and line where there is one. Anything else reaching the top is a bug.
 from __future__ import annotations
 
 
+def toml_error(exc: ValueError, path: str) -> UserError:
+    """A TOML file's syntax error as one line with its line number, which Python 3.11's
+    `tomllib` gives only inside its message."""
+    import re
+
+    from qualcode.i18n import _
+
+    where = re.search(r"line (\d+)", str(exc))
+    reason = str(exc).split(" (at ")[0]
+    return UserError(_("not valid TOML: {reason}").format(reason=reason), path=path,
+                     line=int(where.group(1)) if where else None)
+
+
 class UserError(Exception):
     """A problem the user can fix; its text is shown as is, on one line."""
 

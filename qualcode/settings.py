@@ -17,7 +17,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from qualcode.errors import UserError
+from qualcode.errors import UserError, toml_error
 from qualcode.i18n import N_, _
 
 KEYS = {"db": N_("the project: a file, or a postgresql:// URL"),
@@ -96,13 +96,10 @@ def _read(path: Path) -> dict[str, str]:
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        where = re.search(r"line (\d+)", str(exc))
-        reason = str(exc).split(" (at ")[0]
-        raise UserError(_("not valid TOML: {reason}").format(reason=reason), path=str(path),
-                        line=int(where.group(1)) if where else None) from None
+        raise toml_error(exc, str(path)) from None
     out: dict[str, str] = {}
     for key, value in data.items():
-        line = _line_of(text, key)
+        line = line_of(text, key)
         if key == KEYMAP and isinstance(value, dict):
             out.update(_keymap(value, text, path))
             continue
@@ -132,7 +129,7 @@ def _keymap(table: dict[str, object], text: str, path: Path) -> dict[str, str]:
     """The `[keys]` table: known actions only, one key each, no key given twice."""
     out: dict[str, str] = {}
     for action, key in table.items():
-        line = _line_of(text, action)
+        line = line_of(text, action)
         if action not in REMAPPABLE:
             raise UserError(
                 _("no workbench key is called {action!r} (known: {items})").format(
@@ -159,12 +156,12 @@ def _keymap(table: dict[str, object], text: str, path: Path) -> dict[str, str]:
                     "{action} cannot take {key!r}, a key of the workbench that does not change"
                 ).format(action=action, key=key),
                 path=str(path),
-                line=_line_of(text, action),
+                line=line_of(text, action),
             )
         if key in given:
             raise UserError(_("{action} and {given} would share the key {key!r}").format(
                                 action=action, given=given[key], key=key),
-                            path=str(path), line=_line_of(text, action))
+                            path=str(path), line=line_of(text, action))
         given[key] = action
     return out
 
@@ -192,7 +189,8 @@ def keymap(settings: Settings) -> dict[str, str]:
     return changed
 
 
-def _line_of(text: str, key: str) -> int | None:
+def line_of(text: str, key: str) -> int | None:
+    """The line where `key = …` is set in a TOML text, for messages naming it."""
     for number, line in enumerate(text.splitlines(), start=1):
         if re.match(rf"\s*{re.escape(key)}\s*=", line):
             return number

@@ -9,10 +9,10 @@ from typing import Annotated, Any
 import typer
 
 from qualcode.cli.app import State, app, emit_json, state
-from qualcode.cli.output import Force, write_output
+from qualcode.cli.output import Force, check_output, write_output
 from qualcode.i18n import N_, _
+from qualcode.reports.spec import FORMATS
 
-FORMATS = ("md", "csv", "xlsx", "html", "docx", "json")
 BINARY = ("xlsx", "docx")
 ANNEXED = ("docx", "xlsx", "json")
 
@@ -79,6 +79,10 @@ def report(
     ] = None,
     context: Annotated[bool, typer.Option("--context", help=N_(
         "Each illustrative quote with the moderator's question before it."))] = False,
+    spec: Annotated[Path | None, typer.Option("--spec", help=N_(
+        "A saved report definition (TOML): scope, theme, attribute, filters, quotes, "
+        "formats and file names; run again, it gives the same report of the new coding."))
+    ] = None,
     all_quotes: Annotated[bool, typer.Option("--all-quotes", help=N_(
         "docx, xlsx or json: an annex of every coded segment per theme and group, with the "
         "speaker's attributes and the coder, and the memos."))] = False,
@@ -86,6 +90,17 @@ def report(
 ) -> None:
     from qualcode.errors import UserError
 
+    if spec is not None:
+        given = {"--format": fmt != "json", "-o": output is not None, "--coder": coder,
+                 "--consensus": consensus, "--quotes": quotes != 3, "--theme": theme,
+                 "--subthemes": subthemes, "--indicators": indicators, "--by": by,
+                 "--where": where, "--context": context, "--all-quotes": all_quotes}
+        also = [name for name, value in given.items() if value]
+        if also:
+            raise UserError(_("--spec holds the whole report: drop {options}").format(
+                options=", ".join(also)))
+        run_spec(state(ctx), spec, force=force)
+        return
     if fmt not in FORMATS:
         raise typer.BadParameter(_("unknown format {fmt!r} (available: {items})").format(
                                      fmt=fmt, items=', '.join(FORMATS)))
@@ -105,6 +120,23 @@ def report(
         return
     write_output(output, content, force=force)
     print(_("wrote {output}").format(output=output))
+
+
+def run_spec(st: State, path: Path, *, force: bool) -> None:
+    """Compute the spec's report once and write it in each of its formats."""
+    from qualcode.reports.spec import load_spec
+
+    spec = load_spec(path)
+    for target in spec.outputs.values():
+        check_output(target, force=force)
+    data = compute_report(st, coder=spec.coder, consensus=spec.consensus, quotes=spec.quotes,
+                          theme=spec.theme, subthemes=spec.subthemes,
+                          indicators=spec.indicators, by=spec.by, where=spec.where,
+                          all_quotes=spec.all_quotes, context=spec.context,
+                          language=spec.lang)
+    for fmt, target in spec.outputs.items():
+        write_output(target, render(data, fmt), force=True)
+        print(_("wrote {output}").format(output=target))
 
 
 def render(data: dict[str, Any], fmt: str) -> str | bytes:
@@ -139,7 +171,7 @@ def compute_report(st: State, *, coder: str | None = None, consensus: bool = Fal
                    quotes: int = 3, theme: str | None = None, subthemes: bool = False,
                    indicators: Path | None = None, by: str | None = None,
                    where: list[str] | None = None, all_quotes: bool = False,
-                   context: bool = False) -> dict[str, Any]:
+                   context: bool = False, language: str | None = None) -> dict[str, Any]:
     from qualcode.db.engine import open_project
     from qualcode.errors import UserError
     from qualcode.reports.columns import parse_where
@@ -161,7 +193,7 @@ def compute_report(st: State, *, coder: str | None = None, consensus: bool = Fal
             data = compute(session, Scope(coder=coder, consensus=consensus),
                            Options(theme=theme, quotes=quotes, subthemes_cooccur=subthemes,
                                    indicators=figures, by=by, where=filters))
-            data["language"] = report_language(st, study_language(session))
+            data["language"] = language or report_language(st, study_language(session))
             if context:
                 from qualcode.reports.context import add_context
 

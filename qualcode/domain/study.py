@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from qualcode.errors import UserError
+from qualcode.errors import UserError, toml_error
 from qualcode.i18n import _
 
 
@@ -71,11 +71,7 @@ def load_study(path: Path) -> StudySpec:
     except UnicodeDecodeError:
         raise UserError(_("the study file is not UTF-8 text"), path=str(path)) from None
     except tomllib.TOMLDecodeError as exc:
-        line = getattr(exc, "lineno", None)
-        msg = str(exc).split(" (at line")[0]
-        raise UserError(
-            _("invalid TOML: {msg}").format(msg=msg), path=str(path), line=line
-        ) from None
+        raise toml_error(exc, str(path)) from None
     return parse_study(data, text, str(path))
 
 

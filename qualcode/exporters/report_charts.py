@@ -40,7 +40,7 @@ def top_themes(view: View) -> list[str]:
 
 def _column_label(view: View, group: dict[str, Any]) -> str:
     if view.data.get("by"):
-        return str(group["name"])
+        return view.name(group)
     levels = " · ".join(str(v) for v in group["attributes"].values())
     return f"{group['name']}\n{levels}" if levels else str(group["name"])
 

@@ -11,6 +11,7 @@ from collections.abc import Callable
 from typing import Any
 
 from qualcode.i18n import _, ngettext, percent
+from qualcode.reports.columns import NONE
 
 MARK = {"above": "▲", "below": "▼"}
 
@@ -105,10 +106,16 @@ class View:
         return _("{share} of the quotes, by {people}.").format(share=cell_text(t),
                                                                 people=people_text(t))
 
+    def name(self, group: dict[str, Any]) -> str:
+        """A column's name: the group's, or the attribute's value, `(none)` in words."""
+        if self.data.get("by") and group["name"] == NONE:
+            return _("(none)")
+        return str(group["name"])
+
     def label(self, group: dict[str, Any]) -> str:
         """`G1 (CSP+, <35)`: a group with its design cell; `caregiver = yes` by attribute."""
         if self.data.get("by"):
-            return f"{self.data['by']} = {group['name']}"  # the attribute, as the study names it
+            return f"{self.data['by']} = {self.name(group)}"
         levels = ", ".join(str(v) for v in group["attributes"].values())
         return f"{group['name']} ({levels})" if levels else str(group["name"])
 

@@ -80,7 +80,7 @@ def _group_th(v: View, group: dict[str, Any]) -> str:
         levels = escape(str(v.data["by"]))
     else:
         levels = " · ".join(escape(str(x)) for x in group["attributes"].values())
-    return (f"<th>{escape(group['name'])}<br><small>{levels}<br>"
+    return (f"<th>{escape(v.name(group))}<br><small>{levels}<br>"
             f"{escape(v.base_text(group))}</small></th>")
 
 
