@@ -3,8 +3,9 @@
 Each picture is Textual's own screenshot (SVG) of the real workbench, on the demo study
 built afresh in a temporary folder, driven by keys as a researcher would press them:
 the coding screen, a segment being selected, the transcript, the suggestions with
-their reasons, the team review and the live report. Nothing here is drawn by hand, so
-a change to a screen shows in the guide the next time it is built.
+their reasons, the team review and the live report; then two of the report's charts as
+`report --format html` draws them. Nothing here is drawn by hand, so a change to a
+screen or a report shows in the guide the next time it is built.
 """
 
 from __future__ import annotations
@@ -68,6 +69,24 @@ def _second_coder(db: Path) -> None:
         project.close()
 
 
+def _charts(db: Path) -> dict[str, str]:
+    """The demo report's bar chart of one theme and its heat map, as the HTML has them."""
+    from qualcode.db.engine import open_project
+    from qualcode.exporters import report_charts as charts
+    from qualcode.exporters.report_common import View
+    from qualcode.reports.counts import Options, Scope, compute
+
+    project = open_project(str(db), warn=False)
+    try:
+        with project.read() as session:
+            view = View(compute(session, Scope(), Options(quotes=0)))
+    finally:
+        project.close()
+    return {"report-bars": charts.svg(charts.theme_bars(view, "data security"),
+                                      "data security", "bars"),
+            "report-heatmap": charts.svg(charts.heat_map(view), "heat map", "heat")}
+
+
 def main() -> int:
     from qualcode import i18n
     from qualcode.services.demo import build_demo
@@ -82,6 +101,7 @@ def main() -> int:
             build_demo(str(db))
             _second_coder(db)
             shots = asyncio.run(_shoot(db))
+            shots.update(_charts(db))
         for name, svg in shots.items():
             (OUT / language / f"{name}.svg").write_text(svg, encoding="utf-8")
             written += 1

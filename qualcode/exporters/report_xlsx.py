@@ -181,15 +181,15 @@ def render(data: dict[str, Any]) -> bytes:
 
     qs = book.create_sheet(_("Quotes"))
     _header(qs, [_("theme"), _("group"), *dims, _("speaker"), _("quote id"), _("consensus"),
-                 _("coders agreeing"), _("text"), _("question before it")], "A2")
+                 _("coders agreeing"), _("question before it"), _("text")], "A2")
     for q in data.get("quotes", []):
         g = next(x for x in v.groups if x["name"] == q["group"])
         qs.append([q["theme"], q["group"], *(g["attributes"].get(d, "") for d in dims),
                    q["speaker"], q["id"], _("yes") if q["consensus"] else _("no"), q["coders"],
-                   q["text"], context_text(q) or ""])
+                   context_text(q) or "", q["text"]])
         for col in (qs.max_column - 1, qs.max_column):
             qs.cell(qs.max_row, col).alignment = Alignment(wrap_text=True, vertical="top")
-    _widths(qs, {1: 30, qs.max_column - 1: 90, qs.max_column: 50})
+    _widths(qs, {1: 30, qs.max_column - 1: 50, qs.max_column: 90})
 
     figures = data.get("indicators", [])
     if figures:
