@@ -3,8 +3,8 @@
 Each picture is Textual's own screenshot (SVG) of the real workbench, on the demo study
 built afresh in a temporary folder, driven by keys as a researcher would press them:
 the coding screen, a segment being selected, the transcript, the suggestions with
-their reasons, the team review and the live report; then two of the report's charts as
-`report --format html` draws them. Nothing here is drawn by hand, so a change to a
+their reasons, the team review and the live report; then a theme's chart as
+`report --format html` draws it. Nothing here is drawn by hand, so a change to a
 screen or a report shows in the guide the next time it is built.
 """
 
@@ -70,7 +70,7 @@ def _second_coder(db: Path) -> None:
 
 
 def _charts(db: Path) -> dict[str, str]:
-    """The demo report's bar chart of one theme and its heat map, as the HTML has them."""
+    """The demo report's bar chart of one theme, as the HTML report draws it."""
     from qualcode.db.engine import open_project
     from qualcode.exporters import report_charts as charts
     from qualcode.exporters.report_common import View
@@ -82,9 +82,8 @@ def _charts(db: Path) -> dict[str, str]:
             view = View(compute(session, Scope(), Options(quotes=0)))
     finally:
         project.close()
-    return {"report-bars": charts.svg(charts.theme_bars(view, "data security"),
-                                      "data security", "bars"),
-            "report-heatmap": charts.svg(charts.heat_map(view), "heat map", "heat")}
+    return {"report-bars": '<?xml version="1.0" encoding="utf-8"?>\n' + charts.svg(
+        charts.theme_bars(view, "data security"), "data security", "bars", scalable=False)}
 
 
 def main() -> int:

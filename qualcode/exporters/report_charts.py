@@ -123,10 +123,11 @@ def _heat_map(view: View) -> Figure:
     return fig
 
 
-def svg(fig: Figure, title: str, prefix: str = "chart") -> str:
+def svg(fig: Figure, title: str, prefix: str = "chart", *, scalable: bool = True) -> str:
     """The figure as an SVG element to put inside an HTML page: no XML prologue, no
-    fixed size (it scales with the page), a title for screen readers, and its ids
-    prefixed so that several charts on one page do not share any."""
+    fixed size when `scalable` (it scales with the page; a picture file keeps its size),
+    a title for screen readers, and its ids prefixed so that several charts on one page
+    do not share any."""
     import matplotlib
 
     out = io.StringIO()
@@ -134,7 +135,8 @@ def svg(fig: Figure, title: str, prefix: str = "chart") -> str:
         fig.savefig(out, format="svg", metadata={"Date": None, "Creator": None})
     text = out.getvalue()
     text = text[text.index("<svg"):]
-    text = re.sub(r'<svg ([^>]*?)width="[^"]*" height="[^"]*"', r'<svg \1', text, count=1)
+    if scalable:
+        text = re.sub(r'<svg ([^>]*?)width="[^"]*" height="[^"]*"', r'<svg \1', text, count=1)
     text = text.replace(">", ' role="img">', 1)
     from html import escape
 
