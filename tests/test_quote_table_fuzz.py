@@ -12,6 +12,7 @@ import tempfile
 import unicodedata
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -54,3 +55,15 @@ def test_a_coded_table_reads_back_as_written(rows: list[tuple[str, str, list[str
         if coder and not codes:
             want = [(coder, None)]
         assert turn.codings == want
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+def test_a_carriage_return_before_a_form_feed_keeps_both_breaks(fmt: str) -> None:
+    """Found by the test above: CR then FF was written as CRLF, one break, read back as
+    one line break where the text had two."""
+    table = CodedTable(list(COLUMNS), [["q0", "G1", "P1", "0\r\x0c0", "alice", "hacking", ""]], 0)
+    data = to_csv(table) if fmt == "csv" else to_xlsx(table)
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / f"t.{fmt}"
+        path.write_bytes(data)
+        assert parser_for(fmt)(path).turns[0].text == "0\n\n0"

@@ -181,7 +181,7 @@ def check(data: dict[str, Any], want: dict[str, Any]) -> None:
 # -- --by ------------------------------------------------------------------------------------
 
 def test_by_caregiver_json_matches_an_independent_count(cli: Cli, project: Path) -> None:
-    out = cli("--lang", "en", "--db", str(project), "report", "--by", "caregiver", "--format", "json")
+    out = cli("--db", str(project), "report", "--by", "caregiver", "--format", "json")
     assert out.code == 0, out.err
     data = json.loads(out.out)
     want = expected(project, "caregiver")
@@ -202,7 +202,7 @@ def test_by_caregiver_json_matches_an_independent_count(cli: Cli, project: Path)
 
 
 def test_by_a_group_attribute_follows_the_design(cli: Cli, project: Path) -> None:
-    data = cli("--lang", "en", "--db", str(project), "report", "--by", "age", "--format", "json").json()
+    data = cli("--db", str(project), "report", "--by", "age", "--format", "json").json()
     assert [g["name"] for g in data["groups"]] == ["<35", "35-59", "60+"]
     conn = sqlite3.connect(project)
     age = dict(conn.execute(

@@ -54,7 +54,8 @@ def test_a_spec_re_runs_identically_then_follows_the_coding(
     assert cli("--db", db, "report", "--spec", str(spec), "--force").code == 0
     after = (spec.parent / "synthese.md").read_text(encoding="utf-8")
     assert after != first["synthese.md"].decode()
-    assert "| \u2003hacking | 0 / 1 · 0,0\u00a0% | 2 / 21 · 9,5\u00a0% | 2 / 22 · 9,1\u00a0% |" in after
+    assert ("| \u2003hacking | 0 / 1 · 0,0\u00a0% | 2 / 21 · 9,5\u00a0% "
+            "| 2 / 22 · 9,1\u00a0% |") in after
 
 
 @pytest.mark.parametrize(("text", "line", "says"), [

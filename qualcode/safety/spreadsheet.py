@@ -22,7 +22,9 @@ FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "'")
 
 
 def text_cell(text: str) -> str:
-    return without_controls(text, "", None)
+    """A text as a spreadsheet cell: one kind of line break (a lone CR next to a form feed
+    would otherwise make one CRLF and lose a break), no control characters."""
+    return without_controls(text.replace("\r\n", "\n").replace("\r", "\n"), "", None)
 
 
 def csv_cell(value: object) -> object:
