@@ -13,7 +13,6 @@ from typing import Any
 
 import docx
 import openpyxl
-import pytest
 
 from .conftest import Cli
 
@@ -93,6 +92,25 @@ class _Svgs(HTMLParser):
     def handle_data(self, data: str) -> None:
         if self.depth and data.strip():
             self.charts[-1].append(data.strip())
+
+
+def test_the_markdown_charts_are_text_bars_of_the_tables_numbers(cli: Cli,
+                                                                  demo_db: Path) -> None:
+    db = str(demo_db)
+    data = cli("--db", db, "report", "--format", "json").json()
+    md = cli("--db", db, "report", "--format", "md").out
+    cells = {(c["theme"], c["group"]): c for c in data["cells"]}
+    for theme in (t["name"] for t in data["themes"] if t["parent"] is None):
+        block = md.split(f"## {theme}\n", 1)[1].split("```text\n", 1)[1].split("```", 1)[0]
+        lines = block.splitlines()
+        assert len(lines) == len(data["groups"]) + 1
+        for line, group in zip(lines, data["groups"], strict=False):
+            cell = cells[(theme, group["name"])]
+            assert line.startswith(group["name"] + " ")
+            assert f" {cell['quotes']}/{cell['base']} " in line
+            bar = sum(1 for ch in line if ch == "█")
+            assert bar == int(cell["share"] * 30 * 8) // 8 or bar == round(
+                cell["share"] * 30 * 8) // 8
 
 
 def test_the_html_charts_show_the_tables_numbers(cli: Cli, demo_db: Path) -> None:
@@ -206,14 +224,17 @@ def test_the_annex_lists_every_coded_segment(cli: Cli, demo_db: Path, tmp_path: 
     book = openpyxl.load_workbook(book_path)
     assert book["Segments codés"].max_row == 1 + len(annex["segments"])
     assert book["Mémos"].max_row == 1 + len(annex["memos"])
+    for fmt in ("md", "html"):
+        shown = cli("--db", db, "report", "--all-quotes", "--format", fmt).out
+        assert "Annexe\u00a0: tous les segments codés" in shown and "Relancer sur" in shown
+        assert shown.count(" · #") >= len(annex["segments"]), fmt
     plain = tmp_path / "p.docx"
     assert cli("--db", db, "report", "--format", "docx", "-o", str(plain)).code == 0
     assert "Annexe" not in _docx_text(plain)
 
 
-@pytest.mark.parametrize("fmt", ["md", "html", "csv"])
-def test_the_annex_is_refused_where_it_has_no_place(cli: Cli, demo_db: Path, fmt: str) -> None:
-    result = cli("--db", str(demo_db), "report", "--all-quotes", "--format", fmt)
+def test_the_annex_is_refused_where_it_has_no_place(cli: Cli, demo_db: Path) -> None:
+    result = cli("--db", str(demo_db), "report", "--all-quotes", "--format", "csv")
     assert result.code == 1 and result.err.startswith("qualcode: ") and not result.out
     assert len(result.err.strip().splitlines()) == 1
 

@@ -63,7 +63,7 @@ def test_a_spec_re_runs_identically_then_follows_the_coding(
     ('[report]\ncolour = "red"\n[outputs]\nmd = "a.md"\n', 2, "colour"),
     ('[report]\nquotes = 2\n[outputs]\npdf = "a.pdf"\n', 4, "pdf"),
     ('[report]\nquotes = 2\n', None, "[outputs]"),
-    ('[report]\nall_quotes = true\n[outputs]\nmd = "a.md"\n', 2, "all_quotes"),
+    ('[report]\nall_quotes = true\n[outputs]\ncsv = "a.csv"\n', 2, "all_quotes"),
     ('[report\nquotes = 2\n', 1, "TOML"),
     ('[report]\nlang = "de"\n[outputs]\nmd = "a.md"\n', 2, "lang"),
     ('[rapport]\n[outputs]\nmd = "a.md"\n', 1, "[rapport]"),

@@ -14,7 +14,7 @@ from qualcode.i18n import N_, _
 from qualcode.reports.spec import FORMATS
 
 BINARY = ("xlsx", "docx")
-ANNEXED = ("docx", "xlsx", "json")
+ANNEXED = ("md", "html", "docx", "xlsx", "json")
 
 
 @app.command(help=N_("Themes per group cell: quotes, participants, share, cells that stand out, "
@@ -84,8 +84,8 @@ def report(
         "formats and file names; run again, it gives the same report of the new coding."))
     ] = None,
     all_quotes: Annotated[bool, typer.Option("--all-quotes", help=N_(
-        "docx, xlsx or json: an annex of every coded segment per theme and group, with the "
-        "speaker's attributes and the coder, and the memos."))] = False,
+        "An annex of every coded segment per theme and group, with the speaker's "
+        "attributes and the coder, and the memos (not in csv)."))] = False,
     force: Force = False,
 ) -> None:
     from qualcode.errors import UserError
@@ -105,7 +105,7 @@ def report(
         raise typer.BadParameter(_("unknown format {fmt!r} (available: {items})").format(
                                      fmt=fmt, items=', '.join(FORMATS)))
     if all_quotes and fmt not in ANNEXED:
-        raise UserError(_("--all-quotes is for --format docx, xlsx or json"))
+        raise UserError(_("--all-quotes is for --format md, html, docx, xlsx or json"))
     if fmt in BINARY and output is None:
         raise UserError(_("--format {fmt} writes a file: add -o FILE.{fmt}").format(fmt=fmt))
     data = compute_report(state(ctx), coder=coder, consensus=consensus, quotes=quotes,

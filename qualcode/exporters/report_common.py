@@ -7,7 +7,7 @@ index them (cell by theme and group, the design grid, quotes per cell) and word 
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from qualcode.i18n import _, ngettext, percent
@@ -219,6 +219,52 @@ class View:
             line += " · " + _("theme {theme} and its sub-themes").format(
                 theme=self.data["subtree"])
         return line
+
+
+def annex_intro(annex: dict[str, Any]) -> str:
+    return _("{count} codings in the report's scope, by theme then group, in the order of "
+             "the transcripts; a segment's words, or the whole quote's.").format(
+        count=len(annex["segments"]))
+
+
+def annex_parts(v: View, annex: dict[str, Any]) -> Iterator[tuple[str, Any]]:
+    """The annex in reading order: ("theme", name), ("group", label) when they change,
+    then ("segment", row) for each coding."""
+    labels = {g["name"]: v.label(g) for g in v.groups}
+    theme = group = None
+    for row in annex["segments"]:
+        if row["theme"] != theme:
+            theme, group = row["theme"], None
+            yield "theme", str(theme)
+        if row["group"] != group:
+            group = row["group"]
+            yield "group", labels.get(str(group), str(group))
+        yield "segment", row
+
+
+def segment_about(row: dict[str, Any], columns: list[str]) -> str:
+    """`P1 · loss of human contact · coder alice · ald = yes · #6`: who said a segment,
+    its code when more precise than the theme, the coder, the speaker's attributes."""
+    about = [str(row["speaker"])]
+    if row["code"] != row["theme"]:
+        about.append(str(row["code"]))
+    about.append(_("coder {name}").format(name=row["coder"]))
+    people = [f"{k.removeprefix('participant ')} = {row[k]}" for k in columns
+              if k.startswith("participant ") and row.get(k) not in (None, "")]
+    if people:
+        about.append(", ".join(people))
+    return " · ".join(about) + f" · #{row['quote']}"
+
+
+def memo_heading(v: View, memo: dict[str, Any]) -> str:
+    """Where a memo was written, and by whom."""
+    labels = {g["name"]: v.label(g) for g in v.groups}
+    where = _("{group}, {speaker}, quote #{quote} — {coder}").format(
+        group=labels.get(str(memo["group"]), memo["group"]), speaker=memo["speaker"],
+        quote=memo["quote"], coder=memo["coder"])
+    if memo["on"]:
+        where += " · " + _("on the coding {code}").format(code=memo["on"])
+    return where
 
 
 def context_text(quote: dict[str, Any]) -> str | None:

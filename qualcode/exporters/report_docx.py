@@ -18,13 +18,17 @@ from docx.table import Table, _Cell
 
 from qualcode.exporters.report_common import (
     View,
+    annex_intro,
+    annex_parts,
     base_text,
     cell_text,
     context_text,
     figure,
     level_test_text,
+    memo_heading,
     people_text,
     quotes_text,
+    segment_about,
 )
 from qualcode.i18n import _
 
@@ -258,52 +262,30 @@ def _theme(doc: Any, v: View, name: str, top: float, chart: bool) -> None:
 def _annex(doc: Any, v: View, annex: dict[str, Any]) -> None:
     """Every coded segment, by theme then group, each with its speaker's attributes and
     its coder; then the memos."""
-    segments = annex["segments"]
     heading = doc.add_heading(_("Annex: every coded segment"), level=1)
     heading.paragraph_format.page_break_before = True
-    doc.add_paragraph(_("{count} codings in the report's scope, by theme then group, in the "
-                        "order of the transcripts; a segment's words, or the whole quote's."
-                        ).format(count=len(segments)))
-    labels = {g["name"]: v.label(g) for g in v.groups}
-    theme = group = None
-    for row in segments:
-        if row["theme"] != theme:
-            theme, group = row["theme"], None
-            doc.add_heading(str(theme), level=2)
-        if row["group"] != group:
-            group = row["group"]
-            doc.add_heading(labels.get(str(group), str(group)), level=3)
+    doc.add_paragraph(annex_intro(annex))
+    for kind, part in annex_parts(v, annex):
+        if kind != "segment":
+            doc.add_heading(part, level=2 if kind == "theme" else 3)
+            continue
         para = doc.add_paragraph()
         para.paragraph_format.left_indent = Cm(0.8)
         para.paragraph_format.keep_together = True
-        para.add_run(f"« {row['text']} »")
-        about = [str(row["speaker"])]
-        if row["code"] != row["theme"]:
-            about.append(str(row["code"]))
-        about.append(_("coder {name}").format(name=row["coder"]))
-        people = [f"{k.removeprefix('participant ')} = {row[k]}" for k in annex["columns"]
-                  if k.startswith("participant ") and row.get(k) not in (None, "")]
-        if people:
-            about.append(", ".join(people))
-        who = para.add_run("\n— " + " · ".join(about) + f" · #{row['quote']}")
+        para.add_run(f"« {part['text']} »")
+        who = para.add_run("\n— " + segment_about(part, annex["columns"]))
         who.font.size, who.font.color.rgb = Pt(8.5), MUTED
-        if row.get("memo"):
-            memo = para.add_run("\n" + _("memo: {text}").format(text=row["memo"]))
+        if part.get("memo"):
+            memo = para.add_run("\n" + _("memo: {text}").format(text=part["memo"]))
             memo.italic = True
             memo.font.size = Pt(8.5)
-    memos = annex["memos"]
     doc.add_heading(_("Memos"), level=1)
-    if not memos:
+    if not annex["memos"]:
         doc.add_paragraph(_("No memo on the quotes of the report."))
-    for memo in memos:
+    for memo in annex["memos"]:
         para = doc.add_paragraph()
         para.paragraph_format.keep_together = True
-        where = _("{group}, {speaker}, quote #{quote} — {coder}").format(
-            group=labels.get(str(memo["group"]), memo["group"]), speaker=memo["speaker"],
-            quote=memo["quote"], coder=memo["coder"])
-        if memo["on"]:
-            where += " · " + _("on the coding {code}").format(code=memo["on"])
-        para.add_run(where).bold = True
+        para.add_run(memo_heading(v, memo)).bold = True
         para.add_run("\n" + str(memo["text"]))
         said = para.add_run(f"\n« {memo['words']} »")
         said.font.size, said.font.color.rgb = Pt(8.5), MUTED

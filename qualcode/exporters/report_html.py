@@ -9,13 +9,17 @@ from typing import Any
 
 from qualcode.exporters.report_common import (
     View,
+    annex_intro,
+    annex_parts,
     base_text,
     cell_text,
     context_text,
     figure,
     level_test_text,
+    memo_heading,
     people_text,
     quotes_text,
+    segment_about,
 )
 from qualcode.i18n import _
 
@@ -183,8 +187,32 @@ def render(data: dict[str, Any]) -> str:
     drawn = {name: i for i, name in enumerate(charts.top_themes(v))} if v.groups else {}
     for t in v.themes:
         out += _theme_section(v, t["name"], top, drawn.get(t["name"]))
+    if data.get("annex"):
+        out += _annex(v, data["annex"])
     out += ["</body>", "</html>"]
     return "\n".join(out) + "\n"
+
+
+def _annex(v: View, annex: dict[str, Any]) -> list[str]:
+    out = [f"<h2>{escape(_('Annex: every coded segment'))}</h2>",
+           f'<p class="legend">{escape(annex_intro(annex))}</p>']
+    for kind, part in annex_parts(v, annex):
+        if kind != "segment":
+            level = 3 if kind == "theme" else 4
+            out.append(f"<h{level}>{escape(part)}</h{level}>")
+            continue
+        text = "<br>".join(escape(line) for line in str(part["text"]).splitlines())
+        memo = (f'<p class="context">{escape(_("memo: {text}").format(text=part["memo"]))}'
+                "</p>" if part.get("memo") else "")
+        out.append(f"<blockquote><p>{text}</p>{memo}<footer>"
+                   f"{escape(segment_about(part, annex['columns']))}</footer></blockquote>")
+    out.append(f"<h2>{escape(_('Memos'))}</h2>")
+    if not annex["memos"]:
+        out.append(f"<p>{escape(_('No memo on the quotes of the report.'))}</p>")
+    for memo in annex["memos"]:
+        out += [f"<p><b>{escape(memo_heading(v, memo))}</b><br>{escape(str(memo['text']))}</p>",
+                f'<blockquote><p>{escape(str(memo["words"]))}</p></blockquote>']
+    return out
 
 
 def _theme_section(v: View, name: str, top: float, chart: int | None) -> list[str]:

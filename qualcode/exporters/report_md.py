@@ -1,4 +1,5 @@
-"""The report as Markdown: tables a researcher can paste, verbatims as block quotes."""
+"""The report as Markdown: tables a researcher can paste, a text bar chart per theme
+(readable in any viewer, no picture to carry along), verbatims as block quotes."""
 
 from __future__ import annotations
 
@@ -7,13 +8,18 @@ from typing import Any
 
 from qualcode.exporters.report_common import (
     View,
+    annex_intro,
+    annex_parts,
     base_text,
     cell_text,
     context_text,
     figure,
     level_test_text,
+    memo_heading,
+    pct,
     people_text,
     quotes_text,
+    segment_about,
 )
 from qualcode.i18n import _
 
@@ -84,6 +90,8 @@ def render(data: dict[str, Any]) -> str:
         name = t["name"]
         out += [f"{'#' * min(2 + v.depth(name), 6)} {name}", ""]
         out += [v.total_line(name), ""]
+        if t["parent"] is None and v.groups:
+            out += _bars(v, name)
         for ind in v.indicators(name):
             out += [_("- Survey: **{figure}** {wording} (base: {base}; {source})").format(
                 figure=figure(ind), wording=ind["wording"], base=ind["base"],
@@ -106,4 +114,47 @@ def render(data: dict[str, Any]) -> str:
                     out += [f"> *{asked.replace(chr(10), ' ')}*", ">"]
                 out += ["> " + line for line in q["text"].splitlines() or [""]]
                 out += [f"> — {v.attribution(q)}", ""]
+    if data.get("annex"):
+        out += _annex(v, data["annex"])
     return "\n".join(out).rstrip() + "\n"
+
+
+WIDTH = 30
+"""Characters of the longest bar: a full share."""
+
+
+def _bars(v: View, theme: str) -> list[str]:
+    """The share of each column's quotes carrying `theme`, as bars of block characters
+    in eighths, with the overall share last: the same numbers as the table above."""
+    rows = [(v.name(g) + " " + " · ".join(map(str, g["attributes"].values()))
+             if not v.data.get("by") else v.label(g), v.cell(theme, g["name"]))
+            for g in v.groups] + [(_("all"), v.theme(theme))]
+    width = max(len(label) for label, _cell in rows)
+    lines = []
+    for label, cell in rows:
+        eighths = round(float(cell["share"]) * WIDTH * 8) if cell["base"] else 0
+        bar = "█" * (eighths // 8) + ("", "▏", "▎", "▍", "▌", "▋", "▊", "▉")[eighths % 8]
+        count = f"{cell['quotes']}/{cell['base']}"
+        share = pct(cell["share"], cell["base"])
+        lines.append(f"{label:<{width}}  {bar:<{WIDTH}}  {count:>7}  {share}")
+    return ["```text", *lines, "```", ""]
+
+
+def _annex(v: View, annex: dict[str, Any]) -> list[str]:
+    out = ["## " + _("Annex: every coded segment"), "", annex_intro(annex), ""]
+    for kind, part in annex_parts(v, annex):
+        if kind != "segment":
+            out += [("### " if kind == "theme" else "#### ") + part, ""]
+            continue
+        out += ["> " + line for line in f"« {part['text']} »".splitlines() or [""]]
+        out += [f"> — {segment_about(part, annex['columns'])}"]
+        if part.get("memo"):
+            out += [">", "> *" + _("memo: {text}").format(text=part["memo"]) + "*"]
+        out.append("")
+    out += ["## " + _("Memos"), ""]
+    if not annex["memos"]:
+        out += [_("No memo on the quotes of the report."), ""]
+    for memo in annex["memos"]:
+        out += [f"**{memo_heading(v, memo)}**", "", str(memo["text"]), "",
+                f"> « {' '.join(str(memo['words']).splitlines())} »", ""]
+    return out

@@ -106,8 +106,8 @@ def load_spec(path: Path) -> ReportSpec:
             raise UserError(_("{fmt} needs a file name").format(fmt=fmt), path=where,
                             line=line_of(text, fmt))
         files[fmt] = path.parent / name
-    if values.get("all_quotes") and not set(files) & {"docx", "xlsx", "json"}:
-        raise UserError(_("all_quotes needs a docx, xlsx or json output"), path=where,
+    if values.get("all_quotes") and set(files) == {"csv"}:
+        raise UserError(_("all_quotes has no place in a csv output"), path=where,
                         line=line_of(text, "all_quotes"))
     if values.get("lang") not in (None, *LANGUAGES):
         raise UserError(_("lang is fr or en, not {value!r}").format(value=values["lang"]),
