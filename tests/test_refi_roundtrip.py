@@ -39,6 +39,28 @@ def test_demo_round_trip_is_lossless(demo_db: Path, cli: Cli, tmp_path: Path) ->
     assert after == before
 
 
+def test_selections_are_named_by_their_first_words(demo_db: Path, cli: Cli,
+                                                  tmp_path: Path) -> None:
+    """A selection's name is a label, not a second copy of the text (issue 24: the
+    100k project.qde was three times its content)."""
+    import re
+
+    from qualcode.exchange.qdpx_export import label
+
+    assert label("Je ne veux pas que mes données finissent chez un assureur") == (
+        "Je ne veux pas que mes données finissent…")
+    assert label("Oui.") == "Oui."
+    assert label("x" * 200) == "x" * 60 + "…"
+    target = tmp_path / "d.qdpx"
+    assert cli("--db", str(demo_db), "export", str(target)).code == 0
+    with zipfile.ZipFile(target) as zf:
+        qde = zf.read("project.qde").decode()
+    names = re.findall(r'<PlainTextSelection [^>]*name="([^"]*)"', qde)
+    assert names and max(len(n) for n in names) <= 61
+    assert "Je me demande jusqu'à quel point les documents…" in {
+        n.replace("&apos;", "'") for n in names}
+
+
 def test_exports_are_stable_owner_only_and_distinct_per_project(demo_db: Path, cli: Cli,
                                                                  tmp_path: Path) -> None:
     first, second = tmp_path / "a.qdpx", tmp_path / "b.qdpx"

@@ -56,12 +56,19 @@ class _Ctx:
     users: dict[int, str]
     codes: dict[int, str]
     kept: dict[str, dict[str, str]] = field(default_factory=dict)
+    people: dict[object, str] = field(default_factory=dict)
+    """Participants' GUIDs, each asked for once per quote its participant said."""
 
     def guid(self, kind: str, ident: object) -> str:
         """The GUID the entity came with from another file, else this project's own;
         lower case (see `guids`)."""
-        return (self.kept.get(kind, {}).get(str(ident)) or make_guid(self.ns, kind,
-                                                                     ident)).lower()
+        if kind == "participant" and ident in self.people:
+            return self.people[ident]
+        found = (self.kept.get(kind, {}).get(str(ident)) or make_guid(self.ns, kind,
+                                                                      ident)).lower()
+        if kind == "participant":
+            self.people[ident] = found
+        return found
 
 
 def _kind(values: list[Any]) -> str:
@@ -264,7 +271,7 @@ def _quote_selections(ctx: _Ctx, q: Quote, start: int, codings: dict[int, list[C
     mine = codings.get(qid, [])
     fallback = (ctx.users[mine[0].coder_id] if mine else None) or user or next(
         iter(ctx.users.values()), None)
-    whole = RSelection(ctx.guid("quote", qid), start, start + len(q.text), name=q.text,
+    whole = RSelection(ctx.guid("quote", qid), start, start + len(q.text), name=label(q.text),
                        user=fallback, created=mine[0].created_at if mine else None)
     refs.participant_quotes[q.participant_id].append(whole.guid)
     refs.quote_place[qid] = (source_guid, whole.start, whole.end, q.text)
@@ -285,11 +292,27 @@ def _quote_selections(ctx: _Ctx, q: Quote, start: int, codings: dict[int, list[C
         guid = ctx.guid("span", f"{qid}:{span[0]}:{span[1]}") if first_span else ctx.guid(
             "coding-selection", c.id)
         out.append(RSelection(guid, start + span[0], start + span[1],
-                              name=q.text[span[0]:span[1]], user=rc.user, created=rc.created,
+                              name=label(q.text[span[0]:span[1]]), user=rc.user,
+                              created=rc.created,
                               codings=[rc], description=c.memo or ""))
         if c.span_start is None:  # the case claims whole-quote codings, never a span
             refs.participant_quotes[q.participant_id].append(guid)
     return out
+
+
+LABEL_WORDS = 8
+LABEL_LENGTH = 60
+
+
+def label(text: str) -> str:
+    """A selection's name: its first words, as QDA tools list selections. The name is a
+    label, not the text (which the source holds); the whole text repeated there made a
+    100,000-quote project.qde three times the size of its content."""
+    words = text.split()
+    short = " ".join(words[:LABEL_WORDS])
+    if len(short) > LABEL_LENGTH:
+        short = short[:LABEL_LENGTH].rsplit(" ", 1)[0] or short[:LABEL_LENGTH]
+    return short + ("…" if short != " ".join(words) else "")
 
 
 def _notes(session: Session, ctx: _Ctx, refs: _Refs) -> list[RNote]:
