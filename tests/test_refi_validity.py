@@ -5,11 +5,13 @@ so, one line a violation, when what it wrote is not valid."""
 from __future__ import annotations
 
 import hashlib
+import io
 import re
 import stat
 import zipfile
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any, BinaryIO
 
 import pytest
 import xmlschema
@@ -160,9 +162,14 @@ def test_schema_errors_name_each_element_and_read_nothing_unsafe() -> None:
 
 def _break_codes(monkeypatch: pytest.MonkeyPatch) -> None:
     """Make the exporter write `isCodable="True"`, which the schema forbids."""
-    real = qdpx_export.project_xml
-    monkeypatch.setattr(qdpx_export, "project_xml", lambda project: real(project).replace(
-        b'isCodable="true"', b'isCodable="True"'))
+    real = qdpx_export.write_project_xml
+
+    def broken(project: Any, sink: BinaryIO) -> None:
+        written = io.BytesIO()
+        real(project, written)
+        sink.write(written.getvalue().replace(b'isCodable="true"', b'isCodable="True"'))
+
+    monkeypatch.setattr(qdpx_export, "write_project_xml", broken)
 
 
 def test_export_reports_each_violation_of_what_it_wrote(

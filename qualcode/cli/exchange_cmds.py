@@ -33,7 +33,7 @@ def export(
     from qualcode.db.engine import open_project
     from qualcode.errors import UserError
     from qualcode.exchange.positions import after_astral
-    from qualcode.exchange.qdpx_export import archive, build, utf16_positions
+    from qualcode.exchange.qdpx_export import build, utf16_positions, write_archive
 
     if file.suffix.lower() != ".qdpx":
         raise UserError(_("name the file *.qdpx (a REFI-QDA project)"), path=str(file))
@@ -49,10 +49,9 @@ def export(
         moved = sum(after_astral(s) for s in refi.sources)
         if positions == "utf16":
             utf16_positions(refi)
-        data = archive(refi)
     finally:
         project.close()
-    write_output(file, data, force=force)
+    write_output(file, lambda sink: write_archive(refi, sink), force=force)
     if validate is not False:
         _check_written(file, always=bool(validate))
     selections = sum(len(s.selections) for s in refi.sources)

@@ -4,8 +4,9 @@ only by choice (`--force`, or yes to the question on a terminal)."""
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, BinaryIO
 
 import typer
 
@@ -15,7 +16,8 @@ Force = Annotated[bool, typer.Option(
     "--force", help=N_("Replace the output file if it exists (never a project: refused)."))]
 
 
-def write_output(path: Path, content: str | bytes, *, force: bool) -> None:
+def write_output(path: Path, content: str | bytes | Callable[[BinaryIO], None], *,
+                 force: bool) -> None:
     """Owner-only and atomic (see `exporters.files`), after the overwrite check."""
     from qualcode.exporters.files import write_owner_only
 

@@ -7,12 +7,22 @@ carry a `richTextPath` (ATLAS.ti rejects a `.txt` there).
 
 from __future__ import annotations
 
+import io
+from collections.abc import Iterator
 from datetime import UTC, datetime
 from decimal import Decimal
+from typing import BinaryIO
 
 from qualcode.exchange.qde_read import CODEBOOK_NS, PROJECT_NS
-from qualcode.exchange.refi_model import RCode, RCoding, RProject, RSelection, Value
-from qualcode.exchange.xml_write import Node, serialise
+from qualcode.exchange.refi_model import (
+    RCode,
+    RCoding,
+    RProject,
+    RSelection,
+    RTextSource,
+    Value,
+)
+from qualcode.exchange.xml_write import Node, serialise, write_xml
 
 
 def stamp(value: datetime | None) -> str | None:
@@ -69,6 +79,33 @@ def _selection(parent: Node, sel: RSelection) -> None:
 
 
 def project_xml(project: RProject) -> bytes:
+    out = io.BytesIO()
+    write_project_xml(project, out)
+    return out.getvalue()
+
+
+def _source(source: RTextSource) -> Node:
+    node = Node("TextSource", {
+        "guid": source.guid, "name": source.name,
+        "plainTextPath": "internal://" + source_file(source.guid),
+        "creatingUser": source.user, "creationDateTime": stamp(source.created)})
+    if source.description:
+        node.add("Description", text=source.description)
+    for sel in source.selections:
+        _selection(node, sel)
+    for ref in source.notes:
+        node.add("NoteRef", {"targetGUID": ref})
+    return node
+
+
+def _sources(project: RProject) -> Iterator[Node]:
+    return (_source(source) for source in project.sources)
+
+
+def write_project_xml(project: RProject, sink: BinaryIO) -> None:
+    """`project.qde` written to `sink` as it is made: each source's tree (its selections
+    and codings, most of a large project) is built when the writer reaches it and dropped
+    after, so the XML never sits whole in memory."""
     root = Node("Project", {"name": project.name, "origin": project.origin})
     if project.users:
         users = root.add("Users")
@@ -99,18 +136,7 @@ def project_xml(project: RProject) -> bytes:
             for ref in case.selection_refs:
                 node.add("SelectionRef", {"targetGUID": ref})
     if project.sources:
-        sources = root.add("Sources")
-        for source in project.sources:
-            node = sources.add("TextSource", {
-                "guid": source.guid, "name": source.name,
-                "plainTextPath": "internal://" + source_file(source.guid),
-                "creatingUser": source.user, "creationDateTime": stamp(source.created)})
-            if source.description:
-                node.add("Description", text=source.description)
-            for sel in source.selections:
-                _selection(node, sel)
-            for ref in source.notes:
-                node.add("NoteRef", {"targetGUID": ref})
+        root.add("Sources").later = lambda: _sources(project)
     if project.notes:
         notes = root.add("Notes")
         for note in project.notes:
@@ -122,7 +148,7 @@ def project_xml(project: RProject) -> bytes:
                 _selection(node, note.anchor)
     if project.description:
         root.add("Description", text=project.description)
-    return serialise(root, PROJECT_NS)
+    write_xml(root, PROJECT_NS, sink)
 
 
 def codebook_xml(codes: list[RCode], origin: str) -> bytes:

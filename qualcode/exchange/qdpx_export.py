@@ -19,7 +19,7 @@ import zipfile
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import Any, BinaryIO, cast
 from uuid import UUID
 
 from sqlmodel import Session, col, select
@@ -30,7 +30,7 @@ from qualcode.exchange import markers
 from qualcode.exchange.codes import to_refi
 from qualcode.exchange.guids import kept_guids, make_guid, project_namespace
 from qualcode.exchange.positions import to_units
-from qualcode.exchange.qde_write import project_xml, source_file
+from qualcode.exchange.qde_write import source_file, write_project_xml
 from qualcode.exchange.refi_model import (
     RCase,
     RCode,
@@ -366,10 +366,17 @@ def utf16_positions(project: RProject) -> None:
 
 
 def archive(project: RProject) -> bytes:
-    """The `.qdpx` bytes: `project.qde` at the root, sources flat in lower-case `sources/`."""
+    """The `.qdpx` bytes (see `write_archive`)."""
     buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as zf:
-        zf.writestr("project.qde", project_xml(project))
+    write_archive(project, buffer)
+    return buffer.getvalue()
+
+
+def write_archive(project: RProject, sink: BinaryIO) -> None:
+    """The `.qdpx`: `project.qde` at the root, sources flat in lower-case `sources/`,
+    compressed into `sink` as they are written."""
+    with zipfile.ZipFile(sink, "w", compression=zipfile.ZIP_DEFLATED) as zf:
+        with zf.open("project.qde", "w", force_zip64=True) as entry:
+            write_project_xml(project, cast(BinaryIO, entry))
         for source in project.sources:
             zf.writestr("sources/" + source_file(source.guid), source.text.encode("utf-8"))
-    return buffer.getvalue()

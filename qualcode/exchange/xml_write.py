@@ -7,8 +7,11 @@ cannot carry at all are refused with a clear message rather than dropped.
 
 from __future__ import annotations
 
+import io
 import re
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from typing import BinaryIO
 
 from qualcode.errors import UserError
 from qualcode.i18n import _
@@ -26,6 +29,9 @@ class Node:
     attrs: dict[str, str | None] = field(default_factory=dict)
     children: list[Node] = field(default_factory=list)
     text: str | None = None
+    later: Callable[[], Iterable[Node]] | None = None
+    """Children made only when the writer reaches them, after `children`: a project's
+    sources, so that no more than one source's tree is in memory at once."""
 
     def add(self, tag: str, attrs: dict[str, str | None] | None = None,
             text: str | None = None) -> Node:
@@ -53,23 +59,47 @@ def _attr(value: str) -> str:
     return _ATTR_RE.sub(lambda m: _ATTR[m.group()], _check(value))
 
 
+FLUSH = 1 << 20
+"""Characters gathered before they are encoded and written."""
+
+
 def serialise(root: Node, namespace: str) -> bytes:
-    """UTF-8, no BOM (a QualCoder fix), the namespace as the default one on the root."""
+    """The document as bytes (see `write_xml`)."""
+    out = io.BytesIO()
+    write_xml(root, namespace, out)
+    return out.getvalue()
+
+
+def write_xml(root: Node, namespace: str, sink: BinaryIO) -> None:
+    """UTF-8, no BOM (a QualCoder fix), the namespace as the default one on the root;
+    written to `sink` as it goes, a megabyte at a time."""
     out: list[str] = ['<?xml version="1.0" encoding="utf-8"?>\n']
+    size = 0
+
+    def emit(piece: str) -> None:
+        nonlocal size
+        out.append(piece)
+        size += len(piece)
+        if size >= FLUSH:
+            sink.write("".join(out).encode("utf-8"))
+            out.clear()
+            size = 0
 
     def write(node: Node, depth: int, extra: str = "") -> None:
         pad = "  " * depth
         attrs = "".join(f' {k}="{_attr(v)}"' for k, v in node.attrs.items() if v is not None)
         head = f"{pad}<{node.tag}{extra}{attrs}"
-        if not node.children and node.text is None:
-            out.append(head + "/>\n")
-        elif not node.children:
-            out.append(f"{head}>{_text(node.text or '')}</{node.tag}>\n")
+        if not node.children and node.later is None and node.text is None:
+            emit(head + "/>\n")
+        elif not node.children and node.later is None:
+            emit(f"{head}>{_text(node.text or '')}</{node.tag}>\n")
         else:
-            out.append(head + ">\n")
+            emit(head + ">\n")
             for child in node.children:
                 write(child, depth + 1)
-            out.append(f"{pad}</{node.tag}>\n")
+            for child in node.later() if node.later is not None else ():
+                write(child, depth + 1)
+            emit(f"{pad}</{node.tag}>\n")
 
     write(root, 0, f' xmlns="{namespace}"')
-    return "".join(out).encode("utf-8")
+    sink.write("".join(out).encode("utf-8"))

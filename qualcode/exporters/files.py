@@ -5,17 +5,19 @@ from __future__ import annotations
 
 import os
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
+from typing import BinaryIO
 
 from qualcode.errors import UserError
 from qualcode.i18n import _
 
 
-def write_owner_only(path: Path, content: str | bytes) -> None:
+def write_owner_only(path: Path, content: str | bytes | Callable[[BinaryIO], None]) -> None:
     """Refuses to write over a database: a project (the open one or another) is never
-    replaced by a report, a codebook or an export by a slip of the file name."""
+    replaced by a report, a codebook or an export by a slip of the file name. `content`
+    may be a function that writes into the open file, for what is too big to hold."""
     refuse_database(path)
-    data = content.encode("utf-8") if isinstance(content, str) else content
     folder = path.parent if str(path.parent) else Path(".")
     try:
         fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{path.name}.", suffix=".tmp")
@@ -25,7 +27,10 @@ def write_owner_only(path: Path, content: str | bytes) -> None:
         ) from None
     try:
         with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
+            if callable(content):
+                content(fh)
+            else:
+                fh.write(content.encode("utf-8") if isinstance(content, str) else content)
             fh.flush()
             os.fsync(fh.fileno())
         os.chmod(tmp, 0o600)
