@@ -78,8 +78,10 @@ def _replicate_sums(columns: Floats, count: int, replicates: int,
     for first in range(0, replicates, _CHUNK):
         size = min(_CHUNK, replicates - first)
         draws = rng.integers(0, count, size=(size, count))
-        weights = np.stack([np.bincount(row, minlength=count) for row in draws]).astype(np.float64)
-        yield weights @ columns
+        # each replicate's draws shifted into its own stretch: one bincount for the chunk
+        shifted = (draws + (np.arange(size) * count)[:, None]).ravel()
+        weights = np.bincount(shifted, minlength=size * count).reshape(size, count)
+        yield weights.astype(np.float64) @ columns
 
 
 def _alphas(sums: Floats) -> Floats:
