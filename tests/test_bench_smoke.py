@@ -207,3 +207,24 @@ def test_a_subprocess_measures_memory(tmp_path: Path, smoke: Corpus) -> None:
     assert row.rss_peak is not None and row.rss_peak >= row.rss_run >= row.rss_base > 10 * 2**20
     assert row.run is not None and row.floor is not None
     assert len(row.run_times) == len(row.floor_times) == 1
+
+
+def test_whole_process_floors_compute_what_the_commands_print(smoke: Corpus) -> None:
+    """The stdlib floors of the whole-process cases (issue 24) give the same quotes and
+    cells as the commands they stand beside, and every such case runs."""
+    import subprocess
+    import sys
+
+    from benchmarks import floors
+    from benchmarks.cases import whole_process
+
+    shown = subprocess.run([sys.executable, "-m", "qualcode", "--db", str(smoke.db), "quotes",
+                            "--code", "data security", "--json"], capture_output=True,
+                           text=True, check=True).stdout
+    bare = json.loads(floors.quotes_with_code(str(smoke.db), "data security"))
+    assert [q["id"] for q in json.loads(shown)] == [row[0] for row in bare] and bare
+    assert floors.report(str(smoke.db)) == report_json.floor(smoke)
+    for case in whole_process.CASES:
+        assert case.run(smoke) is not None, case.name
+        if case.floor is not None:
+            assert case.floor(smoke) is not None, case.name

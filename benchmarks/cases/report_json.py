@@ -15,6 +15,7 @@ import json
 import sqlite3
 from pathlib import Path
 
+from benchmarks.floors import closure_values, counts
 from benchmarks.harness import Case, Corpus, read_project
 
 _CLOSURES: dict[Path, str] = {}
@@ -24,32 +25,6 @@ def run(corpus: Corpus) -> str:
     from qualcode.reports.counts import compute
 
     return json.dumps(read_project(corpus.db, compute), ensure_ascii=False)
-
-
-def closure_values(conn: sqlite3.Connection) -> str:
-    """Every (ancestor, descendant) pair of the tree as an SQL VALUES list."""
-    parent = dict(conn.execute("SELECT id, parent_id FROM code").fetchall())
-    pairs = []
-    for code in parent:
-        node: int | None = code
-        while node is not None:
-            pairs.append(f"({node}, {code})")
-            node = parent[node]
-    return ", ".join(pairs)
-
-
-def counts(conn: sqlite3.Connection, closure: str) -> list[tuple[int, int, int, int, int]]:
-    conn.execute("CREATE TEMP TABLE IF NOT EXISTS cl (descendant INTEGER, ancestor INTEGER, "
-                 "PRIMARY KEY (descendant, ancestor)) WITHOUT ROWID")
-    conn.execute("DELETE FROM cl")
-    conn.execute(f"INSERT INTO cl (ancestor, descendant) VALUES {closure}")
-    return conn.execute(
-        "SELECT cl.ancestor, q.group_id, COUNT(DISTINCT q.id), COUNT(DISTINCT q.participant_id),"
-        " COUNT(*) FROM coding c JOIN coder k ON k.id = c.coder_id "
-        "JOIN cl ON cl.descendant = c.code_id JOIN quote q ON q.id = c.quote_id "
-        "JOIN participant p ON p.id = q.participant_id "
-        "WHERE NOT p.is_moderator AND k.name <> 'auto' GROUP BY cl.ancestor, q.group_id"
-    ).fetchall()
 
 
 def floor(corpus: Corpus) -> str:

@@ -11,7 +11,6 @@ import typer
 from qualcode.cli.app import State, app, emit_json, state
 from qualcode.cli.output import Force, check_output, write_output
 from qualcode.i18n import N_, _
-from qualcode.reports.spec import FORMATS
 
 BINARY = ("xlsx", "docx")
 ANNEXED = ("md", "html", "docx", "xlsx", "json")
@@ -101,6 +100,8 @@ def report(
                 options=", ".join(also)))
         run_spec(state(ctx), spec, force=force)
         return
+    from qualcode.reports.spec import FORMATS
+
     if fmt not in FORMATS:
         raise typer.BadParameter(_("unknown format {fmt!r} (available: {items})").format(
                                      fmt=fmt, items=', '.join(FORMATS)))
