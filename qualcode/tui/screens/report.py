@@ -20,6 +20,7 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import DataTable, Static
 
+from qualcode.exporters.report_common import scope_text, test_text
 from qualcode.i18n import N_, _
 from qualcode.reports.counts import compute
 from qualcode.tui.app import QualcodeApp
@@ -140,7 +141,8 @@ class ReportScreen(Screen[int | None]):
             _("Quotes carrying each theme (or a sub-theme), {scope}, moderators excluded · "
               "{total} quotes · ▲▼ significantly above/below the theme's overall rate ({test}) "
               "· shading: share of the group's quotes · q quotes, p participants · enter: the "
-              "cell's quotes").format(scope=report["scope"], total=total, test=report["test"])
+              "cell's quotes").format(scope=scope_text(report["scope"]), total=total,
+                                      test=test_text(report))
         )
 
     def on_data_table_cell_selected(self, event: DataTable.CellSelected) -> None:
