@@ -68,5 +68,4 @@ def quotes_with_code(db: str, code: str) -> str:
 
 if __name__ == "__main__":
     what, db, *rest = sys.argv[1:]
-    out = {"report": report, "quotes": quotes_with_code}[what](db, *rest)
-    sys.stdout.write(out)
+    sys.stdout.write(report(db) if what == "report" else quotes_with_code(db, *rest))
