@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import REPO
+from .conftest import REPO, Cli
 
 COLOUR = re.compile(r"\x1b\[[0-9;]*(?:3[0-8]|4[0-8]|9[0-7]|10[0-7])[0-9;]*m")
 """An escape sequence that sets a foreground or background colour."""
@@ -87,3 +87,15 @@ def test_shell_completion_is_offered_and_completes_commands() -> None:
     shown = subprocess.run([sys.executable, "-m", "qualcode", "--help"], capture_output=True,
                            text=True, timeout=60, env={**os.environ, "PYTHONPATH": str(REPO)})
     assert "--install-completion" in shown.stdout
+
+
+def test_json_output_is_what_the_standard_library_would_write(cli: Cli, demo_db: Path) -> None:
+    """The commands print JSON through orjson for speed (issue 24); a script reading it
+    sees exactly `json.dumps(data, ensure_ascii=False, indent=2)` and a newline."""
+    import json
+
+    assert cli("--db", str(demo_db), "--coder", "alice", "code", "9", "hacking").code == 0
+    for args in (["report"], ["quotes", "--json"], ["report", "--all-quotes", "--context"],
+                 ["agreement", "--format", "json", "--bootstrap", "0"]):
+        out = cli("--db", str(demo_db), *args).out
+        assert out == json.dumps(json.loads(out), ensure_ascii=False, indent=2) + "\n", args

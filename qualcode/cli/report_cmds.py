@@ -8,7 +8,7 @@ from typing import Annotated, Any
 
 import typer
 
-from qualcode.cli.app import State, app, emit_json, state
+from qualcode.cli.app import State, app, emit_json, json_text, state
 from qualcode.cli.output import Force, check_output, write_output
 from qualcode.i18n import N_, _
 
@@ -148,9 +148,7 @@ def render(data: dict[str, Any], fmt: str) -> str | bytes:
     from qualcode import i18n
 
     if fmt == "json":
-        import json
-
-        return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+        return json_text(data)
     module = importlib.import_module(f"qualcode.exporters.report_{fmt}")
     with i18n.speaking(data.get("language") or i18n.current):
         content: str | bytes = module.render(data)
