@@ -13,6 +13,8 @@ from typing import Any
 from sqlalchemy import text as sql
 from sqlmodel import Session
 
+from qualcode.db.batches import id_batches
+
 LONGEST = 400
 """Characters of a question kept: a moderator's long preamble is cut with an ellipsis."""
 
@@ -22,10 +24,7 @@ def add_context(session: Session, quotes: list[dict[str, Any]]) -> None:
     turn before it, or None."""
     wanted = sorted({int(q["id"]) for q in quotes})
     found: dict[int, dict[str, str] | None] = {}
-    for start in range(0, len(wanted), 500):
-        chunk = wanted[start:start + 500]
-        params = {f"q{i}": qid for i, qid in enumerate(chunk)}
-        marks = ", ".join(f":q{i}" for i in range(len(chunk)))
+    for marks, params in id_batches(wanted):
         rows = session.execute(sql(
             "SELECT q.id, (SELECT m.id FROM quote m JOIN participant mp "
             "ON mp.id = m.participant_id WHERE m.source_id = q.source_id "
@@ -41,15 +40,12 @@ def add_context(session: Session, quotes: list[dict[str, Any]]) -> None:
 
 
 def _turns(session: Session, ids: list[int]) -> dict[int, dict[str, str]]:
-    if not ids:
-        return {}
-    params = {f"m{i}": mid for i, mid in enumerate(ids)}
-    marks = ", ".join(f":m{i}" for i in range(len(ids)))
     out = {}
-    for mid, speaker, text in session.execute(sql(
-            "SELECT m.id, p.label, m.text FROM quote m JOIN participant p "
-            f"ON p.id = m.participant_id WHERE m.id IN ({marks})"), params).all():
-        said = " ".join(str(text).split())
-        out[int(mid)] = {"speaker": str(speaker),
-                         "text": said if len(said) <= LONGEST else said[:LONGEST - 1] + "…"}
+    for marks, params in id_batches(ids):
+        for mid, speaker, text in session.execute(sql(
+                "SELECT m.id, p.label, m.text FROM quote m JOIN participant p "
+                f"ON p.id = m.participant_id WHERE m.id IN ({marks})"), params).all():
+            said = " ".join(str(text).split())
+            out[int(mid)] = {"speaker": str(speaker), "text": said if len(said) <= LONGEST
+                             else said[:LONGEST - 1] + "…"}
     return out

@@ -15,6 +15,7 @@ from typing import Any
 from sqlalchemy import text as sql
 from sqlmodel import Session
 
+from qualcode.db.batches import id_batches
 from qualcode.errors import UserError
 from qualcode.i18n import _
 from qualcode.reports.columns import Columns, columns
@@ -238,10 +239,7 @@ def _segment_words(session: Session, quote_ids: list[int], scoped: _Scoped,
     scope only through segments: the seed quotes excerpts, not whole turns."""
     spans: dict[tuple[int, int], set[tuple[int, int]]] = {}
     whole: set[tuple[int, int]] = set()
-    for start in range(0, len(quote_ids), 500):
-        chunk = quote_ids[start:start + 500]
-        params = {f"q{i}": qid for i, qid in enumerate(chunk)}
-        marks = ", ".join(f":q{i}" for i in range(len(chunk)))
+    for marks, params in id_batches(quote_ids):
         for qid, code_id, coder_id, lo, hi in session.execute(sql(
                 "SELECT quote_id, code_id, coder_id, span_start, span_end FROM coding "
                 f"WHERE quote_id IN ({marks})"), params).all():
@@ -279,10 +277,7 @@ def _quotes(session: Session, tally: Tally, codes: list[CodeNode], cols: Columns
     wanted = sorted({qid for best in tally.best for _, qid in best})
     texts: dict[int, tuple[str, str]] = {}
     home: dict[int, str] = {}
-    for start in range(0, len(wanted), 500):
-        chunk = wanted[start:start + 500]
-        params = {f"q{i}": qid for i, qid in enumerate(chunk)}
-        marks = ", ".join(f":q{i}" for i in range(len(chunk)))
+    for marks, params in id_batches(wanted):
         for qid, speaker, text, group in session.execute(sql(
                 "SELECT q.id, p.label, q.text, g.name FROM quote q JOIN participant p "
                 "ON p.id = q.participant_id JOIN study_group g ON g.id = q.group_id "
