@@ -38,13 +38,6 @@ def top_themes(view: View) -> list[str]:
     return [t["name"] for t in view.themes if t["parent"] not in names]
 
 
-def _column_label(view: View, group: dict[str, Any]) -> str:
-    if view.data.get("by"):
-        return view.name(group)
-    levels = " · ".join(str(v) for v in group["attributes"].values())
-    return f"{group['name']}\n{levels}" if levels else str(group["name"])
-
-
 def theme_bars(view: View, theme: str) -> Figure:
     """The share of each column's quotes carrying `theme`, with the overall share."""
     import matplotlib
@@ -75,7 +68,7 @@ def _theme_bars(view: View, theme: str) -> Figure:
     ax.set_title(_("- - - overall: {share} ({quotes}/{base})").format(
         share=percent(overall["share"]), quotes=overall["quotes"], base=overall["base"]),
         loc="right", fontsize=8, color="#555555")
-    ax.set_xticks(list(xs), [_column_label(view, g) for g in groups], fontsize=8)
+    ax.set_xticks(list(xs), [view.short_label(g, "\n") for g in groups], fontsize=8)
     ax.set_ylim(0, top * 1.25)
     ax.set_ylabel(_("share of the quotes (%)"))
     ax.set_title(theme, loc="left", fontsize=10, color=INK)
@@ -110,7 +103,7 @@ def _heat_map(view: View) -> Figure:
             dark = share > 0.6 * max(0.01, max(map(max, values)))
             ax.text(j, i, text, ha="center", va="center", fontsize=7,
                     color="white" if dark else INK)
-    ax.set_xticks(range(len(groups)), [_column_label(view, g) for g in groups], fontsize=7.5)
+    ax.set_xticks(range(len(groups)), [view.short_label(g, "\n") for g in groups], fontsize=7.5)
     ax.xaxis.tick_top()
     ax.set_yticks(range(len(themes)), [t["name"] for t in themes], fontsize=7.5)
     for label, t in zip(ax.get_yticklabels(), themes, strict=True):

@@ -112,6 +112,15 @@ class View:
             return _("(none)")
         return str(group["name"])
 
+    def short_label(self, group: dict[str, Any], sep: str = " ") -> str:
+        """`G1 CSP+ · <35` (`sep` between the name and the design cell: a chart's axis
+        puts a line break there); the value alone when an attribute's values are the
+        columns."""
+        if self.data.get("by"):
+            return self.name(group)
+        levels = " · ".join(str(v) for v in group["attributes"].values())
+        return f"{group['name']}{sep}{levels}" if levels else str(group["name"])
+
     def label(self, group: dict[str, Any]) -> str:
         """`G1 (CSP+, <35)`: a group with its design cell; `caregiver = yes` by attribute."""
         if self.data.get("by"):

@@ -126,8 +126,7 @@ WIDTH = 30
 def _bars(v: View, theme: str) -> list[str]:
     """The share of each column's quotes carrying `theme`, as bars of block characters
     in eighths, with the overall share last: the same numbers as the table above."""
-    rows = [(v.name(g) + " " + " · ".join(map(str, g["attributes"].values()))
-             if not v.data.get("by") else v.label(g), v.cell(theme, g["name"]))
+    rows = [(v.label(g) if v.data.get("by") else v.short_label(g), v.cell(theme, g["name"]))
             for g in v.groups] + [(_("all"), v.theme(theme))]
     width = max(len(label) for label, _cell in rows)
     lines = []

@@ -231,9 +231,7 @@ def _charts(book: Workbook, v: View, first: int) -> None:
     sheet = book.create_sheet(_("Charts"), 1)
     sheet.append([_("The share of each column's quotes that carry the theme, drawn by Excel "
                     "from the first sheet.")])
-    sheet.append([_("columns:"), *(v.name(g) if v.data.get("by") else
-                                   " ".join([g["name"], *map(str, g["attributes"].values())])
-                                   for g in v.groups)])
+    sheet.append([_("columns:"), *(v.short_label(g) for g in v.groups)])
     _widths(sheet, {1: 12, **dict.fromkeys(range(2, 2 + n), 16)})
     rows = {t["name"]: first + i for i, t in enumerate(v.themes)}
     for k, name in enumerate(top_themes(v)):
