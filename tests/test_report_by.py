@@ -60,13 +60,9 @@ EXTRA: list[Speaker] = [
 
 
 @pytest.fixture
-def project(tmp_path: Path, cli: Cli, monkeypatch: pytest.MonkeyPatch) -> Path:
+def project(demo_db: Path) -> Path:
     """The demo project, with the rows above added through sqlite3."""
-    monkeypatch.chdir(REPO)
-    db = tmp_path / "by.db"
-    made = cli("--db", str(db), "demo", "--no-tui")
-    assert made.code == 0, made.err
-    monkeypatch.chdir(tmp_path)
+    db = demo_db
     conn = sqlite3.connect(db)
     group = dict(conn.execute("SELECT name, id FROM study_group"))
     code = dict(conn.execute("SELECT name, id FROM code"))

@@ -26,6 +26,14 @@ def _pdf_text(pdf: Path) -> str:
     return " ".join(out.stdout.split())
 
 
+def _office_text(document: Path, tmp_path: Path) -> str:
+    """The text of a Word or Excel file as LibreOffice prints it to PDF."""
+    subprocess.run(["soffice", f"-env:UserInstallation={(tmp_path / 'lo').as_uri()}",
+                    "--headless", "--convert-to", "pdf", "--outdir", str(tmp_path),
+                    str(document)], capture_output=True, check=True, timeout=180)
+    return _pdf_text(document.with_suffix(".pdf"))
+
+
 def test_html_prints_with_chromium(cli: Cli, demo_db: Path, tmp_path: Path) -> None:
     _need("chromium", "pdftotext")
     html, pdf = tmp_path / "r.html", tmp_path / "r.pdf"
@@ -46,10 +54,7 @@ def test_docx_converts_with_libreoffice(cli: Cli, demo_db: Path, tmp_path: Path)
     _need("soffice", "pdftotext")
     word = tmp_path / "r.docx"
     assert cli("--db", str(demo_db), "report", "--format", "docx", "-o", str(word)).code == 0
-    subprocess.run(["soffice", f"-env:UserInstallation={(tmp_path / 'lo').as_uri()}",
-                    "--headless", "--convert-to", "pdf", "--outdir", str(tmp_path), str(word)],
-                   capture_output=True, check=True, timeout=180)
-    text = _pdf_text(tmp_path / "r.pdf")
+    text = _office_text(word, tmp_path)
     assert "data security" in text and "test exact de Fisher" in text
     assert "c'est ton corps, ta vie, ta santé" in text
 
@@ -60,9 +65,6 @@ def test_xlsx_charts_render_with_libreoffice(cli: Cli, demo_db: Path, tmp_path: 
     _need("soffice", "pdftotext")
     book = tmp_path / "r.xlsx"
     assert cli("--db", str(demo_db), "report", "--format", "xlsx", "-o", str(book)).code == 0
-    subprocess.run(["soffice", f"-env:UserInstallation={(tmp_path / 'lo').as_uri()}",
-                    "--headless", "--convert-to", "pdf", "--outdir", str(tmp_path), str(book)],
-                   capture_output=True, check=True, timeout=180)
-    text = _pdf_text(tmp_path / "r.pdf")
+    text = _office_text(book, tmp_path)
     assert "tracée par Excel" in text
     assert text.count("part des citations") >= 5, "one axis title per top-level theme"
