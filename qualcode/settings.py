@@ -177,11 +177,12 @@ def keymap(settings: Settings) -> dict[str, str]:
         key = changed.get(action, default)
         if key in given:
             raise UserError(
-                _("{action} ({origin}) and {given} ({origin2}) would share the key {key!r}").format(
+                _("{action} ({origin}) and {given} ({given_origin}) would share "
+                  "the key {key!r}").format(
                     action=action,
                     origin=settings.origin(prefix + action, _("its own key")),
                     given=given[key],
-                    origin2=settings.origin(prefix + given[key], _("its own key")),
+                    given_origin=settings.origin(prefix + given[key], _("its own key")),
                     key=key,
                 )
             )

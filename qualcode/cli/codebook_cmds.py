@@ -39,12 +39,12 @@ def show(ctx: typer.Context) -> None:
         key = f"[{node.key}] " if node.key else "    "
         flag = " (exclusive)" if node.exclusive else ""
         print(
-            _("{value}{key}{name}{flag}  — {get} quotes").format(
-                value="  " * node.depth,
+            _("{indent}{key}{name}{flag}  — {quotes} quotes").format(
+                indent="  " * node.depth,
                 key=key,
                 name=node.name,
                 flag=flag,
-                get=counts.get(node.id, 0),
+                quotes=counts.get(node.id, 0),
             )
         )
 

@@ -60,15 +60,15 @@ def export(
                   for c in sel.codings)
     print(
         _(
-            "wrote {file}: {count} text sources, {selections} selections, {codings} codings, "
-            "{count2} users, {count3} notes"
+            "wrote {file}: {sources} text sources, {selections} selections, {codings} codings, "
+            "{users} users, {notes} notes"
         ).format(
             file=file,
-            count=len(refi.sources),
+            sources=len(refi.sources),
             selections=selections,
             codings=codings,
-            count2=len(refi.users),
-            count3=len(refi.notes),
+            users=len(refi.users),
+            notes=len(refi.notes),
         )
     )
     if moved:

@@ -48,8 +48,8 @@ def init(
     project.close()
     groups = f", {len(spec.groups)} groups" if spec else ""
     codes = f", {sum(1 for _ in book.walk())} codes" if book else ""
-    print(_("created {masked}{groups}{codes}").format(
-              masked=masked(st.db), groups=groups, codes=codes))
+    print(_("created {project}{groups}{codes}").format(
+              project=masked(st.db), groups=groups, codes=codes))
 
 
 @app.command(help=N_("Build the demo project (the study « Les Français et le numérique en "
@@ -62,8 +62,8 @@ def demo(
 
     st = state(ctx)
     quotes = build_demo(st.db)
-    print(_("demo project created in {masked}: {quotes} quotes of the study « Les Français et "
-            "le numérique en santé », coded by `seed`").format(masked=masked(st.db),
+    print(_("demo project created in {project}: {quotes} quotes of the study « Les Français et "
+            "le numérique en santé », coded by `seed`").format(project=masked(st.db),
                                                                quotes=quotes))
     if not no_tui:
         open_workbench(st)

@@ -133,8 +133,8 @@ def quotes(
         left = (_("; {count} segment codings left out (a cell holds whole-quote "
                   "codes)").format(count=table.segments_left_out)
                 if table.segments_left_out else "")
-        print(_("{output}: {count} rows, {count2} quotes{left}").format(
-                  output=output, count=len(table.rows), count2=len(views), left=left))
+        print(_("{output}: {rows} rows, {quotes} quotes{left}").format(
+                  output=output, rows=len(table.rows), quotes=len(views), left=left))
         return
     if as_json:
         emit_json([v.as_json() for v in views])

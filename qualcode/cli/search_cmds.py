@@ -191,14 +191,14 @@ def _print_evaluation(data: dict[str, Any], as_json: bool) -> None:
         return
     print(
         _(
-            "suggestions measured on {data} coded quotes ({data2}), {data3}-fold "
-            "cross-validation by group over {data4} groups, at score >= {data5:g}"
+            "suggestions measured on {quotes} coded quotes ({scope}), {folds}-fold "
+            "cross-validation by group over {groups} groups, at score >= {threshold:g}"
         ).format(
-            data=data["quotes"],
-            data2=data["scope"],
-            data3=data["folds"],
-            data4=data["groups"],
-            data5=data["threshold"],
+            quotes=data["quotes"],
+            scope=data["scope"],
+            folds=data["folds"],
+            groups=data["groups"],
+            threshold=data["threshold"],
         )
     )
     print(f"{'code':<32} {'n':>6}   {'learned P':>9} {'R':>5} {'F1':>5} {'R@3':>5}   "
@@ -218,12 +218,12 @@ def _print_evaluation(data: dict[str, Any], as_json: bool) -> None:
             f"{cell(keywords['f1'])} {cell(keywords['recall_at_3'])}"))
     print(
         _(
-            "learned F1 above keyword F1 for {data} of the {data2} codes with {data3} codings or "
+            "learned F1 above keyword F1 for {better} of the {codes} codes with {least} codings or "
             "more"
         ).format(
-            data=data["learned_beats_keywords"],
-            data2=data["codes_with_enough_codings"],
-            data3=data["min_codings"],
+            better=data["learned_beats_keywords"],
+            codes=data["codes_with_enough_codings"],
+            least=data["min_codings"],
         )
     )
 

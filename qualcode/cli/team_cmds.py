@@ -188,8 +188,8 @@ def merge(
             except (KeyError, ValueError, TypeError) as exc:  # JSONDecodeError is one
                 raise UserError(
                     _(
-                        "not a consistent qualcode project ({name__}: {exc}); nothing was merged"
-                    ).format(name__=type(exc).__name__, exc=exc),
+                        "not a consistent qualcode project ({kind}: {exc}); nothing was merged"
+                    ).format(kind=type(exc).__name__, exc=exc),
                     path=other_db,
                 ) from None
             finally:
@@ -198,15 +198,15 @@ def merge(
             other.close()
     print(
         _(
-            "merged {masked}: {codings_added} codings added ({codings_present} already here), "
-            "{reviews_added} review marks, {value} memos; coders: {value2}"
+            "merged {project}: {codings_added} codings added ({codings_present} already here), "
+            "{reviews_added} review marks, {memos} memos; coders: {coders}"
         ).format(
-            masked=masked(other_db),
+            project=masked(other_db),
             codings_added=report.codings_added,
             codings_present=report.codings_present,
             reviews_added=report.reviews_added,
-            value=report.memos_added + report.memos_appended,
-            value2=", ".join(report.coders) or _("none"),
+            memos=report.memos_added + report.memos_appended,
+            coders=", ".join(report.coders) or _("none"),
         )
     )
     print(

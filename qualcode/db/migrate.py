@@ -63,8 +63,8 @@ def upgrade_existing(project: Project, revision: str) -> None:
     except Exception as exc:  # the upgrade ran in one transaction: it left nothing behind
         kept = _("; a copy from before is at {backup}").format(backup=backup) if backup else ""
         raise UserError(
-            _("the schema upgrade failed ({name__}: {exc}), the project is unchanged{kept}").format(
-                name__=type(exc).__name__, exc=exc, kept=kept
+            _("the schema upgrade failed ({kind}: {exc}), the project is unchanged{kept}").format(
+                kind=type(exc).__name__, exc=exc, kept=kept
             ),
             path=project.location,
         ) from exc

@@ -57,8 +57,8 @@ def read_qdc(path: Path) -> tuple[Codebook, list[str]]:
     sets = root.find("Sets")
     if sets is not None and len(sets):
         skipped.append(
-            _("{count} set(s) of codes (e.g. {get!r}): qualcode has no code sets").format(
-                count=len(sets), get=sets[0].get("name")
+            _("{count} set(s) of codes (e.g. {example!r}): qualcode has no code sets").format(
+                count=len(sets), example=sets[0].get("name")
             )
         )
     return Codebook(name=path.stem, version="1", codes=specs), skipped

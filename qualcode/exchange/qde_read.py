@@ -114,8 +114,8 @@ def read_project(root: Element, load_text: TextLoader) -> RProject:
     project.codes = read_codes(root.find("CodeBook/Codes"))
     for code in root.iter("Code"):
         if code.find("NoteRef") is not None:
-            skipped.append(_("notes on code {get!r} (qualcode has no code memos)").format(
-                               get=code.get('name')))
+            skipped.append(_("notes on code {code!r} (qualcode has no code memos)").format(
+                               code=code.get('name')))
     variables = root.find("Variables")
     for var in variables.findall("Variable") if variables is not None else []:
         project.variables.append(RVariable(
@@ -155,8 +155,8 @@ def read_project(root: Element, load_text: TextLoader) -> RProject:
     for tag in ("Links", "Sets", "Graphs"):
         wrapper = root.find(tag)
         if wrapper is not None and len(wrapper):
-            skipped.append(_("{count} element(s) in <{tag}>: qualcode has no {lower}").format(
-                               count=len(wrapper), tag=tag, lower=tag.lower()))
+            skipped.append(_("{count} element(s) in <{tag}>: qualcode has no {what}").format(
+                               count=len(wrapper), tag=tag, what=tag.lower()))
     if root.findall("NoteRef"):
         skipped.append(_("{count} project-level note reference(s)").format(
                            count=len(root.findall('NoteRef'))))

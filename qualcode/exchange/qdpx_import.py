@@ -413,14 +413,14 @@ class _Planner:
         if len(quotes) < len(valid):
             self.plan.skipped.append(
                 _(
-                    "note: {count} selections in {name!r} mapped to {count2} quote{value}: "
+                    "note: {count} selections in {name!r} mapped to {quotes} quote{plural}: "
                     "{joined} with the same range as another joined into its quote, {segments} "
                     "inside or overlapping a larger one kept as segments of it"
                 ).format(
                     count=len(valid),
                     name=name,
-                    count2=len(quotes),
-                    value="s" if len(quotes) > 1 else "",
+                    quotes=len(quotes),
+                    plural="s" if len(quotes) > 1 else "",
                     joined=joined,
                     segments=segments,
                 )

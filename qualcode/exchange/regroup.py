@@ -103,9 +103,9 @@ def regroup(plan: Plan, *, group: str | None = None, mapping: dict[str, str] | N
         what = ([f"groups ({', '.join(left[:3])}{'…' if len(left) > 3 else ''})"] if left
                 else []) + (["design"] if design else [])
         plan.skipped.append(
-            _("note: the file's {items} left out: its sources went to {items2}").format(
+            _("note: the file's {items} left out: its sources went to {groups}").format(
                 items=" and ".join(what),
-                items2=", ".join(sorted(set(moved.values()) or {group or ""})),
+                groups=", ".join(sorted(set(moved.values()) or {group or ""})),
             )
         )
     plan.groups = {g: PGroup(g) for g in dict.fromkeys(moved.values())}

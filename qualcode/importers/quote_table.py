@@ -73,8 +73,8 @@ def rows_to_source(path: Path, fmt: str, header: list[str],
         if all(_clean(c) == "" for c in cells):
             continue
         if len(cells) > len(names) and any(_clean(c) for c in cells[len(names):]):
-            raise UserError(_("row has {count} fields, the header {count2}").format(
-                                count=len(cells), count2=len(names)),
+            raise UserError(_("row has {count} fields, the header {expected}").format(
+                                count=len(cells), expected=len(names)),
                             path=str(path), line=line)
         cells = list(cells) + [""] * (len(names) - len(cells))
 

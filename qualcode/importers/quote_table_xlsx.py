@@ -46,8 +46,8 @@ def parse(path: Path) -> ParsedSource:
     try:
         book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as exc:  # zip, XML and format errors all mean the same to the user
-        raise UserError(_("not a readable Excel .xlsx file ({name__})").format(
-                            name__=type(exc).__name__),
+        raise UserError(_("not a readable Excel .xlsx file ({kind})").format(
+                            kind=type(exc).__name__),
                         path=str(path)) from None
     try:
         sheets = [(ws.title, ws.iter_rows(values_only=True)) for ws in book.worksheets]

@@ -26,8 +26,8 @@ def parse(path: Path) -> ParsedSource:
         paragraphs = [(p.text, (p.style.name if p.style is not None else "") or "")
                       for p in document.paragraphs]
     except Exception as exc:  # zip, XML and package errors all mean the same to the user
-        raise UserError(_("not a readable Word .docx file ({name__})").format(
-                            name__=type(exc).__name__),
+        raise UserError(_("not a readable Word .docx file ({kind})").format(
+                            kind=type(exc).__name__),
                         path=str(path)) from None
     lines: list[str] = []
     breaks: set[int] = set()

@@ -223,10 +223,10 @@ def pooled(m: Matrices) -> Figures | None:
 def to_markdown(data: dict[str, Any]) -> str:
     """Tables a team can paste into its methods section; undefined figures explained."""
     lines = [_("# Inter-coder agreement: {items}").format(items=', '.join(data['coders'])), "",
-             _("{data} quotes coded by two or more of these coders. Units are quotes; a coder "
+             _("{units} quotes coded by two or more of these coders. Units are quotes; a coder "
                "who never touched a quote has no value on it. Brackets: Krippendorff's α 95 % "
                "bootstrap interval (quotes resampled, Hayes & Krippendorff 2007).").format(
-                 data=data['units']), ""]
+                 units=data['units']), ""]
     lines += _md_section(data)
     for group in data.get("groups", []):
         lines += ["", _("## Group {group} ({units} quotes)").format(group=group["group"],

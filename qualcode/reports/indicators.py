@@ -52,7 +52,7 @@ def load_indicators(path: Path, themes: list[str]) -> tuple[str | None, list[Ind
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         raise UserError(
-            _("invalid YAML: {getattr}").format(getattr=getattr(exc, "problem", exc)),
+            _("invalid YAML: {problem}").format(problem=getattr(exc, "problem", exc)),
             path=where,
             line=mark.line + 1 if mark is not None else None,
         ) from None

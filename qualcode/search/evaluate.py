@@ -121,8 +121,8 @@ def evaluate(session: Session, scope: Scope = EVERY_CODER, *, folds: int = FOLDS
     groups = sorted(set(examples.groups))
     if len(groups) < 2:
         raise UserError(_("evaluating suggestions needs coded quotes in two groups or more "
-                          "({count} coded quotes in {count2} group(s) for {label})").format(
-                            count=len(examples), count2=len(groups), label=scope.label))
+                          "({count} coded quotes in {groups} group(s) for {label})").format(
+                            count=len(examples), groups=len(groups), label=scope.label))
     closure = with_ancestors(codes)
     by_name = {c.name: c.id for c in codes}
     names = {c.id: c.name for c in codes}

@@ -82,13 +82,13 @@ def describe(event: Event, names: dict[int | None, str],
             _("memo written") if not p.get("before") else _("memo changed"))
         return f"{quote}: {verb}"
     if event.action == "undo":
-        return _("undid entry #{undoes} ({get} on {quote})").format(
-                   undoes=event.undoes, get=p.get('undone_action', '?'), quote=quote)
+        return _("undid entry #{undoes} ({action} on {quote})").format(
+                   undoes=event.undoes, action=p.get('undone_action', '?'), quote=quote)
     if event.action == "import":
         return f"imported {p.get('path')} ({p.get('format')}): {p.get('quotes', 0)} quotes"
     if event.action == "codebook":
-        return (_("codebook {get}: {get2} codes added, {get3} updated").format(
-                    get=p.get('path'), get2=p.get('added', 0), get3=p.get('updated', 0)))
+        return (_("codebook {path}: {added} codes added, {updated} updated").format(
+                    path=p.get('path'), added=p.get('added', 0), updated=p.get('updated', 0)))
     if event.action == "init":
         used = [f"{k} {p[k]}" for k in ("study", "codebook") if p.get(k)]
         return "created the project" + (f" ({', '.join(used)})" if used else "")
@@ -100,8 +100,9 @@ def describe(event: Event, names: dict[int | None, str],
     if event.action == "comment":
         return f"{quote}: commented « {p.get('text', '')} »"
     if event.action == "assign":
-        return _("assigned {get} quotes ({get2} of each group, seed {get3}) to {get4}").format(
-            get=p.get("quotes"), get2=p.get("share"), get3=p.get("seed"), get4=p.get("coders")
+        return _("assigned {quotes} quotes ({share} of each group, seed "
+                 "{seed}) to {coders}").format(
+            quotes=p.get("quotes"), share=p.get("share"), seed=p.get("seed"), coders=p.get("coders")
         )
     if event.action == "pseudonymise":
         total = sum(p.get("replacements", {}).values())

@@ -71,8 +71,8 @@ def apply_codes(session: Session, *, quote_id: int, codes: list[str], coder: str
                 memo: str | None = None, span: tuple[int, int] | None = None) -> Change:
     quote = _quote(session, quote_id)
     if span is not None and not (0 <= span[0] < span[1] <= len(quote.text)):
-        raise UserError(_("span {span}-{span2} is outside quote {quote_id} (0-{count})").format(
-                            span=span[0], span2=span[1], quote_id=quote_id, count=len(quote.text)))
+        raise UserError(_("span {start}-{end} is outside quote {quote_id} (0-{length})").format(
+                            start=span[0], end=span[1], quote_id=quote_id, length=len(quote.text)))
     cid = coder_id(session, coder)
     added: list[str] = []
     removed: list[str] = []

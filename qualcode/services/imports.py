@@ -87,8 +87,8 @@ def preview(path: str, src: ParsedSource) -> str:
     """What an import would read, for `import --dry-run`: each speaker with their turn
     count, then every turn's line and first words, then the doubtful readings."""
     counts = Counter(t.speaker for t in src.turns)
-    out = [_("{path}: {count} turns, {count2} speakers (nothing written)").format(
-               path=path, count=len(src.turns), count2=len(counts))]
+    out = [_("{path}: {turns} turns, {speakers} speakers (nothing written)").format(
+               path=path, turns=len(src.turns), speakers=len(counts))]
     for speaker, n in counts.items():
         role = " (moderator)" if any(t.is_moderator for t in src.turns
                                      if t.speaker == speaker) else ""

@@ -354,12 +354,12 @@ def _participants(session: Session, matcher: Matcher, plan: Plan, write: bool) -
         if clash is not None:
             raise UserError(
                 _(
-                    "speakers {clash!r} and {label!r} of {get} would both become "
+                    "speakers {clash!r} and {label!r} of {group} would both become "
                     "{new_label!r}; give them different pseudonyms"
                 ).format(
                     clash=clash,
                     label=person.label,
-                    get=groups.get(person.group_id, "?"),
+                    group=groups.get(person.group_id, "?"),
                     new_label=new_label,
                 )
             )

@@ -69,9 +69,9 @@ def apply_study(session: Session, spec: StudySpec) -> DesignChanges:
                             title=spec.title, title2=study.title))
     dims = {d.name: d for d in session.exec(select(Dimension)).all()}
     if dims and set(spec.dimensions) != set(dims):
-        raise UserError(_("the study file's dimensions ({items}) differ from the project's "
-                          "({items2}); dimensions cannot be added or removed").format(
-                            items=', '.join(spec.dimensions), items2=', '.join(dims)))
+        raise UserError(_("the study file's dimensions ({given}) differ from the project's "
+                          "({kept}); dimensions cannot be added or removed").format(
+                            given=', '.join(spec.dimensions), kept=', '.join(dims)))
     level_ids: dict[tuple[str, str], int] = {}
     dim_ids: dict[str, int] = {}
     for dpos, (dname, levels) in enumerate(spec.dimensions.items()):
