@@ -7,7 +7,6 @@ loads Alembic when a migration is due, so everyday commands start fast.
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -140,19 +139,8 @@ def discard_project_file(db: str) -> None:
 
 def open_project(db: str, *, warn: bool = True) -> Project:
     """Open an existing project, upgrading an older schema (after a backup)."""
-    path = None if is_url(db) else Path(db)
-    if path is not None:
-        sqlite_db.check_is_project_file(path)
-        if not sqlite_db.holds_a_project(path):
-            raise UserError(_("not a qualcode project (no schema found); it was left as it is"),
-                            path=db)
-        if warn and sqlite_db.readable_by_others(path):
-            print(
-                _(
-                    "warning: {path} is readable by other users; `chmod 600 {path}` protects it"
-                ).format(path=path),
-                file=sys.stderr,
-            )
+    if not is_url(db):
+        sqlite_db.check_project(Path(db), warn=warn)
     project = Project(db, _engine(db))
     try:
         revision = _current_revision(project)

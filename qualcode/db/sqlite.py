@@ -12,13 +12,15 @@ from __future__ import annotations
 import os
 import sqlite3
 import stat
+import sys
 from pathlib import Path
-from typing import Any
-
-from sqlalchemy import Engine, event
+from typing import TYPE_CHECKING, Any
 
 from qualcode.errors import UserError
 from qualcode.i18n import _
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
 
 BUSY_TIMEOUT_MS = 30_000
 """How long a writer waits for another one; `QUALCODE_BUSY_TIMEOUT_MS` overrides it."""
@@ -104,6 +106,18 @@ def holds_a_project(path: Path) -> bool:
     return revision in known_revisions() or newer
 
 
+def check_project(path: Path, *, warn: bool = True) -> None:
+    """Before anything opens it for real: a project file of ours, else one clear line;
+    and a warning when others can read what participants said."""
+    check_is_project_file(path)
+    if not holds_a_project(path):
+        raise UserError(_("not a qualcode project (no schema found); it was left as it is"),
+                        path=str(path))
+    if warn and readable_by_others(path):
+        print(_("warning: {path} is readable by other users; `chmod 600 {path}` protects it"
+                ).format(path=path), file=sys.stderr)
+
+
 JSON_COLUMNS = (("study", "attributes"), ("study_group", "attributes"),
                 ("participant", "attributes"), ("code", "keywords"), ("event", "payload"))
 
@@ -175,18 +189,25 @@ def readable_by_others(path: Path) -> bool:
     return bool(path.stat().st_mode & (stat.S_IRGRP | stat.S_IROTH))
 
 
+def configure(dbapi_conn: sqlite3.Connection) -> None:
+    """Every connection's pragmas, whether SQLAlchemy's pool or a read command opened it;
+    transactions are ours to begin (BEGIN IMMEDIATE for a writer, see below)."""
+    dbapi_conn.isolation_level = None
+    cur = dbapi_conn.cursor()
+    cur.execute(f"PRAGMA busy_timeout = {busy_timeout_ms()}")
+    cur.execute("PRAGMA foreign_keys = ON")
+    cur.execute("PRAGMA journal_mode = WAL")
+    cur.execute("PRAGMA synchronous = NORMAL")  # durable across app crashes in WAL mode
+    cur.close()
+
+
 def install_pragmas(engine: Engine) -> None:
     """Set the per-connection pragmas and take transactions into our own hands."""
+    from sqlalchemy import event
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_conn: sqlite3.Connection, _record: Any) -> None:
-        dbapi_conn.isolation_level = None  # we emit BEGIN ourselves, below
-        cur = dbapi_conn.cursor()
-        cur.execute(f"PRAGMA busy_timeout = {busy_timeout_ms()}")
-        cur.execute("PRAGMA foreign_keys = ON")
-        cur.execute("PRAGMA journal_mode = WAL")
-        cur.execute("PRAGMA synchronous = NORMAL")  # durable across app crashes in WAL mode
-        cur.close()
+        configure(dbapi_conn)
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn: Any) -> None:

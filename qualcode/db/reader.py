@@ -1,0 +1,73 @@
+"""Plain SQL on the driver's own connection: the read path that needs no SQLAlchemy.
+
+A read command (`report`, `quotes`, `segments`, `search`, `agreement`) spends its time in
+one or two queries; importing SQLAlchemy and SQLModel to send them cost half a second
+more than the queries themselves at the demo's size. So the queries those commands
+share with the workbench and the write path are written once, in `?` style, against a
+`Reader`: one made from a sqlite3 connection (`qualcode.db.reading`), or from an open
+Session (`reader_of`), which is how the workbench, the services and PostgreSQL run the
+very same statements.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from sqlmodel import Session
+
+Params = Sequence[Any]
+FETCH = 50_000
+"""Rows a streamed query brings at a time: big enough to amortise the driver's calls,
+small enough that a million codings are never all in memory."""
+
+
+class Reader:
+    """A DB-API connection and how its driver wants its parameters marked."""
+
+    def __init__(self, connection: Any, *, qmark: bool = True) -> None:
+        self.connection = connection
+        self.qmark = qmark
+        self._translated: dict[str, str] = {}
+
+    def sql(self, text: str) -> str:
+        """`text` in the driver's style: `?` for sqlite3, `%s` for psycopg (whose `%`
+        in a LIKE pattern must then be doubled)."""
+        if self.qmark:
+            return text
+        found = self._translated.get(text)
+        if found is None:
+            found = self._translated[text] = text.replace("%", "%%").replace("?", "%s")
+        return found
+
+    def rows(self, text: str, params: Params = ()) -> list[tuple[Any, ...]]:
+        cursor = self.connection.cursor()
+        try:
+            cursor.execute(self.sql(text), tuple(params))
+            return [tuple(r) for r in cursor.fetchall()]
+        finally:
+            cursor.close()
+
+    def row(self, text: str, params: Params = ()) -> tuple[Any, ...] | None:
+        found = self.rows(text, params)
+        return found[0] if found else None
+
+    def stream(self, text: str, params: Params = ()) -> Iterator[list[tuple[Any, ...]]]:
+        """The rows in batches of FETCH, for passes over every coding."""
+        cursor = self.connection.cursor()
+        try:
+            cursor.execute(self.sql(text), tuple(params))
+            while batch := cursor.fetchmany(FETCH):
+                yield batch
+        finally:
+            cursor.close()
+
+
+def reader_of(source: Reader | Session) -> Reader:
+    """The Reader of an open Session's connection (its transaction, its snapshot), or
+    `source` itself: the shared queries take either."""
+    if isinstance(source, Reader):
+        return source
+    bind = source.get_bind()
+    return Reader(source.connection().connection, qmark=bind.dialect.name == "sqlite")
