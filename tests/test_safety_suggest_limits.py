@@ -4,7 +4,7 @@ turn) is no longer 35 s and 3.2 GB (issue "Hardening, round two", item 6)."""
 from __future__ import annotations
 
 from qualcode.search.suggest import MAX_TEXT, KeywordMatcher
-from qualcode.services.codebook import CodeNode
+from qualcode.services.code_tree import CodeNode
 
 SECURITY = CodeNode(1, "data security", None, 0, None, None, False,
                     ("données", "sécurité", "piratage"))

@@ -16,7 +16,7 @@ from qualcode.search.engine import Query, SearchIndex
 from qualcode.search.normalise import fold, fold_with_offsets
 from qualcode.search.stemming import stemmer
 from qualcode.search.suggest import KeywordMatcher
-from qualcode.services.codebook import CodeNode
+from qualcode.services.code_tree import CodeNode
 
 SPECIAL = {"\u2019": "'", "\u2018": "'", "\u02bc": "'", "`": "'", "\u2013": "-", "\u2014": "-",
            "\u2011": "-", "\u00a0": " ", "\u202f": " ", "\u2009": " ", "œ": "oe", "Œ": "oe",

@@ -17,7 +17,7 @@ from qualcode.reports.counts import Scope
 from qualcode.search.evaluate import Tally, evaluate
 from qualcode.search.examples import Examples, load_examples
 from qualcode.search.suggest import KeptSuggester, Suggester, most_informative
-from qualcode.services.codebook import code_tree
+from qualcode.services.code_tree import code_tree
 from qualcode.services.coding import apply_codes
 from tests.conftest import Cli
 
@@ -201,7 +201,7 @@ def test_the_kept_model_is_trained_again_only_when_the_coding_changes(demo_db: P
 
 
 def test_most_informative_puts_the_doubtful_first() -> None:
-    from qualcode.services.codebook import CodeNode
+    from qualcode.services.code_tree import CodeNode
 
     codes = [CodeNode(1, "hacking", None, 0, None, None, False, ())]
     texts = [f"on m'a piraté le compte bancaire, numéro {i}" for i in range(12)]

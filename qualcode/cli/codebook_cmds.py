@@ -22,7 +22,7 @@ def show(ctx: typer.Context) -> None:
     from sqlalchemy import text
 
     from qualcode.db.engine import open_project
-    from qualcode.services.codebook import code_tree
+    from qualcode.services.code_tree import code_tree
     from qualcode.services.quotes import CLOSURE_CTE
 
     project = open_project(state(ctx).db)

@@ -109,23 +109,29 @@ def quotes(
     ] = None,
     force: Force = False,
 ) -> None:
-    from qualcode.db.engine import open_project
     from qualcode.errors import UserError
     from qualcode.services.quotes import QuoteFilter, list_quotes
 
     if fmt is not None and (fmt not in ("csv", "xlsx") or output is None or as_json):
         raise UserError(_("--format takes csv or xlsx, with -o FILE (and not --json)"))
-    project = open_project(state(ctx).db)
-    try:
-        with project.read() as session:
-            views = list_quotes(session, QuoteFilter(group=group, code=code, coder=coder,
-                                                     uncoded=uncoded, moderators=moderators))
-            if fmt is not None:
-                from qualcode.services.quote_table import coded_table
+    wanted = QuoteFilter(group=group, code=code, coder=coder, uncoded=uncoded,
+                         moderators=moderators)
+    if fmt is None:
+        from qualcode.db.reading import reading
 
+        with reading(state(ctx).db) as db:
+            views = list_quotes(db, wanted)
+    else:
+        from qualcode.db.engine import open_project
+        from qualcode.services.quote_table import coded_table
+
+        project = open_project(state(ctx).db)
+        try:
+            with project.read() as session:
+                views = list_quotes(session, wanted)
                 table = coded_table(session, [v.id for v in views])
-    finally:
-        project.close()
+        finally:
+            project.close()
     if fmt is not None and output is not None:
         from qualcode.exporters.quote_table import to_csv, to_xlsx
 
@@ -252,7 +258,7 @@ def segments(
 ) -> None:
     import sys
 
-    from qualcode.db.engine import open_project
+    from qualcode.db.reading import reading
     from qualcode.errors import UserError
     from qualcode.exporters.segments import FORMATS, render
     from qualcode.services.segments import segment_rows
@@ -262,12 +268,8 @@ def segments(
                             fmt=fmt, items=', '.join(FORMATS)))
     if fmt == "xlsx" and output is None:
         raise UserError(_("xlsx is a file: give -o FILE.xlsx"))
-    project = open_project(state(ctx).db)
-    try:
-        with project.read() as session:
-            table = segment_rows(session, code=code, coder=coder, group=group)
-    finally:
-        project.close()
+    with reading(state(ctx).db) as db:
+        table = segment_rows(db, code=code, coder=coder, group=group)
     data = render(table, fmt)
     if output is None:
         sys.stdout.write(data.decode("utf-8").lstrip("\ufeff"))

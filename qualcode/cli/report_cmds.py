@@ -171,40 +171,38 @@ def compute_report(st: State, *, coder: str | None = None, consensus: bool = Fal
                    indicators: Path | None = None, by: str | None = None,
                    where: list[str] | None = None, all_quotes: bool = False,
                    context: bool = False, language: str | None = None) -> dict[str, Any]:
-    from qualcode.db.engine import open_project
+    from qualcode.config import is_url
+    from qualcode.db.reading import reading
     from qualcode.errors import UserError
     from qualcode.reports.columns import parse_where
     from qualcode.reports.counts import Options, Scope, compute
     from qualcode.reports.indicators import Indicator, find_indicators, load_indicators
-    from qualcode.services.codebook import code_tree
-    from qualcode.services.study import load_design, study_language
+    from qualcode.services.code_tree import code_tree
+    from qualcode.services.design import load_design, study_language
 
     if coder and consensus:
         raise UserError(_("choose --coder or --consensus, not both"))
     filters = parse_where(where or [])
-    project = open_project(st.db)
-    try:
-        with project.read() as session:
-            figures: list[Indicator] = []
-            path = indicators or find_indicators(project.path, load_design(session).title)
-            if path is not None:
-                _title, figures = load_indicators(path, [c.name for c in code_tree(session)])
-            data = compute(session, Scope(coder=coder, consensus=consensus),
-                           Options(theme=theme, quotes=quotes, subthemes_cooccur=subthemes,
-                                   indicators=figures, by=by, where=filters))
-            data["language"] = language or report_language(st, study_language(session))
-            if context:
-                from qualcode.reports.context import add_context
+    with reading(st.db) as db:
+        figures: list[Indicator] = []
+        path = indicators or find_indicators(None if is_url(st.db) else Path(st.db),
+                                             load_design(db).title)
+        if path is not None:
+            _title, figures = load_indicators(path, [c.name for c in code_tree(db)])
+        data = compute(db, Scope(coder=coder, consensus=consensus),
+                       Options(theme=theme, quotes=quotes, subthemes_cooccur=subthemes,
+                               indicators=figures, by=by, where=filters))
+        data["language"] = language or report_language(st, study_language(db))
+        if context:
+            from qualcode.reports.context import add_context
 
-                add_context(session, data["quotes"])
-            if all_quotes:
-                from qualcode.reports.annex import annex
+            add_context(db, data["quotes"])
+        if all_quotes:
+            from qualcode.reports.annex import annex
 
-                data["annex"] = annex(session, Scope(coder=coder, consensus=consensus),
-                                      theme=theme, where=filters)
-            return data
-    finally:
-        project.close()
+            data["annex"] = annex(db, Scope(coder=coder, consensus=consensus),
+                                  theme=theme, where=filters)
+        return data
 
 
 def print_summary(st: State) -> None:

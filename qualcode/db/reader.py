@@ -11,13 +11,16 @@ very same statements.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+import re
+from collections.abc import Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from sqlmodel import Session
 
-Params = Sequence[Any]
+Params = Sequence[Any] | Mapping[str, Any]
+"""`?` placeholders take a sequence; `:name` ones a mapping (a name may recur)."""
+_NAMED = re.compile(r"(?<![:\w]):([A-Za-z_]\w*)")
 FETCH = 50_000
 """Rows a streamed query brings at a time: big enough to amortise the driver's calls,
 small enough that a million codings are never all in memory."""
@@ -32,19 +35,23 @@ class Reader:
         self._translated: dict[str, str] = {}
 
     def sql(self, text: str) -> str:
-        """`text` in the driver's style: `?` for sqlite3, `%s` for psycopg (whose `%`
-        in a LIKE pattern must then be doubled)."""
+        """`text` in the driver's style: sqlite3 reads `?` and `:name` as written;
+        psycopg wants `%s` and `%(name)s` (and a `%` of a LIKE pattern doubled)."""
         if self.qmark:
             return text
         found = self._translated.get(text)
         if found is None:
-            found = self._translated[text] = text.replace("%", "%%").replace("?", "%s")
+            doubled = text.replace("%", "%%").replace("?", "%s")
+            found = self._translated[text] = _NAMED.sub(r"%(\1)s", doubled)
         return found
+
+    def _run(self, cursor: Any, text: str, params: Params) -> None:
+        cursor.execute(self.sql(text), params if isinstance(params, Mapping) else tuple(params))
 
     def rows(self, text: str, params: Params = ()) -> list[tuple[Any, ...]]:
         cursor = self.connection.cursor()
         try:
-            cursor.execute(self.sql(text), tuple(params))
+            self._run(cursor, text, params)
             return [tuple(r) for r in cursor.fetchall()]
         finally:
             cursor.close()
@@ -57,11 +64,20 @@ class Reader:
         """The rows in batches of FETCH, for passes over every coding."""
         cursor = self.connection.cursor()
         try:
-            cursor.execute(self.sql(text), tuple(params))
+            self._run(cursor, text, params)
             while batch := cursor.fetchmany(FETCH):
                 yield batch
         finally:
             cursor.close()
+
+
+def json_value(value: Any) -> Any:
+    """A JSON column as Python: SQLite hands back its text, psycopg the parsed value."""
+    if isinstance(value, str | bytes):
+        import json
+
+        return json.loads(value or "null")
+    return value
 
 
 def reader_of(source: Reader | Session) -> Reader:

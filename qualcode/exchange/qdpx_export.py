@@ -44,7 +44,7 @@ from qualcode.exchange.refi_model import (
     Value,
 )
 from qualcode.services.codebook import export_codebook
-from qualcode.services.study import load_design
+from qualcode.services.design import load_design
 
 ORIGIN = f"{markers.ORIGIN} {__version__}"
 UTF16 = markers.UTF16_POSITIONS

@@ -27,7 +27,7 @@ from qualcode.i18n import _
 from qualcode.reports.agreement_stats import MISSING, STATISTICS, Figures, Matrix, figures
 from qualcode.reports.alpha_bootstrap import REPLICATES, SEED, alpha_intervals
 from qualcode.services.assign import assigned_quotes, coders_with_assignments
-from qualcode.services.codebook import CodeNode, code_tree
+from qualcode.services.code_tree import CodeNode, code_tree
 
 Ints = npt.NDArray[np.int64]
 

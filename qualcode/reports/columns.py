@@ -11,14 +11,15 @@ partitions of the participants, so a column's distinct counts are sums of its me
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import text as sql
-from sqlmodel import Session
-
+from qualcode.db.reader import Reader, json_value, reader_of
 from qualcode.errors import UserError
 from qualcode.i18n import _
-from qualcode.services.study import Design
+from qualcode.services.design import Design
+
+if TYPE_CHECKING:
+    from sqlmodel import Session
 
 NONE = "(none)"
 """The column of participants who have no value for the `--by` attribute."""
@@ -64,15 +65,15 @@ def text(value: Any) -> str | None:
 class _People:
     """Every participant's own attributes and their group's, read once."""
 
-    def __init__(self, session: Session, design: Design) -> None:
+    def __init__(self, source: Reader | Session, design: Design) -> None:
         self.design = design
         self.group_of: dict[int, int] = {}
         self.own: dict[int, dict[str, Any]] = {}
         self.moderators: set[int] = set()
-        for pid, gid, moderator, attributes in session.execute(sql(
-                "SELECT id, group_id, is_moderator, attributes FROM participant")).all():
+        for pid, gid, moderator, attributes in reader_of(source).rows(
+                "SELECT id, group_id, is_moderator, attributes FROM participant"):
             self.group_of[int(pid)] = int(gid)
-            self.own[int(pid)] = _json(attributes)
+            self.own[int(pid)] = dict(json_value(attributes) or {})
             if moderator:
                 self.moderators.add(int(pid))
         self.of_group = {g.id: {**g.levels, **g.attributes} for g in design.groups}
@@ -99,18 +100,10 @@ class _People:
         return out
 
 
-def _json(value: Any) -> dict[str, Any]:
-    if isinstance(value, str):
-        import json
-
-        value = json.loads(value or "{}")
-    return dict(value or {})
-
-
-def participants_where(session: Session, design: Design,
+def participants_where(source: Reader | Session, design: Design,
                        where: tuple[tuple[str, str], ...]) -> set[int]:
     """The ids of the participants `--where` keeps (every one when it says nothing)."""
-    return _matching(_People(session, design), where)
+    return _matching(_People(source, design), where)
 
 
 def _matching(people: _People, where: tuple[tuple[str, str], ...]) -> set[int]:
@@ -129,7 +122,7 @@ def _matching(people: _People, where: tuple[tuple[str, str], ...]) -> set[int]:
     return kept
 
 
-def columns(session: Session, design: Design, by: str | None,
+def columns(source: Reader | Session, design: Design, by: str | None,
             where: tuple[tuple[str, str], ...] = ()) -> Columns:
     """The report's columns: the design's groups, or the values of `by`; with `where`,
     only the participants matching every attribute named (any of the values given for
@@ -138,7 +131,7 @@ def columns(session: Session, design: Design, by: str | None,
     if by is None and not where:
         return Columns([g.name for g in design.groups], [dict(g.levels) for g in design.groups],
                        groups, None)
-    people = _People(session, design)
+    people = _People(source, design)
     kept = _matching(people, where)
     if by is None:
         return Columns([g.name for g in design.groups], [dict(g.levels) for g in design.groups],

@@ -10,12 +10,10 @@ beside their theme (a joint display).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
-
-from sqlalchemy import text as sql
-from sqlmodel import Session
+from typing import TYPE_CHECKING, Any
 
 from qualcode.db.batches import id_batches
+from qualcode.db.reader import Reader, reader_of
 from qualcode.errors import UserError
 from qualcode.i18n import _
 from qualcode.reports.columns import Columns, columns
@@ -23,8 +21,11 @@ from qualcode.reports.indicators import Indicator
 from qualcode.reports.scan import CODERS_SHIFT, CONSENSUS_SHIFT, MAX_CODERS, ScanSpec, Tally, scan
 from qualcode.reports.stats import LEVEL_TEST, flag_test, flags
 from qualcode.services.agreed import agreed
-from qualcode.services.codebook import CodeNode, code_tree, resolve_codes
-from qualcode.services.study import Design, load_design
+from qualcode.services.code_tree import CodeNode, code_tree, resolve_codes
+from qualcode.services.design import Design, load_design
+
+if TYPE_CHECKING:
+    from sqlmodel import Session
 
 DEFAULT_QUOTES = 3
 RESERVED = ("consensus", "auto")
@@ -68,29 +69,30 @@ class Options:
     """(attribute, value): only the participants matching every attribute named."""
 
 
-def _agreed_rows(session: Session, coders: dict[int, str]) -> tuple[
+def _agreed_rows(db: Reader, coders: dict[int, str]) -> tuple[
         list[tuple[int, int, int]], dict[int, str]]:
     """The team's agreements as consensus codings for the scan; a consensus coder id
     (0, which no table row has, when nobody adjudicated yet) with them."""
     ids = {name: cid for cid, name in coders.items()}
     consensus = ids.get("consensus", 0)
-    rows = sorted((q, code, consensus) for q, codes in agreed(session).items()
+    rows = sorted((q, code, consensus) for q, codes in agreed(db).items()
                   for code in codes)
     return rows, {**coders, consensus: "consensus"}
 
 
-def compute(session: Session, scope: Scope = Scope(), options: Options = Options()) -> dict[
+def compute(source: Reader | Session, scope: Scope = Scope(), options: Options = Options()) -> dict[
     str, Any
 ]:
     """The report as SPEC's JSON structure (numbers unrounded) plus extra keys."""
+    db = reader_of(source)
     if options.quotes < 0:
         raise UserError(_("--quotes must be 0 or more"))
-    coders = dict(session.execute(sql("SELECT id, name FROM coder")).all())
+    coders = dict(db.rows("SELECT id, name FROM coder"))
     if scope.coder and scope.coder not in coders.values():
         raise UserError(_("unknown coder {coder!r}").format(coder=scope.coder))
-    design = load_design(session)
-    codes = _subtree(session, options.theme)
-    every = {c.id: c for c in code_tree(session)}
+    design = load_design(db)
+    codes = _subtree(db, options.theme)
+    every = {c.id: c for c in code_tree(db)}
     number = {c.id: i for i, c in enumerate(codes)}
     ancestors: dict[int, tuple[int, ...]] = {}
     for c in codes:
@@ -105,14 +107,14 @@ def compute(session: Session, scope: Scope = Scope(), options: Options = Options
     paired = [c for c in codes if c.id in number] if options.subthemes_cooccur else tops
     extra: list[tuple[int, int, int]] = []
     if scope.consensus:
-        extra, coders = _agreed_rows(session, coders)
+        extra, coders = _agreed_rows(db, coders)
     bits: dict[int, int] = {}
     for cid, name in sorted(coders.items()):
         if name == "consensus":
             bits[cid] = 1
         elif name != "auto":
             bits[cid] = 1 << (sum(1 for b in bits.values() if b > 1) + 1)
-    cols = columns(session, design, options.by, options.where)
+    cols = columns(db, design, options.by, options.where)
     spec = ScanSpec(
         ancestors=ancestors,
         groups=cols.groups,
@@ -123,7 +125,7 @@ def compute(session: Session, scope: Scope = Scope(), options: Options = Options
         agreeing=bits,
         keep=options.quotes,
     )
-    tally = scan(session.connection().connection, spec, len(codes), extra)
+    tally = scan(db, spec, len(codes), extra)
 
     width = len(cols.names)
     sizes, people = tally.group_quotes, tally.group_speakers
@@ -155,18 +157,18 @@ def compute(session: Session, scope: Scope = Scope(), options: Options = Options
         "themes": _themes(codes, every, cells, sum(sizes), sum(people)),
         "cells": cells,
         "levels": _levels(design, codes, cells, sizes, people) if cols.by is None else [],
-        "quotes": _quotes(session, tally, codes, cols, options.quotes,
+        "quotes": _quotes(db, tally, codes, cols, options.quotes,
                           _Scoped(ancestors, spec.in_scope)),
         "cooccurrence": _cooccurrence(paired, number, tally, cells),
         "indicators": [i.as_json() for i in options.indicators if _in(i.theme, codes)],
     }
 
 
-def _subtree(session: Session, theme: str | None) -> list[CodeNode]:
-    codes = code_tree(session)
+def _subtree(db: Reader, theme: str | None) -> list[CodeNode]:
+    codes = code_tree(db)
     if theme is None:
         return codes
-    (root,) = resolve_codes(session, [theme])
+    (root,) = resolve_codes(db, [theme])
     start = next(i for i, c in enumerate(codes) if c.id == root.id)
     out = [codes[start]]
     for c in codes[start + 1:]:
@@ -233,16 +235,16 @@ class _Scoped:
     coders: frozenset[int]
 
 
-def _segment_words(session: Session, quote_ids: list[int], scoped: _Scoped,
+def _segment_words(db: Reader, quote_ids: list[int], scoped: _Scoped,
                    texts: dict[int, tuple[str, str]]) -> dict[tuple[int, int], str]:
     """(theme number, quote) → the coded words, where the quote carries the theme in
     scope only through segments: the seed quotes excerpts, not whole turns."""
     spans: dict[tuple[int, int], set[tuple[int, int]]] = {}
     whole: set[tuple[int, int]] = set()
     for marks, params in id_batches(quote_ids):
-        for qid, code_id, coder_id, lo, hi in session.execute(sql(
+        for qid, code_id, coder_id, lo, hi in db.rows(
                 "SELECT quote_id, code_id, coder_id, span_start, span_end FROM coding "
-                f"WHERE quote_id IN ({marks})"), params).all():
+                f"WHERE quote_id IN ({marks})", params):
             if coder_id not in scoped.coders:
                 continue
             for theme in scoped.ancestors.get(code_id, ()):
@@ -270,7 +272,7 @@ def _merged(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
     return out
 
 
-def _quotes(session: Session, tally: Tally, codes: list[CodeNode], cols: Columns,
+def _quotes(db: Reader, tally: Tally, codes: list[CodeNode], cols: Columns,
             keep: int, scoped: _Scoped) -> list[dict[str, Any]]:
     if not keep:
         return []
@@ -278,13 +280,13 @@ def _quotes(session: Session, tally: Tally, codes: list[CodeNode], cols: Columns
     texts: dict[int, tuple[str, str]] = {}
     home: dict[int, str] = {}
     for marks, params in id_batches(wanted):
-        for qid, speaker, text, group in session.execute(sql(
+        for qid, speaker, text, group in db.rows(
                 "SELECT q.id, p.label, q.text, g.name FROM quote q JOIN participant p "
                 "ON p.id = q.participant_id JOIN study_group g ON g.id = q.group_id "
-                f"WHERE q.id IN ({marks})"), params).all():
+                f"WHERE q.id IN ({marks})", params):
             texts[int(qid)] = (str(speaker), str(text))
             home[int(qid)] = str(group)
-    excerpts = _segment_words(session, wanted, scoped, texts)
+    excerpts = _segment_words(db, wanted, scoped, texts)
     out: list[dict[str, Any]] = []
     width = len(cols.names)
     for ci, code in enumerate(codes):

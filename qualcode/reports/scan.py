@@ -18,6 +18,8 @@ from itertools import islice
 from operator import itemgetter
 from typing import Any
 
+from qualcode.db.reader import FETCH, Reader
+
 BAND = (60, 400)
 """Characters of a quote that reads well on its own in a synthesis: shorter ones are
 "Oui, tout à fait", longer ones are monologues; outside, the nearer the better."""
@@ -76,9 +78,9 @@ def _length_off(length: int) -> int:
     return 0 if lo <= length <= hi else min(abs(length - lo), abs(length - hi), _LENGTH_CAP)
 
 
-def scan(connection: Any, spec: ScanSpec, codes: int,
+def scan(db: Reader, spec: ScanSpec, codes: int,
          extra: list[tuple[int, int, int]] | None = None) -> Tally:
-    """Walk quotes then codings on a DB-API connection (plain SQL, any backend).
+    """Walk quotes then codings (plain SQL, any backend).
 
     `extra` are codings that exist in no table, (quote id, code id, coder id) sorted by
     quote: the consensus a team reached by agreement (services.agreed).
@@ -86,13 +88,12 @@ def scan(connection: Any, spec: ScanSpec, codes: int,
     A quote's length is read only when it could still enter a cell's best K on its
     consensus and agreement alone: reading every text would cost a third of the pass.
     """
-    cursor, lookup = connection.cursor(), connection.cursor()
     lengths: dict[int, int] = {}
 
     def length_off(qid: int) -> int:
         if qid not in lengths:
-            lookup.execute(f"SELECT length(text) FROM quote WHERE id = {int(qid)}")
-            lengths[qid] = _length_off(int(lookup.fetchone()[0]))
+            found = db.row("SELECT length(text) FROM quote WHERE id = ?", (qid,))
+            lengths[qid] = _length_off(int(found[0]) if found else 0)
         return lengths[qid]
 
     width = len(spec.groups) if spec.columns is None else spec.columns
@@ -105,12 +106,10 @@ def scan(connection: Any, spec: ScanSpec, codes: int,
     group_quotes = [0] * width
     group_seen: set[tuple[int, int]] = set()
 
-    cursor.execute("SELECT id FROM participant WHERE is_moderator")
-    moderators = {pid for (pid,) in cursor.fetchall()}
+    moderators = {pid for (pid,) in db.rows("SELECT id FROM participant WHERE is_moderator")}
     info: dict[int, tuple[int, int]] = {}
-    cursor.execute("SELECT id, group_id, participant_id FROM quote")
     people = spec.people
-    for qid, gid, pid in cursor.fetchall():
+    for qid, gid, pid in db.rows("SELECT id, group_id, participant_id FROM quote"):
         g = spec.groups.get(gid) if people is None else people.get(pid)
         if pid in moderators or g is None:
             continue
@@ -150,8 +149,8 @@ def scan(connection: Any, spec: ScanSpec, codes: int,
     masks: dict[int, int] = {}
     current: tuple[int, int] | None = None
     last = -1
-    cursor.execute("SELECT quote_id, code_id, coder_id FROM coding ORDER BY quote_id")
-    for batch in (_merged(cursor, extra) if extra else _batches(cursor)):
+    batches = db.stream("SELECT quote_id, code_id, coder_id FROM coding ORDER BY quote_id")
+    for batch in (_merged(batches, extra) if extra else batches):
         for qid, code, coder in batch:
             if qid != last:
                 if counted and current is not None:
@@ -185,22 +184,12 @@ def scan(connection: Any, spec: ScanSpec, codes: int,
     group_speakers = [0] * width
     for g, _ in group_seen:
         group_speakers[g] += 1
-    cursor.close()
-    lookup.close()
     return Tally(quotes, codings, speakers, best, pairs, group_quotes, group_speakers)
 
 
-_BATCH = 50000
-
-
-def _batches(cursor: Any) -> Iterator[list[tuple[int, int, int]]]:
-    while batch := cursor.fetchmany(_BATCH):
-        yield batch
-
-
-def _merged(cursor: Any, extra: list[tuple[int, int, int]]) -> Iterator[
-        list[tuple[int, int, int]]]:
+def _merged(batches: Iterator[list[tuple[Any, ...]]], extra: list[tuple[int, int, int]]
+            ) -> Iterator[list[tuple[Any, ...]]]:
     """The table's codings and `extra` in one quote order, in batches like the table's."""
-    rows = heapq.merge((r for b in _batches(cursor) for r in b), extra, key=itemgetter(0))
-    while batch := list(islice(rows, _BATCH)):
+    rows = heapq.merge((r for b in batches for r in b), extra, key=itemgetter(0))
+    while batch := list(islice(rows, FETCH)):
         yield batch

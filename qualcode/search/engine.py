@@ -104,7 +104,7 @@ class SearchIndex:
 
     @classmethod
     def load(cls, session: Session) -> SearchIndex:
-        from qualcode.services.study import study_language
+        from qualcode.services.design import study_language
 
         rows = session.exec(select(Quote.id, Quote.text).order_by(col(Quote.id))).all()
         return cls([int(r[0] or 0) for r in rows], [r[1] for r in rows],

@@ -29,8 +29,8 @@ from qualcode.search.suggest import (
     Suggester,
     Suggestion,
 )
-from qualcode.services.codebook import code_tree
-from qualcode.services.study import study_language
+from qualcode.services.code_tree import code_tree
+from qualcode.services.design import study_language
 
 FOLDS = 5
 TOP = 3

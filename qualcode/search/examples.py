@@ -19,7 +19,7 @@ from sqlalchemy import text as sql
 from sqlmodel import Session
 
 from qualcode.reports.counts import Scope
-from qualcode.services.codebook import CodeNode
+from qualcode.services.code_tree import CodeNode
 
 EVERY_CODER = Scope()
 """The default scope: every coder but `auto`, as the reports count."""

@@ -13,8 +13,8 @@ from sqlmodel import Session, col, select
 from qualcode.db.models import Group, Quote
 from qualcode.errors import UserError
 from qualcode.i18n import _
+from qualcode.services.design import Design, load_design
 from qualcode.services.quotes import QuoteFilter, list_quotes
-from qualcode.services.study import Design, load_design
 
 
 @dataclass(frozen=True)

@@ -25,7 +25,7 @@ import numpy as np
 from qualcode.search.examples import Examples
 from qualcode.search.normalise import WORD, fold, fold_with_offsets, original_span
 from qualcode.search.stemming import function_words, stemmer
-from qualcode.services.codebook import CodeNode
+from qualcode.services.code_tree import CodeNode
 
 if TYPE_CHECKING:
     from collections.abc import Callable

@@ -33,8 +33,8 @@ from qualcode.reports.counts import Scope
 from qualcode.search.examples import EVERY_CODER, Examples, load_examples
 from qualcode.search.normalise import WORD, fold_with_offsets, original_span
 from qualcode.search.stemming import stemmer
-from qualcode.services.codebook import CodeNode, code_tree
-from qualcode.services.study import study_language
+from qualcode.services.code_tree import CodeNode, code_tree
+from qualcode.services.design import study_language
 
 if TYPE_CHECKING:
     from qualcode.search.learning import Evidence, LearnedCodes

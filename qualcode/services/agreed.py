@@ -14,22 +14,26 @@ coder's action never has to write the consensus (which their role may not).
 
 from __future__ import annotations
 
-from sqlalchemy import text as sql
-from sqlmodel import Session
+from typing import TYPE_CHECKING
 
 from qualcode.config import RESERVED_CODERS
+from qualcode.db.reader import Reader, reader_of
+
+if TYPE_CHECKING:
+    from sqlmodel import Session
 
 CONSENSUS = "consensus"
 
 
-def agreed(session: Session) -> dict[int, frozenset[int]]:
+def agreed(source: Reader | Session) -> dict[int, frozenset[int]]:
     """Quote id → the code ids the team agreed on (empty: none applies), unadjudicated only."""
+    db = reader_of(source)
     looked: dict[int, dict[str, set[int]]] = {}
     adjudicated: set[int] = set()
-    for quote_id, coder, code_id in session.execute(sql(
+    for quote_id, coder, code_id in db.rows(
             "SELECT c.quote_id, k.name, c.code_id FROM coding c JOIN coder k "
             "ON k.id = c.coder_id UNION ALL SELECT r.quote_id, k.name, NULL FROM review r "
-            "JOIN coder k ON k.id = r.coder_id")).all():
+            "JOIN coder k ON k.id = r.coder_id"):
         if coder == CONSENSUS:
             adjudicated.add(quote_id)
         elif coder not in RESERVED_CODERS:
@@ -37,8 +41,8 @@ def agreed(session: Session) -> dict[int, frozenset[int]]:
             if code_id is not None:
                 codes.add(code_id)
     assigned: dict[int, set[str]] = {}
-    for quote_id, coder in session.execute(sql(
-            "SELECT a.quote_id, k.name FROM assignment a JOIN coder k ON k.id = a.coder_id")):
+    for quote_id, coder in db.rows(
+            "SELECT a.quote_id, k.name FROM assignment a JOIN coder k ON k.id = a.coder_id"):
         assigned.setdefault(quote_id, set()).add(coder)
     out: dict[int, frozenset[int]] = {}
     for quote_id, by_coder in looked.items():

@@ -8,7 +8,6 @@ user's back.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
 
 from sqlmodel import Session, col, select
 
@@ -16,21 +15,6 @@ from qualcode.db.models import Code, Meta
 from qualcode.domain.codebook import Codebook, CodeSpec, normalise_name
 from qualcode.errors import UserError
 from qualcode.i18n import _
-
-
-@dataclass(frozen=True)
-class CodeNode:
-    """A code as the rest of the program sees it: no ORM object leaves a session."""
-
-    id: int
-    name: str
-    parent_id: int | None
-    depth: int
-    key: str | None
-    color: str | None
-    exclusive: bool
-    keywords: tuple[str, ...]
-
 
 FIELDS = ("description", "include", "exclude", "example", "color", "key", "keywords",
           "exclusive")
@@ -110,35 +94,3 @@ def export_codebook(session: Session) -> Codebook:
     version = session.get(Meta, "codebook.version")
     return Codebook(name=name.value if name else "codebook",
                     version=version.value if version else "1", codes=roots)
-
-
-def code_tree(session: Session) -> list[CodeNode]:
-    """Every code in tree order (parents before children, siblings by position)."""
-    codes = session.exec(select(Code).order_by(col(Code.position), col(Code.id))).all()
-    children: dict[int | None, list[Code]] = {}
-    for c in codes:
-        children.setdefault(c.parent_id, []).append(c)
-    out: list[CodeNode] = []
-
-    def walk(parent: int | None, depth: int) -> None:
-        for c in children.get(parent, []):
-            assert c.id is not None
-            out.append(CodeNode(c.id, c.name, c.parent_id, depth, c.key, c.color, c.exclusive,
-                                tuple(c.keywords)))
-            walk(c.id, depth + 1)
-
-    walk(None, 0)
-    return out
-
-
-def resolve_codes(session: Session, names: list[str]) -> list[CodeNode]:
-    """Code names as typed (case and spacing forgiven) to codes; unknown ones are an error."""
-    by_name = {normalise_name(n.name): n for n in code_tree(session)}
-    found: list[CodeNode] = []
-    for name in names:
-        node = by_name.get(normalise_name(name))
-        if node is None:
-            raise UserError(_("unknown code {name!r}; `qualcode codebook show` lists them").format(
-                                name=name))
-        found.append(node)
-    return found

@@ -56,7 +56,7 @@ def _quote(session: Session, quote_id: int, *, lock: bool = False) -> Quote:
 
 
 def _code_ids(session: Session, names: list[str]) -> list[Code]:
-    from qualcode.services.codebook import resolve_codes
+    from qualcode.services.code_tree import resolve_codes
 
     nodes = resolve_codes(session, names)
     return [session.get_one(Code, n.id) for n in nodes]

@@ -215,7 +215,7 @@ def _span(c: Coding, old: str, new: str) -> tuple[int, int] | None:
 
 def _merge_codebook(session: Session, other: Session, report: MergeReport) -> dict[int, int]:
     """Other code id → code id here; new codes added under their parent, by name."""
-    from qualcode.services.codebook import code_tree
+    from qualcode.services.code_tree import code_tree
 
     mine = {normalise_name(c.name): c for c in session.exec(select(Code)).all()}
     theirs = {c.id: c for c in other.exec(select(Code)).all()}

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from sqlalchemy import text as sql
 from sqlmodel import Session
 
-from qualcode.services.codebook import code_tree
+from qualcode.services.code_tree import code_tree
 
 COLUMNS = ("id", "group", "speaker", "text", "coder", "codes", "moderator")
 

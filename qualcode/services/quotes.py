@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import text as sql
-from sqlmodel import Session
-
+from qualcode.db.reader import Reader, reader_of
 from qualcode.errors import UserError
 from qualcode.i18n import _
 from qualcode.services.agreed import CONSENSUS, agreed
+
+if TYPE_CHECKING:
+    from sqlmodel import Session
 
 
 @dataclass
@@ -44,16 +45,17 @@ class QuoteFilter:
     """With `uncoded`, moderators' turns too (they are not in the coding queue)."""
 
 
-def list_quotes(session: Session, flt: QuoteFilter = QuoteFilter()) -> list[QuoteView]:
+def list_quotes(source: Reader | Session, flt: QuoteFilter = QuoteFilter()) -> list[QuoteView]:
+    db = reader_of(source)
     where = ["1=1"]
     params: dict[str, Any] = {}
     if flt.group is not None:
         where.append("g.name = :group")
         params["group"] = flt.group
     if flt.code is not None:
-        from qualcode.services.codebook import resolve_codes
+        from qualcode.services.code_tree import resolve_codes
 
-        (node,) = resolve_codes(session, [flt.code])
+        (node,) = resolve_codes(db, [flt.code])
         where.append(
             "q.id IN (SELECT c.quote_id FROM coding c JOIN coder k ON k.id = c.coder_id "
             "WHERE c.code_id IN (SELECT descendant FROM code_closure WHERE ancestor = :code)"
@@ -61,10 +63,10 @@ def list_quotes(session: Session, flt: QuoteFilter = QuoteFilter()) -> list[Quot
         )
         params["code"] = node.id
     if flt.coder == CONSENSUS and not flt.uncoded:
-        return _consensus_quotes(session, flt)
+        return _consensus_quotes(db, flt)
     if flt.coder is not None:
-        if not session.execute(sql("SELECT 1 FROM coder WHERE name = :n"),
-                               {"n": flt.coder}).first():
+        if not db.row("SELECT 1 FROM coder WHERE name = :n",
+                               {"n": flt.coder}):
             raise UserError(_("unknown coder {coder!r}").format(coder=flt.coder))
         params["coder"] = flt.coder
         if flt.code is None and not flt.uncoded:
@@ -86,36 +88,35 @@ def list_quotes(session: Session, flt: QuoteFilter = QuoteFilter()) -> list[Quot
         "FROM quote q JOIN study_group g ON g.id = q.group_id "
         f"JOIN participant p ON p.id = q.participant_id WHERE {' AND '.join(where)}"
     )
-    rows = session.execute(
-        sql(CLOSURE_CTE + "SELECT q.id, g.name, p.label, p.is_moderator, q.text "
-            f"{selected} ORDER BY g.position, g.id, q.position"),
+    rows = db.rows(CLOSURE_CTE + "SELECT q.id, g.name, p.label, p.is_moderator, q.text "
+            f"{selected} ORDER BY g.position, g.id, q.position",
         params,
-    ).all()
+    )
     views = {r[0]: QuoteView(r[0], r[1], r[2], bool(r[3]), r[4]) for r in rows}
     if not views:
         return []
-    _attach_codes(session, views, selected, params)
+    _attach_codes(db, views, selected, params)
     return list(views.values())
 
 
-def _consensus_quotes(session: Session, flt: QuoteFilter) -> list[QuoteView]:
+def _consensus_quotes(db: Reader, flt: QuoteFilter) -> list[QuoteView]:
     """The consensus: adjudicated quotes and those the team agreed on, alike.
 
     Agreed codes are shown under `consensus` as adjudicated ones are; they are read
     from the coders' codings (services.agreed), so they follow any later change.
     """
-    from qualcode.services.codebook import code_tree, resolve_codes
+    from qualcode.services.code_tree import code_tree, resolve_codes
 
-    settled = agreed(session)
-    views = list_quotes(session, replace(flt, coder=None))
-    names = {node.id: node.name for node in code_tree(session)}
-    order = {node.id: i for i, node in enumerate(code_tree(session))}
+    settled = agreed(db)
+    views = list_quotes(db, replace(flt, coder=None))
+    names = {node.id: node.name for node in code_tree(db)}
+    order = {node.id: i for i, node in enumerate(code_tree(db))}
     within: set[str] | None = None
     if flt.code is not None:
-        (node,) = resolve_codes(session, [flt.code])
-        within = {names[int(d)] for d, in session.execute(sql(
-            CLOSURE_CTE + "SELECT descendant FROM code_closure WHERE ancestor = :a"),
-            {"a": node.id}).all()}
+        (node,) = resolve_codes(db, [flt.code])
+        within = {names[int(d)] for d, in db.rows(
+            CLOSURE_CTE + "SELECT descendant FROM code_closure WHERE ancestor = :a",
+            {"a": node.id})}
     out = []
     for view in views:
         if view.id in settled and CONSENSUS not in view.codes:
@@ -139,25 +140,22 @@ CLOSURE_CTE = (
 """Every (ancestor, descendant) pair of the codebook tree, each code its own ancestor."""
 
 
-def _attach_codes(session: Session, views: dict[int, QuoteView], selected: str,
+def _attach_codes(db: Reader, views: dict[int, QuoteView], selected: str,
                   params: dict[str, Any]) -> None:
     """Codes and review marks of the selected quotes only: one group of a 100k-quote
     project must not read the whole project's codings."""
     only = f"IN (SELECT q.id {selected})"
-    codings = session.execute(
-        sql(CLOSURE_CTE + "SELECT c.quote_id, k.name, d.name, c.span_start, c.span_end, "
+    codings = db.rows(CLOSURE_CTE + "SELECT c.quote_id, k.name, d.name, c.span_start, c.span_end, "
             "c.memo FROM coding c JOIN coder k ON k.id = c.coder_id "
             "JOIN code d ON d.id = c.code_id "
-            f"WHERE c.quote_id {only} ORDER BY k.name, d.position, d.id, c.span_start"),
-        params).all()
-    memos = session.execute(
-        sql(CLOSURE_CTE + "SELECT m.quote_id, k.name, m.text FROM memo m "
-            f"JOIN coder k ON k.id = m.coder_id WHERE m.quote_id {only} ORDER BY k.name"),
-        params).all()
-    reviews = session.execute(
-        sql(CLOSURE_CTE + "SELECT r.quote_id, k.name FROM review r "
-            f"JOIN coder k ON k.id = r.coder_id WHERE r.quote_id {only}"), params
-    ).all()
+            f"WHERE c.quote_id {only} ORDER BY k.name, d.position, d.id, c.span_start",
+        params)
+    memos = db.rows(CLOSURE_CTE + "SELECT m.quote_id, k.name, m.text FROM memo m "
+            f"JOIN coder k ON k.id = m.coder_id WHERE m.quote_id {only} ORDER BY k.name",
+        params)
+    reviews = db.rows(CLOSURE_CTE + "SELECT r.quote_id, k.name FROM review r "
+            f"JOIN coder k ON k.id = r.coder_id WHERE r.quote_id {only}", params
+    )
     for quote_id, coder, code, start, end, memo in codings:
         view = views.get(quote_id)
         if view is None:

@@ -19,7 +19,7 @@ from qualcode.db.models import Code, Coding, Review
 from qualcode.errors import UserError
 from qualcode.i18n import _
 from qualcode.services import events
-from qualcode.services.codebook import code_tree, resolve_codes
+from qualcode.services.code_tree import code_tree, resolve_codes
 from qualcode.services.coders import coder_id
 from qualcode.services.coding import Change, _coding_row, _quote
 from qualcode.services.quotes import CLOSURE_CTE

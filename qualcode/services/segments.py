@@ -9,16 +9,17 @@ filter in a spreadsheet. Rows follow the codebook tree, then transcript order.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import text as sql
-from sqlmodel import Session
-
+from qualcode.db.reader import Reader, reader_of
 from qualcode.errors import UserError
 from qualcode.i18n import _
-from qualcode.services.codebook import code_tree, resolve_codes
+from qualcode.services.code_tree import code_tree, resolve_codes
+from qualcode.services.design import load_design
 from qualcode.services.quotes import CLOSURE_CTE
-from qualcode.services.study import load_design
+
+if TYPE_CHECKING:
+    from sqlmodel import Session
 
 
 @dataclass(frozen=True)
@@ -28,9 +29,10 @@ class SegmentTable:
     """Each with every column; `theme` is the top-level code, for one sheet per theme."""
 
 
-def segment_rows(session: Session, *, code: str | None = None, coder: str | None = None,
+def segment_rows(source: Reader | Session, *, code: str | None = None, coder: str | None = None,
                  group: str | None = None) -> SegmentTable:
-    tree = code_tree(session)
+    db = reader_of(source)
+    tree = code_tree(db)
     order = {n.id: i for i, n in enumerate(tree)}
     by_id = {n.id: n for n in tree}
 
@@ -43,26 +45,26 @@ def segment_rows(session: Session, *, code: str | None = None, coder: str | None
     where: list[str] = ["1=1"]
     params: dict[str, Any] = {}
     if code is not None:
-        (node,) = resolve_codes(session, [code])
+        (node,) = resolve_codes(db, [code])
         where.append("c.code_id IN (SELECT descendant FROM code_closure WHERE ancestor = :a)")
         params["a"] = node.id
     if coder is not None:
-        if session.execute(sql("SELECT 1 FROM coder WHERE name = :n"), {"n": coder}).first() \
+        if db.row("SELECT 1 FROM coder WHERE name = :n", {"n": coder}) \
                 is None:
             raise UserError(_("unknown coder {coder!r}").format(coder=coder))
         where.append("k.name = :coder")
         params["coder"] = coder
-    design = load_design(session)
+    design = load_design(db)
     if group is not None:
         design.group(group)  # an unknown group is one clear line naming the others
         where.append("g.name = :group")
         params["group"] = group
-    found = session.execute(sql(
+    found = db.rows(
         CLOSURE_CTE + "SELECT g.name, p.label, p.is_moderator, p.attributes, q.id, q.text, "
         "c.code_id, k.name, c.span_start, c.span_end, c.memo, g.position, q.position "
         "FROM coding c JOIN quote q ON q.id = c.quote_id "
         "JOIN study_group g ON g.id = q.group_id JOIN participant p ON p.id = q.participant_id "
-        f"JOIN coder k ON k.id = c.coder_id WHERE {' AND '.join(where)}"), params).all()
+        f"JOIN coder k ON k.id = c.coder_id WHERE {' AND '.join(where)}", params)
     cells = {g.name: {**g.levels, **{k: str(v) for k, v in g.attributes.items()}}
              for g in design.groups}
     group_cols = list(dict.fromkeys(k for c in cells.values() for k in c))

@@ -1,40 +1,17 @@
-"""Writing a study design into a project, and reading the design back for reports."""
+"""Writing a study design into a project (`services.design` reads it back)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
 
-from sqlmodel import Session, col, select
+from sqlmodel import Session, select
 
 from qualcode.db.ensure import get_or_create
 from qualcode.db.models import Dimension, Group, GroupLevel, Level, Meta, Participant, Study
 from qualcode.domain.study import ParticipantSpec, StudySpec
 from qualcode.errors import UserError
 from qualcode.i18n import _
-
-
-@dataclass(frozen=True)
-class GroupInfo:
-    id: int
-    name: str
-    levels: dict[str, str]
-    attributes: dict[str, Any] = field(default_factory=dict)
-
-
-@dataclass(frozen=True)
-class Design:
-    title: str
-    dimensions: dict[str, list[str]]
-    groups: list[GroupInfo]
-
-    def group(self, name: str) -> GroupInfo:
-        for group in self.groups:
-            if group.name == name:
-                return group
-        known = ", ".join(g.name for g in self.groups) or _("none yet")
-        raise UserError(_("unknown group {name!r} (groups: {known})").format(
-                            name=name, known=known))
+from qualcode.services.design import load_design
 
 
 @dataclass
@@ -152,37 +129,3 @@ def ensure_group(session: Session, name: str) -> int:
         session,
         lambda: session.exec(select(Group.id).where(Group.name == name)).first(),
         lambda: Group(name=name, position=len(session.exec(select(Group.id)).all())))
-
-
-def load_design(session: Session) -> Design:
-    study = session.exec(select(Study)).first()
-    dims = session.exec(select(Dimension).order_by(col(Dimension.position))).all()
-    levels = session.exec(select(Level).order_by(col(Level.position))).all()
-    by_dim: dict[int, list[Level]] = {}
-    for level in levels:
-        by_dim.setdefault(level.dimension_id, []).append(level)
-    dimensions = {d.name: [lv.name for lv in by_dim.get(d.id or 0, [])] for d in dims}
-    dim_name = {d.id: d.name for d in dims}
-    level_name = {lv.id: lv.name for lv in levels}
-    cells: dict[int, dict[str, str]] = {}
-    for gl in session.exec(select(GroupLevel)).all():
-        cells.setdefault(gl.group_id, {})[dim_name[gl.dimension_id]] = level_name[gl.level_id]
-    groups = [
-        GroupInfo(
-            id=g.id or 0,
-            name=g.name,
-            levels={d: cells.get(g.id or 0, {}).get(d, "") for d in dimensions
-                    if d in cells.get(g.id or 0, {})},
-            attributes=dict(g.attributes),
-        )
-        for g in session.exec(select(Group).order_by(col(Group.position), col(Group.id))).all()
-    ]
-    return Design(title=study.title if study else "", dimensions=dimensions, groups=groups)
-
-
-def study_language(session: Session) -> str | None:
-    """The study file's `language` ("fr", "en"…), if it says: the language its
-    transcripts are stemmed in for search and suggestions."""
-    attributes = session.exec(select(Study.attributes)).first()
-    language = (attributes or {}).get("language")
-    return str(language) if language else None

@@ -20,9 +20,9 @@ from sqlmodel import Session, select
 from qualcode.db.models import Code
 from qualcode.domain.codebook import HOTKEYS
 from qualcode.i18n import N_, _
-from qualcode.services.codebook import code_tree
+from qualcode.services.code_tree import code_tree
+from qualcode.services.design import load_design
 from qualcode.services.quotes import CLOSURE_CTE
-from qualcode.services.study import load_design
 
 AUTO = "auto"
 """Machine suggestions: shown on a quote, never counted as a person's coding."""

@@ -25,7 +25,7 @@ from qualcode.db.models import Code
 from qualcode.errors import UserError
 from qualcode.i18n import N_, _
 from qualcode.services.agreed import agreed
-from qualcode.services.codebook import code_tree
+from qualcode.services.code_tree import code_tree
 from qualcode.services.comments import Message, comment, threads
 from qualcode.services.review import CONSENSUS, Disagreement, disagreements, progress, settle
 from qualcode.tui.live import TeamChanged
