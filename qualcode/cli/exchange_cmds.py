@@ -32,8 +32,7 @@ def export(
 ) -> None:
     from qualcode.db.engine import open_project
     from qualcode.errors import UserError
-    from qualcode.exchange.positions import after_astral
-    from qualcode.exchange.qdpx_export import build, utf16_positions, write_archive
+    from qualcode.exchange.qdpx_export import build, write_archive
 
     if file.suffix.lower() != ".qdpx":
         raise UserError(_("name the file *.qdpx (a REFI-QDA project)"), path=str(file))
@@ -45,32 +44,28 @@ def export(
     project = open_project(st.db)
     try:
         with project.write() as session:  # writes only the GUID namespace, once
-            refi = build(session, Path(st.db).stem if "://" not in st.db else "qualcode")
-        moved = sum(after_astral(s) for s in refi.sources)
-        if positions == "utf16":
-            utf16_positions(refi)
+            refi = build(session, Path(st.db).stem if "://" not in st.db else "qualcode",
+                         utf16=positions == "utf16")
+            write_output(file, lambda sink: write_archive(refi, sink), force=force)
     finally:
         project.close()
-    write_output(file, lambda sink: write_archive(refi, sink), force=force)
     if validate is not False:
         _check_written(file, always=bool(validate))
-    selections = sum(len(s.selections) for s in refi.sources)
-    cases = {case.guid for case in refi.cases}  # a quote's speaker, written as NVivo does
-    codings = sum(c.code not in cases for s in refi.sources for sel in s.selections
-                  for c in sel.codings)
+    done = refi.summary
     print(
         _(
             "wrote {file}: {sources} text sources, {selections} selections, {codings} codings, "
             "{users} users, {notes} notes"
         ).format(
             file=file,
-            sources=len(refi.sources),
-            selections=selections,
-            codings=codings,
-            users=len(refi.users),
-            notes=len(refi.notes),
+            sources=done.sources,
+            selections=done.selections,
+            codings=done.codings,
+            users=done.users,
+            notes=done.notes,
         )
     )
+    moved = done.moved
     if moved:
         unit, other = ((_("UTF-16 units (NVivo)"), _("code points (--positions codepoints: "
                         "QualCoder, ATLAS.ti, MAXQDA)")) if positions == "utf16" else

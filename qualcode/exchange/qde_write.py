@@ -1,4 +1,4 @@
-"""`RProject` → `project.qde`, and codes → `.qdc`, in the order the schemas enforce.
+"""A project → `project.qde`, and codes → `.qdc`, in the order the schemas enforce.
 
 Empty wrappers are invalid (`<Codes/>`, `<Users/>`…), so a wrapper is written only
 when it has children. Plain-text sources point at `internal://<GUID>.txt` and never
@@ -7,27 +7,27 @@ carry a `richTextPath` (ATLAS.ti rejects a `.txt` there).
 
 from __future__ import annotations
 
-import io
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from decimal import Decimal
+from functools import partial
 from typing import BinaryIO
 
 from qualcode.exchange.qde_read import CODEBOOK_NS, PROJECT_NS
-from qualcode.exchange.refi_model import (
-    RCode,
-    RCoding,
-    RProject,
-    RSelection,
-    RTextSource,
-    Value,
-)
-from qualcode.exchange.xml_write import Node, serialise, write_xml
+from qualcode.exchange.refi_model import RCase, RCode, RProject, Value
+from qualcode.exchange.xml_write import Node, attribute, escape_text, pad, serialise, write_xml
 
 
-def stamp(value: datetime | None) -> str | None:
+def stamp(value: datetime | str | None) -> str | None:
+    """To the second, in UTC. SQLite hands back the stored text (`2023-11-21 09:00:07.000000`,
+    UTC): sliced, not parsed, on the export's path."""
     if value is None:
         return None
+    if isinstance(value, str):
+        if len(value) in (19, 26) and value[10] in " T":
+            return f"{value[:10]}T{value[11:19]}Z"
+        value = datetime.fromisoformat(value)
     aware = value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
     return aware.strftime("%Y-%m-%dT%H:%M:%SZ")
 
@@ -57,73 +57,93 @@ def _value(node: Node, kind: str, value: Value) -> None:
         node.add("TextValue", text=str(value))
 
 
-def _coding(parent: Node, coding: RCoding) -> None:
-    node = parent.add("Coding", {"guid": coding.guid, "creatingUser": coding.user,
-                                 "creationDateTime": stamp(coding.created)})
-    node.add("CodeRef", {"targetGUID": coding.code})
-    for note in coding.notes:
-        node.add("NoteRef", {"targetGUID": note})
+SELECTION = pad(3)
+"""Project > Sources > TextSource > PlainTextSelection, as Project > Notes > Note > it."""
+_INSIDE = pad(4)
+_DEEPER = pad(5)
 
 
-def _selection(parent: Node, sel: RSelection) -> None:
-    node = parent.add("PlainTextSelection", {
-        "guid": sel.guid, "name": sel.name, "startPosition": str(sel.start),
-        "endPosition": str(sel.end), "creatingUser": sel.user,
-        "creationDateTime": stamp(sel.created)})
-    if sel.description:
-        node.add("Description", text=sel.description)
-    for coding in sel.codings:
-        _coding(node, coding)
-    for note in sel.notes:
-        node.add("NoteRef", {"targetGUID": note})
+def who(user: str | None, created: str | None) -> str:
+    """The `creatingUser` and `creationDateTime` attributes (`created` stamped already):
+    made once per coder and time, then shared by the selections and codings that have
+    them."""
+    return attribute("creatingUser", user) + attribute("creationDateTime", created)
 
 
-def project_xml(project: RProject) -> bytes:
-    out = io.BytesIO()
-    write_project_xml(project, out)
-    return out.getvalue()
+def coding_xml(guid: str, code: str, by: str, notes: Iterable[str] = ()) -> str:
+    """A selection's `Coding`, `by` from `who`."""
+    refs = "".join(f'{_DEEPER}<NoteRef targetGUID="{n}"/>\n' for n in notes)
+    return (f'{_INSIDE}<Coding guid="{guid}"{by}>\n{_DEEPER}<CodeRef targetGUID="{code}"/>\n'
+            f"{refs}{_INSIDE}</Coding>\n")
 
 
-def _source(source: RTextSource) -> Node:
-    node = Node("TextSource", {
-        "guid": source.guid, "name": source.name,
-        "plainTextPath": "internal://" + source_file(source.guid),
-        "creatingUser": source.user, "creationDateTime": stamp(source.created)})
-    if source.description:
-        node.add("Description", text=source.description)
-    for sel in source.selections:
-        _selection(node, sel)
-    for ref in source.notes:
-        node.add("NoteRef", {"targetGUID": ref})
-    return node
+def selection_xml(guid: str, name: str, start: int, end: int, by: str, codings: str = "",
+                  description: str = "", notes: Iterable[str] = ()) -> str:
+    """A `PlainTextSelection`: `name` is its `attribute("name", …)`, `by` from `who`,
+    `codings` from `coding_xml`. Strings, not nodes: a large project has a million."""
+    head = (f'{SELECTION}<PlainTextSelection guid="{guid}"{name} startPosition="{start}" '
+            f'endPosition="{end}"{by}')
+    body = (f"{_INSIDE}<Description>{escape_text(description)}</Description>\n"
+            if description else "") + codings + "".join(
+        f'{_INSIDE}<NoteRef targetGUID="{n}"/>\n' for n in notes)
+    return f"{head}>\n{body}{SELECTION}</PlainTextSelection>\n" if body else head + "/>\n"
 
 
-def _sources(project: RProject) -> Iterator[Node]:
-    return (_source(source) for source in project.sources)
+def source_head(guid: str, name: str, by: str, description: str = "") -> str:
+    """A `TextSource` opened; its selections follow, then `source_tail`."""
+    described = (f"{SELECTION}<Description>{escape_text(description)}</Description>\n"
+                 if description else "")
+    return (f'{pad(2)}<TextSource guid="{guid}"{attribute("name", name)} '
+            f'plainTextPath="internal://{source_file(guid)}"{by}>\n{described}')
 
 
-def write_project_xml(project: RProject, sink: BinaryIO) -> None:
-    """`project.qde` written to `sink` as it is made: each source's tree (its selections
-    and codings, most of a large project) is built when the writer reaches it and dropped
-    after, so the XML never sits whole in memory."""
-    root = Node("Project", {"name": project.name, "origin": project.origin})
-    if project.users:
+def source_tail(notes: Iterable[str]) -> str:
+    refs = "".join(f'{SELECTION}<NoteRef targetGUID="{n}"/>\n' for n in notes)
+    return f"{refs}{pad(2)}</TextSource>\n"
+
+
+def note_xml(guid: str, name: str, by: str, text: str, anchor: str = "") -> str:
+    """A `Note`; `anchor` is the `selection_xml` of the stretch it is about, if any."""
+    return (f'{pad(2)}<Note guid="{guid}"{attribute("name", name)}{by}>\n'
+            f"{SELECTION}<PlainTextContent>{escape_text(text)}</PlainTextContent>\n"
+            f"{anchor}{pad(2)}</Note>\n")
+
+
+@dataclass
+class ProjectStream:
+    """A `project.qde` written as the database is read: the head (users, codes,
+    variables, cases) is small and held; what grows with the quotes (the cases'
+    selection references, the sources, the notes) comes from functions the writer
+    calls when it reaches them, one piece at a time, already serialised."""
+
+    head: RProject
+    selection_refs: Callable[[RCase], Iterable[str]]
+    """The GUIDs of the selections a case claims."""
+    sources: Callable[[], Iterable[str]]
+    notes: Callable[[], Iterable[str]]
+
+
+def write_project_xml(project: ProjectStream, sink: BinaryIO) -> None:
+    """`project.qde` written to `sink` as it is made (see `ProjectStream`)."""
+    head = project.head
+    root = Node("Project", {"name": head.name, "origin": head.origin})
+    if head.users:
         users = root.add("Users")
-        for user in project.users:
+        for user in head.users:
             users.add("User", {"guid": user.guid, "name": user.name})
-    if project.codes:
-        _codes(root.add("CodeBook").add("Codes"), project.codes)
-    kinds = {v.guid: v.kind for v in project.variables}
-    if project.variables:
+    if head.codes:
+        _codes(root.add("CodeBook").add("Codes"), head.codes)
+    kinds = {v.guid: v.kind for v in head.variables}
+    if head.variables:
         variables = root.add("Variables")
-        for var in project.variables:
+        for var in head.variables:
             node = variables.add("Variable", {"guid": var.guid, "name": var.name,
                                               "typeOfVariable": var.kind})
             if var.description:
                 node.add("Description", text=var.description)
-    if project.cases:
+    if head.cases:
         cases = root.add("Cases")
-        for case in project.cases:
+        for case in head.cases:
             node = cases.add("Case", {"guid": case.guid, "name": case.name})
             if case.description:
                 node.add("Description", text=case.description)
@@ -133,22 +153,16 @@ def write_project_xml(project: RProject, sink: BinaryIO) -> None:
                 _value(vv, kinds[var_guid], value)
             for ref in case.source_refs:
                 node.add("SourceRef", {"targetGUID": ref})
-            for ref in case.selection_refs:
-                node.add("SelectionRef", {"targetGUID": ref})
-    if project.sources:
-        root.add("Sources").later = lambda: _sources(project)
-    if project.notes:
-        notes = root.add("Notes")
-        for note in project.notes:
-            node = notes.add("Note", {"guid": note.guid, "name": note.name,
-                                      "creatingUser": note.user,
-                                      "creationDateTime": stamp(note.created)})
-            node.add("PlainTextContent", text=note.text)
-            if note.anchor is not None:
-                _selection(node, note.anchor)
-    if project.description:
-        root.add("Description", text=project.description)
+            node.later = partial(_selection_refs, project.selection_refs, case)
+    root.add("Sources").later = project.sources
+    root.add("Notes").later = project.notes
+    if head.description:
+        root.add("Description", text=head.description)
     write_xml(root, PROJECT_NS, sink)
+
+
+def _selection_refs(refs: Callable[[RCase], Iterable[str]], case: RCase) -> Iterator[str]:
+    return (f'{SELECTION}<SelectionRef targetGUID="{guid}"/>\n' for guid in refs(case))
 
 
 def codebook_xml(codes: list[RCode], origin: str) -> bytes:

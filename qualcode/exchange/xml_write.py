@@ -29,9 +29,11 @@ class Node:
     attrs: dict[str, str | None] = field(default_factory=dict)
     children: list[Node] = field(default_factory=list)
     text: str | None = None
-    later: Callable[[], Iterable[Node]] | None = None
-    """Children made only when the writer reaches them, after `children`: a project's
-    sources, so that no more than one source's tree is in memory at once."""
+    later: Callable[[], Iterable[str]] | None = None
+    """Children already serialised (indented to their depth), made only when the writer
+    reaches them, after `children`: a project's sources and notes, streamed from the
+    database. A node with no other content whose `later` yields nothing is left out,
+    as an empty wrapper (`<Notes/>`) is invalid."""
 
     def add(self, tag: str, attrs: dict[str, str | None] | None = None,
             text: str | None = None) -> Node:
@@ -51,12 +53,21 @@ def _check(value: str) -> str:
     return value
 
 
-def _text(value: str) -> str:
+def escape_text(value: str) -> str:
     return _TEXT_RE.sub(lambda m: _TEXT[m.group()], _check(value))
 
 
-def _attr(value: str) -> str:
+def escape_attr(value: str) -> str:
     return _ATTR_RE.sub(lambda m: _ATTR[m.group()], _check(value))
+
+
+def attribute(name: str, value: str | None) -> str:
+    """` name="value"` as written in a start tag; nothing for None."""
+    return "" if value is None else f' {name}="{escape_attr(value)}"'
+
+
+def pad(depth: int) -> str:
+    return "  " * depth
 
 
 FLUSH = 1 << 20
@@ -86,20 +97,24 @@ def write_xml(root: Node, namespace: str, sink: BinaryIO) -> None:
             size = 0
 
     def write(node: Node, depth: int, extra: str = "") -> None:
-        pad = "  " * depth
-        attrs = "".join(f' {k}="{_attr(v)}"' for k, v in node.attrs.items() if v is not None)
-        head = f"{pad}<{node.tag}{extra}{attrs}"
-        if not node.children and node.later is None and node.text is None:
-            emit(head + "/>\n")
-        elif not node.children and node.later is None:
-            emit(f"{head}>{_text(node.text or '')}</{node.tag}>\n")
-        else:
-            emit(head + ">\n")
-            for child in node.children:
-                write(child, depth + 1)
-            for child in node.later() if node.later is not None else ():
-                write(child, depth + 1)
-            emit(f"{pad}</{node.tag}>\n")
+        indent = pad(depth)
+        attrs = "".join(attribute(k, v) for k, v in node.attrs.items())
+        head = f"{indent}<{node.tag}{extra}{attrs}"
+        streamed = iter(node.later()) if node.later is not None else iter(())
+        first = next(streamed, None)
+        if not node.children and first is None:
+            if node.later is None:
+                emit(head + "/>\n" if node.text is None else
+                     f"{head}>{escape_text(node.text)}</{node.tag}>\n")
+            return
+        emit(head + ">\n")
+        for child in node.children:
+            write(child, depth + 1)
+        if first is not None:
+            emit(first)
+            for piece in streamed:
+                emit(piece)
+        emit(f"{indent}</{node.tag}>\n")
 
     write(root, 0, f' xmlns="{namespace}"')
     sink.write("".join(out).encode("utf-8"))
