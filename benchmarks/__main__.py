@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
 from benchmarks import corpus as corpora
+from benchmarks.peers import ENABLED
 from benchmarks.run import RESULTS, Options, main, worker
 
 
@@ -29,6 +31,8 @@ def parse(argv: list[str]) -> argparse.Namespace:
                         help="where the results JSON files go")
     parser.add_argument("--in-process", action="store_true",
                         help="no subprocess per operation (faster, memory not measured)")
+    parser.add_argument("--no-peers", action="store_true",
+                        help="do not run qc beside qualcode (no install, no qc project)")
     parser.add_argument("--timeout", type=float, default=900.0,
                         help="seconds one operation's process may take (default 900)")
     parser.add_argument("--worker", nargs=4, metavar=("MODULE", "CASE", "CORPUS", "N"),
@@ -48,6 +52,8 @@ def cli(argv: list[str]) -> int:
         module, case, folder, repeat = args.worker
         worker(module, case, Path(folder), int(repeat), sys.stdout)
         return 0
+    if args.no_peers:
+        os.environ[ENABLED] = "0"  # inherited by every worker
     rows = main(Options(sizes=args.sizes.split(","),
                         cases=[c for c in args.cases.split(",") if c] or None,
                         repeat=args.repeat, out=args.out, results=args.results,

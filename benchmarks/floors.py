@@ -1,12 +1,20 @@
 """Floors written with the standard library alone, so that a whole-process floor pays
 only Python's start-up and `sqlite3`: imported by the in-process cases and run as
-`python -m benchmarks.floors WHAT DB` by the whole-process ones."""
+`python -m benchmarks.floors WHAT DB [ARG]` by the whole-process ones. Agreement's floor
+is the exception the issue names: NumPy and the `krippendorff` package, imported only
+there."""
 
 from __future__ import annotations
 
 import json
 import sqlite3
 import sys
+from collections.abc import Callable
+from typing import Any
+
+RESERVED_CODERS = ("consensus", "auto")
+"""Coders that are not people (qualcode's `config.RESERVED_CODERS`, not imported: it
+would pull qualcode's start-up into the floor)."""
 
 
 def closure_values(conn: sqlite3.Connection) -> str:
@@ -66,6 +74,147 @@ def quotes_with_code(db: str, code: str) -> str:
         conn.close()
 
 
+def tree_order(conn: sqlite3.Connection) -> list[tuple[int, str, int | None, bool]]:
+    """Codes parents first, siblings by position: (id, name, parent, exclusive)."""
+    children: dict[int | None, list[tuple[int, str, int | None, bool]]] = {}
+    for cid, name, parent, exclusive in conn.execute(
+            "SELECT id, name, parent_id, exclusive FROM code ORDER BY position, id"):
+        children.setdefault(parent, []).append((cid, name, parent, bool(exclusive)))
+    out: list[tuple[int, str, int | None, bool]] = []
+
+    def walk(parent: int | None) -> None:
+        for node in children.get(parent, []):
+            out.append(node)
+            walk(node[0])
+
+    walk(None)
+    return out
+
+
+def segments(db: str) -> str:
+    """Every coding as one row with its theme, cell, speaker and attributes: the JSON
+    `qualcode segments --format json` prints."""
+    conn = sqlite3.connect(db)
+    try:
+        tree = tree_order(conn)
+        order = {cid: i for i, (cid, *_rest) in enumerate(tree)}
+        name = {cid: n for cid, n, _p, _e in tree}
+        parent = {cid: p for cid, _n, p, _e in tree}
+
+        def top(code: int) -> str:
+            while parent[code] is not None:
+                code = parent[code]  # type: ignore[assignment]
+            return name[code]
+
+        dims = conn.execute("SELECT id, name FROM dimension ORDER BY position, id").fetchall()
+        levels: dict[int, dict[int, str]] = {}
+        for gid, did, level in conn.execute(
+                "SELECT gl.group_id, gl.dimension_id, l.name FROM group_level gl "
+                "JOIN level l ON l.id = gl.level_id"):
+            levels.setdefault(gid, {})[did] = level
+        cells: dict[str, dict[str, str]] = {}
+        for gid, gname, attributes in conn.execute(
+                "SELECT id, name, attributes FROM study_group ORDER BY position, id"):
+            cell = {d: levels[gid][did] for did, d in dims if did in levels.get(gid, {})}
+            cells[gname] = {**cell, **{k: str(v) for k, v in json.loads(attributes).items()}}
+        found = conn.execute(
+            "SELECT g.name, p.label, p.is_moderator, p.attributes, q.id, q.text, c.code_id, "
+            "k.name, c.span_start, c.span_end, c.memo, g.position, q.position "
+            "FROM coding c JOIN quote q ON q.id = c.quote_id "
+            "JOIN study_group g ON g.id = q.group_id "
+            "JOIN participant p ON p.id = q.participant_id "
+            "JOIN coder k ON k.id = c.coder_id").fetchall()
+    finally:
+        conn.close()
+    found.sort(key=lambda r: (order[r[6]], r[11], r[12], r[8] or 0))
+    people: dict[str, None] = {}
+    rows: list[dict[str, Any]] = []
+    for gname, speaker, moderator, attrs, qid, text, code, who, start, end, memo, *_ in found:
+        attributes = json.loads(attrs)
+        people.update(dict.fromkeys(attributes))
+        rows.append({"theme": top(code), "code": name[code], "coder": who, "group": gname,
+                     **cells.get(gname, {}), "speaker": speaker, "moderator": bool(moderator),
+                     **{f"participant {k}": v for k, v in attributes.items()},
+                     "quote": qid, "start": start, "end": end,
+                     "text": text if start is None else text[start:end], "memo": memo or ""})
+    columns = ["theme", "code", "coder", "group",
+               *dict.fromkeys(k for cell in cells.values() for k in cell), "speaker",
+               "moderator", *(f"participant {k}" for k in people), "quote", "start", "end",
+               "text", "memo"]
+    return json.dumps([{c: r.get(c, "") for c in columns} for r in rows],
+                      ensure_ascii=False, indent=1) + "\n"
+
+
+def agreement(db: str) -> str:
+    """Krippendorff's alpha (the `krippendorff` package) for every code and exclusive
+    parent, over the matrices `qualcode agreement` builds: quotes touched by a coder as
+    units; 1 where the coder applied the code or a descendant, 0 where they coded or
+    reviewed the quote otherwise, missing where they never touched it; for an exclusive
+    parent, one category per set of its children applied."""
+    from itertools import chain
+
+    import krippendorff
+    import numpy as np
+
+    def integers(rows: list[tuple[int, ...]], width: int) -> Any:
+        flat = chain.from_iterable(rows)
+        return np.fromiter(flat, dtype=np.int64, count=width * len(rows)).reshape(-1, width)
+
+    conn = sqlite3.connect(db)
+    try:
+        marks = ",".join("?" * len(RESERVED_CODERS))
+        coders = [i for (i,) in conn.execute(
+            f"SELECT id FROM coder WHERE name NOT IN ({marks}) AND (id IN "
+            "(SELECT coder_id FROM coding) OR id IN (SELECT coder_id FROM review)) "
+            "ORDER BY name", RESERVED_CODERS)]
+        chosen = ",".join(map(str, coders))
+        codings = integers(conn.execute("SELECT coder_id, quote_id, code_id FROM coding "
+                                        f"WHERE coder_id IN ({chosen})").fetchall(), 3)
+        reviews = integers(conn.execute("SELECT coder_id, quote_id FROM review "
+                                        f"WHERE coder_id IN ({chosen})").fetchall(), 2)
+        tree = tree_order(conn)
+    finally:
+        conn.close()
+    row_of = np.full(max(coders) + 1, -1, dtype=np.int64)
+    row_of[coders] = np.arange(len(coders))
+    quotes = np.unique(np.concatenate([codings[:, 1], reviews[:, 1]]))
+    rows, cols = row_of[codings[:, 0]], np.searchsorted(quotes, codings[:, 1])
+    touched = np.zeros((len(coders), quotes.size), dtype=bool)
+    touched[rows, cols] = True
+    touched[row_of[reviews[:, 0]], np.searchsorted(quotes, reviews[:, 1])] = True
+    children: dict[int | None, list[int]] = {}
+    for cid, _n, parent, _e in tree:
+        children.setdefault(parent, []).append(cid)
+
+    def family(code: int) -> list[int]:
+        return [code, *chain.from_iterable(family(c) for c in children.get(code, []))]
+
+    applied = {cid: np.isin(codings[:, 2], family(cid)) for cid, *_ in tree}
+    matrices = []
+    for cid, *_ in tree:
+        values = np.where(touched, 0.0, np.nan)
+        values[rows[applied[cid]], cols[applied[cid]]] = 1.0
+        matrices.append(values)
+    for pid, _n, _p, exclusive in tree:
+        if exclusive:
+            sets = np.zeros(touched.shape, dtype=np.int64)
+            for bit, child in enumerate(children.get(pid, [])):
+                sets[rows[applied[child]], cols[applied[child]]] |= 1 << bit
+            matrices.append(np.where(touched, sets, np.nan))
+    alphas: list[float | None] = []
+    for values in matrices:
+        try:
+            alphas.append(float(krippendorff.alpha(reliability_data=values,
+                                                   level_of_measurement="nominal")))
+        except ValueError:  # one value only: alpha undefined
+            alphas.append(None)
+    return json.dumps(alphas)
+
+
+FLOORS: dict[str, Callable[..., str]] = {
+    "report": report, "quotes": quotes_with_code, "segments": segments, "agreement": agreement}
+
+
 if __name__ == "__main__":
     what, db, *rest = sys.argv[1:]
-    sys.stdout.write(report(db) if what == "report" else quotes_with_code(db, *rest))
+    sys.stdout.write(FLOORS[what](db, *rest))

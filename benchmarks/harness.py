@@ -74,6 +74,11 @@ class Skip(Exception):
     """Raised by `run` or `floor` when the case cannot be measured at this size."""
 
 
+class Unavailable(Exception):
+    """Raised by `peer` when the other tool cannot run here (not installable, say): its
+    column is left empty with the reason, and qualcode's figures are still measured."""
+
+
 @dataclass
 class Case:
     name: str
@@ -83,6 +88,12 @@ class Case:
     repeat: int = 5
     notes: str = ""
     extra: dict[str, float] = field(default_factory=dict)
+    peer: Callable[[Corpus], object] | None = None
+    """The same operation in another tool (qc), timed in turns with `run` and `floor`."""
+    peer_name: str = ""
+    """What `peer` runs, as its user would type it."""
+    beside: str = ""
+    """The in-process case timing the same work, shown beside this one."""
 
 
 def read_project(db: Path, work: Callable[[Session], T]) -> T:

@@ -7,6 +7,10 @@ mark (Linux `VmHWM`) right after the first `run` — what one call costs, interp
 included; the baseline before it (interpreter, harness and the case's module imported)
 is kept beside it, and the table shows both. `--in-process` skips the subprocesses
 (the smoke test uses it) and then reports no memory.
+
+A case with a `peer` (the same operation in qc) times it in the same turns, so the
+ratio to the other tool holds on a busy machine too; a whole-process case names the
+in-process case `beside` it, whose median the table shows in the same line.
 """
 
 from __future__ import annotations
@@ -28,7 +32,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from benchmarks import corpus as corpora
-from benchmarks.harness import Case, Corpus, Skip, Timed
+from benchmarks.harness import Case, Corpus, Skip, Timed, Unavailable
 
 RESULTS = Path(__file__).resolve().parent / "results"
 SMOKE = "smoke"
@@ -40,10 +44,12 @@ class Timing:
 
     run_times: list[float] = field(default_factory=list)
     floor_times: list[float] = field(default_factory=list)
+    peer_times: list[float] = field(default_factory=list)
     rss_base: int | None = None
     rss_run: int | None = None
     rss_peak: int | None = None
     skipped: str | None = None
+    peer_skipped: str | None = None
     error: str | None = None
     details: dict[str, list[float]] = field(default_factory=dict)
     """Figures a case returned beside its time (`Timed.details`), by name, per call."""
@@ -56,14 +62,21 @@ class Row:
     size: str
     run: float | None = None
     floor: float | None = None
+    peer: float | None = None
     run_times: list[float] = field(default_factory=list)
     floor_times: list[float] = field(default_factory=list)
+    peer_times: list[float] = field(default_factory=list)
     rss_base: int | None = None
     rss_run: int | None = None
     rss_peak: int | None = None
     skipped: str | None = None
+    peer_skipped: str | None = None
     error: str | None = None
     notes: str = ""
+    peer_name: str = ""
+    beside: str = ""
+    in_process: float | None = None
+    """The median of the in-process case `beside` this one, at the same size."""
     extra: dict[str, float] = field(default_factory=dict)
     details: dict[str, float] = field(default_factory=dict)
     """Medians of the figures the case returned beside its time."""
@@ -71,6 +84,10 @@ class Row:
     @property
     def ratio(self) -> float | None:
         return self.run / self.floor if self.run is not None and self.floor else None
+
+    @property
+    def peer_ratio(self) -> float | None:
+        return self.run / self.peer if self.run is not None and self.peer else None
 
 
 def discover(only: list[str] | None = None) -> list[tuple[str, Case]]:
@@ -107,11 +124,13 @@ def find_case(module: str, name: str) -> Case:
 
 
 def measure(case: Case, corpus: Corpus, repeat: int) -> Timing:
-    """Warm up `run` then `floor`, then time them in turns, `repeat` times each.
+    """Warm up `run`, `floor` and `peer`, then time them in turns, `repeat` times each.
 
-    Alternating the two means a neighbour's burst of work on a shared machine slows
-    both alike, so the ratio holds even when the absolute times wander. `rss_run` is
-    the peak right after the first `run`, before the floor ever ran.
+    Alternating them means a neighbour's burst of work on a shared machine slows
+    all alike, so the ratios hold even when the absolute times wander. `rss_run` is
+    the peak right after the first `run`, before the floor ever ran. The peer's warm-up
+    also installs it and builds its project on first use; a peer that cannot run here
+    leaves its reason in `peer_skipped`.
     """
     timing = Timing(rss_base=_max_rss())
     ops: list[tuple[str, Callable[[Corpus], object], list[float]]] = [
@@ -125,6 +144,13 @@ def measure(case: Case, corpus: Corpus, repeat: int) -> Timing:
         step = "floor"
         if case.floor is not None:
             case.floor(corpus)
+        step = "peer"
+        if case.peer is not None:
+            try:
+                case.peer(corpus)
+                ops.append(("peer", case.peer, timing.peer_times))
+            except Unavailable as why:
+                timing.peer_skipped = str(why)
         for _ in range(repeat):
             for name, op, times in ops:
                 step = name
@@ -190,7 +216,7 @@ def _in_subprocess(module: str, case: Case, folder: Path, repeat: int,
 def run_case(module: str, case: Case, corpus: Corpus, folder: Path, *, repeat: int,
              in_process: bool, timeout: float) -> Row:
     row = Row(case=case.name, module=module, size=corpus.size, notes=case.notes,
-              extra=dict(case.extra))
+              extra=dict(case.extra), peer_name=case.peer_name, beside=case.beside)
     if corpus.size != SMOKE and corpus.size not in case.sizes:
         row.skipped = f"not measured at {corpus.size} (sizes: {', '.join(case.sizes)})"
         return row
@@ -200,8 +226,10 @@ def run_case(module: str, case: Case, corpus: Corpus, folder: Path, *, repeat: i
     if row.skipped or row.error:
         return row
     row.run_times, row.floor_times = timing.run_times, timing.floor_times
+    row.peer_times, row.peer_skipped = timing.peer_times, timing.peer_skipped
     row.run = statistics.median(timing.run_times)
     row.floor = statistics.median(timing.floor_times) if timing.floor_times else None
+    row.peer = statistics.median(timing.peer_times) if timing.peer_times else None
     row.details = {key: statistics.median(values) for key, values in timing.details.items()}
     if not in_process:
         row.rss_base, row.rss_run, row.rss_peak = timing.rss_base, timing.rss_run, \
@@ -232,48 +260,82 @@ def _previous_key(row: dict[str, Any]) -> tuple[str, str, str]:
 
 
 def table(rows: list[Row], previous: dict[tuple[str, str, str], dict[str, Any]]) -> str:
-    """The report: medians, the ratio to the floor, memory, and the change since last time."""
-    header = ["case", "size", "run", "floor", "run/floor", "peak RSS", "vs last run"]
+    """The report: medians, the ratios to the floor and to the peer, the in-process
+    figure beside a whole-process one, memory, and the change since last time."""
+    header = ["case", "size", "run", "floor", "run/floor", "in-process", "peer", "run/peer",
+              "peak RSS", "vs last run"]
     lines: list[list[str]] = []
+    status: list[bool] = []
     for r in rows:
         if r.skipped or r.error:
-            status = f"skipped: {r.skipped}" if r.skipped else f"ERROR {r.error}"
-            lines.append([r.case, r.size, status, "", "", "", ""])
+            lines.append([r.case, r.size, f"skipped: {r.skipped}" if r.skipped
+                          else f"ERROR {r.error}"])
+            status.append(True)
             continue
-        ratio = "-" if r.ratio is None else f"{r.ratio:.2f}×"
         change = "-"
         before = previous.get((r.module, r.case, r.size))
         if before and before.get("run") and r.run is not None:
             change = f"{(r.run / float(before['run']) - 1) * 100:+.0f} %"
-        lines.append([r.case, r.size, fmt_time(r.run), fmt_time(r.floor), ratio,
+        peer = "n/a" if r.peer_skipped else fmt_time(r.peer)
+        lines.append([r.case, r.size, fmt_time(r.run), fmt_time(r.floor), _times(r.ratio),
+                      fmt_time(r.in_process), peer, _times(r.peer_ratio),
                       fmt_mb(r.rss_run, r.rss_base), change])
-    measured = [line for line in lines if line[3] or line[4] or line[5]]
+        status.append(False)
+    measured = [line for line, skipped in zip(lines, status, strict=True) if not skipped]
     widths = [max([len(h), *(len(line[i]) for line in measured)]) for i, h in enumerate(header)]
     for i in (0, 1):
         widths[i] = max([widths[i], *(len(line[i]) for line in lines)])
     out = ["  ".join(h.ljust(w) for h, w in zip(header, widths, strict=True)).rstrip()]
     out.append("  ".join("-" * w for w in widths))
-    for line in lines:
-        if line in measured:
-            out.append("  ".join(c.ljust(w) for c, w in zip(line, widths, strict=True)).rstrip())
-        else:
+    for line, skipped in zip(lines, status, strict=True):
+        if skipped:
             out.append(f"{line[0].ljust(widths[0])}  {line[1].ljust(widths[1])}  {line[2]}")
+        else:
+            out.append("  ".join(c.ljust(w) for c, w in zip(line, widths, strict=True)).rstrip())
+    peers = {r.case: r.peer_name for r in rows if r.peer_name}
+    if peers:
+        out.append("")
+        out.append("peers (whole processes, timed in turns with run and floor):")
+        out += [f"  {case}: {name}" for case, name in peers.items()]
+        out += [f"  not measured: {why}" for why in dict.fromkeys(
+            r.peer_skipped for r in rows if r.peer_skipped)]
     detailed = [r for r in rows if r.details]
     if detailed:
         out.append("")
         out.append("details (medians):")
         for r in detailed:
             out.append(f"  {r.case} @ {r.size}: " + ", ".join(
-                f"{key} {fmt_detail(key, value)}" for key, value in r.details.items()))
+                f"{key.removesuffix(MEGABYTES)} {fmt_detail(key, value)}"
+                for key, value in r.details.items()))
     return "\n".join(out)
+
+
+def _times(ratio: float | None) -> str:
+    return "-" if ratio is None else f"{ratio:.2f}×"
+
+
+def link_beside(rows: list[Row]) -> None:
+    """Each whole-process row gets the median of the in-process case it names, at its size."""
+    medians = {(r.case, r.size): r.run for r in rows}
+    for r in rows:
+        if r.beside:
+            r.in_process = medians.get((r.beside, r.size))
 
 
 COUNT = " (count)"
 """A detail whose name ends so is a number of things, not seconds."""
 
 
+MEGABYTES = " (MB)"
+"""A detail whose name ends so is an amount of memory in MiB."""
+
+
 def fmt_detail(key: str, value: float) -> str:
-    return f"{value:g}" if key.endswith(COUNT) else fmt_time(value)
+    if key.endswith(COUNT):
+        return f"{value:g}"
+    if key.endswith(MEGABYTES):
+        return f"{value:.0f} MB"
+    return fmt_time(value)
 
 
 def load_previous(results: Path) -> dict[tuple[str, str, str], dict[str, Any]]:
@@ -347,9 +409,11 @@ def main(opts: Options, echo: Callable[[str], None] = print) -> list[Row]:
             elif row.error:
                 echo(f"  {case.name} @ {size}: ERROR {row.error}")
             else:
+                peer = f", peer {fmt_time(row.peer)}" if row.peer is not None else ""
                 echo(f"  {case.name} @ {size}: run {fmt_time(row.run)}, "
-                     f"floor {fmt_time(row.floor)}")
+                     f"floor {fmt_time(row.floor)}{peer}")
     echo("")
+    link_beside(rows)
     echo(table(rows, previous))
     path = write_results(opts.results, rows, manifests, started, opts.in_process)
     echo(f"\nresults: {path} (and latest.json)"

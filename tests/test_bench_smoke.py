@@ -13,9 +13,16 @@ import pytest
 from sklearn.metrics import cohen_kappa_score
 
 from benchmarks import corpus as corpora
+from benchmarks import peers
 from benchmarks.cases import import_coded, import_tables, quotes, report_json
-from benchmarks.harness import Corpus
-from benchmarks.run import Options, discover, main
+from benchmarks.harness import Case, Corpus, Timed, Unavailable
+from benchmarks.run import Options, discover, main, measure, run_case, table
+
+
+@pytest.fixture(autouse=True)
+def no_peers(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The smoke tests never install qc: every peer figure is skipped, as offline."""
+    monkeypatch.setenv(peers.ENABLED, "0")
 
 
 @pytest.fixture(scope="module")
@@ -209,22 +216,80 @@ def test_a_subprocess_measures_memory(tmp_path: Path, smoke: Corpus) -> None:
     assert len(row.run_times) == len(row.floor_times) == 1
 
 
-def test_whole_process_floors_compute_what_the_commands_print(smoke: Corpus) -> None:
-    """The stdlib floors of the whole-process cases (issue 24) give the same quotes and
-    cells as the commands they stand beside, and every such case runs."""
+def _qualcode(corpus: Corpus, *args: str) -> str:
     import subprocess
     import sys
 
+    return subprocess.run([sys.executable, "-m", "qualcode", "--db", str(corpus.db), *args],
+                          capture_output=True, text=True, check=True).stdout
+
+
+def test_whole_process_floors_compute_what_the_commands_print(smoke: Corpus) -> None:
+    """The floors of the whole-process cases (issue 24) give the same quotes, cells,
+    segments and alphas as the commands they stand beside, and every such case runs."""
     from benchmarks import floors
     from benchmarks.cases import whole_process
 
-    shown = subprocess.run([sys.executable, "-m", "qualcode", "--db", str(smoke.db), "quotes",
-                            "--code", "data security", "--json"], capture_output=True,
-                           text=True, check=True).stdout
+    shown = _qualcode(smoke, "quotes", "--code", "data security", "--json")
     bare = json.loads(floors.quotes_with_code(str(smoke.db), "data security"))
     assert [q["id"] for q in json.loads(shown)] == [row[0] for row in bare] and bare
     assert floors.report(str(smoke.db)) == report_json.floor(smoke)
+    segments = floors.segments(str(smoke.db))
+    assert _qualcode(smoke, "segments", "--format", "json") == segments
+    assert len(json.loads(segments)) == sum(corpora.read_manifest(smoke.db.parent)
+                                            .codings.values())  # type: ignore[union-attr]
+    agreement = json.loads(_qualcode(smoke, "agreement", "--format", "json"))
+    alphas = [row["krippendorff_alpha"] for row in agreement["codes"] + agreement["exclusive"]]
+    assert json.loads(floors.agreement(str(smoke.db))) == pytest.approx(alphas)
     for case in whole_process.CASES:
         assert case.run(smoke) is not None, case.name
         if case.floor is not None:
             assert case.floor(smoke) is not None, case.name
+        if case.peer is not None:
+            with pytest.raises(Unavailable):
+                case.peer(smoke)
+
+
+def test_a_peer_that_cannot_run_leaves_its_column_empty_with_the_reason(
+        smoke: Corpus) -> None:
+    def absent(_: Corpus) -> object:
+        raise Unavailable("qc could not be installed: no network")
+
+    timing = measure(Case("x", lambda c: 1, lambda c: 2, peer=absent), smoke, repeat=2)
+    assert timing.error is None and len(timing.run_times) == len(timing.floor_times) == 2
+    assert timing.peer_times == [] and timing.peer_skipped == \
+        "qc could not be installed: no network"
+    row = run_case("m", Case("x", lambda c: Timed(2.0), lambda c: Timed(1.0),
+                             peer=lambda c: Timed(4.0), peer_name="qc x", beside="y"),
+                   smoke, smoke.db.parent, repeat=1, in_process=True, timeout=60)
+    assert (row.run, row.floor, row.peer, row.peer_ratio) == (2.0, 1.0, 4.0, 0.5)
+    skipped = run_case("m", Case("z", lambda c: 1, peer=absent, peer_name="qc z"), smoke,
+                       smoke.db.parent, repeat=1, in_process=True, timeout=60)
+    printed = table([row, skipped], {})
+    assert re.search(r"^x\s+smoke\s+2\.00 s\s+1\.00 s\s+2\.00×\s+-\s+4\.00 s\s+0\.50×",
+                     printed, re.M), printed
+    assert re.search(r"^z\s+smoke\s+\S+ .s\s+-\s+-\s+-\s+n/a\s+-", printed, re.M), printed
+    assert "  x: qc x" in printed
+    assert "not measured: qc could not be installed: no network" in printed
+
+
+def test_the_qc_corpus_puts_turn_k_on_line_2k_and_the_codebook_is_qcs_yaml(
+        smoke: Corpus, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import yaml
+
+    monkeypatch.setattr(peers, "PEERS", tmp_path)
+    texts = peers.corpus_texts(smoke)
+    conn = _db(smoke)
+    for group, label, position, text in conn.execute(
+            "SELECT g.name, p.label, q.position, q.text FROM quote q "
+            "JOIN study_group g ON g.id = q.group_id "
+            "JOIN participant p ON p.id = q.participant_id"):
+        lines = (texts / f"{group}.txt").read_text(encoding="utf-8").split("\n")
+        assert lines[2 * position] == f"{label} : {text}"
+    assert sorted(p.name for p in texts.iterdir()) == sorted(
+        f"{g}.txt" for (g,) in conn.execute("SELECT name FROM study_group"))
+    tree = yaml.safe_load(peers._codebook_yaml(smoke))
+    security = next(node for node in tree if isinstance(node, dict) and "data security" in node)
+    assert "hacking" in security["data security"]
+    assert len(tree) == conn.execute("SELECT COUNT(*) FROM code WHERE parent_id IS NULL"
+                                     ).fetchone()[0]

@@ -1,36 +1,47 @@
 """Commands as users feel them: whole processes, start-up included (issue 24, item 6).
 
-Each case runs `python -m qualcode …` on a copy of the corpus and, as its floor, a
-standard-library script (`benchmarks.floors`, or rapidfuzz for search) that opens the
-same file and computes the same output in a process of its own. The in-process cases
-beside them say where inside the command the time goes; these say what a scripted
-workflow waits for. The `--version` floor is Python's start-up with `import sqlite3`.
+Each case runs `python -m qualcode …` on the corpus and, as its floor, a script that
+opens the same file and computes the same output in a process of its own
+(`benchmarks.floors`: the standard library, or rapidfuzz for search and NumPy with the
+`krippendorff` package for agreement, as the issue states those floors). The in-process
+case timing the same work is named `beside`, and the table shows its median in the
+same line: the gap between the two is start-up and imports. Where qc can do the same
+thing, its command is timed in the same turns (`benchmarks.peers`), against a qc
+project holding the same texts and codings. The `--version` floor is Python's start-up
+with `import sqlite3`. Each process's own peak memory is under the table's details.
 """
 
 from __future__ import annotations
 
-import subprocess
+import shutil
 import sys
-import time
+from collections.abc import Callable
 from pathlib import Path
 
+from benchmarks import peers, process
 from benchmarks.harness import Case, Corpus, Timed
 
 _FOLDER = Path(__file__).resolve().parents[1] / "out" / "whole"
 
+CODE = "data security"
+"""A theme with sub-codes, coded on about a quarter of the quotes."""
+QUERY = "donnees sante"
 
-def _timed(*args: str) -> Timed:
-    start = time.perf_counter()
-    done = subprocess.run([sys.executable, *args], stdout=subprocess.DEVNULL,
-                          stderr=subprocess.PIPE, check=False)
-    seconds = time.perf_counter() - start
-    if done.returncode:
-        raise RuntimeError(done.stderr.decode(errors="replace")[-400:])
-    return Timed(seconds)
+
+def _python(*args: str) -> Timed:
+    return process.run([sys.executable, *args]).timed()
 
 
 def _qualcode(corpus: Corpus, *args: str) -> Timed:
-    return _timed("-m", "qualcode", "--db", str(corpus.db), *args)
+    return _python("-m", "qualcode", "--db", str(corpus.db), *args)
+
+
+def _qc(*args: str) -> Callable[[Corpus], Timed]:
+    """qc's command on the qc project of the same corpus (built on first use)."""
+    def peer(corpus: Corpus) -> Timed:
+        return peers.qc(peers.qc_project(corpus), *args).timed()
+
+    return peer
 
 
 SEARCH_FLOOR = """
@@ -47,31 +58,113 @@ print(process.extract(fold(sys.argv[2]), texts, scorer=fuzz.partial_ratio, limit
 
 def _export(corpus: Corpus) -> Timed:
     _FOLDER.mkdir(parents=True, exist_ok=True)
-    copy = corpus.fresh_copy(_FOLDER)
     target = _FOLDER / f"{corpus.size}.qdpx"
     target.unlink(missing_ok=True)
     try:
-        return _timed("-m", "qualcode", "--db", str(copy), "export", str(target),
-                      "--no-validate")
+        return _qualcode(corpus, "export", str(target), "--no-validate")
     finally:
         target.unlink(missing_ok=True)
 
 
+def _qc_export(corpus: Corpus) -> Timed:
+    _FOLDER.mkdir(parents=True, exist_ok=True)
+    target = _FOLDER / f"{corpus.size}-qc.qdpx"
+    target.unlink(missing_ok=True)
+    try:
+        return peers.qc(peers.qc_project(corpus), "export", str(target)).timed()
+    finally:
+        target.unlink(missing_ok=True)
+
+
+def _fresh(name: str) -> Path:
+    folder = _FOLDER / name
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir(parents=True)
+    return folder
+
+
+def _init_import(corpus: Corpus) -> Timed:
+    """`qualcode init` with the corpus's study and codebook, then `import quotes.csv`:
+    two processes, as a user starts a project."""
+    db = str(_fresh(f"import-{corpus.size}") / "project.db")
+    raw = corpus.raw
+    init = process.run([sys.executable, "-m", "qualcode", "--db", db, "init", "--study",
+                        str(raw / "study.toml"), "--codebook", str(raw / "codebook.yaml")])
+    init.check()
+    imported = process.run([sys.executable, "-m", "qualcode", "--db", db, "import",
+                            str(raw / "quotes.csv")]).check()
+    return Timed(init.seconds + imported.seconds,
+                 {process.RSS: max(init.rss, imported.rss) / 2**20})
+
+
+IMPORT_FLOOR = """
+import sys
+from pathlib import Path
+from benchmarks.cases.import_tables import floor
+from benchmarks.corpus import corpus_at
+floor(corpus_at(Path(sys.argv[1])))
+"""
+"""The in-process import case's floor in a process of its own: a copy of the empty
+project (the design and codebook `init` writes) and the same participant, source and
+quote rows inserted with `sqlite3`."""
+
+
+def _qc_init_import(corpus: Corpus) -> Timed:
+    texts = peers.corpus_texts(corpus)
+    return peers.init_and_import(_fresh(f"qc-import-{corpus.size}"), texts).timed()
+
+
+def _floors(what: str, *args: str) -> Callable[[Corpus], Timed]:
+    def floor(corpus: Corpus) -> Timed:
+        return _python("-m", "benchmarks.floors", what, str(corpus.db), *args)
+
+    return floor
+
+
 CASES = [
     Case("process: --version", lambda c: _qualcode(c, "--version"),
-         lambda c: _timed("-c", "import sqlite3"),
+         lambda c: _python("-c", "import sqlite3"),
+         peer=_qc("version"), peer_name="qc version",
          notes="qualcode --version vs python -c 'import sqlite3'"),
     Case("process: report --format json", lambda c: _qualcode(c, "report", "--format", "json"),
-         lambda c: _timed("-m", "benchmarks.floors", "report", str(c.db)),
+         _floors("report"),
+         peer=_qc("codes", "stats", "--by-document", "--recursive-counts"),
+         peer_name="qc codes stats --by-document --recursive-counts (codes × documents)",
+         beside="report json",
          notes="whole process vs a stdlib script: one GROUP BY with the code closure"),
+    *(Case(f"process: report --format {fmt}",
+           (lambda f: lambda c: _qualcode(c, "report", "--format", f))(fmt),
+           beside=f"report {fmt}", repeat=3, notes=f"the whole report as {fmt}, to stdout")
+      for fmt in ("md", "csv")),
     Case("process: quotes --code --json",
-         lambda c: _qualcode(c, "quotes", "--code", "data security", "--json"),
-         lambda c: _timed("-m", "benchmarks.floors", "quotes", str(c.db), "data security"),
+         lambda c: _qualcode(c, "quotes", "--code", CODE, "--json"),
+         _floors("quotes", CODE),
+         peer=_qc("codes", "find", CODE, "--recursive-codes", "--json", "--before", "0",
+                  "--after", "0"),
+         peer_name=f"qc codes find '{CODE}' --recursive-codes --json -B 0 -C 0",
          notes="whole process vs a stdlib script: the code's subtree, its quotes and codes"),
-    Case("process: search", lambda c: _qualcode(c, "search", "donnees sante"),
-         lambda c: _timed("-c", SEARCH_FLOOR, str(c.db), "donnees sante"),
+    Case("process: segments --format json",
+         lambda c: _qualcode(c, "segments", "--format", "json"),
+         _floors("segments"), repeat=3,
+         notes="every coding as a row, with cell and attributes, vs a stdlib script "
+               "printing the same JSON"),
+    Case("process: search", lambda c: _qualcode(c, "search", QUERY),
+         lambda c: _python("-c", SEARCH_FLOOR, str(c.db), QUERY),
          notes="whole process vs rapidfuzz over the folded texts, start-up included"),
-    Case("process: export .qdpx", _export, sizes=("1k", "10k"), repeat=3,
-         notes="whole process, no schema check; 100k is densely coded (1.16M selections) "
-               "and still held in memory before it streams"),
+    Case("process: agreement --format json",
+         lambda c: _qualcode(c, "agreement", "--format", "json"),
+         _floors("agreement"), repeat=3,
+         beside="agreement",
+         notes="4 statistics and alpha's bootstrap interval vs the krippendorff package's "
+               "alpha on the same matrices, reading included"),
+    Case("process: export .qdpx", _export, peer=_qc_export, repeat=3,
+         peer_name="qc export FILE.qdpx", beside="refi export qdpx",
+         notes="whole process, no schema check"),
+    Case("process: init + import quotes.csv", _init_import,
+         lambda c: _python("-c", IMPORT_FLOOR, str(c.db.parent)),
+         peer=_qc_init_import, repeat=3,
+         peer_name="qc init + qc corpus import TEXTS --recursive --importer verbatim",
+         beside="import quote table (csv)",
+         notes="init with the study and codebook, then the quote table, vs a copy of the "
+               "empty project and the same rows inserted with sqlite3"),
 ]
