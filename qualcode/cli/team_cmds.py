@@ -36,17 +36,13 @@ def agreement(
     if fmt not in FORMATS:
         raise typer.BadParameter(_("unknown format {fmt!r} (available: {items})").format(
                                      fmt=fmt, items=', '.join(FORMATS)))
-    from qualcode.db.engine import open_project
+    from qualcode.db.reading import reading
     from qualcode.reports.agreement import compute, to_markdown
 
     names = [c.strip() for c in coders.split(",") if c.strip()] if coders else None
-    project = open_project(state(ctx).db)
-    try:
-        with project.read() as session:
-            data = compute(session, names, by_group=by_group, replicates=bootstrap,
-                           seed=seed, assigned=assigned)
-    finally:
-        project.close()
+    with reading(state(ctx).db) as reader:
+        data = compute(reader, names, by_group=by_group, replicates=bootstrap, seed=seed,
+                       assigned=assigned)
     if fmt == "json":
         emit_json(data)
     else:

@@ -1,35 +1,48 @@
 """Inter-coder agreement of a project, as SPEC's `agreement --format json` structure.
 
-The project is read in three plain scans (codings, review marks, quotes' groups) into
-NumPy arrays; the codebook tree is rolled up in NumPy, and the reliability matrix of
-every code and every `exclusive` parent is a scatter into those arrays, never a loop
-over quotes. For a code, a coder's value on a quote is 1 when they applied it or a
-descendant, 0 when they coded or reviewed the quote otherwise, missing when they never
-touched it. For an exclusive parent the value is the child applied or "none"; a coder
-who applied two children of it (possible through imports or merges) gets that pair as
-its own category, which counts as a disagreement with either child alone.
+The project is read in two plain queries (codings, review marks) on a Reader, each row
+packed into one integer and the whole column aggregated into one string that NumPy
+parses: a million codings fetched as Python rows cost four times the query. The codebook
+is rolled up in NumPy into one boolean array, codes × coders × units, and the statistics
+of every code come from its counts at once (`binary_figures`); only an `exclusive`
+parent gets a matrix of its own. For a code, a coder's value on a quote is 1 when they
+applied it or a descendant, 0 when they coded or reviewed the quote otherwise, missing
+when they never touched it. For an exclusive parent the value is the child applied or
+"none"; a coder who applied two children of it (possible through imports or merges)
+gets that pair as its own category, which counts as a disagreement with either child
+alone.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
-from itertools import chain
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-import numpy.typing as npt
-from sqlalchemy import text as sql
-from sqlmodel import Session
 
 from qualcode.config import RESERVED_CODERS
+from qualcode.db.reader import Reader, reader_of
 from qualcode.errors import UserError
 from qualcode.i18n import _
-from qualcode.reports.agreement_stats import MISSING, STATISTICS, Figures, Matrix, figures
-from qualcode.reports.alpha_bootstrap import REPLICATES, SEED, alpha_intervals
-from qualcode.services.assign import assigned_quotes, coders_with_assignments
+from qualcode.reports.agreement_stats import (
+    MISSING,
+    STATISTICS,
+    Figures,
+    Flags,
+    Floats,
+    Ints,
+    Matrix,
+    binary_figures,
+    category_counts,
+    figures,
+)
+from qualcode.reports.alpha_bootstrap import REPLICATES, SEED, sum_intervals, unit_sums
+from qualcode.services.assignments import assigned_quotes, coders_with_assignments
 from qualcode.services.code_tree import CodeNode, code_tree
 
-Ints = npt.NDArray[np.int64]
+if TYPE_CHECKING:
+    from sqlmodel import Session
 
 
 @dataclass(frozen=True)
@@ -39,27 +52,22 @@ class Matrices:
     coders: list[str]
     codes: list[CodeNode]
     quote_ids: Ints
-    group_of_unit: Ints
-    groups: list[tuple[int, str]]
-    touched: npt.NDArray[np.bool_]
+    touched: Flags
     """coders × units: the coder coded or reviewed the quote."""
-    applied: dict[int, tuple[Ints, Ints]]
-    """code id → (coder rows, unit columns) where the coder applied it or a descendant."""
+    applied: Flags
+    """codes (in `codes` order) × coders × units: the coder applied the code or a
+    descendant there."""
 
-    def code_matrix(self, code_id: int, units: npt.NDArray[np.bool_] | None = None) -> Matrix:
-        values: Matrix = np.where(self.touched, 0, MISSING).astype(np.int64)
-        rows, cols = self.applied.get(code_id, (_EMPTY, _EMPTY))
-        values[rows, cols] = 1
-        return values if units is None else values[:, units]
+    def values(self) -> Matrix:
+        """codes × coders × units: each code's reliability matrix (1, 0 or MISSING)."""
+        return np.where(self.touched, self.applied, MISSING).astype(np.int64)
 
-    def exclusive_matrix(self, parent: CodeNode,
-                         units: npt.NDArray[np.bool_] | None = None) -> Matrix:
+    def exclusive_matrix(self, parent: CodeNode, units: Flags | None = None) -> Matrix:
         """One category per distinct set of children applied, the empty set being "none"."""
-        children = [c for c in self.codes if c.parent_id == parent.id]
+        children = [i for i, c in enumerate(self.codes) if c.parent_id == parent.id]
         masks = np.zeros(self.touched.shape, dtype=np.int64)
         for bit, child in enumerate(children):
-            rows, cols = self.applied.get(child.id, (_EMPTY, _EMPTY))
-            masks[rows, cols] |= np.int64(1) << np.int64(bit)
+            masks |= self.applied[child].astype(np.int64) << np.int64(bit)
         if units is not None:
             masks, touched = masks[:, units], self.touched[:, units]
         else:
@@ -69,21 +77,18 @@ class Matrices:
         return np.where(touched, categories, MISSING).astype(np.int64)
 
 
-_EMPTY: Ints = np.zeros(0, dtype=np.int64)
-
-
-def default_coders(session: Session) -> list[str]:
+def default_coders(source: Reader | Session) -> list[str]:
     """Every coder who coded or reviewed something, but `consensus` and `auto`."""
-    rows = session.execute(sql(
+    rows = reader_of(source).rows(
         "SELECT k.name FROM coder k WHERE k.id IN (SELECT coder_id FROM coding) "
-        "OR k.id IN (SELECT coder_id FROM review) ORDER BY k.name"
-    )).all()
+        "OR k.id IN (SELECT coder_id FROM review) ORDER BY k.name")
     return [r[0] for r in rows if r[0] not in RESERVED_CODERS]
 
 
-def load(session: Session, coders: list[str] | None = None) -> Matrices:
-    chosen = list(dict.fromkeys(coders)) if coders else default_coders(session)
-    ids = dict(session.execute(sql("SELECT name, id FROM coder")).all())
+def load(source: Reader | Session, coders: list[str] | None = None) -> Matrices:
+    reader = reader_of(source)
+    chosen = list(dict.fromkeys(coders)) if coders else default_coders(reader)
+    ids: dict[str, int] = dict(reader.rows("SELECT name, id FROM coder"))
     unknown = [c for c in chosen if c not in ids]
     if unknown:
         known = ", ".join(sorted(ids)) or _("none yet")
@@ -93,93 +98,96 @@ def load(session: Session, coders: list[str] | None = None) -> Matrices:
         found = ", ".join(chosen) or "none"
         raise UserError(_("agreement needs at least two coders who coded quotes (found: "
                           "{found}); name them with --coders A,B").format(found=found))
-    coder_ids = np.array([ids[name] for name in chosen], dtype=np.int64)
-    codings = _fetch(session, "SELECT coder_id, quote_id, code_id FROM coding", 3)
-    codings = codings[np.isin(codings[:, 0], coder_ids)]
-    reviews = _fetch(session, "SELECT coder_id, quote_id FROM review", 2)
-    reviews = reviews[np.isin(reviews[:, 0], coder_ids)]
-    quote_groups = _fetch(session, "SELECT id, group_id FROM quote ORDER BY id", 2)
-    groups = [(int(i), str(n)) for i, n in session.execute(sql(
-        "SELECT id, name FROM study_group ORDER BY position, id")).all()]
-    quote_ids = np.unique(np.concatenate([codings[:, 1], reviews[:, 1]]))
-    group_of_unit = quote_groups[np.searchsorted(quote_groups[:, 0], quote_ids), 1]
+    tree = code_tree(reader)
+    coder_span = max(ids.values()) + 1
+    code_span = max((node.id for node in tree), default=0) + 1
+    row_of = np.full(coder_span, -1, dtype=np.int64)
+    row_of[[ids[name] for name in chosen]] = np.arange(len(chosen))
 
-    order = np.argsort(coder_ids)
+    codings = _packed(reader, "(CAST(quote_id AS BIGINT) * ? + code_id) * ? + coder_id",
+                      "coding", (code_span, coder_span))
+    coding_quotes, rest = np.divmod(codings, code_span * coder_span)
+    coding_codes, coding_rows = np.divmod(rest, coder_span)
+    coding_rows = row_of[coding_rows]
+    mine = coding_rows >= 0
+    coding_quotes, coding_codes, coding_rows = (
+        coding_quotes[mine], coding_codes[mine], coding_rows[mine])
+    review_quotes, review_rows = np.divmod(
+        _packed(reader, "CAST(quote_id AS BIGINT) * ? + coder_id", "review", (coder_span,)),
+        coder_span)
+    review_rows = row_of[review_rows]
+    review_quotes, review_rows = review_quotes[review_rows >= 0], review_rows[review_rows >= 0]
 
-    def coder_row(values: Ints) -> Ints:
-        return order[np.searchsorted(coder_ids, values, sorter=order)]
-
+    quote_ids = np.unique(np.concatenate([coding_quotes, review_quotes]))
+    coding_cols = np.searchsorted(quote_ids, coding_quotes)
     touched = np.zeros((len(chosen), quote_ids.size), dtype=np.bool_)
-    rows, cols = coder_row(codings[:, 0]), np.searchsorted(quote_ids, codings[:, 1])
-    touched[rows, cols] = True
-    touched[coder_row(reviews[:, 0]), np.searchsorted(quote_ids, reviews[:, 1])] = True
-    tree = code_tree(session)
-    applied: dict[int, tuple[Ints, Ints]] = {}
-    for code, family in _descendants(tree).items():
-        hit = np.isin(codings[:, 2], family)
-        if hit.any():
-            cells = np.unique(rows[hit] * quote_ids.size + cols[hit])
-            applied[code] = (cells // quote_ids.size, cells % quote_ids.size)
-    return Matrices(chosen, tree, quote_ids, group_of_unit, groups, touched, applied)
+    touched[coding_rows, coding_cols] = True
+    touched[review_rows, np.searchsorted(quote_ids, review_quotes)] = True
+    index_of = np.zeros(code_span, dtype=np.int64)
+    index_of[[node.id for node in tree]] = np.arange(len(tree))
+    applied = np.zeros((len(tree), len(chosen), quote_ids.size), dtype=np.bool_)
+    applied[index_of[coding_codes], coding_rows, coding_cols] = True
+    position = {node.id: i for i, node in enumerate(tree)}
+    for i in reversed(range(len(tree))):  # children come after their parent in tree order
+        parent = tree[i].parent_id
+        if parent is not None:
+            applied[position[parent]] |= applied[i]
+    return Matrices(chosen, tree, quote_ids, touched, applied)
 
 
-def _fetch(session: Session, query: str, columns: int) -> Ints:
-    """Integer rows straight from the driver's cursor: at a million codings, SQLAlchemy's
-    Row objects and NumPy's conversion of them cost a hundred times the query itself."""
-    cursor = session.connection().connection.cursor()
-    try:
-        cursor.execute(query)
-        rows = cursor.fetchall()
-    finally:
-        cursor.close()
-    flat = np.fromiter(chain.from_iterable(rows), dtype=np.int64, count=columns * len(rows))
-    return flat.reshape(-1, columns)
+def _packed(reader: Reader, expression: str, table: str, params: Sequence[int]) -> Ints:
+    """`expression` (an integer packing a row's ids) over every row of `table`, sent as one
+    comma-separated string that NumPy parses in C. SQLite before 3.44 has no `string_agg`
+    and PostgreSQL no `group_concat`: the one word that differs."""
+    concat = "group_concat" if reader.qmark else "string_agg"
+    found = reader.row(f"SELECT {concat}(CAST({expression} AS TEXT), ',') FROM {table}",
+                       params)
+    text = found[0] if found else None
+    if not text:
+        return np.zeros(0, dtype=np.int64)
+    return np.fromstring(text, dtype=np.int64, sep=",")
 
 
-def _descendants(tree: list[CodeNode]) -> dict[int, Ints]:
-    """Each code with itself and everything below it."""
-    children: dict[int | None, list[int]] = {}
-    for node in tree:
-        children.setdefault(node.parent_id, []).append(node.id)
-    out: dict[int, Ints] = {}
-
-    def below(code: int) -> list[int]:
-        found = [code]
-        for child in children.get(code, []):
-            found += below(child)
-        return found
-
-    for node in tree:
-        out[node.id] = np.array(below(node.id), dtype=np.int64)
-    return out
+def _groups(reader: Reader, quote_ids: Ints) -> tuple[Ints, list[tuple[int, str]]]:
+    """Each unit's focus group, and the groups in design order."""
+    groups = [(int(i), str(n)) for i, n in reader.rows(
+        "SELECT id, name FROM study_group ORDER BY position, id")]
+    span = max((gid for gid, _name in groups), default=0) + 1
+    packed = np.sort(_packed(reader, "CAST(id AS BIGINT) * ? + group_id", "quote", (span,)))
+    quotes, group_ids = np.divmod(packed, span)
+    return group_ids[np.searchsorted(quotes, quote_ids)], groups
 
 
-def compute(session: Session, coders: list[str] | None = None, *,
+def compute(source: Reader | Session, coders: list[str] | None = None, *,
             by_group: bool = False, replicates: int = REPLICATES,
             seed: int = SEED, assigned: bool = False) -> dict[str, Any]:
     """SPEC's JSON, plus `reasons` for each null statistic and, on request, the same
     figures for each focus group on its own. `replicates` and `seed` drive alpha's
     bootstrap interval, so the same project and seed always give the same interval.
     `assigned` keeps the double-coding sample the coders share (`qualcode assign`)."""
+    reader = reader_of(source)
     if assigned and coders is None:
-        coders = coders_with_assignments(session)
+        coders = coders_with_assignments(reader)
         if not coders:
             raise UserError(_("no quote is assigned yet; `qualcode assign --coders A,B "
                             "--share 20%` draws the double-coding sample"))
-    m = load(session, coders)
+    m = load(reader, coders)
     draws = Draws(replicates, seed)
     sample = None
+    shared: set[int] = set()
     if assigned:
-        sample = np.isin(m.quote_ids, sorted(assigned_quotes(session, m.coders)))
+        shared = assigned_quotes(reader, m.coders)
+        sample = np.isin(m.quote_ids, sorted(shared))
     data = _section(m, sample, draws)
     touched = m.touched if sample is None else m.touched[:, sample]
     result: dict[str, Any] = {"coders": m.coders, "units": _double_coded(touched), **data}
     if sample is not None:
-        result["assigned"] = len(assigned_quotes(session, m.coders))
+        result["assigned"] = len(shared)
     if by_group:
+        group_of_unit, groups = _groups(reader, m.quote_ids)
         result["groups"] = []
-        for gid, name in m.groups:
-            units = m.group_of_unit == gid
+        for gid, name in groups:
+            units = group_of_unit == gid
             if sample is not None:
                 units &= sample
             result["groups"].append({"group": name, "units": _double_coded(m.touched[:, units]),
@@ -193,31 +201,44 @@ class Draws:
     seed: int
 
 
-def _double_coded(touched: npt.NDArray[np.bool_]) -> int:
+def _double_coded(touched: Flags) -> int:
     return int(np.count_nonzero(touched.sum(axis=0) >= 2))
 
 
-def _section(m: Matrices, units: npt.NDArray[np.bool_] | None, draws: Draws) -> dict[str, Any]:
+def _section(m: Matrices, units: Flags | None, draws: Draws) -> dict[str, Any]:
+    touched = m.touched if units is None else m.touched[:, units]
+    applied = m.applied if units is None else m.applied[:, :, units]
     parents = [p for p in m.codes if p.exclusive]
-    matrices = ([m.code_matrix(c.id, units) for c in m.codes]
-                + [m.exclusive_matrix(p, units) for p in parents])
-    intervals = alpha_intervals(matrices, replicates=draws.replicates, seed=draws.seed)
+    exclusive = [m.exclusive_matrix(p, units) for p in parents]
+    stats = binary_figures(applied, touched) + [figures(values) for values in exclusive]
+    intervals = sum_intervals(_unit_sums(applied, touched, exclusive),
+                              replicates=draws.replicates, seed=draws.seed)
     rows = []
-    for values, interval in zip(matrices, intervals, strict=True):
-        stats = figures(values)
-        ci = None if stats.krippendorff_alpha is None or interval is None else list(interval)
-        rows.append({**stats.as_json(), "krippendorff_alpha_ci": ci})
+    for found, interval in zip(stats, intervals, strict=True):
+        ci = None if found.krippendorff_alpha is None or interval is None else list(interval)
+        rows.append({**found.as_json(), "krippendorff_alpha_ci": ci})
     codes = [{"code": c.name, **row} for c, row in zip(m.codes, rows, strict=False)]
-    exclusive = [{"parent": p.name, **row}
-                 for p, row in zip(parents, rows[len(m.codes):], strict=True)]
-    return {"codes": codes, "exclusive": exclusive}
+    exclusive_rows = [{"parent": p.name, **row}
+                      for p, row in zip(parents, rows[len(m.codes):], strict=True)]
+    return {"codes": codes, "exclusive": exclusive_rows}
+
+
+def _unit_sums(applied: Flags, touched: Flags, exclusive: list[Matrix]) -> list[Floats]:
+    """Each code's and parent's bootstrap columns over the pairable units, which are the
+    same for all: a code's category counts are the coders who did not and did apply it."""
+    pairable = touched.sum(axis=0) >= 2
+    m = touched[:, pairable].sum(axis=0, dtype=np.int64)
+    ones = applied[:, :, pairable].sum(axis=1, dtype=np.int64)
+    return ([unit_sums(np.column_stack([m - code, code])) for code in ones]
+            + [unit_sums(category_counts(values[:, pairable])) for values in exclusive])
 
 
 def pooled(m: Matrices) -> Figures | None:
     """Every code at once, each (quote, code) one unit: one figure for a whole coder pair."""
     if not m.codes:
         return None
-    return figures(np.concatenate([m.code_matrix(c.id) for c in m.codes], axis=1))
+    values = m.values()
+    return figures(values.transpose(1, 0, 2).reshape(values.shape[1], -1))
 
 
 def to_markdown(data: dict[str, Any]) -> str:

@@ -9,7 +9,10 @@ all coders have one. A statistic that cannot be computed is `None` with the reas
 never an exception: a team with no variation on a code must still get its report.
 
 Everything is computed from per-unit category counts, so 100,000 quotes × all codes is
-a few array passes per code rather than a Python loop over units.
+a few array passes per code rather than a Python loop over units. A code's own matrix is
+binary (applied or not), so `binary_figures` takes every code of a report at once from
+two counts per unit (coders with a value, coders who applied the code) and the same
+formulas in closed form: no matrix is built per code.
 """
 
 from __future__ import annotations
@@ -24,6 +27,7 @@ import numpy.typing as npt
 from qualcode.i18n import _
 
 Matrix = npt.NDArray[np.int64]
+Ints = npt.NDArray[np.int64]
 MISSING = -1
 
 
@@ -159,3 +163,117 @@ def percent_agreement(values: Matrix) -> float:
     if not shares:
         raise Undefined(_("no two coders have a quote in common"))
     return sum(shares) / len(shares)
+
+
+
+Flags = npt.NDArray[np.bool_]
+Floats = npt.NDArray[np.float64]
+
+
+def binary_figures(applied: Flags, touched: Flags) -> list[Figures]:
+    """`figures` of each code's binary matrix, every code at once.
+
+    `touched` is coders × units (the coder has a value on the unit), `applied` codes ×
+    coders × units (the coder applied the code there; only where touched). Code k's
+    matrix is `where(touched, applied[k], MISSING)`; the statistics are `figures`'s own
+    formulas with its category counts (coders at 0, coders at 1) written out.
+    """
+    codes = applied.shape[0]
+    m = touched.sum(axis=0, dtype=np.int64)
+    ones = applied.sum(axis=1, dtype=np.int64)
+    steps: tuple[tuple[str, Callable[[], list[float | Undefined]]], ...] = (
+        ("percent_agreement", lambda: _binary_percent(applied, touched)),
+        ("cohen_kappa", lambda: _binary_cohen(applied, touched)),
+        ("fleiss_kappa", lambda: _binary_fleiss(ones, m, touched.shape[0])),
+        ("krippendorff_alpha", lambda: _binary_alpha(ones, m)),
+    )
+    columns: dict[str, list[float | Undefined]] = {}
+    for name, function in steps:
+        try:
+            columns[name] = function()
+        except Undefined as why:  # for every code alike
+            columns[name] = [why] * codes
+    units = int(np.count_nonzero(m >= 2))
+    out = []
+    for code in range(codes):
+        found = {name: column[code] for name, column in columns.items()}
+        out.append(Figures(
+            units=units,
+            reasons={n: str(v) for n, v in found.items() if isinstance(v, Undefined)},
+            percent_agreement=_value(found["percent_agreement"]),
+            cohen_kappa=_value(found["cohen_kappa"]),
+            fleiss_kappa=_value(found["fleiss_kappa"]),
+            krippendorff_alpha=_value(found["krippendorff_alpha"])))
+    return out
+
+
+def _value(found: float | Undefined) -> float | None:
+    return None if isinstance(found, Undefined) else found
+
+
+def _each(values: Floats, defined: Flags, why: str) -> list[float | Undefined]:
+    return [float(v) if ok else Undefined(why) for v, ok in zip(values, defined, strict=True)]
+
+
+def _binary_percent(applied: Flags, touched: Flags) -> list[float | Undefined]:
+    shares: list[Floats] = []
+    for i, j in combinations(range(touched.shape[0]), 2):
+        both = touched[i] & touched[j]
+        common = int(np.count_nonzero(both))
+        if common:
+            same = np.count_nonzero(both & (applied[:, i] == applied[:, j]), axis=1)
+            shares.append(same / common)
+    if not shares:
+        raise Undefined(_("no two coders have a quote in common"))
+    mean: Floats = np.sum(shares, axis=0) / len(shares)
+    return [float(share) for share in mean]
+
+
+def _binary_cohen(applied: Flags, touched: Flags) -> list[float | Undefined]:
+    if touched.shape[0] != 2:
+        raise Undefined(_("Cohen's kappa is for exactly two coders"))
+    both = touched[0] & touched[1]
+    units = int(np.count_nonzero(both))
+    if units == 0:
+        raise Undefined(_("the two coders have no quote in common"))
+    a, b = applied[:, 0, both], applied[:, 1, both]
+    p_o = np.count_nonzero(a == b, axis=1) / units
+    a1, b1 = np.count_nonzero(a, axis=1), np.count_nonzero(b, axis=1)
+    p_e = ((units - a1) / units) * ((units - b1) / units) + (a1 / units) * (b1 / units)
+    varied = p_e < 1.0
+    with np.errstate(divide="ignore", invalid="ignore"):
+        kappa = (p_o - p_e) / (1.0 - p_e)
+    return _each(kappa, varied, _("no variation: both coders used one and the same category"))
+
+
+def _binary_fleiss(ones: Ints, m: Ints, raters: int) -> list[float | Undefined]:
+    if raters < 2:
+        raise Undefined(_("needs two or more coders"))
+    complete = m == raters
+    units = int(np.count_nonzero(complete))
+    if units == 0:
+        raise Undefined(_("no quote was coded by every coder"))
+    n1 = ones[:, complete].astype(np.float64)
+    n0 = raters - n1
+    p_bar = ((n0 ** 2 + n1 ** 2) - raters).sum(axis=1) / (units * raters * (raters - 1))
+    p_0, p_1 = n0.sum(axis=1) / (units * raters), n1.sum(axis=1) / (units * raters)
+    p_e = p_0 ** 2 + p_1 ** 2
+    with np.errstate(divide="ignore", invalid="ignore"):
+        kappa = (p_bar - p_e) / (1.0 - p_e)
+    return _each(kappa, p_e < 1.0, _("no variation: every value is the same category"))
+
+
+def _binary_alpha(ones: Ints, m: Ints) -> list[float | Undefined]:
+    pairable = m >= 2
+    if not pairable.any():
+        raise Undefined(_("no quote has values from two coders"))
+    m_u = m[pairable].astype(np.float64)
+    n1_u = ones[:, pairable].astype(np.float64)
+    n0_u = m_u - n1_u
+    n = int(m[pairable].sum())
+    n1 = ones[:, pairable].sum(axis=1).astype(np.float64)
+    expected = float(n) * n - ((n - n1) ** 2 + n1 ** 2)
+    observed = ((m_u ** 2 - (n0_u ** 2 + n1_u ** 2)) / (m_u - 1)).sum(axis=1)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        alpha = 1.0 - (n - 1) * observed / expected
+    return _each(alpha, expected != 0, _("no variation: every value is the same category"))

@@ -19,13 +19,11 @@ from collections.abc import Iterator
 import numpy as np
 import numpy.typing as npt
 
-from qualcode.reports.agreement_stats import Matrix, category_counts
+from qualcode.reports.agreement_stats import Floats, Matrix, category_counts
 
 REPLICATES = 1000
 SEED = 2007
 _CHUNK = 64  # replicates drawn and summed at a time: bounds memory to 64 × units weights
-
-Floats = npt.NDArray[np.float64]
 
 
 def pairable(values: Matrix) -> npt.NDArray[np.bool_]:
@@ -45,10 +43,26 @@ def alpha_intervals(matrices: list[Matrix], *, replicates: int = REPLICATES,
     units = pairable(matrices[0])
     if any(not np.array_equal(pairable(m), units) for m in matrices[1:]):
         raise ValueError("the matrices do not share their pairable units")
-    count = int(np.count_nonzero(units))
+    return sum_intervals([unit_sums(category_counts(m[:, units])) for m in matrices],
+                         replicates=replicates, seed=seed)
+
+
+def unit_sums(counts: npt.NDArray[np.int64]) -> Floats:
+    """Per pairable unit: each category's count, then the unit's term of observed
+    disagreement. Counts of coders per category may come from a matrix or, for a binary
+    code, straight from the coders who applied it."""
+    floats = counts.astype(np.float64)
+    m = floats.sum(axis=1)
+    observed = (m ** 2 - (floats ** 2).sum(axis=1)) / (m - 1)
+    return np.column_stack([floats, observed])
+
+
+def sum_intervals(blocks: list[Floats], *, replicates: int = REPLICATES,
+                  seed: int = SEED) -> list[tuple[float, float] | None]:
+    """The interval of each matrix given its `unit_sums`, all over the same units."""
+    count = blocks[0].shape[0] if blocks else 0
     if count == 0 or replicates <= 0:
-        return [None] * len(matrices)
-    blocks = [_unit_sums(m[:, units]) for m in matrices]
+        return [None] * len(blocks)
     columns = np.concatenate(blocks, axis=1)
     totals = np.concatenate(list(_replicate_sums(columns, count, replicates, seed)), axis=0)
     out: list[tuple[float, float] | None] = []
@@ -63,25 +77,22 @@ def alpha_intervals(matrices: list[Matrix], *, replicates: int = REPLICATES,
     return out
 
 
-def _unit_sums(values: Matrix) -> Floats:
-    """Per unit: each category's count, then the unit's term of observed disagreement."""
-    counts = category_counts(values).astype(np.float64)
-    m = counts.sum(axis=1)
-    observed = (m ** 2 - (counts ** 2).sum(axis=1)) / (m - 1)
-    return np.column_stack([counts, observed])
-
-
 def _replicate_sums(columns: Floats, count: int, replicates: int,
                     seed: int) -> Iterator[Floats]:
-    """Σ_u weight_u · column_u for each replicate, `_CHUNK` replicates at a time."""
+    """Σ_u weight_u · column_u for each replicate, `_CHUNK` replicates at a time.
+
+    The draws are int32: NumPy draws any range under 2³² from the same 32-bit stream
+    whatever the dtype, so they are the int64 draws of `integers(0, count)` at half the
+    memory traffic; each replicate's weights are one bincount of its own row.
+    """
     rng = np.random.default_rng(seed)
+    weights = np.empty((min(_CHUNK, replicates), count), dtype=np.float64)
     for first in range(0, replicates, _CHUNK):
         size = min(_CHUNK, replicates - first)
-        draws = rng.integers(0, count, size=(size, count))
-        # each replicate's draws shifted into its own stretch: one bincount for the chunk
-        shifted = (draws + (np.arange(size) * count)[:, None]).ravel()
-        weights = np.bincount(shifted, minlength=size * count).reshape(size, count)
-        yield weights.astype(np.float64) @ columns
+        draws = rng.integers(0, count, size=(size, count), dtype=np.int32)
+        for row, drawn in enumerate(draws):
+            weights[row] = np.bincount(drawn, minlength=count)
+        yield weights[:size] @ columns
 
 
 def _alphas(sums: Floats) -> Floats:

@@ -77,20 +77,3 @@ def assign(session: Session, *, coders: list[str], share: float, seed: int | Non
     events.record(session, coder=by, action="assign", coders=", ".join(coders),
                   share=f"{share:.0%}", seed=seed, quotes=draw.total)
     return draw
-
-
-def assigned_quotes(session: Session, coders: list[str]) -> set[int]:
-    """Quotes assigned to every one of `coders` (the double-coded sample they share)."""
-    sets = []
-    for name in coders:
-        rows = session.execute(sql(
-            "SELECT a.quote_id FROM assignment a JOIN coder k ON k.id = a.coder_id "
-            "WHERE k.name = :c"), {"c": name}).all()
-        sets.append({q for q, in rows})
-    return set.intersection(*sets) if sets else set()
-
-
-def coders_with_assignments(session: Session) -> list[str]:
-    rows = session.execute(sql("SELECT DISTINCT k.name FROM assignment a JOIN coder k "
-                               "ON k.id = a.coder_id ORDER BY k.name")).all()
-    return [name for name, in rows]
