@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, BinaryIO
 
 import typer
 
 from qualcode.cli.app import app, emit_json, state
-from qualcode.cli.output import Force, write_output
+from qualcode.cli.output import Force, check_output, write_output
 from qualcode.i18n import N_, _
 
 
@@ -260,7 +260,7 @@ def segments(
 
     from qualcode.db.reading import reading
     from qualcode.errors import UserError
-    from qualcode.exporters.segments import FORMATS, render
+    from qualcode.exporters.segments import FORMATS, write
     from qualcode.services.segments import segment_rows
 
     if fmt not in FORMATS:
@@ -268,14 +268,21 @@ def segments(
                             fmt=fmt, items=', '.join(FORMATS)))
     if fmt == "xlsx" and output is None:
         raise UserError(_("xlsx is a file: give -o FILE.xlsx"))
+    if output is not None:
+        check_output(output, force=force)
     with reading(state(ctx).db) as db:
         table = segment_rows(db, code=code, coder=coder, group=group)
-    data = render(table, fmt)
-    if output is None:
-        sys.stdout.write(data.decode("utf-8").lstrip("\ufeff"))
-        return
-    write_output(output, data, force=force)
-    print(_("{output}: {count} coded segments").format(output=output, count=len(table.rows)))
+        if output is None:
+            write(table, fmt, sys.stdout.buffer, bom=False)
+            return
+        count = 0
+
+        def into(sink: BinaryIO) -> None:
+            nonlocal count
+            count = write(table, fmt, sink)
+
+        write_output(output, into, force=True)  # checked above, before the rows were read
+    print(_("{output}: {count} coded segments").format(output=output, count=count))
 
 
 @app.command(help=N_("Who did what, when (from the project's journal)."))

@@ -3,6 +3,11 @@
 XLSX has one sheet per top-level theme (what a synthesis is written from) and one with
 everything; every cell goes through `qualcode.safety.spreadsheet`. Markdown escapes what
 a renderer would run (pipes, HTML) so a verbatim stays text.
+
+CSV and JSON are written as the rows stream in (a million codings make a file of
+hundreds of megabytes); a CSV row's cells before the quote id (theme, code, coder, the
+group's and the speaker's attributes) repeat from row to row and are made safe once.
+Markdown (whose title counts the rows) and XLSX (a workbook is built whole) hold them.
 """
 
 from __future__ import annotations
@@ -11,27 +16,64 @@ import csv
 import io
 import json
 import re
+from typing import Any, BinaryIO
 
 from qualcode.i18n import _
-from qualcode.safety.spreadsheet import csv_row, strings_only, text_cell
+from qualcode.safety.spreadsheet import csv_cell, csv_row, strings_only, text_cell
 from qualcode.services.segments import SegmentTable
 
 FORMATS = ("csv", "xlsx", "md", "json")
 
 
-def render(table: SegmentTable, fmt: str) -> bytes:
-    if fmt == "json":
-        return (json.dumps(table.rows, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
+def write(table: SegmentTable, fmt: str, sink: BinaryIO, *, bom: bool = True) -> int:
+    """The table in `fmt` into `sink`; how many rows. `bom`: a CSV file starts with
+    one, so that Excel reads it as UTF-8 (not on a terminal)."""
     if fmt == "csv":
-        out = io.StringIO()
-        writer = csv.writer(out, lineterminator="\r\n")
-        writer.writerow(table.columns)
-        for row in table.rows:
-            writer.writerow(csv_row([_plain(row[c]) for c in table.columns]))
-        return ("\ufeff" + out.getvalue()).encode("utf-8")
-    if fmt == "md":
-        return _markdown(table).encode("utf-8")
-    return _xlsx(table)
+        return _csv(table, sink, bom)
+    if fmt == "json":
+        return _json(table, sink)
+    rows = list(table.rows)
+    listed = SegmentTable(table.columns, iter(rows))
+    sink.write(_markdown(listed, len(rows)).encode("utf-8") if fmt == "md" else _xlsx(listed))
+    return len(rows)
+
+
+def _csv(table: SegmentTable, sink: BinaryIO, bom: bool) -> int:
+    buffer = io.StringIO()
+    buffer.write("\ufeff" if bom else "")
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(table.columns)
+    said = table.columns.index("quote")
+    assert table.columns[said:] == ["quote", "start", "end", "text", "memo"]
+    safe: dict[tuple[Any, ...], list[object]] = {}
+    count = 0
+    for row in table.rows:
+        head = row[:said]
+        cells = safe.get(head)
+        if cells is None:
+            cells = safe[head] = csv_row([_plain(v) for v in head])
+        quote, start, end, text, memo = row[said:]
+        writer.writerow([*cells, quote, "" if start is None else start,
+                         "" if end is None else end, csv_cell(text),
+                         csv_cell(memo) if memo else ""])
+        count += 1
+        if not count % 10_000:
+            sink.write(buffer.getvalue().encode("utf-8"))
+            buffer.seek(0)
+            buffer.truncate()
+    sink.write(buffer.getvalue().encode("utf-8"))
+    return count
+
+
+def _json(table: SegmentTable, sink: BinaryIO) -> int:
+    """What `json.dumps(rows, indent=1)` gives, one row at a time."""
+    count = 0
+    for record in table.records():
+        item = json.dumps(record, ensure_ascii=False, indent=1).replace("\n", "\n ")
+        sink.write(("[\n " if not count else ",\n ").encode() + item.encode("utf-8"))
+        count += 1
+    sink.write(b"\n]\n" if count else b"[]\n")
+    return count
 
 
 def _plain(value: object) -> object:
@@ -50,12 +92,12 @@ def _md(value: object) -> str:
     return _MD_SPECIAL.sub(r"\\\1", text)
 
 
-def _markdown(table: SegmentTable) -> str:
-    lines = [_("# Coded segments ({count})").format(count=len(table.rows)), ""]
+def _markdown(table: SegmentTable, count: int) -> str:
+    lines = [_("# Coded segments ({count})").format(count=count), ""]
     shown = [c for c in table.columns if c not in ("theme", "start", "end")]
     lines.append("| " + " | ".join(shown) + " |")
     lines.append("|" + "---|" * len(shown))
-    for row in table.rows:
+    for row in table.records():
         lines.append("| " + " | ".join(_md(row[c]) for c in shown) + " |")
     return "\n".join(lines) + "\n"
 
@@ -67,7 +109,8 @@ def _xlsx(table: SegmentTable) -> bytes:
     book = Workbook()
     first = book.active
     assert first is not None
-    themes = list(dict.fromkeys(str(r["theme"]) for r in table.rows))
+    rows = list(table.records())
+    themes = list(dict.fromkeys(str(r["theme"]) for r in rows))
     titles: set[str] = set()
     for index, name in enumerate([_("all segments"), *themes]):
         sheet = first if index == 0 else book.create_sheet()
@@ -75,7 +118,7 @@ def _xlsx(table: SegmentTable) -> bytes:
         sheet.append(table.columns)
         for cell in sheet[1]:
             cell.font = Font(bold=True)
-        for row in table.rows:
+        for row in rows:
             if index == 0 or row["theme"] == name:
                 sheet.append([text_cell(v) if isinstance(v, str) else _plain(v)
                               for v in (row[c] for c in table.columns)])

@@ -27,7 +27,7 @@ def annex(source: Reader | Session, scope: Scope, *, theme: str | None = None,
     kept = _participants(db, where)
     coder = "consensus" if scope.consensus else scope.coder
     table = segment_rows(db, code=theme, coder=coder)
-    segments = [row for row in table.rows
+    segments = [row for row in table.records()
                 if not row["moderator"] and scope.counts(str(row["coder"]))
                 and (kept is None or (row["group"], row["speaker"]) in kept)]
     where_said = {int(qid): (int(gpos), int(qpos)) for qid, gpos, qpos in db.rows(

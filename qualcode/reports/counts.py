@@ -21,7 +21,7 @@ from qualcode.reports.indicators import Indicator
 from qualcode.reports.scan import CODERS_SHIFT, CONSENSUS_SHIFT, MAX_CODERS, ScanSpec, Tally, scan
 from qualcode.reports.stats import LEVEL_TEST, flag_test, flags
 from qualcode.services.agreed import agreed
-from qualcode.services.code_tree import CodeNode, code_tree, resolve_codes
+from qualcode.services.code_tree import CodeNode, code_tree, resolve_codes, subtree
 from qualcode.services.design import Design, load_design
 
 if TYPE_CHECKING:
@@ -166,16 +166,7 @@ def compute(source: Reader | Session, scope: Scope = Scope(), options: Options =
 
 def _subtree(db: Reader, theme: str | None) -> list[CodeNode]:
     codes = code_tree(db)
-    if theme is None:
-        return codes
-    (root,) = resolve_codes(db, [theme])
-    start = next(i for i, c in enumerate(codes) if c.id == root.id)
-    out = [codes[start]]
-    for c in codes[start + 1:]:
-        if c.depth <= root.depth:
-            break
-        out.append(c)
-    return out
+    return codes if theme is None else subtree(codes, resolve_codes(db, [theme])[0])
 
 
 def _in(theme: str, codes: list[CodeNode]) -> bool:

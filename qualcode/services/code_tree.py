@@ -61,3 +61,14 @@ def resolve_codes(source: Reader | Session, names: list[str]) -> list[CodeNode]:
                                 name=name))
         found.append(node)
     return found
+
+
+def subtree(tree: list[CodeNode], root: CodeNode) -> list[CodeNode]:
+    """`root` and its descendants, in tree order: `code_tree` lists a subtree contiguously."""
+    start = next(i for i, n in enumerate(tree) if n.id == root.id)
+    out = [tree[start]]
+    for node in tree[start + 1:]:
+        if node.depth <= root.depth:
+            break
+        out.append(node)
+    return out
