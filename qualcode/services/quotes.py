@@ -145,21 +145,27 @@ def _attach_codes(db: Reader, views: dict[int, QuoteView], selected: str,
     """Codes and review marks of the selected quotes only: one group of a 100k-quote
     project must not read the whole project's codings."""
     only = f"IN (SELECT q.id {selected})"
-    codings = db.rows(CLOSURE_CTE + "SELECT c.quote_id, k.name, d.name, c.span_start, c.span_end, "
-            "c.memo FROM coding c JOIN coder k ON k.id = c.coder_id "
-            "JOIN code d ON d.id = c.code_id "
-            f"WHERE c.quote_id {only} ORDER BY k.name, d.position, d.id, c.span_start",
-        params)
+    coders = dict(db.rows("SELECT id, name FROM coder"))
+    by_name = {cid: rank for rank, cid in enumerate(sorted(coders, key=coders.__getitem__))}
+    codes = db.rows("SELECT id, name FROM code ORDER BY position, id")
+    code_name, code_rank = dict(codes), {cid: rank for rank, (cid, _n) in enumerate(codes)}
+    # Sorted here, not by the database: its sort of every coding of a large selection
+    # by names costs more than the query itself.
+    found = db.rows(CLOSURE_CTE + "SELECT c.quote_id, c.coder_id, c.code_id, c.span_start, "
+                    f"c.span_end, c.memo FROM coding c WHERE c.quote_id {only}", params)
+    found.sort(key=lambda r: (by_name[r[1]], code_rank[r[2]], -1 if r[3] is None else r[3],
+                              r[4] or 0))
     memos = db.rows(CLOSURE_CTE + "SELECT m.quote_id, k.name, m.text FROM memo m "
             f"JOIN coder k ON k.id = m.coder_id WHERE m.quote_id {only} ORDER BY k.name",
         params)
     reviews = db.rows(CLOSURE_CTE + "SELECT r.quote_id, k.name FROM review r "
             f"JOIN coder k ON k.id = r.coder_id WHERE r.quote_id {only}", params
     )
-    for quote_id, coder, code, start, end, memo in codings:
+    for quote_id, coder_id, code_id, start, end, memo in found:
         view = views.get(quote_id)
         if view is None:
             continue
+        coder, code = coders[coder_id], code_name[code_id]
         names = view.codes.setdefault(coder, [])
         if code not in names:
             names.append(code)
