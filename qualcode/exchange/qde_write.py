@@ -7,7 +7,7 @@ carry a `richTextPath` (ATLAS.ti rejects a `.txt` there).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from decimal import Decimal
@@ -64,29 +64,46 @@ _DEEPER = pad(5)
 
 
 def who(user: str | None, created: str | None) -> str:
-    """The `creatingUser` and `creationDateTime` attributes (`created` stamped already):
-    made once per coder and time, then shared by the selections and codings that have
-    them."""
-    return attribute("creatingUser", user) + attribute("creationDateTime", created)
+    """The `creatingUser` and `creationDateTime` attributes (`created` stamped already),
+    made once per coder and time and shared by the selections and codings that have
+    them; a GUID and a stamp hold nothing XML escapes."""
+    return (f' creatingUser="{user}"' if user is not None else "") + (
+        f' creationDateTime="{created}"' if created is not None else "")
 
 
-def coding_xml(guid: str, code: str, by: str, notes: Iterable[str] = ()) -> str:
-    """A selection's `Coding`, `by` from `who`."""
-    refs = "".join(f'{_DEEPER}<NoteRef targetGUID="{n}"/>\n' for n in notes)
+def place(name: str, start: int, end: int) -> str:
+    """A selection's `name` and range attributes: made once for the selections of one
+    stretch (a quote and its whole-quote codings)."""
+    return f'{attribute("name", name)} startPosition="{start}" endPosition="{end}"'
+
+
+def coding_xml(guid: str, code: str, by: str, note: str | None = None) -> str:
+    """A selection's `Coding`, `by` from `who`, with its memo's note if it has one."""
+    ref = f'{_DEEPER}<NoteRef targetGUID="{note}"/>\n' if note is not None else ""
     return (f'{_INSIDE}<Coding guid="{guid}"{by}>\n{_DEEPER}<CodeRef targetGUID="{code}"/>\n'
-            f"{refs}{_INSIDE}</Coding>\n")
+            f"{ref}{_INSIDE}</Coding>\n")
 
 
-def selection_xml(guid: str, name: str, start: int, end: int, by: str, codings: str = "",
-                  description: str = "", notes: Iterable[str] = ()) -> str:
-    """A `PlainTextSelection`: `name` is its `attribute("name", …)`, `by` from `who`,
-    `codings` from `coding_xml`. Strings, not nodes: a large project has a million."""
-    head = (f'{SELECTION}<PlainTextSelection guid="{guid}"{name} startPosition="{start}" '
-            f'endPosition="{end}"{by}')
-    body = (f"{_INSIDE}<Description>{escape_text(description)}</Description>\n"
-            if description else "") + codings + "".join(
-        f'{_INSIDE}<NoteRef targetGUID="{n}"/>\n' for n in notes)
+def selection_xml(guid: str, where: str, by: str, body: str = "") -> str:
+    """A `PlainTextSelection`: `where` from `place`, `by` from `who`, `body` its
+    description, codings and note references (`description_xml`, `coding_xml`,
+    `note_refs_xml`, in that order). Strings, not nodes: a large project has a million."""
+    head = f'{SELECTION}<PlainTextSelection guid="{guid}"{where}{by}'
     return f"{head}>\n{body}{SELECTION}</PlainTextSelection>\n" if body else head + "/>\n"
+
+
+def description_xml(text: str) -> str:
+    """A selection's `Description` (nothing when empty)."""
+    return f"{_INSIDE}<Description>{escape_text(text)}</Description>\n" if text else ""
+
+
+def note_refs_xml(notes: Iterable[str], depth: int = 4) -> str:
+    return "".join(f'{pad(depth)}<NoteRef targetGUID="{n}"/>\n' for n in notes)
+
+
+def selection_refs_xml(guids: Iterable[str]) -> str:
+    """A case's `SelectionRef`s."""
+    return "".join(f'{SELECTION}<SelectionRef targetGUID="{g}"/>\n' for g in guids)
 
 
 def source_head(guid: str, name: str, by: str, description: str = "") -> str:
@@ -98,8 +115,7 @@ def source_head(guid: str, name: str, by: str, description: str = "") -> str:
 
 
 def source_tail(notes: Iterable[str]) -> str:
-    refs = "".join(f'{SELECTION}<NoteRef targetGUID="{n}"/>\n' for n in notes)
-    return f"{refs}{pad(2)}</TextSource>\n"
+    return f"{note_refs_xml(notes, 3)}{pad(2)}</TextSource>\n"
 
 
 def note_xml(guid: str, name: str, by: str, text: str, anchor: str = "") -> str:
@@ -118,7 +134,7 @@ class ProjectStream:
 
     head: RProject
     selection_refs: Callable[[RCase], Iterable[str]]
-    """The GUIDs of the selections a case claims."""
+    """The references to the selections a case claims (`selection_refs_xml`)."""
     sources: Callable[[], Iterable[str]]
     notes: Callable[[], Iterable[str]]
 
@@ -153,16 +169,12 @@ def write_project_xml(project: ProjectStream, sink: BinaryIO) -> None:
                 _value(vv, kinds[var_guid], value)
             for ref in case.source_refs:
                 node.add("SourceRef", {"targetGUID": ref})
-            node.later = partial(_selection_refs, project.selection_refs, case)
+            node.later = partial(project.selection_refs, case)
     root.add("Sources").later = project.sources
     root.add("Notes").later = project.notes
     if head.description:
         root.add("Description", text=head.description)
     write_xml(root, PROJECT_NS, sink)
-
-
-def _selection_refs(refs: Callable[[RCase], Iterable[str]], case: RCase) -> Iterator[str]:
-    return (f'{SELECTION}<SelectionRef targetGUID="{guid}"/>\n' for guid in refs(case))
 
 
 def codebook_xml(codes: list[RCode], origin: str) -> bytes:

@@ -43,7 +43,11 @@ from qualcode.exchange.positions import astral_points
 from qualcode.exchange.qde_write import (
     ProjectStream,
     coding_xml,
+    description_xml,
+    note_refs_xml,
     note_xml,
+    place,
+    selection_refs_xml,
     selection_xml,
     source_file,
     source_head,
@@ -53,7 +57,6 @@ from qualcode.exchange.qde_write import (
     write_project_xml,
 )
 from qualcode.exchange.refi_model import RCase, RCode, RProject, RUser, RVariable, Value
-from qualcode.exchange.xml_write import attribute
 from qualcode.services.codebook import export_codebook
 from qualcode.services.design import load_design
 
@@ -63,6 +66,7 @@ if TYPE_CHECKING:
 ORIGIN = f"{markers.ORIGIN} {__version__}"
 UTF16 = markers.UTF16_POSITIONS
 Row = tuple[Any, ...]
+KEPT_TIMES = 4096
 
 
 class _Guids:
@@ -154,8 +158,6 @@ class Export:
     utf16: bool
     head: RProject
     blocks: list[_Block]
-    users: dict[int, str]
-    """coder id → the `who` attribute text with no time."""
     coder_names: dict[int, str]
     user_guids: dict[int, str]
     codes: dict[int, str]
@@ -164,16 +166,23 @@ class Export:
     speakers: dict[int, str]
     participant_cases: dict[str, int]
     """participant case GUID → participant id."""
+    quote_guid: Callable[[int], str]
+    selection_guid: Callable[[int], str]
+    """Whole-quote coding selections: both made for the Cases, then again needed for
+    the Sources that follow (see `_kept_by_id`)."""
     summary: Summary = field(default_factory=Summary)
-    anchors: dict[int, tuple[int, int, str]] = field(default_factory=dict)
-    """memo id → where its quote's selection lies (start, end, quote text)."""
-    stamps: dict[Any, str | None] = field(default_factory=dict)
+    anchors: dict[int, str] = field(default_factory=dict)
+    """memo id → where its quote lies (`place`, named by the whole text)."""
+    bys: dict[tuple[int, Any], str] = field(default_factory=dict)
 
-    def when(self, value: Any) -> str | None:
-        """Stamped once per distinct time: a coding session shares a few seconds."""
-        found = self.stamps.get(value, "")
-        if found == "":
-            found = self.stamps[value] = stamp(value)
+    def by(self, coder_id: int, created: Any) -> str:
+        """`who` of a coder at a time, kept for the next codings of the same second (a
+        few thousand at most: a coding session shares a few seconds)."""
+        found = self.bys.get((coder_id, created))
+        if found is None:
+            if len(self.bys) >= KEPT_TIMES:
+                self.bys.clear()
+            found = self.bys[coder_id, created] = who(self.user_guids[coder_id], stamp(created))
         return found
 
     def stream(self) -> ProjectStream:
@@ -219,7 +228,6 @@ def build(db: Session, name: str, *, utf16: bool = False) -> Export:
                             [p[4] for p in participants], guids)
     head.variables = [*dims.values(), *group_attrs.values(), *roles.values(),
                       *part_attrs.values()]
-    users = {cid: who(guid, None) for cid, guid in user_guids.items()}
     blocks, group_sources = _plan(reader, guids, user_guids, {n: i for i, n in coder_rows})
     group_case = guids.of("group")
     group_cases: list[RCase] = []
@@ -246,11 +254,39 @@ def build(db: Session, name: str, *, utf16: bool = False) -> Export:
     head.cases = group_cases + part_cases
     if part_cases:
         head.codes.append(_case_codes(guids, part_cases))
-    export = Export(reader, guids, utf16, head, blocks, users, dict(coder_rows), user_guids,
+    export = Export(reader, guids, utf16, head, blocks, dict(coder_rows), user_guids,
                     codes, dict(code_rows), group_name, {p[0]: p[2] for p in participants},
-                    participant_cases)
+                    participant_cases, _kept_by_id(guids.of("quote"), reader, "quote"),
+                    _kept_by_id(guids.of("coding-selection"), reader, "coding"))
     export.summary.users = len(head.users)
     return export
+
+
+GUID = 36
+"""Characters of a GUID as we write it."""
+
+
+def _kept_by_id(make: Callable[[object], str], db: Reader, table: str) -> Callable[[int], str]:
+    """`make`, remembering each GUID in a block of 36 bytes an id (a million codings:
+    38 MB, against 150 as strings in a dict, and a tenth of the time of making it
+    again). Ids far sparser than the rows, or odd GUIDs kept from another file, are
+    made every time instead."""
+    found = db.row(f"SELECT max(id), count(*) FROM {table}")
+    top, count = found if found is not None else (None, 0)
+    if top is None or top > 2 * count + 1024:
+        return make
+    memory = bytearray(GUID * (top + 1))
+
+    def kept(ident: int) -> str:
+        at = GUID * ident
+        if memory[at]:
+            return memory[at:at + GUID].decode()
+        guid = make(ident)
+        if len(guid) == GUID:
+            memory[at:at + GUID] = guid.encode()
+        return guid
+
+    return kept
 
 
 def _case_codes(guids: _Guids, cases: list[RCase]) -> RCode:
@@ -370,32 +406,25 @@ def _selections(export: Export, block: _Block, memos: list[tuple[int, str]]) -> 
     codings = _Alongside(db.stream(
         "SELECT c.quote_id, c.id, c.code_id, c.coder_id, c.span_start, c.span_end, c.memo, "
         f"c.created_at FROM coding c JOIN quote q ON q.id = c.quote_id WHERE {where} "
-        "ORDER BY c.quote_id, c.id", params))
+        "ORDER BY q.id, c.id", params))
     quote_memos = _Alongside(db.stream(
         "SELECT m.quote_id, m.id, m.coder_id, m.text FROM memo m JOIN quote q "
-        f"ON q.id = m.quote_id WHERE {where} ORDER BY m.quote_id, m.id", params))
+        f"ON q.id = m.quote_id WHERE {where} ORDER BY q.id, m.id", params))
     reviews = _Alongside(db.stream(
         "SELECT r.quote_id, r.coder_id FROM review r JOIN quote q ON q.id = r.quote_id "
-        f"WHERE {where} ORDER BY r.quote_id, r.coder_id", params))
-    quote_guid, case_coding = guids.of("quote"), guids.of("case-coding")
+        f"WHERE {where} ORDER BY q.id, r.coder_id", params))
+    quote_guid, case_coding = export.quote_guid, guids.of("case-coding")
     participant, coding_guid = guids.of("participant"), guids.of("coding")
     memo_guid, coding_memo = guids.of("memo"), guids.of("coding-memo")
     review_guid, span_guid = guids.of("review"), guids.of("span")
-    selection_guid = guids.of("coding-selection")
-    codes, users, when = export.codes, export.users, export.when
+    selection_guid = export.selection_guid
+    codes, by_of = export.codes, export.by
     unclaimed = who(block.user or next(iter(export.user_guids.values()), None), None)
     """The user of a quote's selection when no coding gives one."""
     people: dict[int, str] = {}
     astral, utf16 = block.astral, export.utf16
     spool = block.spool = tempfile.TemporaryFile() if block.table else None
     at = 0
-
-    def place(offset: int) -> int:
-        """Where `offset` in the current quote lies in the source, in code points or
-        UTF-16 units."""
-        at_point: int = start + offset
-        return at_point + bisect_left(astral, at_point) if utf16 else at_point
-
     for batch in db.stream("SELECT q.id, q.participant_id, q.group_id, q.start, q.text "
                            f"FROM quote q WHERE {where} ORDER BY q.id", params):
         for qid, pid, gid, start, text in batch:
@@ -413,52 +442,62 @@ def _selections(export: Export, block: _Block, memos: list[tuple[int, str]]) -> 
             if astral:
                 summary.moved += sum(start + end > astral[0] for end in (
                     [n] + [n if c[5] is None else c[5] for c in mine]))
+            whole = _place(label(text), start, n, astral if utf16 else None)
             out: list[str] = []
-            whole_name = attribute("name", label(text))
             ranges: set[tuple[int, int]] = set()
             for _qid, cid, code_id, coder_id, span_start, span_end, memo, created in mine:
-                by = users[coder_id] + attribute("creationDateTime", when(created))
+                by = by_of(coder_id, created)
                 coding = coding_xml(coding_guid(cid), codes[code_id], by,
-                                    (coding_memo(cid),) if memo else ())
+                                    coding_memo(cid) if memo else None)
+                if memo:
+                    coding = description_xml(memo) + coding
                 if span_start is None:
                     ranges.add((0, n))
-                    out.append(selection_xml(selection_guid(cid), whole_name, place(0), place(n),
-                                             by, coding, memo or ""))
+                    out.append(selection_xml(selection_guid(cid), whole, by, coding))
                     continue
                 span = (span_start, span_end)
                 guid = selection_guid(cid) if span in ranges else span_guid(
                     f"{qid}:{span_start}:{span_end}")
                 ranges.add(span)
-                out.append(selection_xml(guid, attribute("name", label(text[span_start:span_end])),
-                                         place(span_start), place(span_end), by, coding,
-                                         memo or ""))
-            said = _said(export, qid, quote_memos.of(qid), memo_guid, memos,
-                         (place(0), place(n), text))
+                out.append(selection_xml(
+                    guid, _place(label(text[span_start:span_end]), start + span_start,
+                                 span_end - span_start, astral if utf16 else None), by, coding))
+            memo_rows = quote_memos.of(qid)
+            said = _said(export, memo_rows, memo_guid, memos, _place(
+                text, start, n, astral if utf16 else None)) if memo_rows else []
             notes = [guid for guid, _who, _text in said] + [
                 review_guid(f"{qid}:{coder}") for _qid, coder in reviews.of(qid)]
-            by = (users[mine[0][3]] + attribute("creationDateTime", when(mine[0][7])) if mine
-                  else unclaimed)
+            by = by_of(mine[0][3], mine[0][7]) if mine else unclaimed
             person = people.get(pid) or people.setdefault(pid, participant(pid))
-            yield selection_xml(
-                quote_guid(qid), whole_name, place(0), place(n), by,
-                coding_xml(case_coding(qid), person, by),
-                said[0][2] if len(said) == 1 else "\n\n".join(f"{w}: {t}" for _g, w, t in said),
-                notes) + "".join(out)
+            description = said[0][2] if len(said) == 1 else "\n\n".join(
+                f"{name}: {memo}" for _guid, name, memo in said)
+            yield selection_xml(quote_guid(qid), whole, by, description_xml(description)
+                                + coding_xml(case_coding(qid), person, by)
+                                + note_refs_xml(notes)) + "".join(out)
             summary.selections += 1 + len(mine)
             summary.codings += len(mine)
     if spool is not None:
         spool.seek(0)
 
 
-def _said(export: Export, qid: int, rows: list[Row], memo_guid: Callable[[object], str],
-          memos: list[tuple[int, str]], place: tuple[int, int, str]) -> list[
-              tuple[str, str, str]]:
-    """A quote's memos as (GUID, coder, text); each is anchored to the quote's selection
-    (QualCoder's annotation) and listed on its source."""
+def _place(name: str, start: int, length: int, astral: list[int] | None) -> str:
+    """`place` of `length` characters from `start` in the source, counted in UTF-16
+    units when given the source's `astral` points (see `positions`)."""
+    end = start + length
+    if astral:
+        start, end = start + bisect_left(astral, start), end + bisect_left(astral, end)
+    return place(name, start, end)
+
+
+def _said(export: Export, rows: list[Row], memo_guid: Callable[[object], str],
+          memos: list[tuple[int, str]], anchor: str) -> list[tuple[str, str, str]]:
+    """A quote's memos as (GUID, coder, text); each is anchored to the quote's stretch
+    (QualCoder's annotation: `anchor` is its `place`, named by the whole text) and
+    listed on its source."""
     said = []
     for _qid, mid, coder_id, text in rows:
         guid = memo_guid(mid)
-        export.anchors[mid] = place
+        export.anchors[mid] = anchor
         memos.append((mid, guid))
         said.append((guid, export.coder_names[coder_id], text))
     return said
@@ -466,36 +505,36 @@ def _said(export: Export, qid: int, rows: list[Row], memo_guid: Callable[[object
 
 def _case_selections(export: Export, case: RCase) -> Iterator[str]:
     """The selections a participant's case claims: their quotes' and the whole-quote
-    codings' (GUIDs made again here: the Cases come before the Sources in the file,
-    and keeping a million of them until then would cost more than making them twice)."""
+    codings' (whose GUIDs are made here, and kept for the Sources after)."""
     pid = export.participant_cases.get(case.guid)
     if pid is None:
         return
-    quote, selection = export.guids.of("quote"), export.guids.of("coding-selection")
+    quote, selection = export.quote_guid, export.selection_guid
     last = None
     for batch in export.db.stream(
             "SELECT q.id, c.id FROM quote q LEFT JOIN coding c ON c.quote_id = q.id "
             "AND c.span_start IS NULL WHERE q.participant_id = ? ORDER BY q.id, c.id", (pid,)):
+        guids: list[str] = []
         for qid, cid in batch:
             if qid != last:
                 last = qid
-                yield quote(qid)
+                guids.append(quote(qid))
             if cid is not None:
-                yield selection(cid)
+                guids.append(selection(cid))
+        yield selection_refs_xml(guids)
 
 
 def _notes(export: Export) -> Iterator[str]:
     """Memos (anchored where their quote's selection lies), coding memos and reviews."""
-    db, guids, summary = export.db, export.guids, export.summary
-    coders, users = export.coder_names, export.user_guids
+    db, guids, summary, by = export.db, export.guids, export.summary, export.by
+    coders = export.coder_names
     memo, anchor = guids.of("memo"), guids.of("memo-selection")
     for batch in db.stream("SELECT id, coder_id, text, updated_at FROM memo ORDER BY id"):
         for mid, coder_id, text, updated in batch:
-            by = who(users[coder_id], export.when(updated))
-            start, end, quote = export.anchors[mid]
             summary.notes += 1
-            yield note_xml(memo(mid), f"Memo by {coders[coder_id]}", by, text,
-                           selection_xml(anchor(mid), attribute("name", quote), start, end, by))
+            yield note_xml(memo(mid), f"Memo by {coders[coder_id]}", by(coder_id, updated), text,
+                           selection_xml(anchor(mid), export.anchors[mid],
+                                         by(coder_id, updated)))
     coding_memo = guids.of("coding-memo")
     for batch in db.stream("SELECT id, code_id, coder_id, memo, created_at FROM coding "
                            "WHERE memo IS NOT NULL ORDER BY id"):
@@ -503,14 +542,13 @@ def _notes(export: Export) -> Iterator[str]:
             summary.notes += 1
             yield note_xml(coding_memo(cid),
                            f"Memo by {coders[coder_id]} on {export.code_names[code_id]}",
-                           who(users[coder_id], export.when(created)), text)
+                           by(coder_id, created), text)
     review = guids.of("review")
     for batch in db.stream("SELECT quote_id, coder_id, created_at FROM review "
                            "ORDER BY quote_id, coder_id"):
         for qid, coder_id, created in batch:
             summary.notes += 1
-            yield note_xml(review(f"{qid}:{coder_id}"), markers.REVIEWED,
-                           who(users[coder_id], export.when(created)),
+            yield note_xml(review(f"{qid}:{coder_id}"), markers.REVIEWED, by(coder_id, created),
                            f"{coders[coder_id]} reviewed this quote: no code applies.")
 
 
@@ -522,11 +560,11 @@ def label(text: str) -> str:
     """A selection's name: its first words, as QDA tools list selections. The name is a
     label, not the text (which the source holds); the whole text repeated there made a
     100,000-quote project.qde three times the size of its content."""
-    words = text.split()
+    words = text.split(maxsplit=LABEL_WORDS)  # the rest, if any, as one more
     short = " ".join(words[:LABEL_WORDS])
     if len(short) > LABEL_LENGTH:
         short = short[:LABEL_LENGTH].rsplit(" ", 1)[0] or short[:LABEL_LENGTH]
-    return short + ("…" if short != " ".join(words) else "")
+    return short + ("…" if len(words) > LABEL_WORDS or short != " ".join(words) else "")
 
 
 def archive(export: Export) -> bytes:
