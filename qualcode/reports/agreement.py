@@ -211,8 +211,11 @@ def _section(m: Matrices, units: Flags | None, draws: Draws) -> dict[str, Any]:
     parents = [p for p in m.codes if p.exclusive]
     exclusive = [m.exclusive_matrix(p, units) for p in parents]
     stats = binary_figures(applied, touched) + [figures(values) for values in exclusive]
-    intervals = sum_intervals(_unit_sums(applied, touched, exclusive),
-                              replicates=draws.replicates, seed=draws.seed)
+    pairable = touched.sum(axis=0) >= 2
+    totals = touched[:, pairable].sum(axis=0, dtype=np.int64)
+    intervals = sum_intervals(totals, _unit_sums(applied[:, :, pairable], totals, [
+        values[:, pairable] for values in exclusive]), replicates=draws.replicates,
+        seed=draws.seed)
     rows = []
     for found, interval in zip(stats, intervals, strict=True):
         ci = None if found.krippendorff_alpha is None or interval is None else list(interval)
@@ -223,14 +226,12 @@ def _section(m: Matrices, units: Flags | None, draws: Draws) -> dict[str, Any]:
     return {"codes": codes, "exclusive": exclusive_rows}
 
 
-def _unit_sums(applied: Flags, touched: Flags, exclusive: list[Matrix]) -> list[Floats]:
-    """Each code's and parent's bootstrap columns over the pairable units, which are the
-    same for all: a code's category counts are the coders who did not and did apply it."""
-    pairable = touched.sum(axis=0) >= 2
-    m = touched[:, pairable].sum(axis=0, dtype=np.int64)
-    ones = applied[:, :, pairable].sum(axis=1, dtype=np.int64)
-    return ([unit_sums(np.column_stack([m - code, code])) for code in ones]
-            + [unit_sums(category_counts(values[:, pairable])) for values in exclusive])
+def _unit_sums(applied: Flags, totals: Ints, exclusive: list[Matrix]) -> list[Floats]:
+    """Each code's and parent's bootstrap columns over the pairable units (which all
+    share): a code's category counts are the coders who did not and did apply it."""
+    ones = applied.sum(axis=1, dtype=np.int64)
+    return ([unit_sums(np.column_stack([totals - code, code])) for code in ones]
+            + [unit_sums(category_counts(values)) for values in exclusive])
 
 
 def pooled(m: Matrices) -> Figures | None:
