@@ -233,7 +233,7 @@ def _unit_sums(applied: Flags, totals: Ints, exclusive: list[Matrix]) -> list[Fl
     """Each code's and parent's bootstrap columns over the pairable units (which all
     share): a code's category counts are the coders who did not and did apply it."""
     ones = applied.sum(axis=1, dtype=np.int64)
-    return ([unit_sums(np.column_stack([totals - code, code])) for code in ones]
+    return ([*unit_sums(np.stack([totals - ones, ones], axis=-1))]
             + [unit_sums(category_counts(values)) for values in exclusive])
 
 

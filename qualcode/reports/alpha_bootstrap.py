@@ -50,13 +50,14 @@ def alpha_intervals(matrices: list[Matrix], *, replicates: int = REPLICATES,
 
 
 def unit_sums(counts: npt.NDArray[np.int64]) -> Floats:
-    """Per pairable unit: the count of each category but the first (which the unit's
-    total gives), then the unit's term of observed disagreement. The counts may come
-    from a matrix or, for a binary code, straight from the coders who applied it."""
+    """Per pairable unit (counts: … × units × categories): the count of each category
+    but the first (which the unit's total gives), then the unit's term of observed
+    disagreement. The counts may come from a matrix or, for every binary code at once,
+    straight from the coders who applied each."""
     floats = counts.astype(np.float64)
-    m = floats.sum(axis=1)
-    observed = (m ** 2 - (floats ** 2).sum(axis=1)) / (m - 1)
-    return np.column_stack([floats[:, 1:], observed])
+    m = floats.sum(axis=-1)
+    observed = (m ** 2 - (floats ** 2).sum(axis=-1)) / (m - 1)
+    return np.concatenate([floats[..., 1:], observed[..., None]], axis=-1)
 
 
 def sum_intervals(totals: npt.NDArray[np.int64], blocks: list[Floats], *,
