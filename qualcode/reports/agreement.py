@@ -30,7 +30,6 @@ from qualcode.reports.agreement_stats import (
     STATISTICS,
     Figures,
     Flags,
-    Floats,
     Ints,
     Matrix,
     binary_figures,
@@ -121,11 +120,17 @@ def load(source: Reader | Session, coders: list[str] | None = None) -> Matrices:
     review_rows = row_of[review_rows]
     review_quotes, review_rows = review_quotes[review_rows >= 0], review_rows[review_rows >= 0]
 
-    quote_ids = np.unique(np.concatenate([coding_quotes, review_quotes]))
-    coding_cols = np.searchsorted(quote_ids, coding_quotes)
+    # units: the quotes touched, numbered in id order by a running count over the ids
+    # (linear, where sorting a million codings' quote ids was not)
+    present = np.zeros(int(max(coding_quotes.max(initial=0), review_quotes.max(initial=0))) + 1,
+                       dtype=np.bool_)
+    present[coding_quotes] = present[review_quotes] = True
+    quote_ids = np.flatnonzero(present)
+    column_of = np.cumsum(present) - 1
+    coding_cols = column_of[coding_quotes]
     touched = np.zeros((len(chosen), quote_ids.size), dtype=np.bool_)
     touched[coding_rows, coding_cols] = True
-    touched[review_rows, np.searchsorted(quote_ids, review_quotes)] = True
+    touched[review_rows, column_of[review_quotes]] = True
     index_of = np.zeros(code_span, dtype=np.int64)
     index_of[[node.id for node in tree]] = np.arange(len(tree))
     applied = np.zeros((len(tree), len(chosen), quote_ids.size), dtype=np.bool_)
@@ -214,11 +219,7 @@ def _section(m: Matrices, units: Flags | None, draws: Draws) -> dict[str, Any]:
     parents = [p for p in m.codes if p.exclusive]
     exclusive = [m.exclusive_matrix(p, units) for p in parents]
     stats = binary_figures(applied, touched) + [figures(values) for values in exclusive]
-    pairable = touched.sum(axis=0) >= 2
-    totals = touched[:, pairable].sum(axis=0, dtype=np.int64)
-    intervals = sum_intervals(totals, _unit_sums(applied[:, :, pairable], totals, [
-        values[:, pairable] for values in exclusive]), replicates=draws.replicates,
-        seed=draws.seed)
+    intervals = _intervals(applied, touched, exclusive, draws)
     rows = []
     for found, interval in zip(stats, intervals, strict=True):
         ci = None if found.krippendorff_alpha is None or interval is None else list(interval)
@@ -229,12 +230,19 @@ def _section(m: Matrices, units: Flags | None, draws: Draws) -> dict[str, Any]:
     return {"codes": codes, "exclusive": exclusive_rows}
 
 
-def _unit_sums(applied: Flags, totals: Ints, exclusive: list[Matrix]) -> list[Floats]:
-    """Each code's and parent's bootstrap columns over the pairable units (which all
-    share): a code's category counts are the coders who did not and did apply it."""
-    ones = applied.sum(axis=1, dtype=np.int64)
-    return ([*unit_sums(np.stack([totals - ones, ones], axis=-1))]
-            + [unit_sums(category_counts(values)) for values in exclusive])
+def _intervals(applied: Flags, touched: Flags, exclusive: list[Matrix],
+               draws: Draws) -> list[tuple[float, float] | None]:
+    """Alpha's interval for each code and parent, from their bootstrap columns over the
+    pairable units (which all share): a code's category counts are the coders who did
+    not and did apply it. Nothing is prepared when no interval is asked for."""
+    if draws.replicates <= 0:
+        return [None] * (applied.shape[0] + len(exclusive))
+    pairable = touched.sum(axis=0) >= 2
+    totals = touched[:, pairable].sum(axis=0, dtype=np.int64)
+    ones = applied[:, :, pairable].sum(axis=1, dtype=np.int64)
+    blocks = [*unit_sums(np.stack([totals - ones, ones], axis=-1))]
+    blocks += [unit_sums(category_counts(values[:, pairable])) for values in exclusive]
+    return sum_intervals(totals, blocks, replicates=draws.replicates, seed=draws.seed)
 
 
 def pooled(m: Matrices) -> Figures | None:

@@ -54,10 +54,12 @@ def unit_sums(counts: npt.NDArray[np.int64]) -> Floats:
     but the first (which the unit's total gives), then the unit's term of observed
     disagreement. The counts may come from a matrix or, for every binary code at once,
     straight from the coders who applied each."""
-    floats = counts.astype(np.float64)
-    m = floats.sum(axis=-1)
-    observed = (m ** 2 - (floats ** 2).sum(axis=-1)) / (m - 1)
-    return np.concatenate([floats[..., 1:], observed[..., None]], axis=-1)
+    # categories first, so that summing over them adds whole arrays (NumPy reduces a
+    # short last axis one unit at a time, twenty times slower)
+    floats = np.moveaxis(counts, -1, 0).astype(np.float64, order="C")
+    m = floats.sum(axis=0)
+    observed = (m ** 2 - (floats ** 2).sum(axis=0)) / (m - 1)
+    return np.stack([*floats[1:], observed], axis=-1)
 
 
 def sum_intervals(totals: npt.NDArray[np.int64], blocks: list[Floats], *,
