@@ -56,10 +56,10 @@ def units_to_points(text: str) -> Mapper:
     return lambda u: u - bisect_left(units, u)
 
 
-def points_to_units(text: str) -> Mapper:
-    """Code-point offset in `text` → UTF-16 unit offset (what NVivo counts)."""
-    astral = astral_points(text)
-    return lambda p: p + bisect_left(astral, p)
+def point_to_unit(astral: list[int], point: int) -> int:
+    """Code-point offset → UTF-16 unit offset (what NVivo counts), in a text whose
+    `astral_points` are `astral` (`export --positions utf16`)."""
+    return point + bisect_left(astral, point)
 
 
 def _wordish(ch: str) -> bool:
@@ -127,17 +127,3 @@ def settle(source: RTextSource, origin: str) -> str | None:
     for sel in source.selections:
         sel.start, sel.end = mapper(sel.start), mapper(sel.end)
     return None if label == "as written" else label
-
-
-def after_astral(source: RTextSource) -> int:
-    """How many selections end after a character outside the BMP: the ones whose
-    numbers differ between code points and UTF-16 units."""
-    first = _ASTRAL.search(source.text)
-    return 0 if first is None else sum(sel.end > first.start() for sel in source.selections)
-
-
-def to_units(source: RTextSource) -> None:
-    """Positions in UTF-16 code units, as NVivo counts them (`export --positions utf16`)."""
-    mapper = points_to_units(source.text)
-    for sel in source.selections:
-        sel.start, sel.end = mapper(sel.start), mapper(sel.end)

@@ -20,11 +20,9 @@ table texts wait in temporary files until `project.qde` is closed.
 
 from __future__ import annotations
 
-import io
 import shutil
 import tempfile
 import zipfile
-from bisect import bisect_left
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from functools import partial
@@ -39,7 +37,7 @@ from qualcode.exchange import markers
 from qualcode.exchange.background_write import written_behind
 from qualcode.exchange.codes import to_refi
 from qualcode.exchange.guids import guid_maker, kept_guids, project_namespace
-from qualcode.exchange.positions import astral_points
+from qualcode.exchange.positions import astral_points, point_to_unit
 from qualcode.exchange.qde_write import (
     ProjectStream,
     coding_xml,
@@ -485,7 +483,7 @@ def _place(name: str, start: int, length: int, astral: list[int] | None) -> str:
     units when given the source's `astral` points (see `positions`)."""
     end = start + length
     if astral:
-        start, end = start + bisect_left(astral, start), end + bisect_left(astral, end)
+        start, end = point_to_unit(astral, start), point_to_unit(astral, end)
     return place(name, start, end)
 
 
@@ -565,13 +563,6 @@ def label(text: str) -> str:
     if len(short) > LABEL_LENGTH:
         short = short[:LABEL_LENGTH].rsplit(" ", 1)[0] or short[:LABEL_LENGTH]
     return short + ("…" if len(words) > LABEL_WORDS or short != " ".join(words) else "")
-
-
-def archive(export: Export) -> bytes:
-    """The `.qdpx` bytes (see `write_archive`)."""
-    buffer = io.BytesIO()
-    write_archive(export, buffer)
-    return buffer.getvalue()
 
 
 def write_archive(export: Export, sink: BinaryIO) -> None:
