@@ -101,25 +101,11 @@ def load(source: Reader | Session, coders: list[str] | None = None) -> Matrices:
         raise UserError(_("agreement needs at least two coders who coded quotes (found: "
                           "{found}); name them with --coders A,B").format(found=found))
     tree = code_tree(reader)
-    coder_span = max(ids.values()) + 1
     code_span = max((node.id for node in tree), default=0) + 1
-    row_of = np.full(coder_span, -1, dtype=np.int64)
+    row_of = np.full(max(ids.values()) + 1, -1, dtype=np.int64)
     row_of[[ids[name] for name in chosen]] = np.arange(len(chosen))
-
-    codings = _packed(reader, "(CAST(quote_id AS BIGINT) * ? + code_id) * ? + coder_id",
-                      "coding", (code_span, coder_span))
-    coding_quotes, rest = np.divmod(codings, code_span * coder_span)
-    coding_codes, coding_rows = np.divmod(rest, coder_span)
-    coding_rows = row_of[coding_rows]
-    mine = coding_rows >= 0
-    coding_quotes, coding_codes, coding_rows = (
-        coding_quotes[mine], coding_codes[mine], coding_rows[mine])
-    review_quotes, review_rows = np.divmod(
-        _packed(reader, "CAST(quote_id AS BIGINT) * ? + coder_id", "review", (coder_span,)),
-        coder_span)
-    review_rows = row_of[review_rows]
-    review_quotes, review_rows = review_quotes[review_rows >= 0], review_rows[review_rows >= 0]
-
+    coding_quotes, coding_codes, coding_rows = _codings(reader, row_of, code_span)
+    review_quotes, review_rows = _reviews(reader, row_of)
     # units: the quotes touched, numbered in id order by a running count over the ids
     # (linear, where sorting a million codings' quote ids was not)
     present = np.zeros(int(max(coding_quotes.max(initial=0), review_quotes.max(initial=0))) + 1,
@@ -141,6 +127,27 @@ def load(source: Reader | Session, coders: list[str] | None = None) -> Matrices:
         if parent is not None:
             applied[position[parent]] |= applied[i]
     return Matrices(chosen, tree, quote_ids, touched, applied)
+
+
+def _codings(reader: Reader, row_of: Ints, code_span: int) -> tuple[Ints, Ints, Ints]:
+    """Quote, code and coder row of each coding by a chosen coder (`row_of` a coder id's
+    row, -1 for the others)."""
+    coder_span = row_of.size
+    packed = _packed(reader, "(CAST(quote_id AS BIGINT) * ? + code_id) * ? + coder_id",
+                     "coding", (code_span, coder_span))
+    quotes, rest = np.divmod(packed, code_span * coder_span)
+    codes, coders = np.divmod(rest, coder_span)
+    rows = row_of[coders]
+    mine = rows >= 0
+    return quotes[mine], codes[mine], rows[mine]
+
+
+def _reviews(reader: Reader, row_of: Ints) -> tuple[Ints, Ints]:
+    """Quote and coder row of each review mark by a chosen coder."""
+    quotes, coders = np.divmod(_packed(reader, "CAST(quote_id AS BIGINT) * ? + coder_id",
+                                       "review", (row_of.size,)), row_of.size)
+    rows = row_of[coders]
+    return quotes[rows >= 0], rows[rows >= 0]
 
 
 def _packed(reader: Reader, expression: str, table: str, params: Sequence[int]) -> Ints:
