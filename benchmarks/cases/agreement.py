@@ -8,8 +8,9 @@ included on both sides: `benchmarks.floors.agreement` opens the file with the st
 library's sqlite3, fetches the codings and review marks, builds the same matrices with
 NumPy (each code rolled up over its descendants, each exclusive parent's child sets as
 categories) and asks the krippendorff package for nominal alpha on each: one statistic
-of four, no interval. The whole-process case (`process: agreement --format json`) times
-the command and that floor as processes, start-up included.
+of four, no interval, hence the second case, without it. The whole-process case
+(`process: agreement --format json`) times the command and that floor as processes,
+start-up included.
 """
 
 from __future__ import annotations
@@ -19,12 +20,12 @@ import json
 from benchmarks.harness import Case, Corpus
 
 
-def run(corpus: Corpus) -> str:
+def run(corpus: Corpus, replicates: int = 1000) -> str:
     from qualcode.db.reading import reading
     from qualcode.reports.agreement import compute
 
     with reading(str(corpus.db)) as reader:
-        return json.dumps(compute(reader), ensure_ascii=False)
+        return json.dumps(compute(reader, replicates=replicates), ensure_ascii=False)
 
 
 def floor(corpus: Corpus) -> str:
@@ -37,4 +38,7 @@ CASES = [
     Case(name="agreement", run=run, floor=floor, repeat=3,
          notes="read + all codes, 4 statistics and alpha's 1,000-replicate interval vs a "
                "sqlite3 read, the same matrices and krippendorff's alpha alone"),
+    Case(name="agreement --bootstrap 0", run=lambda c: run(c, replicates=0), floor=floor,
+         repeat=3, notes="the same without the interval: what the floor computes, and three "
+                         "statistics more"),
 ]
