@@ -273,14 +273,15 @@ def _kept_by_id(make: Callable[[object], str], db: Reader, table: str) -> Callab
     top, count = found if found is not None else (None, 0)
     if top is None or top > 2 * count + 1024:
         return make
-    memory = bytearray(GUID * (top + 1))
+    size = GUID * (top + 1)
+    memory = bytearray(size)
 
     def kept(ident: int) -> str:
         at = GUID * ident
-        if memory[at]:
+        if at < size and memory[at]:
             return memory[at:at + GUID].decode()
         guid = make(ident)
-        if len(guid) == GUID:
+        if at < size and len(guid) == GUID:
             memory[at:at + GUID] = guid.encode()
         return guid
 
@@ -416,7 +417,7 @@ def _selections(export: Export, block: _Block, memos: list[tuple[int, str]]) -> 
     memo_guid, coding_memo = guids.of("memo"), guids.of("coding-memo")
     review_guid, span_guid = guids.of("review"), guids.of("span")
     selection_guid = export.selection_guid
-    codes, by_of = export.codes, export.by
+    codes, by_of, bys = export.codes, export.by, export.bys
     unclaimed = who(block.user or next(iter(export.user_guids.values()), None), None)
     """The user of a quote's selection when no coding gives one."""
     people: dict[int, str] = {}
@@ -443,15 +444,16 @@ def _selections(export: Export, block: _Block, memos: list[tuple[int, str]]) -> 
             whole = _place(label(text), start, n, astral if utf16 else None)
             out: list[str] = []
             ranges: set[tuple[int, int]] = set()
+            """The stretches already given a selection of their own."""
             for _qid, cid, code_id, coder_id, span_start, span_end, memo, created in mine:
-                by = by_of(coder_id, created)
+                by = bys.get((coder_id, created)) or by_of(coder_id, created)
                 coding = coding_xml(coding_guid(cid), codes[code_id], by,
                                     coding_memo(cid) if memo else None)
                 if memo:
                     coding = description_xml(memo) + coding
                 if span_start is None:
-                    ranges.add((0, n))
                     out.append(selection_xml(selection_guid(cid), whole, by, coding))
+                    ranges.add((0, n))
                     continue
                 span = (span_start, span_end)
                 guid = selection_guid(cid) if span in ranges else span_guid(
@@ -530,9 +532,10 @@ def _notes(export: Export) -> Iterator[str]:
     for batch in db.stream("SELECT id, coder_id, text, updated_at FROM memo ORDER BY id"):
         for mid, coder_id, text, updated in batch:
             summary.notes += 1
+            where = export.anchors.get(mid)  # None: written since its quote was read
             yield note_xml(memo(mid), f"Memo by {coders[coder_id]}", by(coder_id, updated), text,
-                           selection_xml(anchor(mid), export.anchors[mid],
-                                         by(coder_id, updated)))
+                           "" if where is None else selection_xml(anchor(mid), where,
+                                                                  by(coder_id, updated)))
     coding_memo = guids.of("coding-memo")
     for batch in db.stream("SELECT id, code_id, coder_id, memo, created_at FROM coding "
                            "WHERE memo IS NOT NULL ORDER BY id"):
