@@ -94,7 +94,7 @@ def _replicate_sums(columns: Floats, replicates: int, seed: int) -> Floats:
     product, and OpenBLAS's spinning threads made it ten times slower whenever the
     cores were busy with anything else.
     """
-    # threadpoolctl comes with scikit-learn (a dependency) and ships no type hints
+    # threadpoolctl ships no type hints
     from threadpoolctl import threadpool_limits  # type: ignore[import-untyped]
 
     count = columns.shape[0]
