@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import io
 import re
+import subprocess
+import sys
 import uuid
 import zipfile
 from collections.abc import Iterator
@@ -103,6 +105,33 @@ def test_export_on_postgresql_writes_what_the_file_does(
 
     assert shape(_qde(on_server)) == shape(_qde(on_file))
     assert done.out.startswith(f"wrote {on_server}: ") and " 0 selections" not in done.out
+
+
+PROBE = """
+import sys
+from qualcode.cli import main
+sys.argv = ["qualcode", "--db", {db!r}, "export", {target!r}, "--force"]
+try:
+    main()
+except SystemExit as exc:
+    assert not exc.code, exc.code
+print("IMPORTED", sorted(m for m in sys.modules if m.split(".")[0] in ("sqlalchemy", "sqlmodel")),
+      file=sys.stderr)
+"""
+
+
+def test_export_reads_without_sqlalchemy_once_its_namespace_is_drawn(
+        demo_db: Path, tmp_path: Path) -> None:
+    """The first export writes the project's GUID namespace (through SQLAlchemy, as
+    every write); every later one only reads, with sqlite3 alone."""
+    imported = []
+    for _ in range(2):
+        done = subprocess.run([sys.executable, "-c", PROBE.format(
+            db=str(demo_db), target=str(tmp_path / "d.qdpx"))], capture_output=True, text=True,
+            cwd=REPO, check=False)
+        assert done.returncode == 0 and done.stdout.startswith("wrote "), done.stderr[-2000:]
+        imported.append(done.stderr.splitlines()[-1])
+    assert imported[0] != "IMPORTED []" and imported[1] == "IMPORTED []", imported
 
 
 @given(st.text(max_size=300))

@@ -107,7 +107,7 @@ def export(ctx: typer.Context,
            force: Force = False) -> None:
     from qualcode.db.engine import open_project
     from qualcode.domain.codebook import to_yaml
-    from qualcode.services.codebook import export_codebook
+    from qualcode.services.codebook_export import export_codebook
 
     check_output(file, force=force)
     project = open_project(state(ctx).db)

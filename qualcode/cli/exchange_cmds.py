@@ -30,9 +30,9 @@ def export(
         "or another character outside the BMP."))] = "codepoints",
     force: Force = False,
 ) -> None:
-    from qualcode.db.engine import open_project
+    from qualcode.db.reading import reading
     from qualcode.errors import UserError
-    from qualcode.exchange.qdpx_export import build, write_archive
+    from qualcode.exchange.qdpx_export import build, draw_namespace, write_archive
 
     if file.suffix.lower() != ".qdpx":
         raise UserError(_("name the file *.qdpx (a REFI-QDA project)"), path=str(file))
@@ -41,14 +41,11 @@ def export(
                             positions=positions))
     check_output(file, force=force)
     st = state(ctx)
-    project = open_project(st.db)
-    try:
-        with project.write() as session:  # writes only the GUID namespace, once
-            refi = build(session, Path(st.db).stem if "://" not in st.db else "qualcode",
-                         utf16=positions == "utf16")
-            write_output(file, lambda sink: write_archive(refi, sink), force=force)
-    finally:
-        project.close()
+    draw_namespace(st.db)  # the export's only write, on its first run
+    with reading(st.db) as reader:  # one snapshot, read as it is written
+        refi = build(reader, Path(st.db).stem if "://" not in st.db else "qualcode",
+                     utf16=positions == "utf16")
+        write_output(file, lambda sink: write_archive(refi, sink), force=force)
     if validate is not False:
         _check_written(file, always=bool(validate))
     done = refi.summary

@@ -20,23 +20,40 @@ import json
 import uuid
 from collections.abc import Callable
 from hashlib import sha1
+from typing import TYPE_CHECKING
 
-from sqlmodel import Session, col, select
+from qualcode.db.reader import Reader, reader_of
 
-from qualcode.db.models import Meta
+if TYPE_CHECKING:
+    from sqlmodel import Session
 
 NAMESPACE_KEY = "refi.namespace"
 KEPT_PREFIX = "refi.guids."
 
 
+def _flushed(source: Reader | Session) -> Reader:
+    """A Reader seeing a Session's pending rows, as the Session's own queries would."""
+    if not isinstance(source, Reader):
+        source.flush()
+    return reader_of(source)
+
+
+def stored_namespace(source: Reader | Session) -> uuid.UUID | None:
+    """The project's namespace, if an export has drawn it (an export then only reads)."""
+    found = _flushed(source).row("SELECT value FROM meta WHERE key = ?", (NAMESPACE_KEY,))
+    return uuid.UUID(found[0]) if found is not None else None
+
+
 def project_namespace(session: Session) -> uuid.UUID:
     """The project's namespace, drawn and stored on first use (needs a write session)."""
-    row = session.get(Meta, NAMESPACE_KEY)
-    if row is None:
-        row = Meta(key=NAMESPACE_KEY, value=str(uuid.uuid4()))
-        session.add(row)
+    from qualcode.db.models import Meta
+
+    found = stored_namespace(session)
+    if found is None:
+        found = uuid.uuid4()
+        session.add(Meta(key=NAMESPACE_KEY, value=str(found)))
         session.flush()
-    return uuid.UUID(row.value)
+    return found
 
 
 _VARIANT = {digit: "89ab"[int(digit, 16) & 3] for digit in "0123456789abcdef"}
@@ -59,16 +76,19 @@ def make_guid(namespace: uuid.UUID, kind: str, ident: object) -> str:
     return guid_maker(namespace, kind)(ident)
 
 
-def kept_guids(session: Session) -> dict[str, dict[str, str]]:
+def kept_guids(source: Reader | Session) -> dict[str, dict[str, str]]:
     """kind → local id (as text) → the GUID another file gave it (canonical)."""
-    rows = session.exec(select(Meta).where(col(Meta.key).startswith(KEPT_PREFIX))).all()
-    return {row.key[len(KEPT_PREFIX):]: json.loads(row.value) for row in rows}
+    rows = _flushed(source).rows("SELECT key, value FROM meta WHERE key LIKE ?",
+                                 (KEPT_PREFIX + "%",))
+    return {key[len(KEPT_PREFIX):]: json.loads(value) for key, value in rows}
 
 
 def keep_guids(session: Session, kind: str, pairs: dict[str, str]) -> None:
     """Remember GUIDs for local ids; an id that already has one keeps its first. Only a
     well-formed GUID not yet given to another id is kept: exported again, a malformed
     or repeated one would make our file invalid (the id then gets one of ours)."""
+    from qualcode.db.models import Meta
+
     if not pairs:
         return
     row = session.get(Meta, KEPT_PREFIX + kind)
@@ -90,9 +110,8 @@ def known_sources(session: Session, source_ids: list[int]) -> set[str]:
     holding one of them brings back something already here."""
     found = {canonical(g) or "" for kind in ("source", "quote-table")
              for g in kept_guids(session).get(kind, {}).values()}
-    row = session.get(Meta, NAMESPACE_KEY)
-    if row is not None:
-        ns = uuid.UUID(row.value)
+    ns = stored_namespace(session)
+    if ns is not None:
         found |= {canonical(make_guid(ns, "source", i)) or "" for i in source_ids}
         found |= {canonical(make_guid(ns, "quote-table", f"table:{i}")) or ""
                   for i in [*source_ids, "none"]}

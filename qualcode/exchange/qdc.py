@@ -23,7 +23,7 @@ from qualcode.exchange.qdpx_export import ORIGIN
 from qualcode.exchange.safe_zip import MAX_TOTAL
 from qualcode.i18n import _
 from qualcode.importers.base import read_bytes
-from qualcode.services.codebook import export_codebook
+from qualcode.services.codebook_export import export_codebook
 
 
 def export_qdc(session: Session) -> bytes:

@@ -33,10 +33,11 @@ from uuid import UUID
 
 from qualcode import __version__
 from qualcode.db.reader import Reader, json_value, reader_of
+from qualcode.db.reading import reading
 from qualcode.exchange import markers
 from qualcode.exchange.background_write import written_behind
 from qualcode.exchange.codes import to_refi
-from qualcode.exchange.guids import guid_maker, kept_guids, project_namespace
+from qualcode.exchange.guids import guid_maker, kept_guids, project_namespace, stored_namespace
 from qualcode.exchange.positions import astral_points, point_to_unit
 from qualcode.exchange.qde_write import (
     ProjectStream,
@@ -55,7 +56,7 @@ from qualcode.exchange.qde_write import (
     write_project_xml,
 )
 from qualcode.exchange.refi_model import RCase, RCode, RProject, RUser, RVariable, Value
-from qualcode.services.codebook import export_codebook
+from qualcode.services.codebook_export import export_codebook
 from qualcode.services.design import load_design
 
 if TYPE_CHECKING:
@@ -188,12 +189,32 @@ class Export:
                              partial(_sources, self), partial(_notes, self))
 
 
-def build(db: Session, name: str, *, utf16: bool = False) -> Export:
-    """The project ready to be written (`write_archive`) while `db` stays open; needs a
-    write session the first time (the namespace). `utf16`: selections counted in UTF-16
-    units for NVivo, which the origin says, so that qualcode reads its own file back."""
+def draw_namespace(db: str) -> None:
+    """The project's GUID namespace, drawn the first time it is exported: the one write
+    an export makes, in a transaction of its own, before the export reads."""
+    with reading(db) as reader:
+        if stored_namespace(reader) is not None:
+            return
+    from qualcode.db.engine import open_project
+
+    project = open_project(db, warn=False)  # `reading` warned already
+    try:
+        with project.write() as session:
+            project_namespace(session)
+    finally:
+        project.close()
+
+
+def build(db: Reader | Session, name: str, *, utf16: bool = False) -> Export:
+    """The project ready to be written (`write_archive`) while `db` stays open. A Session
+    (a write one the first time) draws the namespace if needed; a Reader needs it drawn
+    (`draw_namespace`). `utf16`: selections counted in UTF-16 units for NVivo, which the
+    origin says, so that qualcode reads its own file back."""
     reader = reader_of(db)
-    guids = _Guids(project_namespace(db), kept_guids(db))
+    namespace = stored_namespace(reader) if isinstance(db, Reader) else project_namespace(db)
+    if namespace is None:
+        raise RuntimeError("the GUID namespace is drawn by a write: draw_namespace(db) first")
+    guids = _Guids(namespace, kept_guids(reader))
     head = RProject(name=name, origin=ORIGIN + (f" ({UTF16})" if utf16 else ""))
     coder_rows = reader.rows("SELECT id, name FROM coder ORDER BY id")
     coder_guid = guids.of("coder")

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from sqlmodel import Session, col, select
+from sqlmodel import Session, select
 
 from qualcode.db.models import Code, Meta
 from qualcode.domain.codebook import Codebook, CodeSpec, normalise_name
@@ -75,22 +75,3 @@ def _set_meta(session: Session, key: str, value: str) -> None:
     row = session.get(Meta, key) or Meta(key=key, value=value)
     row.value = value
     session.add(row)
-
-
-def export_codebook(session: Session) -> Codebook:
-    codes = session.exec(select(Code).order_by(col(Code.position), col(Code.id))).all()
-    specs = {
-        c.id: CodeSpec(
-            name=c.name, description=c.description, include=c.include, exclude=c.exclude,
-            example=c.example, color=c.color, key=c.key, keywords=list(c.keywords),
-            exclusive=c.exclusive,
-        )
-        for c in codes
-    }
-    roots: list[CodeSpec] = []
-    for c in codes:
-        (specs[c.parent_id].children if c.parent_id is not None else roots).append(specs[c.id])
-    name = session.get(Meta, "codebook.name")
-    version = session.get(Meta, "codebook.version")
-    return Codebook(name=name.value if name else "codebook",
-                    version=version.value if version else "1", codes=roots)

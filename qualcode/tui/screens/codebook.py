@@ -364,7 +364,7 @@ class CodebookScreen(Screen[bool]):
         from qualcode.domain.codebook import to_yaml
         from qualcode.errors import UserError
         from qualcode.exporters.files import write_owner_only
-        from qualcode.services.codebook import export_codebook
+        from qualcode.services.codebook_export import export_codebook
 
         try:
             with self.qapp.project.read() as session:
