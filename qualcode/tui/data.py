@@ -20,6 +20,7 @@ from sqlmodel import Session, select
 from qualcode.db.models import Code
 from qualcode.domain.codebook import HOTKEYS
 from qualcode.i18n import N_, _
+from qualcode.services.assignments import assigned_quotes
 from qualcode.services.code_tree import code_tree
 from qualcode.services.design import load_design
 from qualcode.services.quotes import CLOSURE_CTE
@@ -349,9 +350,7 @@ def load_workbench(session: Session, coder: str) -> Workbench:
         levels=levels,
         speakers=speaker_list,
         coders=[str(n) for (n,) in session.execute(sql("SELECT name FROM coder ORDER BY name"))],
-        assigned=frozenset(int(q) for (q,) in session.execute(sql(
-            "SELECT a.quote_id FROM assignment a JOIN coder k ON k.id = a.coder_id "
-            "WHERE k.name = :c"), {"c": coder})),
+        assigned=frozenset(assigned_quotes(session, [coder])),
     )
     bench.merge(read_page(session, bench.ids[:PAGE_MARGIN]), bench.version)
     return bench
