@@ -63,10 +63,12 @@ def guid_maker(namespace: uuid.UUID, kind: str) -> Callable[[object], str]:
     """`ident` → `str(uuid5(namespace, f"{kind}:{ident}"))`, the same text made straight
     from the SHA-1 digest: a 100,000-quote export makes millions of them, and building a
     UUID object for each took longer than writing the XML."""
-    prefix = namespace.bytes + f"{kind}:".encode()
+    prefix = sha1(namespace.bytes + f"{kind}:".encode())  # copied: a fifth faster
 
     def make(ident: object) -> str:
-        h = sha1(prefix + str(ident).encode()).hexdigest()
+        digest = prefix.copy()
+        digest.update(str(ident).encode())
+        h = digest.hexdigest()
         return f"{h[:8]}-{h[8:12]}-5{h[13:16]}-{_VARIANT[h[16]]}{h[17:20]}-{h[20:32]}"
 
     return make
