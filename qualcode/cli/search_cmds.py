@@ -14,20 +14,44 @@ from qualcode.safety.terminal import printable
 if TYPE_CHECKING:
     from sqlmodel import Session
 
+    from qualcode.db.reader import Reader
+    from qualcode.search.kept import Fresh
 
-def _quotes(session: Session, ids: set[int]) -> dict[int, tuple[str, str, str]]:
+
+def _quotes(source: Reader | Session, ids: set[int]) -> dict[int, tuple[str, str, str]]:
     """Group, speaker and text of these quotes."""
-    from sqlmodel import col, select
+    from qualcode.db.reader import reader_of
+    from qualcode.search.kept import chunks, marks
 
-    from qualcode.db.models import Group, Participant, Quote
+    reader = reader_of(source)
+    found: dict[int, tuple[str, str, str]] = {}
+    for part in chunks(sorted(ids)):
+        found.update((int(qid), (grp, speaker, text)) for qid, grp, speaker, text in reader.rows(
+            "SELECT q.id, g.name, p.label, q.text FROM quote q "
+            "JOIN study_group g ON g.id = q.group_id JOIN participant p ON p.id = q.participant_id "
+            f"WHERE q.id IN ({marks(len(part))})", part))
+    return found
 
-    rows = session.exec(
-        select(Quote.id, Group.name, Participant.label, Quote.text)
-        .join(Group, col(Group.id) == Quote.group_id)
-        .join(Participant, col(Participant.id) == Quote.participant_id)
-        .where(col(Quote.id).in_(ids))
-    ).all()
-    return {int(r[0] or 0): (r[1], r[2], r[3]) for r in rows}
+
+def _keep_index(db: str, fresh: list[Fresh]) -> None:
+    """Write what this search indexed anew, so the next one reads it; a project busy
+    elsewhere or not writable keeps its index as it was (the next search retries)."""
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from qualcode.db.engine import open_project
+    from qualcode.db.reader import reader_of
+    from qualcode.errors import UserError
+    from qualcode.search.kept import keep
+
+    try:
+        project = open_project(db, warn=False)
+        try:
+            with project.write() as session:
+                keep(reader_of(session), fresh)
+        finally:
+            project.close()
+    except (SQLAlchemyError, UserError):
+        return
 
 
 def _highlight(text: str, spans: tuple[tuple[int, int], ...]) -> str:
@@ -73,32 +97,32 @@ def search(
     ] = None,
     as_json: Annotated[bool, typer.Option("--json", help=N_("JSON, as SPEC describes."))] = False,
 ) -> None:
-    from qualcode.db.engine import open_project
+    from qualcode.db.reading import reading
     from qualcode.search.engine import SearchIndex
     from qualcode.search.filters import SearchFilter, quote_ids
 
-    project = open_project(state(ctx).db)
-    try:
-        with project.read() as session:
-            within = quote_ids(session, SearchFilter(group=group, levels=tuple(level or ()),
-                                                     code=code, coder=coder))
-            index = SearchIndex.load(session)
-            run = index.search_regex if regex else index.search
-            hits = run(query, limit=limit, within=within)
-            rows = _quotes(session, {h.quote_id for h in hits})
-    finally:
-        project.close()
+    db = state(ctx).db
+    with reading(db) as reader:
+        within = quote_ids(reader, SearchFilter(group=group, levels=tuple(level or ()),
+                                                code=code, coder=coder))
+        index = SearchIndex.load(reader, read_texts=False)
+        run = index.search_regex if regex else index.search
+        hits = run(query, limit=limit, within=within)
+        rows = _quotes(reader, {h.quote_id for h in hits})
     if as_json:
         emit_json([{"id": h.quote_id, "group": rows[h.quote_id][0],
                     "speaker": rows[h.quote_id][1], "score": h.score,
                     "text": rows[h.quote_id][2]} for h in hits])
-        return
-    if not hits:
-        print(_("no quote matches"), file=sys.stderr)
-    for h in hits:
-        grp, speaker, text = rows[h.quote_id]
-        print(printable(f"#{h.quote_id} {grp} {speaker}  ({h.score:.0f})"))
-        print(f"    {_highlight(text, h.spans)}")
+    else:
+        if not hits:
+            print(_("no quote matches"), file=sys.stderr)
+        for h in hits:
+            grp, speaker, text = rows[h.quote_id]
+            print(printable(f"#{h.quote_id} {grp} {speaker}  ({h.score:.0f})"))
+            print(f"    {_highlight(text, h.spans)}")
+    if index.fresh:
+        sys.stdout.flush()  # the answer first: keeping the index is for the next search
+        _keep_index(db, index.fresh)
 
 
 @app.command(help=N_("Codes suggested for quotes, from the codebook's keywords and from the "

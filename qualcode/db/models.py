@@ -258,3 +258,24 @@ class Event(SQLModel, table=True):
     action: str
     payload: dict[str, Any] = _json(dict)
     undoes: int | None = Field(default=None, foreign_key="event.id")
+
+
+class SearchWord(SQLModel, table=True):
+    """A folded word of the search index's vocabulary, numbered once so that each quote's
+    entry holds numbers, not the words again."""
+
+    __tablename__ = "search_word"
+    id: int | None = Field(default=None, primary_key=True)
+    word: str = Field(unique=True)
+
+
+class SearchEntry(SQLModel, table=True):
+    """A quote's distinct folded words (`search_word` ids, little-endian int32), stamped
+    with the `text_hash` of the text they were read from: a quote whose hash no longer
+    matches (or with no entry) is indexed again by the next read, whichever writer
+    changed it (`qualcode.search.kept`)."""
+
+    __tablename__ = "search_entry"
+    quote_id: int = Field(primary_key=True, foreign_key="quote.id", ondelete="CASCADE")
+    text_hash: str
+    words: bytes

@@ -17,21 +17,24 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Collection
+from collections.abc import Callable, Collection, Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from rapidfuzz import fuzz, process
-from sqlmodel import Session, col, select
 
-from qualcode.db.models import Quote
+from qualcode.db.reader import Reader, reader_of
 from qualcode.errors import UserError
 from qualcode.i18n import _
+from qualcode.search import kept
 from qualcode.search.hits import Hit
 from qualcode.search.normalise import WORD, fold, fold_with_offsets, original_span
 from qualcode.search.stemming import stemmer
+
+if TYPE_CHECKING:
+    from sqlmodel import Session
 
 STEM_SCORE = 90.0
 """A word of the same stem ("hospitalisée" for "hospitalisation", "assurances" for
@@ -82,33 +85,94 @@ def _phrase_pattern(phrase: str) -> re.Pattern[str]:
     return re.compile(r"(?<!\w)" + re.escape(phrase))
 
 
+class _Texts:
+    """Quote texts by index position, read (when not given) and folded on first need."""
+
+    def __init__(self, ids: list[int], texts: list[str] | None = None,
+                 fetch: Callable[[Sequence[int]], dict[int, str]] | None = None) -> None:
+        self._ids = ids
+        self._texts: list[str | None] = list(texts) if texts is not None else [None] * len(ids)
+        self._folded: list[str | None] = [None] * len(ids)
+        self._fetch = fetch
+
+    def need(self, positions: Sequence[int]) -> None:
+        """Read these texts at once (one query per `kept.CHUNK`), before asking for each."""
+        missing = [self._ids[i] for i in positions if self._texts[i] is None]
+        if missing and self._fetch is not None:
+            found = self._fetch(missing)
+            for i in positions:
+                if self._texts[i] is None:
+                    self._texts[i] = found[self._ids[i]]
+
+    def text(self, i: int) -> str:
+        text = self._texts[i]
+        if text is None:
+            self.need([i])
+            text = self._texts[i]
+        assert text is not None
+        return text
+
+    def folded(self, i: int) -> str:
+        folded = self._folded[i]
+        if folded is None:
+            folded = self._folded[i] = fold(self.text(i))
+        return folded
+
+    def blocks(self, positions: Sequence[int]) -> Iterator[int]:
+        """`positions`, their texts read a chunk ahead: a loop that stops early reads
+        only what it looked at."""
+        for start in range(0, len(positions), kept.CHUNK):
+            block = positions[start:start + kept.CHUNK]
+            self.need(block)
+            yield from block
+
+
 class SearchIndex:
-    """The folded texts of a project's quotes and their vocabulary, built once."""
+    """The folded words of a project's quotes and their vocabulary, built once."""
 
     def __init__(self, ids: list[int], texts: list[str], language: str | None = None) -> None:
-        """`language`: the study's, whose stemmer relates the forms of a word."""
+        """An index of these texts, made in memory; `language`: the study's, whose stemmer
+        relates the forms of a word."""
+        source = _Texts(ids, texts)
+        number: dict[str, int] = {}
+        words = [np.array([number.setdefault(w, len(number))
+                           for w in kept.words_of(source.folded(i))], dtype=np.int32)
+                 for i in range(len(ids))]
+        self._start(ids, kept.postings(words, list(number)), source, language)
+        self.fresh: list[kept.Fresh] = []
+
+    def _start(self, ids: list[int], postings: dict[str, np.ndarray[Any, np.dtype[np.int32]]],
+               texts: _Texts, language: str | None) -> None:
         self.language = language
         self._by_stem: dict[str, list[str]] | None = None
         self.ids = ids
-        self.texts = texts
-        self.folded = [fold(t) for t in texts]
+        self._texts = texts
         self._position = {qid: i for i, qid in enumerate(ids)}
-        postings: dict[str, list[int]] = {}
-        for i, folded in enumerate(self.folded):
-            for word in set(WORD.findall(folded)):
-                postings.setdefault(word, []).append(i)
-        self._postings = {w: np.array(p, dtype=np.int32) for w, p in postings.items()}
+        self._postings = postings
         self._vocab = list(postings)
         self._prefixes: dict[int, list[str]] = {}
         self._terms_cache: dict[str, dict[str, float]] = {}
 
     @classmethod
-    def load(cls, session: Session) -> SearchIndex:
+    def load(cls, source: Reader | Session, *, read_texts: bool = True) -> SearchIndex:
+        """The index kept in the project, with the quotes written since indexed again in
+        memory (`fresh`, for `kept.keep`). `read_texts`: read every text now, so that the
+        index outlives `source` (the workbench keeps it); otherwise a search reads the
+        texts it shows or compares from `source`, which must then stay open."""
         from qualcode.services.design import study_language
 
-        rows = session.exec(select(Quote.id, Quote.text).order_by(col(Quote.id))).all()
-        return cls([int(r[0] or 0) for r in rows], [r[1] for r in rows],
-                   study_language(session))
+        reader = reader_of(source)
+        found = kept.read(reader)
+        if read_texts:
+            every = dict(reader.rows("SELECT id, text FROM quote"))
+            texts = _Texts(found.ids, [every[qid] for qid in found.ids])
+        else:
+            texts = _Texts(found.ids, fetch=lambda ids: kept.texts(reader, ids))
+        index = cls.__new__(cls)
+        index._start(found.ids, kept.postings(found.words, found.vocabulary), texts,
+                     study_language(reader))
+        index.fresh = found.fresh
+        return index
 
     def search(self, query: str, *, limit: int = 50,
                within: Collection[int] | None = None) -> list[Hit]:
@@ -125,6 +189,7 @@ class SearchIndex:
         if parsed.phrases:
             scores = self._phrase_scores(scores, parsed, _pool_size(limit))
         ranked = self._rerank(scores, parsed, limit)
+        self._texts.need([i for i, _ in ranked])
         matched = sorted({t for found in terms for t in found}, key=lambda t: (-len(t), t))
         words = (re.compile(r"(?<!\w)(?:" + "|".join(map(re.escape, matched)) + r")(?!\w)")
                  if matched else None)
@@ -146,10 +211,11 @@ class SearchIndex:
         positions = (range(len(self.ids)) if within is None
                      else sorted(self._position[q] for q in within if q in self._position))
         hits: list[Hit] = []
-        for i in positions:
-            spans = [m.span() for m in rx.finditer(self.texts[i]) if m.end() > m.start()]
-            if not spans and rx.search(self.folded[i]):
-                folded, offsets = fold_with_offsets(self.texts[i], self.folded[i])
+        for i in self._texts.blocks(positions):
+            text = self._texts.text(i)
+            spans = [m.span() for m in rx.finditer(text) if m.end() > m.start()]
+            if not spans and rx.search(self._texts.folded(i)):
+                folded, offsets = fold_with_offsets(text, self._texts.folded(i))
                 spans = [original_span(offsets, *m.span()) for m in rx.finditer(folded)
                          if m.end() > m.start()]
             if spans:
@@ -247,8 +313,9 @@ class SearchIndex:
         candidates = np.flatnonzero(keep)
         kept = 0
         # Best first, so reading stops once the reranking pool is full.
-        for i in candidates[np.lexsort((candidates, -scores[candidates]))].tolist():
-            if all(rx.search(self.folded[i]) for rx in patterns):
+        best_first = candidates[np.lexsort((candidates, -scores[candidates]))].tolist()
+        for i in self._texts.blocks(best_first):
+            if all(rx.search(self._texts.folded(i)) for rx in patterns):
                 out[i] = scores[i]
                 kept += 1
                 if kept == size:
@@ -266,8 +333,9 @@ class SearchIndex:
         pool = [(int(i), float(scores[i])) for i in candidates[order[:size]]]
         whole = " ".join(parsed.words + parsed.phrases)
         if len(parsed.words) + len(parsed.phrases) > 1:
+            self._texts.need([i for i, _ in pool])
             pool = [(i, (1 - ALIGNMENT_WEIGHT) * score
-                     + ALIGNMENT_WEIGHT * fuzz.partial_ratio(whole, self.folded[i]))
+                     + ALIGNMENT_WEIGHT * fuzz.partial_ratio(whole, self._texts.folded(i)))
                     for i, score in pool]
             pool.sort(key=lambda kv: (-kv[1], kv[0]))
         return pool[:limit]
@@ -275,8 +343,8 @@ class SearchIndex:
     def _spans(self, i: int, words: re.Pattern[str] | None,
                phrases: tuple[str, ...]) -> tuple[tuple[int, int], ...]:
         found: list[tuple[int, int]] = []
-        if words is not None and words.search(self.folded[i]) or phrases:
-            folded, offsets = fold_with_offsets(self.texts[i], self.folded[i])
+        if words is not None and words.search(self._texts.folded(i)) or phrases:
+            folded, offsets = fold_with_offsets(self._texts.text(i), self._texts.folded(i))
             patterns = [_phrase_pattern(p) for p in phrases]
             for rx in ([words] if words is not None else []) + patterns:
                 found += [original_span(offsets, *m.span()) for m in rx.finditer(folded)]

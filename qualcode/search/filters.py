@@ -7,14 +7,16 @@ index stays the same whatever the filter.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from sqlmodel import Session, col, select
-
-from qualcode.db.models import Group, Quote
+from qualcode.db.reader import Reader, reader_of
 from qualcode.errors import UserError
 from qualcode.i18n import _
 from qualcode.services.design import Design, load_design
 from qualcode.services.quotes import QuoteFilter, list_quotes
+
+if TYPE_CHECKING:
+    from sqlmodel import Session
 
 
 @dataclass(frozen=True)
@@ -46,16 +48,17 @@ def _groups_at(design: Design, wanted: str) -> set[str]:
     return {g.name for g in design.groups if any(g.levels.get(d) == level for d in dims)}
 
 
-def quote_ids(session: Session, flt: SearchFilter) -> set[int] | None:
+def quote_ids(source: Reader | Session, flt: SearchFilter) -> set[int] | None:
     """The quotes the filter lets through; None when there is no filter."""
     if flt.empty:
         return None
+    reader = reader_of(source)
     ids: set[int] | None = None
-    design = load_design(session)
+    design = load_design(reader)
     if flt.group:
         design.group(flt.group)  # an unknown group is an error, not an empty result
     if flt.group or flt.code or flt.coder:
-        views = list_quotes(session, QuoteFilter(group=flt.group, code=flt.code,
+        views = list_quotes(reader, QuoteFilter(group=flt.group, code=flt.code,
                                                  coder=flt.coder))
         ids = {v.id for v in views}
     if flt.levels:
@@ -63,8 +66,9 @@ def quote_ids(session: Session, flt: SearchFilter) -> set[int] | None:
         for wanted in flt.levels:
             at = _groups_at(design, wanted)
             groups = at if groups is None else groups & at
-        rows = session.exec(select(Quote.id).join(Group, col(Group.id) == Quote.group_id)
-                            .where(col(Group.name).in_(groups or set()))).all()
-        in_levels = {int(r or 0) for r in rows}
+        names = sorted(groups or ())
+        in_levels = {int(qid) for (qid,) in reader.rows(
+            "SELECT q.id FROM quote q JOIN study_group g ON g.id = q.group_id "
+            f"WHERE g.name IN ({', '.join(['?'] * len(names))})", names)} if names else set()
         ids = in_levels if ids is None else ids & in_levels
     return ids

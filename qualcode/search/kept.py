@@ -1,0 +1,153 @@
+"""The search index kept in the project, so `search` reads it instead of rebuilding it.
+
+Folding and tokenising every quote costs seconds at 100,000 quotes; the result is
+kept per quote (`search_entry`: the quote's distinct folded words as numbers of
+`search_word`), stamped with the `text_hash` of the text it was read from. Quotes are
+written by many paths (imports, transcript re-import, pseudonymisation, REFI-QDA
+import, plain SQL) and every one of them keeps `text_hash` right, so no writer needs
+to know about the index: a read takes the entries whose stamp matches their quote in
+its own snapshot (one join) and indexes again, in memory, the quotes whose stamp does
+not (new, edited, re-imported). The index a search reads is therefore always that of
+the very quotes of its transaction. What was indexed again is handed to `keep`, which
+writes it in a write transaction of its own; a deleted quote takes its entry with it
+(ON DELETE CASCADE). Plain SQL on a `Reader`, so SQLite and PostgreSQL run the same
+statements.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from qualcode.db.reader import Reader
+from qualcode.search.normalise import WORD, fold
+
+WordIds = np.ndarray[Any, np.dtype[np.int32]]
+_STORED = np.dtype("<i4")
+"""How a quote's word ids are stored: the same bytes on every machine and database."""
+CHUNK = 500
+"""Ids per `IN (…)` list: well under SQLite's and PostgreSQL's parameter limits."""
+
+_ENTRIES = (
+    "SELECT q.id, q.text_hash, e.words FROM quote q "
+    "LEFT JOIN search_entry e ON e.quote_id = q.id AND e.text_hash = q.text_hash "
+    "ORDER BY q.id"
+)
+_VOCABULARY = "SELECT id, word FROM search_word"
+
+
+@dataclass(frozen=True)
+class Fresh:
+    """A quote indexed again by a read: what `keep` writes."""
+
+    quote_id: int
+    text_hash: str
+    words: tuple[str, ...]
+
+
+@dataclass
+class Kept:
+    """Every quote of a snapshot, in id order, with its word ids (into `vocabulary`)."""
+
+    ids: list[int]
+    words: list[WordIds]
+    vocabulary: list[str | None]
+    """Word by id; None where an id was never given (a gap in `search_word`)."""
+    fresh: list[Fresh]
+
+
+def words_of(folded: str) -> set[str]:
+    """The distinct words of a folded text: what the index relates to quotes."""
+    return set(WORD.findall(folded))
+
+
+def chunks(ids: Sequence[int]) -> Iterator[Sequence[int]]:
+    for start in range(0, len(ids), CHUNK):
+        yield ids[start:start + CHUNK]
+
+
+def marks(count: int) -> str:
+    return ", ".join(["?"] * count)
+
+
+def texts(reader: Reader, ids: Sequence[int]) -> dict[int, str]:
+    """These quotes' texts, by id."""
+    found: dict[int, str] = {}
+    for part in chunks(ids):
+        found.update(reader.rows(f"SELECT id, text FROM quote WHERE id IN ({marks(len(part))})",
+                                 part))
+    return found
+
+
+def read(reader: Reader) -> Kept:
+    """The kept entries still true in this snapshot, and the other quotes indexed anew."""
+    rows = reader.rows(_ENTRIES)
+    vocabulary: list[str | None] = []
+    for word_id, word in reader.rows(_VOCABULARY):
+        vocabulary += [None] * (word_id + 1 - len(vocabulary))
+        vocabulary[word_id] = word
+    empty = np.zeros(0, dtype=np.int32)
+    words = [empty if blob is None else np.frombuffer(blob, dtype=_STORED)
+             for _, _, blob in rows]
+    stale = [(int(qid), digest) for (qid, digest, blob) in rows if blob is None]
+    fresh: list[Fresh] = []
+    if stale:
+        number = {w: i for i, w in enumerate(vocabulary) if w is not None}
+        found = texts(reader, [qid for qid, _ in stale])
+        position = {int(qid): i for i, (qid, _, _) in enumerate(rows)}
+        for qid, digest in stale:
+            new = sorted(words_of(fold(found[qid])))
+            for word in new:
+                if word not in number:
+                    number[word] = len(vocabulary)
+                    vocabulary.append(word)
+            words[position[qid]] = np.array([number[w] for w in new], dtype=np.int32)
+            fresh.append(Fresh(qid, digest, tuple(new)))
+    return Kept([int(r[0]) for r in rows], words, vocabulary, fresh)
+
+
+def postings(words: list[WordIds], vocabulary: Sequence[str | None]) -> dict[str, WordIds]:
+    """Each word's quotes (positions in `words`, ascending), for words some quote holds."""
+    lengths = np.fromiter((len(w) for w in words), dtype=np.int64, count=len(words))
+    flat = np.concatenate(words) if words else np.zeros(0, dtype=np.int32)
+    owners = np.repeat(np.arange(len(words), dtype=np.int32), lengths)
+    order = np.argsort(flat, kind="stable")
+    counts = np.bincount(flat, minlength=len(vocabulary))
+    parts = np.split(owners[order], np.cumsum(counts)[:-1])
+    return {str(vocabulary[w]): parts[w] for w in np.flatnonzero(counts).tolist()}
+
+
+def keep(reader: Reader, fresh: Iterable[Fresh]) -> int:
+    """Write these entries (in the caller's write transaction); those whose quote has
+    changed or gone since they were read are left out, to be indexed again. How many
+    were written."""
+    entries = {f.quote_id: f for f in fresh}
+    if not entries:
+        return 0
+    cursor = reader.connection.cursor()
+    try:
+        known = {word for _, word in reader.rows(_VOCABULARY)}
+        new = sorted({w for f in entries.values() for w in f.words} - known)
+        if new:
+            cursor.executemany(reader.sql("INSERT INTO search_word (word) VALUES (?)"),
+                               [(w,) for w in new])
+        number = {word: word_id for word_id, word in reader.rows(_VOCABULARY)}
+        written = 0
+        for part in chunks(sorted(entries)):
+            current = dict(reader.rows(
+                f"SELECT id, text_hash FROM quote WHERE id IN ({marks(len(part))})", part))
+            cursor.execute(reader.sql(
+                f"DELETE FROM search_entry WHERE quote_id IN ({marks(len(part))})"), tuple(part))
+            rows = [(qid, entries[qid].text_hash,
+                     np.array(sorted(number[w] for w in entries[qid].words),
+                              dtype=_STORED).tobytes())
+                    for qid in part if current.get(qid) == entries[qid].text_hash]
+            cursor.executemany(reader.sql(
+                "INSERT INTO search_entry (quote_id, text_hash, words) VALUES (?, ?, ?)"), rows)
+            written += len(rows)
+        return written
+    finally:
+        cursor.close()
