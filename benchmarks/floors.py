@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import sqlite3
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
 RESERVED_CODERS = ("consensus", "auto")
@@ -91,7 +91,7 @@ def tree_order(conn: sqlite3.Connection) -> list[tuple[int, str, int | None, boo
     return out
 
 
-def segments(db: str) -> str:
+def segment_pieces(db: str) -> Iterator[str]:
     """Every coding as one row with its theme, cell, speaker and attributes: the JSON
     `qualcode segments --format json` prints."""
     conn = sqlite3.connect(db)
@@ -127,22 +127,55 @@ def segments(db: str) -> str:
     finally:
         conn.close()
     found.sort(key=lambda r: (order[r[6]], r[11], r[12], r[8] or 0))
-    people: dict[str, None] = {}
-    rows: list[dict[str, Any]] = []
-    for gname, speaker, moderator, attrs, qid, text, code, who, start, end, memo, *_ in found:
-        attributes = json.loads(attrs)
-        people.update(dict.fromkeys(attributes))
-        rows.append({"theme": top(code), "code": name[code], "coder": who, "group": gname,
-                     **cells.get(gname, {}), "speaker": speaker, "moderator": bool(moderator),
-                     **{f"participant {k}": v for k, v in attributes.items()},
-                     "quote": qid, "start": start, "end": end,
-                     "text": text if start is None else text[start:end], "memo": memo or ""})
+    parsed: dict[str, dict[str, Any]] = {}
+    for row in found:
+        if row[3] not in parsed:
+            parsed[row[3]] = json.loads(row[3])
+    people = dict.fromkeys(k for r in found for k in parsed[r[3]])
     columns = ["theme", "code", "coder", "group",
                *dict.fromkeys(k for cell in cells.values() for k in cell), "speaker",
                "moderator", *(f"participant {k}" for k in people), "quote", "start", "end",
                "text", "memo"]
-    return json.dumps([{c: r.get(c, "") for c in columns} for r in rows],
-                      ensure_ascii=False, indent=1) + "\n"
+
+    def rows() -> Iterator[dict[str, Any]]:
+        for gname, speaker, moderator, attrs, qid, text, code, who, start, end, memo, *_ \
+                in found:
+            yield {"theme": top(code), "code": name[code], "coder": who, "group": gname,
+                   **cells.get(gname, {}), "speaker": speaker, "moderator": bool(moderator),
+                   **{f"participant {k}": v for k, v in parsed[attrs].items()},
+                   "quote": qid, "start": start, "end": end,
+                   "text": text if start is None else text[start:end], "memo": memo or ""}
+
+    return _indented(columns, rows())
+
+
+def segments(db: str) -> str:
+    return "".join(segment_pieces(db))
+
+
+def _indented(columns: list[str], rows: Iterator[dict[str, Any]]) -> Iterator[str]:
+    """`json.dumps(rows, ensure_ascii=False, indent=1)` byte for byte, for flat rows, a
+    row at a time as the command writes it: the strings through the C encoder, since
+    with `indent` the json module falls back to its pure-Python encoder (slower than the
+    command itself at a million rows)."""
+    from json.encoder import encode_basestring
+
+    def scalar(value: object) -> str:
+        if isinstance(value, str):
+            return encode_basestring(value)
+        if value is None:
+            return "null"
+        if isinstance(value, bool):
+            return "true" if value else "false"
+        return str(value)
+
+    keys = [f"  {encode_basestring(c)}: " for c in columns]
+    opening = "[\n"
+    for row in rows:
+        yield opening + " {\n" + ",\n".join(
+            k + scalar(row.get(c, "")) for k, c in zip(keys, columns, strict=True)) + "\n }"
+        opening = ",\n"
+    yield "[]\n" if opening == "[\n" else "\n]\n"
 
 
 def agreement(db: str) -> str:
@@ -211,10 +244,12 @@ def agreement(db: str) -> str:
     return json.dumps(alphas)
 
 
-FLOORS: dict[str, Callable[..., str]] = {
-    "report": report, "quotes": quotes_with_code, "segments": segments, "agreement": agreement}
+FLOORS: dict[str, Callable[..., str | Iterator[str]]] = {
+    "report": report, "quotes": quotes_with_code, "segments": segment_pieces,
+    "agreement": agreement}
 
 
 if __name__ == "__main__":
     what, db, *rest = sys.argv[1:]
-    sys.stdout.write(FLOORS[what](db, *rest))
+    printed = FLOORS[what](db, *rest)
+    sys.stdout.writelines([printed] if isinstance(printed, str) else printed)

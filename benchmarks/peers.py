@@ -16,6 +16,7 @@ because of it.
 from __future__ import annotations
 
 import bisect
+import functools
 import hashlib
 import json
 import os
@@ -48,6 +49,12 @@ def qc_command() -> Path:
     """qc's executable, installing it on first use; `Unavailable` says why it cannot."""
     if os.environ.get(ENABLED, "1") == "0":
         raise Unavailable(f"peers disabled ({ENABLED}=0)")
+    return _install()
+
+
+@functools.cache
+def _install() -> Path:
+    """Checked once per process: asking qc its version costs a second."""
     executable = VENV / "bin" / "qc"
     if _installed(executable):
         return executable

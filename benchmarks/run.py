@@ -278,8 +278,7 @@ def table(rows: list[Row], previous: dict[tuple[str, str, str], dict[str, Any]])
             change = f"{(r.run / float(before['run']) - 1) * 100:+.0f} %"
         peer = "n/a" if r.peer_skipped else fmt_time(r.peer)
         lines.append([r.case, r.size, fmt_time(r.run), fmt_time(r.floor), _times(r.ratio),
-                      fmt_time(r.in_process), peer, _times(r.peer_ratio),
-                      fmt_mb(r.rss_run, r.rss_base), change])
+                      fmt_time(r.in_process), peer, _times(r.peer_ratio), _memory(r), change])
         status.append(False)
     measured = [line for line, skipped in zip(lines, status, strict=True) if not skipped]
     widths = [max([len(h), *(len(line[i]) for line in measured)]) for i, h in enumerate(header)]
@@ -308,6 +307,12 @@ def table(rows: list[Row], previous: dict[tuple[str, str, str], dict[str, Any]])
                 f"{key.removesuffix(MEGABYTES)} {fmt_detail(key, value)}"
                 for key, value in r.details.items()))
     return "\n".join(out)
+
+
+def _memory(row: Row) -> str:
+    """A whole-process case's own process (its `run: peak RSS` detail), else the worker's."""
+    own = row.details.get("run: peak RSS" + MEGABYTES)
+    return fmt_mb(row.rss_run, row.rss_base) if own is None else f"{own:.0f} MB (process)"
 
 
 def _times(ratio: float | None) -> str:
