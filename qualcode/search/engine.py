@@ -135,8 +135,8 @@ class SearchIndex:
         relates the forms of a word."""
         source = _Texts(ids, texts)
         number: dict[str, int] = {}
-        words = [np.array([number.setdefault(w, len(number))
-                           for w in kept.words_of(source.folded(i))], dtype=np.int32)
+        words = [kept.stored(number.setdefault(w, len(number))
+                             for w in kept.words_of(source.folded(i)))
                  for i in range(len(ids))]
         self._start(ids, kept.postings(words, list(number)), source, language)
         self.fresh: list[kept.Fresh] = []

@@ -53,7 +53,8 @@ class Kept:
     """Every quote of a snapshot, in id order, with its word ids (into `vocabulary`)."""
 
     ids: list[int]
-    words: list[WordIds]
+    words: list[bytes]
+    """Each quote's word ids as stored (`_STORED`)."""
     vocabulary: list[str | None]
     """Word by id; None where an id was never given (a gap in `search_word`)."""
     fresh: list[Fresh]
@@ -89,9 +90,7 @@ def read(reader: Reader) -> Kept:
     for word_id, word in reader.rows(_VOCABULARY):
         vocabulary += [None] * (word_id + 1 - len(vocabulary))
         vocabulary[word_id] = word
-    empty = np.zeros(0, dtype=np.int32)
-    words = [empty if blob is None else np.frombuffer(blob, dtype=_STORED)
-             for _, _, blob in rows]
+    words = [b"" if blob is None else bytes(blob) for _, _, blob in rows]
     stale = [(int(qid), digest) for (qid, digest, blob) in rows if blob is None]
     fresh: list[Fresh] = []
     if stale:
@@ -104,17 +103,25 @@ def read(reader: Reader) -> Kept:
                 if word not in number:
                     number[word] = len(vocabulary)
                     vocabulary.append(word)
-            words[position[qid]] = np.array([number[w] for w in new], dtype=np.int32)
+            words[position[qid]] = stored(number[w] for w in new)
             fresh.append(Fresh(qid, digest, tuple(new)))
     return Kept([int(r[0]) for r in rows], words, vocabulary, fresh)
 
 
-def postings(words: list[WordIds], vocabulary: Sequence[str | None]) -> dict[str, WordIds]:
+def stored(word_ids: Iterable[int]) -> bytes:
+    """A quote's word ids as kept: sorted, so the same words give the same bytes."""
+    return np.array(sorted(word_ids), dtype=_STORED).tobytes()
+
+
+def postings(words: list[bytes], vocabulary: Sequence[str | None]) -> dict[str, WordIds]:
     """Each word's quotes (positions in `words`, ascending), for words some quote holds."""
-    lengths = np.fromiter((len(w) for w in words), dtype=np.int64, count=len(words))
-    flat = np.concatenate(words) if words else np.zeros(0, dtype=np.int32)
+    size = _STORED.itemsize
+    lengths = np.fromiter((len(w) // size for w in words), dtype=np.int64, count=len(words))
+    flat = np.frombuffer(b"".join(words), dtype=_STORED)
     owners = np.repeat(np.arange(len(words), dtype=np.int32), lengths)
-    order = np.argsort(flat, kind="stable")
+    # A stable sort of 16-bit keys is a radix sort: five times faster than of 32-bit ones.
+    keys = flat.astype(np.uint16) if len(vocabulary) <= 1 << 16 else flat
+    order = np.argsort(keys, kind="stable")
     counts = np.bincount(flat, minlength=len(vocabulary))
     parts = np.split(owners[order], np.cumsum(counts)[:-1])
     return {str(vocabulary[w]): parts[w] for w in np.flatnonzero(counts).tolist()}
@@ -141,9 +148,7 @@ def keep(reader: Reader, fresh: Iterable[Fresh]) -> int:
                 f"SELECT id, text_hash FROM quote WHERE id IN ({marks(len(part))})", part))
             cursor.execute(reader.sql(
                 f"DELETE FROM search_entry WHERE quote_id IN ({marks(len(part))})"), tuple(part))
-            rows = [(qid, entries[qid].text_hash,
-                     np.array(sorted(number[w] for w in entries[qid].words),
-                              dtype=_STORED).tobytes())
+            rows = [(qid, entries[qid].text_hash, stored(number[w] for w in entries[qid].words))
                     for qid in part if current.get(qid) == entries[qid].text_hash]
             cursor.executemany(reader.sql(
                 "INSERT INTO search_entry (quote_id, text_hash, words) VALUES (?, ?, ?)"), rows)
