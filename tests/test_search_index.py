@@ -65,7 +65,7 @@ def _kept_then(db: str) -> set[int]:
     index = _loaded(db)
     assert index.ids == _rebuilt(db).ids
     assert _words(index) == _words(_rebuilt(db))
-    return {f.quote_id for f in index.fresh}
+    return {entry[0] for entry in index.fresh.entries}
 
 
 def _search(cli: Cli, db: str, query: str = "donees sante") -> list[dict[str, object]]:

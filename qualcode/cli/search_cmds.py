@@ -33,7 +33,7 @@ def _quotes(source: Reader | Session, ids: set[int]) -> dict[int, tuple[str, str
     return found
 
 
-def _keep_index(db: str, fresh: list[Fresh]) -> None:
+def _keep_index(db: str, fresh: Fresh) -> None:
     """Write what this search indexed anew, so the next one reads it; a project busy
     elsewhere or not writable keeps its index as it was (the next search retries)."""
     from sqlalchemy.exc import SQLAlchemyError
@@ -120,7 +120,7 @@ def search(
             grp, speaker, text = rows[h.quote_id]
             print(printable(f"#{h.quote_id} {grp} {speaker}  ({h.score:.0f})"))
             print(f"    {_highlight(text, h.spans)}")
-    if index.fresh:
+    if index.fresh.entries:
         sys.stdout.flush()  # the answer first: keeping the index is for the next search
         _keep_index(db, index.fresh)
 

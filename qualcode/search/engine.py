@@ -11,6 +11,9 @@ little by how well the whole query aligns with the text, so words found together
 and in order come before words scattered through a long turn.
 A phrase in double quotes must appear as typed, from the start of a word (accents
 and case still forgiven).
+Each quote's words are kept in the project (`qualcode.search.kept`), so loading the
+index reads them instead of folding every text again; the texts themselves are read
+only for the quotes a search compares or shows.
 """
 
 from __future__ import annotations
@@ -135,11 +138,12 @@ class SearchIndex:
         relates the forms of a word."""
         source = _Texts(ids, texts)
         number: dict[str, int] = {}
-        words = [kept.stored(number.setdefault(w, len(number))
-                             for w in kept.words_of(source.folded(i)))
+        words = [kept.stored([number.setdefault(w, len(number))
+                              for w in kept.words_of(source.folded(i))])
                  for i in range(len(ids))]
-        self._start(ids, kept.postings(words, list(number)), source, language)
-        self.fresh: list[kept.Fresh] = []
+        vocabulary: list[str | None] = list(number)
+        self._start(ids, kept.postings(words, vocabulary), source, language)
+        self.fresh = kept.Fresh(vocabulary, [])
 
     def _start(self, ids: list[int], postings: dict[str, np.ndarray[Any, np.dtype[np.int32]]],
                texts: _Texts, language: str | None) -> None:

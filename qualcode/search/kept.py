@@ -16,7 +16,7 @@ statements.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -41,11 +41,12 @@ _VOCABULARY = "SELECT id, word FROM search_word"
 
 @dataclass(frozen=True)
 class Fresh:
-    """A quote indexed again by a read: what `keep` writes."""
+    """The quotes a read indexed anew, and the vocabulary their word ids point into:
+    what `keep` writes."""
 
-    quote_id: int
-    text_hash: str
-    words: tuple[str, ...]
+    vocabulary: list[str | None]
+    entries: list[tuple[int, str, bytes]]
+    """Quote id, the `text_hash` its words were read from, its word ids as stored."""
 
 
 @dataclass
@@ -57,7 +58,7 @@ class Kept:
     """Each quote's word ids as stored (`_STORED`)."""
     vocabulary: list[str | None]
     """Word by id; None where an id was never given (a gap in `search_word`)."""
-    fresh: list[Fresh]
+    fresh: Fresh
 
 
 def words_of(folded: str) -> set[str]:
@@ -92,25 +93,29 @@ def read(reader: Reader) -> Kept:
         vocabulary[word_id] = word
     words = [b"" if blob is None else bytes(blob) for _, _, blob in rows]
     stale = [(int(qid), digest) for (qid, digest, blob) in rows if blob is None]
-    fresh: list[Fresh] = []
+    entries: list[tuple[int, str, bytes]] = []
     if stale:
         number = {w: i for i, w in enumerate(vocabulary) if w is not None}
+
+        def word_id(word: str) -> int:
+            found = number.get(word)
+            if found is None:
+                found = number[word] = len(vocabulary)
+                vocabulary.append(word)
+            return found
+
         found = texts(reader, [qid for qid, _ in stale])
         position = {int(qid): i for i, (qid, _, _) in enumerate(rows)}
         for qid, digest in stale:
-            new = sorted(words_of(fold(found[qid])))
-            for word in new:
-                if word not in number:
-                    number[word] = len(vocabulary)
-                    vocabulary.append(word)
-            words[position[qid]] = stored(number[w] for w in new)
-            fresh.append(Fresh(qid, digest, tuple(new)))
-    return Kept([int(r[0]) for r in rows], words, vocabulary, fresh)
+            ids = stored([word_id(w) for w in words_of(fold(found[qid]))])
+            words[position[qid]] = ids
+            entries.append((qid, digest, ids))
+    return Kept([int(r[0]) for r in rows], words, vocabulary, Fresh(vocabulary, entries))
 
 
-def stored(word_ids: Iterable[int]) -> bytes:
+def stored(word_ids: list[int]) -> bytes:
     """A quote's word ids as kept: sorted, so the same words give the same bytes."""
-    return np.array(sorted(word_ids), dtype=_STORED).tobytes()
+    return np.sort(np.array(word_ids, dtype=_STORED)).tobytes()
 
 
 def postings(words: list[bytes], vocabulary: Sequence[str | None]) -> dict[str, WordIds]:
@@ -127,29 +132,31 @@ def postings(words: list[bytes], vocabulary: Sequence[str | None]) -> dict[str, 
     return {str(vocabulary[w]): parts[w] for w in np.flatnonzero(counts).tolist()}
 
 
-def keep(reader: Reader, fresh: Iterable[Fresh]) -> int:
-    """Write these entries (in the caller's write transaction); those whose quote has
-    changed or gone since they were read are left out, to be indexed again. How many
-    were written."""
-    entries = {f.quote_id: f for f in fresh}
-    if not entries:
+def keep(reader: Reader, fresh: Fresh) -> int:
+    """Write these entries (in the caller's write transaction), and the words they bring
+    under the numbers the read gave them; those whose quote has changed or gone since
+    are left out, to be indexed again. Nothing is written if another writer numbered
+    words otherwise meanwhile (the next read indexes them again). How many were
+    written."""
+    if not fresh.entries:
+        return 0
+    known = dict(reader.rows(_VOCABULARY))
+    if any(word_id >= len(fresh.vocabulary) or fresh.vocabulary[word_id] != word
+           for word_id, word in known.items()):
         return 0
     cursor = reader.connection.cursor()
     try:
-        known = {word for _, word in reader.rows(_VOCABULARY)}
-        new = sorted({w for f in entries.values() for w in f.words} - known)
-        if new:
-            cursor.executemany(reader.sql("INSERT INTO search_word (word) VALUES (?)"),
-                               [(w,) for w in new])
-        number = {word: word_id for word_id, word in reader.rows(_VOCABULARY)}
+        cursor.executemany(reader.sql("INSERT INTO search_word (id, word) VALUES (?, ?)"),
+                           [(word_id, word) for word_id, word in enumerate(fresh.vocabulary)
+                            if word is not None and word_id not in known])
+        by_id = {entry[0]: entry for entry in fresh.entries}
         written = 0
-        for part in chunks(sorted(entries)):
+        for part in chunks(sorted(by_id)):
             current = dict(reader.rows(
                 f"SELECT id, text_hash FROM quote WHERE id IN ({marks(len(part))})", part))
             cursor.execute(reader.sql(
                 f"DELETE FROM search_entry WHERE quote_id IN ({marks(len(part))})"), tuple(part))
-            rows = [(qid, entries[qid].text_hash, stored(number[w] for w in entries[qid].words))
-                    for qid in part if current.get(qid) == entries[qid].text_hash]
+            rows = [by_id[qid] for qid in part if current.get(qid) == by_id[qid][1]]
             cursor.executemany(reader.sql(
                 "INSERT INTO search_entry (quote_id, text_hash, words) VALUES (?, ?, ?)"), rows)
             written += len(rows)
