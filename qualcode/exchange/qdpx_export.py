@@ -66,6 +66,7 @@ ORIGIN = f"{markers.ORIGIN} {__version__}"
 UTF16 = markers.UTF16_POSITIONS
 Row = tuple[Any, ...]
 KEPT_TIMES = 4096
+"""Coder-and-time attribute texts kept at once (see `Export.by`)."""
 
 
 class _Guids:
@@ -590,10 +591,11 @@ def label(text: str) -> str:
 
 
 def write_archive(export: Export, sink: BinaryIO) -> None:
-    """The `.qdpx`: `project.qde` at the root, sources flat in lower-case `sources/`,
-    compressed into `sink` as they are written (deflate's fastest level: on a million
-    codings the strongest took three times longer for a tenth smaller file). The
-    compression runs in a thread of its own while the next part of the XML is made."""
+    """The `.qdpx` (once per `build`: it reads as it writes): `project.qde` at the root,
+    sources flat in lower-case `sources/`, compressed into `sink` as they are written
+    (deflate's fastest level: on a million codings the strongest took three times
+    longer for a tenth smaller file). The compression runs in a thread of its own while
+    the next part of the XML is made."""
     with zipfile.ZipFile(sink, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=1) as zf:
         with zf.open("project.qde", "w", force_zip64=True) as entry, \
                 written_behind(cast(BinaryIO, entry)) as behind:
