@@ -48,6 +48,13 @@ class Reader:
     def _run(self, cursor: Any, text: str, params: Params) -> None:
         cursor.execute(self.sql(text), params if isinstance(params, Mapping) else tuple(params))
 
+    def joined(self, expression: str) -> str:
+        """SQL aggregating `expression` over a group into one comma-separated text, for
+        the passes that would otherwise bring a million rows into Python: SQLite before
+        3.44 has no `string_agg` and PostgreSQL no `group_concat`."""
+        aggregate = "group_concat" if self.qmark else "string_agg"
+        return f"{aggregate}(CAST({expression} AS TEXT), ',')"
+
     def rows(self, text: str, params: Params = ()) -> list[tuple[Any, ...]]:
         cursor = self.connection.cursor()
         try:

@@ -152,11 +152,8 @@ def _reviews(reader: Reader, row_of: Ints) -> tuple[Ints, Ints]:
 
 def _packed(reader: Reader, expression: str, table: str, params: Sequence[int]) -> Ints:
     """`expression` (an integer packing a row's ids) over every row of `table`, sent as one
-    comma-separated string that NumPy parses in C. SQLite before 3.44 has no `string_agg`
-    and PostgreSQL no `group_concat`: the one word that differs."""
-    concat = "group_concat" if reader.qmark else "string_agg"
-    found = reader.row(f"SELECT {concat}(CAST({expression} AS TEXT), ',') FROM {table}",
-                       params)
+    comma-separated string that NumPy parses in C."""
+    found = reader.row(f"SELECT {reader.joined(expression)} FROM {table}", params)
     text = found[0] if found else None
     if not text:
         return np.zeros(0, dtype=np.int64)

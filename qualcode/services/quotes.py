@@ -149,31 +149,42 @@ def _attach_codes(db: Reader, views: dict[int, QuoteView], selected: str,
     by_name = {cid: rank for rank, cid in enumerate(sorted(coders, key=coders.__getitem__))}
     codes = db.rows("SELECT id, name FROM code ORDER BY position, id")
     code_name, code_rank = dict(codes), {cid: rank for rank, (cid, _n) in enumerate(codes)}
-    # Sorted here, not by the database: its sort of every coding of a large selection
-    # by names costs more than the query itself.
-    found = db.rows(CLOSURE_CTE + "SELECT c.quote_id, c.coder_id, c.code_id, c.span_start, "
-                    f"c.span_end, c.memo FROM coding c WHERE c.quote_id {only}", params)
-    found.sort(key=lambda r: (by_name[r[1]], code_rank[r[2]], -1 if r[3] is None else r[3],
-                              r[4] or 0))
-    memos = db.rows(CLOSURE_CTE + "SELECT m.quote_id, k.name, m.text FROM memo m "
-            f"JOIN coder k ON k.id = m.coder_id WHERE m.quote_id {only} ORDER BY k.name",
-        params)
-    reviews = db.rows(CLOSURE_CTE + "SELECT r.quote_id, k.name FROM review r "
-            f"JOIN coder k ON k.id = r.coder_id WHERE r.quote_id {only}", params
-    )
-    for quote_id, coder_id, code_id, start, end, memo in found:
+    # The bulk, whole-quote codings with no memo, comes one row per quote and coder;
+    # the others (segments, coding memos) one by one, sorted here: the database's sort
+    # of every coding of a large selection by names costs more than the query itself.
+    held: dict[int, dict[int, set[int]]] = {}
+    for quote_id, coder_id, joined in db.rows(
+            CLOSURE_CTE + f"SELECT c.quote_id, c.coder_id, {db.joined('c.code_id')} "
+            f"FROM coding c WHERE c.quote_id {only} AND c.span_start IS NULL "
+            "AND c.memo IS NULL GROUP BY c.quote_id, c.coder_id", params):
+        held.setdefault(quote_id, {})[coder_id] = {int(c) for c in joined.split(",")}
+    rest = db.rows(CLOSURE_CTE + "SELECT c.quote_id, c.coder_id, c.code_id, c.span_start, "
+                   f"c.span_end, c.memo FROM coding c WHERE c.quote_id {only} "
+                   "AND (c.span_start IS NOT NULL OR c.memo IS NOT NULL)", params)
+    rest.sort(key=lambda r: (by_name[r[1]], code_rank[r[2]], -1 if r[3] is None else r[3],
+                             r[4] or 0))
+    for quote_id, coder_id, code_id, start, end, memo in rest:
         view = views.get(quote_id)
         if view is None:
             continue
+        held.setdefault(quote_id, {}).setdefault(coder_id, set()).add(code_id)
         coder, code = coders[coder_id], code_name[code_id]
-        names = view.codes.setdefault(coder, [])
-        if code not in names:
-            names.append(code)
         if start is not None:
             view.segments.append({"code": code, "coder": coder, "start": start, "end": end,
                                   "text": view.text[start:end]})
         if memo:
             view.memos.append({"coder": coder, "code": code, "text": memo})
+    for quote_id, by_coder in held.items():
+        view = views.get(quote_id)
+        if view is not None:
+            view.codes = {coders[k]: [code_name[c] for c in sorted(by_coder[k],
+                                                                   key=code_rank.__getitem__)]
+                          for k in sorted(by_coder, key=by_name.__getitem__)}
+    memos = db.rows(CLOSURE_CTE + "SELECT m.quote_id, k.name, m.text FROM memo m "
+                    f"JOIN coder k ON k.id = m.coder_id WHERE m.quote_id {only} "
+                    "ORDER BY k.name", params)
+    reviews = db.rows(CLOSURE_CTE + "SELECT r.quote_id, k.name FROM review r "
+                      f"JOIN coder k ON k.id = r.coder_id WHERE r.quote_id {only}", params)
     on_quote: dict[int, list[dict[str, Any]]] = {}
     for quote_id, coder, text in memos:
         on_quote.setdefault(quote_id, []).append({"coder": coder, "code": None, "text": text})
