@@ -52,26 +52,116 @@ def report(db: str) -> str:
         conn.close()
 
 
-def quotes_with_code(db: str, code: str) -> str:
-    """The quotes carrying a code or a sub-code, with their codes, as JSON."""
+def quote_pieces(db: str, code: str) -> Iterator[str]:
+    """`qualcode quotes --code CODE --json` byte for byte, a quote at a time: the quotes
+    carrying the code (named exactly) or a sub-code, each with every coder's codes in
+    codebook order (position, id), its reviewers, segments and memos. A coder's codes on
+    a quote come as one SQL group, rendered once per distinct group; strings go through
+    the C encoder, since `json.dumps(indent=2)` would run the pure-Python one."""
+    from json.encoder import encode_basestring as enc
+
     conn = sqlite3.connect(db)
     try:
-        (top,) = conn.execute("SELECT id FROM code WHERE name = ?", (code,)).fetchone()
-        under = [int(a) for a, in conn.execute(
-            "WITH RECURSIVE t(id) AS (SELECT ? UNION ALL SELECT c.id FROM code c JOIN t "
-            "ON c.parent_id = t.id) SELECT id FROM t", (top,))]
-        marks = ",".join("?" * len(under))
-        rows = conn.execute(
-            "SELECT q.id, q.text, g.name, p.label, group_concat(k.name || ':' || c2.name) "
-            "FROM quote q JOIN study_group g ON g.id = q.group_id "
+        conn.execute("CREATE TEMP TABLE chosen (id INTEGER PRIMARY KEY)")
+        conn.execute(  # the covering index's scan beats a row lookup per coding
+            "WITH RECURSIVE under(id) AS (SELECT id FROM code WHERE name = ? UNION ALL "
+            "SELECT c.id FROM code c JOIN under u ON c.parent_id = u.id) "
+            "INSERT INTO chosen SELECT DISTINCT quote_id FROM coding INDEXED BY uq_coding "
+            "WHERE code_id IN under", (code,))
+        coders = {cid: (name, enc(name)) for cid, name in conn.execute(
+            "SELECT id, name FROM coder")}
+        codes = {cid: enc(name) for cid, name in conn.execute(
+            "SELECT id, name FROM code ORDER BY position, id")}
+        rank = {str(cid): i for i, cid in enumerate(codes)}
+        lines = [f"\n        {name}" for name in codes.values()]
+        quotes = conn.execute(
+            "SELECT q.id, g.name, p.label, p.is_moderator, q.text FROM chosen "
+            "CROSS JOIN quote q ON q.id = chosen.id JOIN study_group g ON g.id = q.group_id "
             "JOIN participant p ON p.id = q.participant_id "
-            "JOIN coding c ON c.quote_id = q.id JOIN code c2 ON c2.id = c.code_id "
-            "JOIN coder k ON k.id = c.coder_id "
-            f"WHERE q.id IN (SELECT quote_id FROM coding WHERE code_id IN ({marks})) "
-            "GROUP BY q.id ORDER BY g.position, q.position", under).fetchall()
-        return json.dumps(rows, ensure_ascii=False)
+            "ORDER BY g.position, g.id, q.position").fetchall()
+        lists: dict[str, str] = {}
+        coded: dict[int, list[tuple[str, str]]] = {}
+        for quote_id, coder_id, joined in conn.execute(
+                "SELECT c.quote_id, c.coder_id, group_concat(c.code_id) FROM chosen "
+                "CROSS JOIN coding c ON c.quote_id = chosen.id "
+                "GROUP BY c.quote_id, c.coder_id"):
+            names = lists.get(joined)
+            if names is None:  # a set (segments may repeat a code), in codebook order
+                names = lists[joined] = ",".join(
+                    [lines[i] for i in sorted({rank[c] for c in joined.split(",")})])
+            name, written = coders[coder_id]
+            coded.setdefault(quote_id, []).append(
+                (name, f"\n      {written}: [{names}\n      ]"))
+        marked = conn.execute(
+            "SELECT c.quote_id, c.coder_id, c.code_id, c.span_start, c.span_end, c.memo "
+            "FROM chosen JOIN coding c ON c.quote_id = chosen.id "
+            "WHERE c.span_start IS NOT NULL OR c.memo IS NOT NULL").fetchall()
+        memos: dict[int, list[str]] = {}
+        for quote_id, coder, text in conn.execute(
+                "SELECT m.quote_id, k.name, m.text FROM chosen JOIN memo m "
+                "ON m.quote_id = chosen.id JOIN coder k ON k.id = m.coder_id "
+                "ORDER BY m.quote_id, k.name"):
+            memos.setdefault(quote_id, []).append(
+                _object(8, coder=enc(coder), code="null", text=enc(text)))
+        reviewers = dict(conn.execute(
+            "SELECT r.quote_id, group_concat(r.coder_id) FROM chosen JOIN review r "
+            "ON r.quote_id = chosen.id GROUP BY r.quote_id").fetchall())
     finally:
         conn.close()
+    texts = {q[0]: q[4] for q in quotes}
+    marked.sort(key=lambda r: (coders[r[1]][0], rank[str(r[2])],
+                               -1 if r[3] is None else r[3], r[4] or 0))
+    segments: dict[int, list[str]] = {}
+    for quote_id, coder_id, code_id, start, end, memo in marked:
+        coder = coders[coder_id][1]
+        if start is not None:
+            segments.setdefault(quote_id, []).append(_object(
+                8, code=codes[code_id], coder=coder, start=str(start), end=str(end),
+                text=enc(texts[quote_id][start:end])))
+        if memo:
+            memos.setdefault(quote_id, []).append(
+                _object(8, coder=coder, code=codes[code_id], text=enc(memo)))
+    labels: dict[str, str] = {}
+    reviewed: dict[tuple[str, ...], str] = {}
+    opening = "[\n"
+    for quote_id, group, speaker, moderator, text in quotes:
+        mine = sorted(coded.get(quote_id, ()))
+        who = tuple(name for name, _piece in mine) + tuple(
+            coders[int(k)][0] for k in reviewers.get(quote_id, "").split(",") if k)
+        if who not in reviewed:
+            reviewed[who] = _array(6, list(map(enc, sorted(set(who)))))
+        for label in (group, speaker):
+            if label not in labels:
+                labels[label] = enc(label)
+        yield (f"{opening}  {{\n    \"id\": {quote_id},\n    \"group\": {labels[group]},\n"
+               f"    \"speaker\": {labels[speaker]},\n"
+               f"    \"moderator\": {'true' if moderator else 'false'},\n"
+               f"    \"text\": {enc(text)},\n    \"codes\": "
+               + ("{" + ",".join(piece for _n, piece in mine) + "\n    }" if mine else "{}")
+               + f",\n    \"reviewed_by\": {reviewed[who]},\n"
+               f"    \"segments\": {_array(6, segments.get(quote_id, []))},\n"
+               f"    \"memos\": {_array(6, memos.get(quote_id, []))}\n  }}")
+        opening = ",\n"
+    yield "[]\n" if opening == "[\n" else "\n]\n"
+
+
+def quotes_with_code(db: str, code: str) -> str:
+    return "".join(quote_pieces(db, code))
+
+
+def _array(indent: int, items: list[str]) -> str:
+    """A JSON array of values already written, laid out as `indent=2` at this depth."""
+    if not items:
+        return "[]"
+    pad = " " * indent
+    return "[\n" + ",\n".join(pad + item for item in items) + "\n" + pad[2:] + "]"
+
+
+def _object(indent: int, **values: str) -> str:
+    """A JSON object of values already written (plain keys), laid out as `indent=2`."""
+    pad = " " * indent
+    return "{\n" + ",\n".join(f'{pad}"{key}": {value}' for key, value in values.items()) \
+        + "\n" + pad[2:] + "}"
 
 
 def tree_order(conn: sqlite3.Connection) -> list[tuple[int, str, int | None, bool]]:
@@ -245,7 +335,7 @@ def agreement(db: str) -> str:
 
 
 FLOORS: dict[str, Callable[..., str | Iterator[str]]] = {
-    "report": report, "quotes": quotes_with_code, "segments": segment_pieces,
+    "report": report, "quotes": quote_pieces, "segments": segment_pieces,
     "agreement": agreement}
 
 
