@@ -4,7 +4,7 @@ participant attribute columns. Shared by the CSV and XLSX importers."""
 from __future__ import annotations
 
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from functools import lru_cache
 from pathlib import Path
 
@@ -47,7 +47,7 @@ def _unescaped_text(cell: str) -> str:
 
 
 def rows_to_source(path: Path, fmt: str, header: list[str],
-                   rows: Iterable[tuple[int, list[object]]], digest: str, *,
+                   rows: Iterable[tuple[int, Sequence[object]]], digest: str, *,
                    header_line: int = 1) -> ParsedSource:
     """Turn a header and (line, cells) rows into turns, checking every row."""
     names = [_clean(h).lstrip("\ufeff").casefold() for h in header]
@@ -66,33 +66,39 @@ def rows_to_source(path: Path, fmt: str, header: list[str],
         )
     index = {name: i for i, name in enumerate(names)}
     clean = _unescaped if fmt == "csv" else _clean
+    width = len(names)
     attrs = [(i, _clean(header[i])) for i, n in enumerate(names) if n and n not in RESERVED]
+    at_speaker, at_text = index["speaker"], index["text"]
+    at_group, at_id, at_moderator = index.get("group"), index.get("id"), index.get("moderator")
+    at_coder, at_codes = index.get("coder"), index.get("codes")
     turns: list[ParsedTurn] = []
     by_id: dict[str, ParsedTurn] = {}  # a coded table has one row per quote and coder
     for line, cells in rows:
-        if all(_clean(c) == "" for c in cells):
+        values = [clean(c) for c in cells[:width]]
+        # A cell with text once unescaped has text as written: the exact test (every
+        # cell as written) only for the rows that look empty.
+        if not any(values) and all(_clean(c) == "" for c in cells):
             continue
-        if len(cells) > len(names) and any(_clean(c) for c in cells[len(names):]):
+        if len(cells) > width and any(_clean(c) for c in cells[width:]):
             raise UserError(_("row has {count} fields, the header {expected}").format(
-                                count=len(cells), expected=len(names)),
+                                count=len(cells), expected=width),
                             path=str(path), line=line)
-        cells = list(cells) + [""] * (len(names) - len(cells))
-
-        def get(col: str, row: list[object] = cells) -> str:
-            return clean(row[index[col]]) if col in index else ""
-
-        speaker, text = get("speaker"), get("text")
+        values += [""] * (width - len(values))
+        speaker, text = values[at_speaker], values[at_text]
         if not text:
             raise UserError(_("row has no text"), path=str(path), line=line)
         if not speaker:
             raise UserError(_("row has no speaker"), path=str(path), line=line)
-        moderator = (get("moderator").casefold() in TRUE_WORDS) or is_moderator_label(speaker)
-        key, coder = get("id"), get("coder") or None
-        codes = [c.strip() for c in get("codes").split(";") if c.strip()]
+        moderator = (at_moderator is not None and values[at_moderator].casefold()
+                     in TRUE_WORDS) or is_moderator_label(speaker)
+        key = values[at_id] if at_id is not None else ""
+        group = (values[at_group] if at_group is not None else "") or None
+        coder = (values[at_coder] if at_coder is not None else "") or None
+        codes = [] if at_codes is None else [
+            c.strip() for c in values[at_codes].split(";") if c.strip()]
         earlier = by_id.get(key) if key else None
         if earlier is not None:
-            if (earlier.speaker, earlier.text, earlier.group) != (speaker, text,
-                                                                  get("group") or None):
+            if (earlier.speaker, earlier.text, earlier.group) != (speaker, text, group):
                 raise UserError(
                     _(
                         "id {key!r} was row {line} with other words or another speaker or group"
@@ -100,14 +106,14 @@ def rows_to_source(path: Path, fmt: str, header: list[str],
                     path=str(path),
                     line=line,
                 )
-            _add_codings(earlier, coder, codes, "codes" in index, line)
+            _add_codings(earlier, coder, codes, at_codes is not None, line)
             continue
         turn = ParsedTurn(
-            speaker=speaker, text=text, is_moderator=moderator, group=get("group") or None,
-            external_id=get("id") or None, line=line,
-            attributes={name: value for i, name in attrs if (value := clean(cells[i]))},
+            speaker=speaker, text=text, is_moderator=moderator, group=group,
+            external_id=key or None, line=line,
+            attributes={name: value for i, name in attrs if (value := values[i])},
         )
-        _add_codings(turn, coder, codes, "codes" in index, line)
+        _add_codings(turn, coder, codes, at_codes is not None, line)
         turns.append(turn)
         if key:
             by_id[key] = turn

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Sequence
 from pathlib import Path
 
 from qualcode.errors import UserError
@@ -37,10 +38,10 @@ def parse(path: Path) -> ParsedSource:
         header = next(reader, None)
         if header is None:
             raise UserError(_("the table has no header line"), path=str(path))
-        rows: list[tuple[int, list[object]]] = []
+        rows: list[tuple[int, Sequence[object]]] = []
         start = reader.line_num + 1
         for record in reader:
-            rows.append((start + skipped, list(record)))
+            rows.append((start + skipped, record))
             start = reader.line_num + 1
     except csv.Error as exc:
         raise UserError(_("malformed CSV: {exc}").format(exc=exc), path=str(path),

@@ -192,7 +192,7 @@ def write_source(session: Session, path: str, src: ParsedSource, *, group: str |
         dedupe=src.kind != "transcript", group_of={pid: g for (g, _), pid in participants.items()})
     summary.quotes_added = len(inserted)
     summary.duplicates_skipped = len(src.turns) - len(inserted)
-    if src.kind == "table":
+    if src.kind == "table" and any(turn.codings for turn in inserted):
         quote_ids = [int(i) for i, in session.execute(
             select(Quote.id).where(Quote.source_id == source.id).order_by(col(Quote.id)))]
         summary.codings_added = apply_codings(session, path, inserted, quote_ids, coder=coder,
@@ -218,15 +218,15 @@ def _insert_quotes(session: Session, source_id: int, src: ParsedSource, speakers
             select(Quote.group_id, Quote.participant_id, Quote.text_hash)
             .join(Source, col(Source.id) == col(Quote.source_id))
             .where(Source.name == src.name, Source.kind == "table")))
-    next_position: dict[int, int] = {}
+    groups = sorted(set(group_of.values()))
+    next_position = dict.fromkeys(groups, 1) | {g: top + 1 for g, top in session.execute(
+        select(Quote.group_id, func.max(Quote.position))
+        .where(col(Quote.group_id).in_(groups)).group_by(col(Quote.group_id)))}
     rows: list[tuple[Any, ...]] = []
     inserted: list[ParsedTurn] = []
     for turn, pid, digest in zip(src.turns, speakers, digests, strict=True):
         g = group_of[pid]
-        if g not in next_position:
-            top = session.exec(select(func.max(Quote.position)).where(Quote.group_id == g)).one()
-            next_position[g] = (top or 0) + 1
-        if existing[(g, pid, digest)] > 0:  # each earlier row matches one row, once
+        if existing and existing[(g, pid, digest)] > 0:  # each earlier row matches one, once
             existing[(g, pid, digest)] -= 1
             continue
         inserted.append(turn)
