@@ -4,9 +4,10 @@ participant attribute columns. Shared by the CSV and XLSX importers."""
 from __future__ import annotations
 
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 from qualcode.errors import UserError
 from qualcode.i18n import _
@@ -28,21 +29,16 @@ def _clean(cell: object) -> str:
     return _clean_text("" if cell is None else str(cell))
 
 
-def _unescaped(cell: object) -> str:
-    """A CSV cell as written before our exporter kept a spreadsheet from running it."""
-    return _unescaped_text("" if cell is None else str(cell))
-
-
 @lru_cache(maxsize=1 << 16)  # groups, speakers, codes and a coded table's texts repeat
 def _clean_text(cell: str) -> str:
     text = cell.replace("\r\n", "\n").replace("\r", "\n")
     return unicodedata.normalize("NFC", without_controls(text, "", None)).strip()
 
 
-@lru_cache(maxsize=1 << 16)
-def _unescaped_text(cell: str) -> str:
-    text = unicodedata.normalize("NFC", without_controls(
-        cell.replace("\r\n", "\n").replace("\r", "\n"), "", None))
+def _csv_cell(cell: str) -> str:
+    """A cell of `decode_text`'s text (line ends and control characters done already),
+    as written before our exporter kept a spreadsheet from running it."""
+    text = unicodedata.normalize("NFC", cell)
     return (text[1:] if text.startswith(_NEUTRALISED) else text).strip()
 
 
@@ -65,7 +61,7 @@ def rows_to_source(path: Path, fmt: str, header: list[str],
             line=header_line,
         )
     index = {name: i for i, name in enumerate(names)}
-    clean = _unescaped if fmt == "csv" else _clean
+    clean: Callable[[Any], str] = _csv_cell if fmt == "csv" else _clean
     width = len(names)
     attrs = [(i, _clean(header[i])) for i, n in enumerate(names) if n and n not in RESERVED]
     at_speaker, at_text = index["speaker"], index["text"]
@@ -74,7 +70,7 @@ def rows_to_source(path: Path, fmt: str, header: list[str],
     turns: list[ParsedTurn] = []
     by_id: dict[str, ParsedTurn] = {}  # a coded table has one row per quote and coder
     for line, cells in rows:
-        values = [clean(c) for c in cells[:width]]
+        values = list(map(clean, cells[:width]))
         # A cell with text once unescaped has text as written: the exact test (every
         # cell as written) only for the rows that look empty.
         if not any(values) and all(_clean(c) == "" for c in cells):

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Sequence
+from collections.abc import Iterator
 from pathlib import Path
 
 from qualcode.errors import UserError
@@ -38,12 +38,22 @@ def parse(path: Path) -> ParsedSource:
         header = next(reader, None)
         if header is None:
             raise UserError(_("the table has no header line"), path=str(path))
-        rows: list[tuple[int, Sequence[object]]] = []
-        start = reader.line_num + 1
-        for record in reader:
-            rows.append((start + skipped, record))
-            start = reader.line_num + 1
+        start = reader.line_num + 1 + skipped
+        records = list(reader)
     except csv.Error as exc:
         raise UserError(_("malformed CSV: {exc}").format(exc=exc), path=str(path),
                         line=reader.line_num + skipped) from None
+    one_line_each = reader.line_num + skipped - start + 1 == len(records)
+    rows = (zip(range(start, start + len(records)), records, strict=True) if one_line_each
+            else _numbered(start, records))
     return rows_to_source(path, "csv", header, rows, content_hash(data), header_line=1 + skipped)
+
+
+def _numbered(first: int, records: list[list[str]]) -> Iterator[tuple[int, list[str]]]:
+    """Each record with the physical line it starts on, when some span several: a line
+    break can only be inside a quoted cell, where the reader keeps it (the text's line
+    ends are all LF by then)."""
+    line = first
+    for record in records:
+        yield line, record
+        line += 1 + sum(cell.count("\n") for cell in record)
