@@ -1,6 +1,7 @@
 """A quote table's rows keep their physical line numbers whichever way they are counted
-(one line each, or some spanning several), and an import leaves Python's garbage
-collector as it found it, whether it succeeds or fails."""
+(one line each, or some spanning several); an import leaves Python's garbage collector
+as it found it, whether it succeeds or fails; a new version of a table adds its new
+rows after each group's last quote, on SQLite and PostgreSQL alike."""
 
 from __future__ import annotations
 
@@ -9,8 +10,12 @@ from pathlib import Path
 
 import pytest
 
+from qualcode.db.reading import reading
 from qualcode.errors import UserError
 from qualcode.services.imports import parse_files
+
+from .conftest import REPO, Cli
+from .postgres import postgres_server, postgres_url  # noqa: F401 (fixtures)
 
 
 def lines(path: Path, content: str) -> list[tuple[int | None, str]]:
@@ -52,3 +57,26 @@ def test_collector_left_as_found(tmp_path: Path, enabled: bool) -> None:
         assert gc.isenabled() is enabled
     finally:
         (gc.enable if was else gc.disable)()
+
+
+FIRST = "group,speaker,text\nG1,Awa,Oui.\nG1,Awa,Oui.\nG2,Karim,Non.\n"
+SECOND = FIRST + "G1,Awa,Oui.\nG2,Karim,Peut-être.\nG1,Awa,Voilà.\n"
+
+
+@pytest.mark.parametrize("server", [False, True])
+def test_a_new_version_adds_its_new_rows_after_the_groups_last(
+        cli: Cli, tmp_path: Path, request: pytest.FixtureRequest, server: bool) -> None:
+    db = request.getfixturevalue("postgres_url") if server else str(tmp_path / "p.db")
+    assert cli("--db", db, "init", "--study", str(REPO / "data/study.toml")).code == 0
+    table = tmp_path / "quotes.csv"
+    table.write_text(FIRST, encoding="utf-8")
+    assert cli("--db", db, "import", str(table)).code == 0
+    table.write_text(SECOND, encoding="utf-8")
+    done = cli("--db", db, "import", str(table))
+    assert "3 quotes added" in done.out and "3 duplicates skipped" in done.out
+    assert cli("--db", db, "import", str(table)).out.count("already imported") == 1
+    with reading(db) as reader:
+        rows = reader.rows("SELECT g.name, q.position, q.text FROM quote q JOIN study_group g "
+                           "ON g.id = q.group_id ORDER BY g.name, q.position")
+    assert rows == [("G1", 1, "Oui."), ("G1", 2, "Oui."), ("G1", 3, "Oui."),
+                    ("G1", 4, "Voilà."), ("G2", 1, "Non."), ("G2", 2, "Peut-être.")]
