@@ -1,7 +1,8 @@
 """A quote table's rows keep their physical line numbers whichever way they are counted
 (one line each, or some spanning several); an import leaves Python's garbage collector
 as it found it, whether it succeeds or fails; a new version of a table adds its new
-rows after each group's last quote, on SQLite and PostgreSQL alike."""
+rows after each group's last quote, and a coded table its codings and reviews, on SQLite
+and PostgreSQL alike, through the bulk insert, which gives SQLite's page cache back."""
 
 from __future__ import annotations
 
@@ -80,3 +81,46 @@ def test_a_new_version_adds_its_new_rows_after_the_groups_last(
                            "ON g.id = q.group_id ORDER BY g.name, q.position")
     assert rows == [("G1", 1, "Oui."), ("G1", 2, "Oui."), ("G1", 3, "Oui."),
                     ("G1", 4, "Voilà."), ("G2", 1, "Non."), ("G2", 2, "Peut-être.")]
+
+
+CODED = ("group,speaker,text,coder,codes\nG1,Awa,Mes données ?,alice,data security\n"
+         "G1,Awa,Mes données ?,bob,\nG2,Karim,Non.,alice,data security;reassurance\n")
+
+
+@pytest.mark.parametrize("server", [False, True])
+def test_a_coded_table_brings_its_codings_and_reviews(
+        cli: Cli, tmp_path: Path, request: pytest.FixtureRequest, server: bool) -> None:
+    db = request.getfixturevalue("postgres_url") if server else str(tmp_path / "p.db")
+    assert cli("--db", db, "init", "--study", str(REPO / "data/study.toml"), "--codebook",
+               str(REPO / "codebooks/numerique-sante.yaml")).code == 0
+    table = tmp_path / "coded.csv"
+    table.write_text(CODED, encoding="utf-8")
+    assert "3 codings" in cli("--db", db, "import", str(table)).out
+    with reading(db) as reader:
+        codings = reader.rows("SELECT q.text, k.name, c.name FROM coding g "
+                              "JOIN quote q ON q.id = g.quote_id JOIN coder k ON k.id = "
+                              "g.coder_id JOIN code c ON c.id = g.code_id ORDER BY 1, 3")
+        reviews = reader.rows("SELECT q.text, k.name FROM review r JOIN quote q ON q.id = "
+                              "r.quote_id JOIN coder k ON k.id = r.coder_id")
+    assert codings == [("Mes données ?", "alice", "data security"),
+                       ("Non.", "alice", "data security"), ("Non.", "alice", "reassurance")]
+    assert reviews == [("Mes données ?", "bob")]
+
+
+def test_the_page_cache_is_narrowed_again(cli: Cli, tmp_path: Path) -> None:
+    from qualcode.db.engine import open_project
+    from qualcode.services.bulk_insert import insert_rows
+
+    db = str(tmp_path / "p.db")
+    assert cli("--db", db, "init").code == 0
+    project = open_project(db, warn=False)
+    try:
+        with project.write() as session:
+            conn = session.connection()
+            before = conn.exec_driver_sql("PRAGMA cache_size").one()
+            insert_rows(session, "meta", ("key", "value"), [("bulk-test", "1")])
+            assert conn.exec_driver_sql("PRAGMA cache_size").one() == before
+            assert conn.exec_driver_sql(
+                "SELECT value FROM meta WHERE key = 'bulk-test'").one() == ("1",)
+    finally:
+        project.close()

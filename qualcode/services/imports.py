@@ -29,6 +29,7 @@ from qualcode.importers import detect_format, parser_for
 from qualcode.importers.base import ParsedSource, ParsedTurn, text_hash
 from qualcode.search.normalise import fold
 from qualcode.services import events
+from qualcode.services.bulk_insert import insert_rows
 from qualcode.services.study import ROSTER, ensure_group
 from qualcode.services.table_codings import apply_codings, take_mark_columns
 
@@ -224,12 +225,7 @@ def write_source(session: Session, path: str, src: ParsedSource, *, group: str |
 def _insert_quotes(session: Session, source_id: int, src: ParsedSource, speakers: list[int],
                    digests: list[str], *, dedupe: bool,
                    group_of: dict[int, int]) -> list[ParsedTurn]:
-    """One bulk insert of the new quotes, after the group's existing ones.
-
-    A plain DB-API executemany on the session's connection (same transaction): the ORM
-    and Core bulk paths build a parameter dict per row, which costs more than the
-    insert itself at 100,000 turns, and these rows need none of their care.
-    """
+    """One bulk insert of the new quotes, after the group's existing ones."""
     existing: Counter[tuple[int, int, str]] = Counter()
     if dedupe:  # rows an earlier version of this same table already brought
         existing.update(session.execute(
@@ -251,12 +247,8 @@ def _insert_quotes(session: Session, source_id: int, src: ParsedSource, speakers
         rows.append((g, pid, source_id, next_position[g], turn.start, turn.end, turn.text,
                      turn.external_id, digest))
         next_position[g] += 1
-    if rows:
-        conn = session.connection()
-        mark = "?" if conn.dialect.paramstyle == "qmark" else "%s"
-        conn.exec_driver_sql(
-            f'INSERT INTO quote (group_id, participant_id, source_id, position, start, "end", '
-            f"text, external_id, text_hash) VALUES ({', '.join([mark] * 9)})", rows)
+    insert_rows(session, "quote", ("group_id", "participant_id", "source_id", "position",
+                                   "start", '"end"', "text", "external_id", "text_hash"), rows)
     return inserted
 
 

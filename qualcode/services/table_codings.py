@@ -20,6 +20,7 @@ from qualcode.i18n import _
 from qualcode.importers.base import ParsedSource, ParsedTurn
 from qualcode.importers.quote_table import TRUE_WORDS
 from qualcode.search.normalise import fold
+from qualcode.services.bulk_insert import insert_rows
 from qualcode.services.coders import coder_id
 
 
@@ -66,21 +67,13 @@ def apply_codings(session: Session, path: str, turns: Sequence[ParsedTurn],
                                     line=turn.coded_by.get(who or "", turn.line or 0))
                 code = known[name] = folded[fold(name)] = _added(session, path, name)
             codings[(quote_id, code, coders[person])] = None
-    # Plain DB-API executemany, as for the quotes: Core's bulk path builds a parameter
-    # dict per row, which costs more than the insert itself at a million codings.
-    conn = session.connection()
-    mark = "?" if conn.dialect.paramstyle == "qmark" else "%s"
     # SQLite stores a time as its ISO text: formatted once, not once a row.
-    now: object = utcnow().isoformat(" ") if conn.dialect.name == "sqlite" else utcnow()
-    if codings:
-        conn.exec_driver_sql(
-            f"INSERT INTO coding (quote_id, code_id, coder_id, created_at) "
-            f"VALUES ({mark}, {mark}, {mark}, {mark})",
-            [(q, c, k, now) for q, c, k in codings])
-    if reviews:
-        conn.exec_driver_sql(
-            f"INSERT INTO review (quote_id, coder_id, created_at) VALUES ({mark}, {mark}, "
-            f"{mark})", [(q, k, now) for q, k in reviews])
+    sqlite = session.get_bind().dialect.name == "sqlite"
+    now: object = utcnow().isoformat(" ") if sqlite else utcnow()
+    insert_rows(session, "coding", ("quote_id", "code_id", "coder_id", "created_at"),
+                [(q, c, k, now) for q, c, k in codings])
+    insert_rows(session, "review", ("quote_id", "coder_id", "created_at"),
+                [(q, k, now) for q, k in reviews])
     return len(codings)
 
 
