@@ -44,17 +44,7 @@ def reading(db: str) -> Iterator[Reader]:
 def _current(db: str) -> bool:
     """Whether the file is a project at this release's schema (else `open_project`
     upgrades it, or says why it cannot be opened)."""
-    path = Path(db)
-    sqlite_db.check_project(path)
-    try:
-        connection = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
-        try:
-            found = connection.execute("SELECT version_num FROM alembic_version").fetchall()
-        finally:
-            connection.close()
-    except sqlite3.Error:
-        return False
-    return found == [(SCHEMA_REVISION,)]
+    return sqlite_db.check_project(Path(db)) == SCHEMA_REVISION
 
 
 def _through_sqlalchemy(db: str) -> Iterator[Reader]:

@@ -76,10 +76,10 @@ CORE_COLUMNS = {"quote": {"id", "text", "group_id"},
 """Columns every qualcode project has had: a lookalike without them is not one."""
 
 
-def holds_a_project(path: Path) -> bool:
-    """Whether the SQLite file has our tables, with our columns, at a revision of ours,
-    asked read-only: a foreign database that is refused must be left exactly as it was
-    (opening it as a project would switch it to WAL mode)."""
+def project_revision(path: Path) -> str | None:
+    """The SQLite file's schema revision when it has our tables, with our columns, at a
+    revision of ours; else None. Asked read-only: a foreign database that is refused
+    must be left exactly as it was (opening it as a project would switch it to WAL mode)."""
     from qualcode.db.schema_version import SCHEMA_REVISION, known_revisions
 
     try:
@@ -88,34 +88,36 @@ def holds_a_project(path: Path) -> bool:
             tables = {n for n, in conn.execute(
                 "SELECT name FROM sqlite_master WHERE type = 'table'")}
             if not CORE_TABLES <= tables:
-                return False
+                return None
             for table, wanted in CORE_COLUMNS.items():
                 have = {row[1] for row in conn.execute(f"PRAGMA table_info({table})")}
                 if not wanted <= have:
-                    return False
+                    return None
             revisions = [r for r, in conn.execute("SELECT version_num FROM alembic_version")]
         finally:
             conn.close()
     except sqlite3.Error:
-        return False
+        return None
     if len(revisions) != 1 or not isinstance(revisions[0], str):
-        return False
+        return None
     revision = revisions[0]
     newer = revision.isdigit() and len(revision) == len(SCHEMA_REVISION) and \
         revision > SCHEMA_REVISION  # a later qualcode's: refused with its own message
-    return revision in known_revisions() or newer
+    return revision if revision in known_revisions() or newer else None
 
 
-def check_project(path: Path, *, warn: bool = True) -> None:
+def check_project(path: Path, *, warn: bool = True) -> str:
     """Before anything opens it for real: a project file of ours, else one clear line;
-    and a warning when others can read what participants said."""
+    and a warning when others can read what participants said. Returns its revision."""
     check_is_project_file(path)
-    if not holds_a_project(path):
+    revision = project_revision(path)
+    if revision is None:
         raise UserError(_("not a qualcode project (no schema found); it was left as it is"),
                         path=str(path))
     if warn and readable_by_others(path):
         print(_("warning: {path} is readable by other users; `chmod 600 {path}` protects it"
                 ).format(path=path), file=sys.stderr)
+    return revision
 
 
 JSON_COLUMNS = (("study", "attributes"), ("study_group", "attributes"),
@@ -131,7 +133,7 @@ def trusted_copy(path: Path, folder: Path) -> Path:
     recurse forever), broken references, a coding's span outside its quote, damaged JSON.
     """
     check_is_project_file(path)
-    if not holds_a_project(path):
+    if project_revision(path) is None:
         raise UserError(_("not a qualcode project (no schema found); it was left as it is"),
                         path=str(path))
     copy = folder / "other.db"
