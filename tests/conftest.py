@@ -109,3 +109,14 @@ def _english_again() -> Iterator[None]:
     """A test that shows the interface in French leaves it in English for the next."""
     yield
     i18n.use("en")
+
+
+def table_project(cli: Cli, folder: Path, table: str) -> Path:
+    """A project of the study's design and codebook holding the quote table `table`."""
+    db = folder / "p.db"
+    assert cli("--db", str(db), "init", "--study", str(REPO / "data/study.toml"),
+               "--codebook", str(REPO / "codebooks/numerique-sante.yaml")).code == 0
+    path = folder / "quotes.csv"
+    path.write_text(table, encoding="utf-8")
+    assert cli("--db", str(db), "import", str(path)).code == 0
+    return db

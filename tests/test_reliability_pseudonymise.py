@@ -23,7 +23,7 @@ from qualcode.services import coding
 from qualcode.services.imports import write_source
 from qualcode.services.pseudonymise import Entry, Matcher, load_map
 
-from .conftest import REPO, Cli
+from .conftest import Cli, table_project
 from .test_cli_import_and_code import dump
 
 MAP = ("name,pseudonym\nHélène Martin,Paule Roux\nHélène,Paule\nKarim,Samir\nMarie,Léa\n"
@@ -55,12 +55,7 @@ def _transcript() -> ParsedSource:
 
 @pytest.fixture
 def project(cli: Cli, tmp_path: Path) -> Path:
-    db = tmp_path / "p.db"
-    assert cli("--db", str(db), "init", "--study", str(REPO / "data/study.toml"),
-               "--codebook", str(REPO / "codebooks/numerique-sante.yaml")).code == 0
-    table = tmp_path / "quotes.csv"
-    table.write_text(TABLE, encoding="utf-8")
-    assert cli("--db", str(db), "import", str(table)).code == 0
+    db = table_project(cli, tmp_path, TABLE)
     p = open_project(str(db))
     with p.write() as session:
         write_source(session, "G3 Karim.txt", _transcript(), group="G3", coder="tester")

@@ -21,7 +21,7 @@ from qualcode.importers.base import text_hash
 from qualcode.search import kept
 from qualcode.search.engine import SearchIndex
 
-from .conftest import REPO, Cli
+from .conftest import REPO, Cli, table_project
 from .postgres import postgres_server, postgres_url  # noqa: F401 (fixtures)
 from .test_importers_cli import G1
 
@@ -77,12 +77,7 @@ def _search(cli: Cli, db: str, query: str = "donees sante") -> list[dict[str, ob
 
 @pytest.fixture
 def project(cli: Cli, tmp_path: Path) -> Path:
-    db = tmp_path / "p.db"
-    assert cli("--db", str(db), "init", "--study", str(REPO / "data/study.toml"),
-               "--codebook", str(REPO / "codebooks/numerique-sante.yaml")).code == 0
-    table = tmp_path / "quotes.csv"
-    table.write_text(TABLE, encoding="utf-8")
-    assert cli("--db", str(db), "import", str(table)).code == 0
+    db = table_project(cli, tmp_path, TABLE)
     return db
 
 
