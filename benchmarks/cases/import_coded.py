@@ -16,9 +16,8 @@ import tempfile
 import unicodedata
 from pathlib import Path
 
-from benchmarks.cases.import_tables import import_table
+from benchmarks.cases.import_tables import import_table, insert_speakers
 from benchmarks.harness import Case, Corpus
-from qualcode.importers.base import is_moderator_label
 
 
 def _table(corpus: Corpus) -> Path:
@@ -50,12 +49,7 @@ def floor(corpus: Corpus) -> int:
                 groups = dict(conn.execute("SELECT name, id FROM study_group"))
                 codes = dict(conn.execute("SELECT name, id FROM code"))
                 speakers = sorted({(groups[r[1]], r[2]) for r in rows})
-                conn.executemany(
-                    "INSERT INTO participant (group_id, label, is_moderator, attributes) "
-                    "VALUES (?, ?, ?, '{}')",
-                    [(g, s, is_moderator_label(s)) for g, s in speakers])
-                people = {(g, s): i for i, g, s in conn.execute(
-                    "SELECT id, group_id, label FROM participant")}
+                people = insert_speakers(conn, speakers)
                 coders = sorted({r[4] for r in rows if r[4]})
                 conn.executemany("INSERT INTO coder (name) VALUES (?)", [(c,) for c in coders])
                 coder_ids = dict(conn.execute("SELECT name, id FROM coder"))

@@ -55,6 +55,17 @@ def run(corpus: Corpus) -> int:
     return import_table(corpus, corpus.raw / "quotes.csv").quotes_added
 
 
+def insert_speakers(conn: sqlite3.Connection, speakers: list[tuple[int, str]]
+                    ) -> dict[tuple[int, str], int]:
+    """The floors' participants, (group id, label) each: their ids by the same key."""
+    conn.executemany(
+        "INSERT INTO participant (group_id, label, is_moderator, attributes) "
+        "VALUES (?, ?, ?, '{}')",
+        [(g, s, is_moderator_label(s)) for g, s in speakers])
+    return {(g, s): i for i, g, s in conn.execute(
+        "SELECT id, group_id, label FROM participant")}
+
+
 def insert_table(conn: sqlite3.Connection, table: Path) -> int:
     """The quote table's participants, source and quotes, in one transaction."""
     data = table.read_bytes()
@@ -65,12 +76,7 @@ def insert_table(conn: sqlite3.Connection, table: Path) -> int:
     conn.execute("BEGIN IMMEDIATE")
     groups = dict(conn.execute("SELECT name, id FROM study_group"))
     speakers = sorted({(groups[g], s) for g, s, _text in rows})
-    conn.executemany(
-        "INSERT INTO participant (group_id, label, is_moderator, attributes) "
-        "VALUES (?, ?, ?, '{}')",
-        [(g, s, is_moderator_label(s)) for g, s in speakers])
-    people = {(g, s): i for i, g, s in conn.execute(
-        "SELECT id, group_id, label FROM participant")}
+    people = insert_speakers(conn, speakers)
     source = conn.execute(
         "INSERT INTO source (name, kind, format, content_hash, imported_at) "
         "VALUES (?, 'table', 'csv', ?, datetime('now'))",
