@@ -9,6 +9,7 @@ from pathlib import Path
 
 from benchmarks import corpus as corpora
 from benchmarks.peers import ENABLED
+from benchmarks.process import compile_bytecode
 from benchmarks.run import RESULTS, Options, main, worker
 
 
@@ -54,6 +55,8 @@ def cli(argv: list[str]) -> int:
         return 0
     if args.no_peers:
         os.environ[ENABLED] = "0"  # inherited by every worker
+    if not args.in_process:
+        compile_bytecode()
     rows = main(Options(sizes=args.sizes.split(","),
                         cases=[c for c in args.cases.split(",") if c] or None,
                         repeat=args.repeat, out=args.out, results=args.results,
