@@ -100,7 +100,7 @@ def find_indicators(project: Path | None, title: str) -> Path | None:
         if not path.is_file():
             continue
         try:
-            data = yaml.safe_load(path.read_bytes().decode("utf-8-sig"))
+            data = yaml.load(path.read_bytes().decode("utf-8-sig"), Loader=_LineLoader)  # noqa: S506
         except (OSError, UnicodeDecodeError, yaml.YAMLError):
             continue
         if isinstance(data, dict) and title and str(data.get("study", "")) == title:
