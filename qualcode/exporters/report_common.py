@@ -63,6 +63,10 @@ class View:
         self._index: dict[tuple[str, str], dict[str, Any]] = {
             (c["theme"], c["group"]): c for c in data["cells"]}
         self._themes: dict[str, dict[str, Any]] = {t["name"]: t for t in data["themes"]}
+        self._quotes: dict[tuple[str, str | None], list[dict[str, Any]]] = {}
+        for q in data.get("quotes", []):  # indexed once: every cell asks for its own
+            self._quotes.setdefault((q["theme"], q["group"]), []).append(q)
+            self._quotes.setdefault((q["theme"], None), []).append(q)
 
     @property
     def groups(self) -> list[dict[str, Any]]:
@@ -168,8 +172,7 @@ class View:
         return [lv for lv in self.data.get("levels", []) if lv["theme"] == theme]
 
     def quotes(self, theme: str, group: str | None = None) -> list[dict[str, Any]]:
-        return [q for q in self.data.get("quotes", [])
-                if q["theme"] == theme and (group is None or q["group"] == group)]
+        return list(self._quotes.get((theme, group), ()))
 
     def indicators(self, theme: str) -> list[dict[str, Any]]:
         return [i for i in self.data.get("indicators", []) if i["theme"] == theme]

@@ -38,9 +38,16 @@ def _heat(ws: Worksheet, area: str) -> None:
         end_type="max", end_color="5B8FD1"))
 
 
+def _append(ws: Worksheet, values: list[Any]) -> int:
+    """`ws.append`, and the number of the row it wrote. openpyxl's `max_row` walks every
+    cell of the sheet: asked after each row, it made the workbook of a 100,000-quote
+    project take 50 s, quadratic in its rows."""
+    ws.append(values)
+    return int(ws._current_row)  # noqa: SLF001 - the row `append` has just filled
+
+
 def _header(ws: Worksheet, row: list[str], freeze: str) -> None:
-    ws.append(row)
-    for cell in ws[ws.max_row]:
+    for cell in ws[_append(ws, row)]:
         cell.font, cell.fill = HEAD, HEAD_FILL
         cell.alignment = Alignment(wrap_text=True, vertical="top")
     ws.freeze_panes = freeze
@@ -65,16 +72,16 @@ def render(data: dict[str, Any]) -> bytes:
             + [_("{column} quotes").format(column=v.label(g)) for g in v.groups]
             + [_("all quotes")] + [_("{column} share").format(column=g) for g in groups], "C4")
     for label, key in ((_("base: quotes"), "quotes"), (_("base: participants"), "participants")):
-        ws.append([label, ""] + [g[key] for g in v.groups]
-                  + [sum(int(g[key]) for g in v.groups)])
-        for cell in ws[ws.max_row]:
+        base = _append(ws, [label, ""] + [g[key] for g in v.groups]
+                       + [sum(int(g[key]) for g in v.groups)])
+        for cell in ws[base]:
             cell.font = BASE
-    first = ws.max_row + 1
+    first = base + 1
+    last = base
     for t in v.themes:
         cells = [v.cell(t["name"], g) for g in groups]
-        ws.append([t["name"], t["parent"] or ""] + [c["quotes"] for c in cells]
-                  + [v.total(t["name"])] + [c["share"] for c in cells])
-        row = ws.max_row
+        row = last = _append(ws, [t["name"], t["parent"] or ""] + [c["quotes"] for c in cells]
+                             + [v.total(t["name"])] + [c["share"] for c in cells])
         ws.cell(row, 1).alignment = Alignment(indent=2 * v.depth(t["name"]))
         if t["parent"] is None:
             ws.cell(row, 1).font = HEAD
@@ -84,7 +91,6 @@ def render(data: dict[str, Any]) -> bytes:
                 ws.cell(row, 3 + i).font = FLAGGED
                 ws.cell(row, 4 + n + i).font = FLAGGED
     if v.themes:
-        last = ws.max_row
         _heat(ws, f"{get_column_letter(4 + n)}{first}:{get_column_letter(3 + 2 * n)}{last}")
         _heat(ws, f"C{first}:{get_column_letter(2 + n)}{last}")
     _widths(ws, {1: 38, 2: 18, **dict.fromkeys(range(3, 4 + 2 * n), 11)})
@@ -96,19 +102,20 @@ def render(data: dict[str, Any]) -> bytes:
                  _("participants"), _("share"), _("flag"), _("group_quotes"),
                  _("group_participants")], "A2")
     parent = {t["name"]: t["parent"] for t in v.themes}
+    row = 1
     for c in data["cells"]:
         g = next(x for x in v.groups if x["name"] == c["group"])
-        cs.append([c["theme"], parent.get(c["theme"]) or "", c["group"],
-                   *(g["attributes"].get(d, "") for d in dims), c["quotes"], c["codings"],
-                   c["participants"], c["share"], c["flag"] or "", g["quotes"],
-                   g["participants"]])
-        share = cs.cell(cs.max_row, 7 + len(dims))
+        row = _append(cs, [c["theme"], parent.get(c["theme"]) or "", c["group"],
+                           *(g["attributes"].get(d, "") for d in dims), c["quotes"],
+                           c["codings"], c["participants"], c["share"], c["flag"] or "",
+                           g["quotes"], g["participants"]])
+        share = cs.cell(row, 7 + len(dims))
         share.number_format = PERCENT
         if c["flag"]:
             share.font = FLAGGED
     share_col = get_column_letter(7 + len(dims))
     if data["cells"]:
-        _heat(cs, f"{share_col}2:{share_col}{cs.max_row}")
+        _heat(cs, f"{share_col}2:{share_col}{row}")
     _widths(cs, {1: 38, 2: 18})
 
     levels = data.get("levels", [])
@@ -117,14 +124,16 @@ def render(data: dict[str, Any]) -> bytes:
         _header(ls, [_("theme"), _("dimension"), _("level"), _("groups"), _("quotes"),
                      _("codings"), _("participants"), _("share"), _("flag"),
                      _("level_quotes"), _("level_participants")], "A2")
+        row = 1
         for lv in levels:
-            ls.append([lv["theme"], lv["dimension"], lv["level"], ", ".join(lv["groups"]),
-                       lv["quotes"], lv["codings"], lv["participants"], lv["share"],
-                       lv["flag"] or "", lv["level_quotes"], lv["participants_base"]])
-            ls.cell(ls.max_row, 8).number_format = PERCENT
+            row = _append(ls, [lv["theme"], lv["dimension"], lv["level"],
+                               ", ".join(lv["groups"]), lv["quotes"], lv["codings"],
+                               lv["participants"], lv["share"], lv["flag"] or "",
+                               lv["level_quotes"], lv["participants_base"]])
+            ls.cell(row, 8).number_format = PERCENT
             if lv["flag"]:
-                ls.cell(ls.max_row, 8).font = FLAGGED
-        _heat(ls, f"H2:H{ls.max_row}")
+                ls.cell(row, 8).font = FLAGGED
+        _heat(ls, f"H2:H{row}")
         _widths(ls, {1: 38, 4: 14})
 
     grid = v.grid()
@@ -136,8 +145,7 @@ def render(data: dict[str, Any]) -> bytes:
                      "the bases first.")])
         gs.freeze_panes = "A2"
         gs.append([])
-        gs.append([_("base")])
-        gs.cell(gs.max_row, 1).font = Font(bold=True, size=12)
+        gs.cell(_append(gs, [_("base")]), 1).font = Font(bold=True, size=12)
         _header(gs, [f"{rdim} \\ {cdim}",
                      *(_("{level}: quotes").format(level=c) for c in clevels), "",
                      f"{rdim} \\ {cdim}",
@@ -150,46 +158,47 @@ def render(data: dict[str, Any]) -> bytes:
                                   for cell in at)])
         for t in v.themes:
             gs.append([])
-            gs.append([t["name"]])
-            gs.cell(gs.max_row, 1).font = Font(bold=True, size=12)
+            title = _append(gs, [t["name"]])
+            gs.cell(title, 1).font = Font(bold=True, size=12)
             _header(gs, [f"{rdim} \\ {cdim}", *clevels, "", f"{rdim} \\ {cdim}", *clevels], "A2")
-            first = gs.max_row + 1
+            first, row = title + 2, title + 1
             for r in rlevels:
                 at = [v.at(t["name"], r, c) for c in clevels]
-                gs.append([r, *(sum(x["quotes"] for x in cell) if cell else None for cell in at),
-                           None, r, *(cell[0]["share"] if len(cell) == 1 else None
-                                      for cell in at)])
-                row = gs.max_row
+                row = _append(gs, [r, *(sum(x["quotes"] for x in cell) if cell else None
+                                        for cell in at),
+                                   None, r, *(cell[0]["share"] if len(cell) == 1 else None
+                                              for cell in at)])
                 for i, cell in enumerate(at):
                     gs.cell(row, 3 + width + i).number_format = PERCENT
                     if len(cell) == 1 and cell[0]["flag"]:
                         gs.cell(row, 2 + i).font = FLAGGED
                         gs.cell(row, 3 + width + i).font = FLAGGED
             _heat(gs, f"{get_column_letter(3 + width)}{first}:"
-                      f"{get_column_letter(2 + 2 * width)}{gs.max_row}")
+                      f"{get_column_letter(2 + 2 * width)}{row}")
         _widths(gs, {1: 16, 2 + width: 4, 3 + width: 16})
 
     names, matrix = v.cooccurrence()
     if names:
         os_ = book.create_sheet(_("Co-occurrence"))
         _header(os_, [_("quotes carrying both"), *names], "B2")
-        for a, row in zip(names, matrix, strict=True):
-            os_.append([a, *row])
-            os_.cell(os_.max_row, 1).font = HEAD
-        _heat(os_, f"B2:{get_column_letter(1 + len(names))}{os_.max_row}")
+        for a, pairs in zip(names, matrix, strict=True):
+            os_.cell(_append(os_, [a, *pairs]), 1).font = HEAD
+        _heat(os_, f"B2:{get_column_letter(1 + len(names))}{1 + len(names)}")
         _widths(os_, dict.fromkeys(range(1, 2 + len(names)), 22))
 
     qs = book.create_sheet(_("Quotes"))
-    _header(qs, [_("theme"), _("group"), *dims, _("speaker"), _("quote id"), _("consensus"),
-                 _("coders agreeing"), _("question before it"), _("text")], "A2")
+    heads = [_("theme"), _("group"), *dims, _("speaker"), _("quote id"), _("consensus"),
+             _("coders agreeing"), _("question before it"), _("text")]
+    _header(qs, heads, "A2")
+    width = len(heads)
     for q in data.get("quotes", []):
         g = next(x for x in v.groups if x["name"] == q["group"])
-        qs.append([q["theme"], q["group"], *(g["attributes"].get(d, "") for d in dims),
-                   q["speaker"], q["id"], _("yes") if q["consensus"] else _("no"), q["coders"],
-                   context_text(q) or "", q["text"]])
-        for col in (qs.max_column - 1, qs.max_column):
-            qs.cell(qs.max_row, col).alignment = Alignment(wrap_text=True, vertical="top")
-    _widths(qs, {1: 30, qs.max_column - 1: 50, qs.max_column: 90})
+        row = _append(qs, [q["theme"], q["group"], *(g["attributes"].get(d, "") for d in dims),
+                           q["speaker"], q["id"], _("yes") if q["consensus"] else _("no"),
+                           q["coders"], context_text(q) or "", q["text"]])
+        for col in (width - 1, width):
+            qs.cell(row, col).alignment = Alignment(wrap_text=True, vertical="top")
+    _widths(qs, {1: 30, width - 1: 50, width: 90})
 
     figures = data.get("indicators", [])
     if figures:
@@ -197,10 +206,10 @@ def render(data: dict[str, Any]) -> bytes:
         _header(fs, [_("theme"), _("value"), _("unit"), _("wording"), _("base"), _("source")],
                 "A2")
         for ind in figures:
-            fs.append([ind["theme"], ind["value"], ind["unit"], ind["wording"], ind["base"],
-                       ind["source"]])
+            row = _append(fs, [ind["theme"], ind["value"], ind["unit"], ind["wording"],
+                               ind["base"], ind["source"]])
             for col in (4, 5, 6):
-                fs.cell(fs.max_row, col).alignment = Alignment(wrap_text=True, vertical="top")
+                fs.cell(row, col).alignment = Alignment(wrap_text=True, vertical="top")
         _widths(fs, {1: 30, 4: 70, 5: 40, 6: 40})
 
     if data.get("annex"):
@@ -212,8 +221,7 @@ def render(data: dict[str, Any]) -> bytes:
                        (_("summary"), v.summary()), (v.flags_label(), test_text(data)),
                        (_("flags (levels)"), level_test_text() if data.get("levels") else ""),
                        (_("flagged cells"), _("bold italics"))):
-        about.append([key, value])
-        about.cell(about.max_row, 1).font = HEAD
+        about.cell(_append(about, [key, value]), 1).font = HEAD
     _widths(about, {1: 18, 2: 120})
 
     buf = io.BytesIO()
@@ -259,8 +267,8 @@ def _annex(book: Workbook, annex: dict[str, Any]) -> None:
     sheet = book.create_sheet(_("Coded segments"))
     _header(sheet, [names.get(c, c) for c in columns], "A2")
     for row in annex["segments"]:
-        sheet.append([row.get(c) for c in columns])
-        sheet.cell(sheet.max_row, columns.index("text") + 1).alignment = Alignment(
+        sheet.cell(_append(sheet, [row.get(c) for c in columns]),
+                   columns.index("text") + 1).alignment = Alignment(
             wrap_text=True, vertical="top")
     sheet.auto_filter.ref = sheet.dimensions
     _widths(sheet, {1: 24, 2: 24, columns.index("text") + 1: 80})
@@ -268,8 +276,8 @@ def _annex(book: Workbook, annex: dict[str, Any]) -> None:
     _header(memos, [_("group"), _("speaker"), _("quote id"), _("coder"), _("on the coding"),
                     _("memo"), _("words")], "A2")
     for memo in annex["memos"]:
-        memos.append([memo["group"], memo["speaker"], memo["quote"], memo["coder"],
-                      memo["on"] or "", memo["text"], memo["words"]])
+        row = _append(memos, [memo["group"], memo["speaker"], memo["quote"], memo["coder"],
+                              memo["on"] or "", memo["text"], memo["words"]])
         for col in (6, 7):
-            memos.cell(memos.max_row, col).alignment = Alignment(wrap_text=True, vertical="top")
+            memos.cell(row, col).alignment = Alignment(wrap_text=True, vertical="top")
     _widths(memos, {6: 60, 7: 60})
