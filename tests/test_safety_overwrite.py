@@ -42,3 +42,18 @@ def test_force_never_replaces_a_project(cli: Cli, demo_db: Path, tmp_path: Path,
         result = cli("--db", str(db), *command, str(other), "--force")
         assert result.code != 0 and "nothing was written" in result.err
     assert other.read_bytes() == before
+
+
+EARLY = [(n, c) for n, c in COMMANDS if n != "quotes"]
+
+
+@pytest.mark.parametrize(("name", "command"), EARLY, ids=[n for n, _ in EARLY])
+def test_the_refusal_comes_before_the_work(cli: Cli, tmp_path: Path, name: str,
+                                           command: list[str]) -> None:
+    """Told at once, not after a long report or export: the project is not even read
+    (here there is none, and the error is still about the file)."""
+    target = tmp_path / ("notes.qdpx" if name == "export" else "notes.txt")
+    target.write_text("à garder", encoding="utf-8")
+    refused = cli("--db", str(tmp_path / "absent.db"), *command, str(target))
+    assert refused.code != 0
+    assert "exists: add --force to replace it" in refused.err, refused.err

@@ -109,6 +109,8 @@ def report(
         raise UserError(_("--all-quotes is for --format md, html, docx, xlsx or json"))
     if fmt in BINARY and output is None:
         raise UserError(_("--format {fmt} writes a file: add -o FILE.{fmt}").format(fmt=fmt))
+    if output is not None:  # told at once, not after a long report is computed
+        check_output(output, force=force)
     data = compute_report(state(ctx), coder=coder, consensus=consensus, quotes=quotes,
                           theme=theme, subthemes=subthemes, indicators=indicators, by=by,
                           where=where or [], all_quotes=all_quotes, context=context)
@@ -119,7 +121,7 @@ def report(
     if output is None:
         sys.stdout.write(content if isinstance(content, str) else content.decode())
         return
-    write_output(output, content, force=force)
+    write_output(output, content, force=True)  # checked above
     print(_("wrote {output}").format(output=output))
 
 
