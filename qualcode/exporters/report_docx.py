@@ -91,6 +91,16 @@ def _picture(doc: Any, png: bytes, width: float, caption: str, height: float = 1
     note.runs[0].font.size, note.runs[0].font.color.rgb = Pt(8.5), MUTED
 
 
+def _styled(doc: Any, style_id: str) -> Any:
+    """A new paragraph in the style `style_id`. `add_paragraph(style=…)` compares the
+    style with the document's default by reading every style's XML, for each paragraph:
+    1 ms each, 10 s of a report quoting 7,500 verbatims. The id, looked up once by the
+    caller, is set as is."""
+    para = doc.add_paragraph()
+    para._p.style = style_id  # noqa: SLF001 - python-docx's own setter, below the lookup
+    return para
+
+
 def _properties(doc: Any, data: dict[str, Any], v: View) -> None:
     """What Word's File › Info shows: the study's title, what the report crosses, the
     scope, the language: a file found later on a shared drive says what it is."""
@@ -209,7 +219,7 @@ def _theme(doc: Any, v: View, name: str, top: float, chart: bool) -> None:
                  _("{theme}: the share of each column's quotes that carry it; the dashed line is "
                    "its share over all of them.").format(theme=name))
     for ind in v.indicators(name):
-        para = doc.add_paragraph(style=doc.styles["List Bullet"])
+        para = _styled(doc, doc.styles["List Bullet"].style_id)
         run = para.add_run(figure(ind) + " ")
         run.bold = True
         run.font.size = Pt(13)
@@ -241,9 +251,10 @@ def _theme(doc: Any, v: View, name: str, top: float, chart: bool) -> None:
                 small.font.size, small.font.color.rgb = Pt(7.5), MUTED
                 _shade(table[i][1 + j], cell["share"], top)
         doc.add_paragraph()
+    quote_style = doc.styles["Quote"].style_id
     for g in v.groups:
         for q in v.quotes(name, g["name"]):
-            para = doc.add_paragraph(style=doc.styles["Quote"])
+            para = _styled(doc, quote_style)
             para.paragraph_format.left_indent = Cm(1.2)
             para.paragraph_format.right_indent = Cm(1.2)
             para.paragraph_format.keep_together = True
