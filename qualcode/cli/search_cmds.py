@@ -20,16 +20,16 @@ if TYPE_CHECKING:
 
 def _quotes(source: Reader | Session, ids: set[int]) -> dict[int, tuple[str, str, str]]:
     """Group, speaker and text of these quotes."""
+    from qualcode.db.batches import id_batches
     from qualcode.db.reader import reader_of
-    from qualcode.search.kept import chunks, marks
 
     reader = reader_of(source)
     found: dict[int, tuple[str, str, str]] = {}
-    for part in chunks(sorted(ids)):
+    for marks, params in id_batches(sorted(ids)):
         found.update((int(qid), (grp, speaker, text)) for qid, grp, speaker, text in reader.rows(
             "SELECT q.id, g.name, p.label, q.text FROM quote q "
             "JOIN study_group g ON g.id = q.group_id JOIN participant p ON p.id = q.participant_id "
-            f"WHERE q.id IN ({marks(len(part))})", part))
+            f"WHERE q.id IN ({marks})", params))
     return found
 
 

@@ -28,6 +28,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 from rapidfuzz import fuzz, process
 
+from qualcode.db.batches import BATCH
 from qualcode.db.reader import Reader, reader_of
 from qualcode.errors import UserError
 from qualcode.i18n import _
@@ -99,7 +100,7 @@ class _Texts:
         self._fetch = fetch
 
     def need(self, positions: Sequence[int]) -> None:
-        """Read these texts at once (one query per `kept.CHUNK`), before asking for each."""
+        """Read these texts at once (one query per `BATCH` ids), before asking for each."""
         missing = [self._ids[i] for i in positions if self._texts[i] is None]
         if missing and self._fetch is not None:
             found = self._fetch(missing)
@@ -124,8 +125,8 @@ class _Texts:
     def blocks(self, positions: Sequence[int]) -> Iterator[int]:
         """`positions`, their texts read a chunk ahead: a loop that stops early reads
         only what it looked at."""
-        for start in range(0, len(positions), kept.CHUNK):
-            block = positions[start:start + kept.CHUNK]
+        for start in range(0, len(positions), BATCH):
+            block = positions[start:start + BATCH]
             self.need(block)
             yield from block
 

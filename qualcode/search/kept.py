@@ -16,20 +16,19 @@ statements.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
+from qualcode.db.batches import id_batches
 from qualcode.db.reader import Reader
 from qualcode.search.normalise import WORD, fold
 
 WordIds = np.ndarray[Any, np.dtype[np.int32]]
 _STORED = np.dtype("<i4")
 """How a quote's word ids are stored: the same bytes on every machine and database."""
-CHUNK = 500
-"""Ids per `IN (…)` list: well under SQLite's and PostgreSQL's parameter limits."""
 
 _ENTRIES = (
     "SELECT q.id, q.text_hash, e.words FROM quote q "
@@ -66,21 +65,11 @@ def words_of(folded: str) -> set[str]:
     return set(WORD.findall(folded))
 
 
-def chunks(ids: Sequence[int]) -> Iterator[Sequence[int]]:
-    for start in range(0, len(ids), CHUNK):
-        yield ids[start:start + CHUNK]
-
-
-def marks(count: int) -> str:
-    return ", ".join(["?"] * count)
-
-
 def texts(reader: Reader, ids: Sequence[int]) -> dict[int, str]:
     """These quotes' texts, by id."""
     found: dict[int, str] = {}
-    for part in chunks(ids):
-        found.update(reader.rows(f"SELECT id, text FROM quote WHERE id IN ({marks(len(part))})",
-                                 part))
+    for marks, params in id_batches(ids):
+        found.update(reader.rows(f"SELECT id, text FROM quote WHERE id IN ({marks})", params))
     return found
 
 
@@ -151,12 +140,12 @@ def keep(reader: Reader, fresh: Fresh) -> int:
                             if word is not None and word_id not in known])
         by_id = {entry[0]: entry for entry in fresh.entries}
         written = 0
-        for part in chunks(sorted(by_id)):
+        for marks, params in id_batches(sorted(by_id)):
             current = dict(reader.rows(
-                f"SELECT id, text_hash FROM quote WHERE id IN ({marks(len(part))})", part))
+                f"SELECT id, text_hash FROM quote WHERE id IN ({marks})", params))
             cursor.execute(reader.sql(
-                f"DELETE FROM search_entry WHERE quote_id IN ({marks(len(part))})"), tuple(part))
-            rows = [by_id[qid] for qid in part if current.get(qid) == by_id[qid][1]]
+                f"DELETE FROM search_entry WHERE quote_id IN ({marks})"), params)
+            rows = [by_id[qid] for qid in params.values() if current.get(qid) == by_id[qid][1]]
             cursor.executemany(reader.sql(
                 "INSERT INTO search_entry (quote_id, text_hash, words) VALUES (?, ?, ?)"), rows)
             written += len(rows)
