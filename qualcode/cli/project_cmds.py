@@ -21,7 +21,7 @@ def init(
         Path | None, typer.Option("--codebook", help=N_("Codebook (YAML)."))
     ] = None,
 ) -> None:
-    from qualcode.db.engine import create_project, discard_project_file
+    from qualcode.db.creating import creating
     from qualcode.domain.codebook import load_codebook
     from qualcode.domain.study import load_study
     from qualcode.services import events
@@ -31,21 +31,14 @@ def init(
     st = state(ctx)
     spec = load_study(study) if study else None
     book = load_codebook(codebook) if codebook else None
-    project = create_project(st.db)
-    try:
-        with project.write() as session:
-            if spec is not None:
-                apply_study(session, spec)
-            if book is not None:
-                import_codebook(session, book)
-            events.record(session, coder=st.coder, action="init",
-                          study=str(study) if study else None,
-                          codebook=str(codebook) if codebook else None)
-    except BaseException:
-        project.close()
-        discard_project_file(st.db)
-        raise
-    project.close()
+    with creating(st.db) as writer:
+        if spec is not None:
+            apply_study(writer, spec)
+        if book is not None:
+            import_codebook(writer, book)
+        events.record(writer, coder=st.coder, action="init",
+                      study=str(study) if study else None,
+                      codebook=str(codebook) if codebook else None)
     groups = f", {len(spec.groups)} groups" if spec else ""
     codes = f", {sum(1 for _ in book.walk())} codes" if book else ""
     print(_("created {project}{groups}{codes}").format(

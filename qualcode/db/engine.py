@@ -112,7 +112,21 @@ def _engine(db: str) -> Engine:
 
 
 def create_project(db: str) -> Project:
-    """Make a new, empty project at the latest schema; refuses to overwrite one."""
+    """Make a new, empty project at the latest schema; refuses to overwrite one. An SQLite
+    file is made from the schema script (`qualcode.db.creating`), a server's database by
+    the migrations."""
+    if is_url(db):
+        return migrated_project(db)
+    from qualcode.db.creating import creating
+
+    with creating(db):
+        pass
+    return Project(db, _engine(db))
+
+
+def migrated_project(db: str) -> Project:
+    """A new project taken through every migration by Alembic: how a PostgreSQL database
+    is made, and how the SQLite schema script is generated (`qualcode.db.schema_script`)."""
     path = None if is_url(db) else Path(db)
     if path is not None:
         sqlite_db.create_owner_only(path)
@@ -125,16 +139,9 @@ def create_project(db: str) -> Project:
         upgrade(project)
     except BaseException:
         project.close()
-        discard_project_file(db)
+        sqlite_db.discard_project_file(db)
         raise
     return project
-
-
-def discard_project_file(db: str) -> None:
-    """Remove a project file this command created and could not finish (SQLite only)."""
-    if not is_url(db):
-        for suffix in ("", "-wal", "-shm"):
-            Path(f"{db}{suffix}").unlink(missing_ok=True)
 
 
 def open_project(db: str, *, warn: bool = True) -> Project:

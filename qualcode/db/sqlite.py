@@ -16,6 +16,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from qualcode.config import is_url
 from qualcode.errors import UserError
 from qualcode.i18n import _
 
@@ -47,6 +48,13 @@ def create_owner_only(path: Path, *, kind: str = "project") -> None:
         ) from None
     os.close(fd)
     os.chmod(path, 0o600)  # the umask may have narrowed it further, never widened: make it exact
+
+
+def discard_project_file(db: str) -> None:
+    """Remove a project file this command created and could not finish (SQLite only)."""
+    if not is_url(db):
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{db}{suffix}").unlink(missing_ok=True)
 
 
 def check_is_project_file(path: Path) -> None:

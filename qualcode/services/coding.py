@@ -104,9 +104,9 @@ def apply_codes(session: Session, *, quote_id: int, codes: list[str], coder: str
         return Change()
     session.execute(delete(Review).where(col(Review.quote_id) == quote_id,
                                          col(Review.coder_id) == cid))
-    event = events.record(session, coder=coder, action="code", quote_id=quote_id,
-                          created=created, deleted=deleted)
-    return Change(added=tuple(added), removed=tuple(removed), event_id=event.id)
+    event_id = events.record(session, coder=coder, action="code", quote_id=quote_id,
+                             created=created, deleted=deleted)
+    return Change(added=tuple(added), removed=tuple(removed), event_id=event_id)
 
 
 def remove_codes(session: Session, *, quote_id: int, codes: list[str], coder: str,
@@ -132,9 +132,9 @@ def remove_codes(session: Session, *, quote_id: int, codes: list[str], coder: st
             removed.append(code.name)
     if not deleted:
         return Change()
-    event = events.record(session, coder=coder, action="uncode", quote_id=quote_id,
-                          created=[], deleted=deleted)
-    return Change(removed=tuple(removed), event_id=event.id)
+    event_id = events.record(session, coder=coder, action="uncode", quote_id=quote_id,
+                             created=[], deleted=deleted)
+    return Change(removed=tuple(removed), event_id=event_id)
 
 
 def toggle_code(session: Session, *, quote_id: int, code: str, coder: str) -> Change:
@@ -163,9 +163,9 @@ def mark_reviewed(session: Session, *, quote_id: int, coder: str) -> Change:
         return Change(reviewed=True)
     if already is None:
         session.add(Review(quote_id=quote_id, coder_id=cid))
-    event = events.record(session, coder=coder, action="review", quote_id=quote_id,
-                          created=[], deleted=deleted, review_added=already is None)
-    return Change(reviewed=True, event_id=event.id)
+    event_id = events.record(session, coder=coder, action="review", quote_id=quote_id,
+                             created=[], deleted=deleted, review_added=already is None)
+    return Change(reviewed=True, event_id=event_id)
 
 
 def set_memo(session: Session, *, quote_id: int, coder: str, text: str) -> None:

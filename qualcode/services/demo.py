@@ -12,7 +12,8 @@ import csv
 from dataclasses import dataclass
 from pathlib import Path
 
-from qualcode.db.engine import create_project, discard_project_file
+from qualcode.db.engine import create_project
+from qualcode.db.sqlite import discard_project_file
 from qualcode.domain.codebook import load_codebook
 from qualcode.domain.study import load_study
 from qualcode.errors import UserError

@@ -180,14 +180,14 @@ def settle(session: Session, *, quote_id: int, codes: list[str], coder: str,
     if not created and not deleted and not review_added:
         return Change(reviewed=not target)
     names = {n.id: n.name for n in nodes}
-    event = events.record(session, coder=coder, action="settle", quote_id=quote_id,
-                          codes=[names[i] for i in target], created=created, deleted=deleted,
-                          review_added=review_added, why=(why or "").strip() or None)
+    event_id = events.record(session, coder=coder, action="settle", quote_id=quote_id,
+                             codes=[names[i] for i in target], created=created, deleted=deleted,
+                             review_added=review_added, why=(why or "").strip() or None)
     session.flush()
     all_names = {n.id: n.name for n in code_tree(session)}
     return Change(added=tuple(all_names[c["code_id"]] for c in created),
                   removed=tuple(all_names[c["code_id"]] for c in deleted),
-                  reviewed=not target, event_id=event.id)
+                  reviewed=not target, event_id=event_id)
 
 
 def _check_exclusive(session: Session, code_ids: list[int]) -> None:

@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
-from sqlmodel import Session, select
-
-from qualcode.db.ensure import get_or_create
-from qualcode.db.models import Dimension, Group, GroupLevel, Level, Meta, Participant, Study
+from qualcode.db.writer import Writer, writer_of
 from qualcode.domain.study import ParticipantSpec, StudySpec
 from qualcode.errors import UserError
 from qualcode.i18n import _
 from qualcode.services.design import load_design
+
+if TYPE_CHECKING:
+    from sqlmodel import Session
 
 
 @dataclass
@@ -33,18 +34,20 @@ class DesignChanges:
         return ", ".join(parts)
 
 
-def apply_study(session: Session, spec: StudySpec) -> DesignChanges:
+def apply_study(source: Writer | Session, spec: StudySpec) -> DesignChanges:
     """Store the design, or add to the one the project has: new groups, new levels of
     its dimensions, new participants. Nothing is removed or renamed (quotes may hang on
     it); a dimension the project lacks cannot be added to groups that exist."""
+    db = writer_of(source)
     changes = DesignChanges()
-    study = session.exec(select(Study)).first()
+    study = db.row("SELECT title FROM study ORDER BY id LIMIT 1")
     if study is None:
-        session.add(Study(title=spec.title, attributes=spec.attributes))
-    elif study.title != spec.title:
+        db.execute("INSERT INTO study (title, attributes) VALUES (?, ?)",
+                   (spec.title, db.json(spec.attributes)))
+    elif study[0] != spec.title:
         raise UserError(_("the study file is for {title!r}; this project is {title2!r}").format(
-                            title=spec.title, title2=study.title))
-    dims = {d.name: d for d in session.exec(select(Dimension)).all()}
+                            title=spec.title, title2=study[0]))
+    dims: dict[str, int] = dict(db.rows("SELECT name, id FROM dimension ORDER BY id"))
     if dims and set(spec.dimensions) != set(dims):
         raise UserError(_("the study file's dimensions ({given}) differ from the project's "
                           "({kept}); dimensions cannot be added or removed").format(
@@ -52,65 +55,58 @@ def apply_study(session: Session, spec: StudySpec) -> DesignChanges:
     level_ids: dict[tuple[str, str], int] = {}
     dim_ids: dict[str, int] = {}
     for dpos, (dname, levels) in enumerate(spec.dimensions.items()):
-        dim = dims.get(dname)
-        if dim is None:
-            dim = Dimension(name=dname, position=dpos)
-            session.add(dim)
-            session.flush()
-        assert dim.id is not None
-        dim_ids[dname] = dim.id
-        have = {lv.name: lv for lv in session.exec(
-            select(Level).where(Level.dimension_id == dim.id)).all()}
+        dim_id = dims.get(dname)
+        if dim_id is None:
+            dim_id = db.insert("INSERT INTO dimension (name, position) VALUES (?, ?)",
+                               (dname, dpos))
+        dim_ids[dname] = dim_id
+        have: dict[str, int] = dict(db.rows(
+            "SELECT name, id FROM level WHERE dimension_id = ?", (dim_id,)))
         for lpos, lname in enumerate(levels):
-            level = have.get(lname)
-            if level is None:
-                level = Level(dimension_id=dim.id, name=lname, position=len(have) + lpos)
-                session.add(level)
-                session.flush()
+            level_id = have.get(lname)
+            if level_id is None:
+                level_id = db.insert(
+                    "INSERT INTO level (dimension_id, name, position) VALUES (?, ?, ?)",
+                    (dim_id, lname, len(have) + lpos))
                 if dims:
                     changes.levels.append(f"{dname} {lname}")
-            assert level.id is not None
-            level_ids[(dname, lname)] = level.id
-    existing = {g.name: g for g in session.exec(select(Group)).all()}
+            level_ids[(dname, lname)] = level_id
+    existing: dict[str, int] = dict(db.rows("SELECT name, id FROM study_group ORDER BY id"))
     for gspec in spec.groups:
-        group = existing.get(gspec.name)
-        if group is None:
-            group = Group(name=gspec.name, position=len(existing), attributes=gspec.attributes)
-            session.add(group)
-            session.flush()
-            existing[gspec.name] = group
+        group_id = existing.get(gspec.name)
+        if group_id is None:
+            group_id = db.insert(
+                "INSERT INTO study_group (name, position, attributes) VALUES (?, ?, ?)",
+                (gspec.name, len(existing), db.json(gspec.attributes)))
+            existing[gspec.name] = group_id
             changes.groups.append(gspec.name)
-            assert group.id is not None
-            for dname, lname in gspec.levels.items():
-                session.add(GroupLevel(group_id=group.id, dimension_id=dim_ids[dname],
-                                       level_id=level_ids[(dname, lname)]))
-        assert group.id is not None
-        changes.participants += add_roster(session, group.id, gspec.participants)
-    session.flush()
+            db.executemany(
+                "INSERT INTO group_level (group_id, dimension_id, level_id) VALUES (?, ?, ?)",
+                [(group_id, dim_ids[dname], level_ids[(dname, lname)])
+                 for dname, lname in gspec.levels.items()])
+        changes.participants += add_roster(db, group_id, gspec.participants)
     return changes
 
 
-def add_roster(session: Session, group_id: int, roster: list[ParticipantSpec]) -> int:
+def add_roster(db: Writer, group_id: int, roster: list[ParticipantSpec]) -> int:
     """The study's participants of a group, created if new; how many were. The group is
     then known to have a roster: imports match labels to it and report the others."""
     if not roster:
         return 0
     from qualcode.importers.base import is_moderator_label
 
-    have = {p.label for p in session.exec(
-        select(Participant).where(Participant.group_id == group_id)).all()}
-    added = 0
-    for person in roster:
-        if person.label not in have:
-            session.add(Participant(group_id=group_id, label=person.label,
-                                    is_moderator=is_moderator_label(person.label),
-                                    attributes=dict(person.attributes)))
-            added += 1
+    have = {label for label, in db.rows(
+        "SELECT label FROM participant WHERE group_id = ?", (group_id,))}
+    added = [(group_id, person.label, is_moderator_label(person.label),
+              db.json(dict(person.attributes)))
+             for person in roster if person.label not in have]
+    db.executemany("INSERT INTO participant (group_id, label, is_moderator, attributes) "
+                   "VALUES (?, ?, ?, ?)", added)
     key = f"{ROSTER}{group_id}"
-    if session.get(Meta, key) is None:
-        session.add(Meta(key=key, value="listed by the study file"))
-    session.flush()
-    return added
+    if db.row('SELECT 1 FROM meta WHERE "key" = ?', (key,)) is None:
+        db.execute('INSERT INTO meta ("key", value) VALUES (?, ?)',
+                   (key, "listed by the study file"))
+    return len(added)
 
 
 ROSTER = "roster:"
@@ -119,6 +115,11 @@ ROSTER = "roster:"
 
 def ensure_group(session: Session, name: str) -> int:
     """A group named by an import; created outside the design when the project has none."""
+    from sqlmodel import select
+
+    from qualcode.db.ensure import get_or_create
+    from qualcode.db.models import Dimension, Group
+
     found = session.exec(select(Group.id).where(Group.name == name)).first()
     if found is not None:
         return found
