@@ -5,15 +5,14 @@ another program, or sits on a full disk."""
 from __future__ import annotations
 
 import os
+import sqlite3
 import subprocess
 import sys
 from pathlib import Path
-from typing import Any
 
 import pytest
-from sqlalchemy import Engine, event
 
-from qualcode.db import engine as engine_module
+from qualcode.db import sqlite as sqlite_module
 
 from .conftest import REPO, Cli
 from .test_cli_import_and_code import dump
@@ -114,24 +113,20 @@ def test_a_short_lock_is_waited_for_not_shown(cli: Cli, project: Path, tmp_path:
 def test_full_disk_is_one_clear_line_and_writes_nothing(cli: Cli, project: Path, tmp_path: Path,
                                                         monkeypatch: pytest.MonkeyPatch) -> None:
     """A full disk, simulated: the file may not grow by a single page."""
-    real = engine_module._engine
+    real = sqlite_module.configure
 
-    def capped(db: str) -> Engine:
-        engine = real(db)
-
-        @event.listens_for(engine, "connect")
-        def _cap(dbapi_conn: Any, _record: Any) -> None:
-            pages = dbapi_conn.execute("PRAGMA page_count").fetchone()[0]
-            dbapi_conn.execute(f"PRAGMA max_page_count = {pages}")
-
-        return engine
+    def capped(dbapi_conn: sqlite3.Connection) -> None:
+        """Every connection, whichever path opens it (sqlite3 alone or SQLAlchemy's)."""
+        real(dbapi_conn)
+        pages = dbapi_conn.execute("PRAGMA page_count").fetchone()[0]
+        dbapi_conn.execute(f"PRAGMA max_page_count = {pages}")
 
     table = tmp_path / "big.csv"
     rows = "".join(f"G1,P{i % 9},« Verbatim numéro {i} : " + "données de santé " * 40 + "»\n"
                    for i in range(400))
     table.write_text("group,speaker,text\n" + rows, encoding="utf-8")
     before = dump(project)
-    monkeypatch.setattr(engine_module, "_engine", capped)
+    monkeypatch.setattr(sqlite_module, "configure", capped)
     result = cli("--db", str(project), "import", str(table))
     monkeypatch.undo()
     assert result.code == 1 and result.err == (

@@ -5,8 +5,6 @@ from it is the one Alembic makes, and `init` keeps every guarantee it had."""
 from __future__ import annotations
 
 import sqlite3
-import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +17,7 @@ from qualcode.db.schema_version import SCHEMA_REVISION
 from qualcode.errors import UserError
 
 from .conftest import REPO, Cli
+from .heavy_imports import run_probed
 from .postgres import postgres_server, postgres_url  # noqa: F401 (fixtures)
 
 STUDY = REPO / "data" / "study.toml"
@@ -78,26 +77,12 @@ def test_a_refused_codebook_leaves_no_project(cli: Cli, tmp_path: Path) -> None:
     assert not db.exists()
 
 
-PROBE = """
-import sys
-from qualcode.cli import main
-sys.argv = ["qualcode", "--db", {db!r}, "init", "--study", {study!r}, "--codebook", {book!r}]
-try:
-    main()
-except SystemExit as exc:
-    assert not exc.code, exc.code
-heavy = sorted(m for m in sys.modules if m.split(".")[0] in ("sqlalchemy", "sqlmodel",
-                                                             "alembic"))
-print("IMPORTED", heavy, file=sys.stderr)
-"""
 
 
 def test_init_imports_no_sqlalchemy(tmp_path: Path) -> None:
     db = tmp_path / "p.db"
-    done = subprocess.run([sys.executable, "-c", PROBE.format(
-                              db=str(db), study=str(STUDY), book=str(CODEBOOK))],
-                          capture_output=True, text=True, cwd=REPO, check=False)
-    assert done.returncode == 0, done.stderr[-2000:]
+    done = run_probed("--db", str(db), "init", "--study", str(STUDY), "--codebook",
+                      str(CODEBOOK))
     assert "IMPORTED []" in done.stderr, done.stderr[-2000:]
     assert "created" in done.stdout
 

@@ -34,8 +34,8 @@ def import_(
                                                 "group."))] = None,
 ) -> None:
     from qualcode.cli.progress import progress_bar
-    from qualcode.db.engine import open_project
-    from qualcode.services.imports import parse_files, write_sources
+    from qualcode.db.writing import writing
+    from qualcode.services.imports import needs_session, parse_files, write_sources
 
     st = state(ctx)
     # A .qdpx is a whole project (codes, coders, codings), not a ParsedSource: own path.
@@ -57,16 +57,12 @@ def import_(
         for path, src in zip(files, parse_files(files, fmt), strict=True):
             print(preview(str(path), src), end="")
         return
-    project = open_project(st.db)
-    try:
-        with progress_bar("importing", 2 * len(files)) as advance:
-            parsed = parse_files(files, fmt, progress=advance)
-            with project.write() as session:
-                summaries = write_sources(session, [(str(p), s) for p, s in zip(
-                    files, parsed, strict=True)], group=group, coder=st.coder,
-                    add_codes=add_codes, progress=advance)
-    finally:
-        project.close()
+    with progress_bar("importing", 2 * len(files)) as advance:
+        parsed = parse_files(files, fmt, progress=advance)
+        with writing(st.db, needs_session=lambda db: needs_session(db, parsed)) as writer:
+            summaries = write_sources(writer, [(str(p), s) for p, s in zip(
+                files, parsed, strict=True)], group=group, coder=st.coder,
+                add_codes=add_codes, progress=advance)
     for summary in summaries:
         print(summary.line())
         for note in summary.notes:

@@ -23,6 +23,20 @@ if TYPE_CHECKING:
 class Writer(Reader):
     """A Reader that also inserts and updates, in its connection's open transaction."""
 
+    def __init__(self, connection: Any, *, qmark: bool = True,
+                 session: Session | None = None) -> None:
+        super().__init__(connection, qmark=qmark)
+        self._session = session
+
+    @property
+    def session(self) -> Session:
+        """The Session this Writer runs in, for the writes still made through the ORM
+        (a corrected transcript, a coded table); a plain sqlite3 Writer is only opened
+        for imports that need none (`qualcode.db.writing`)."""
+        if self._session is None:
+            raise AssertionError("this write needs a Session; open it with writing(orm=True)")
+        return self._session
+
     @property
     def postgres(self) -> bool:
         return not self.qmark
@@ -77,4 +91,5 @@ def writer_of(source: Writer | Session) -> Writer:
         return source
     source.flush()
     bind = source.get_bind()
-    return Writer(source.connection().connection, qmark=bind.dialect.name == "sqlite")
+    return Writer(source.connection().connection, qmark=bind.dialect.name == "sqlite",
+                  session=source)

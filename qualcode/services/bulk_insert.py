@@ -12,28 +12,30 @@ cache is narrowed again afterwards, freeing those pages.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from sqlmodel import Session
+from qualcode.db.writer import Writer, writer_of
+
+if TYPE_CHECKING:
+    from sqlmodel import Session
 
 ROOMY_CACHE_KIB = 64 << 10
 
 
-def insert_rows(session: Session, table: str, columns: Sequence[str],
+def insert_rows(source: Writer | Session, table: str, columns: Sequence[str],
                 rows: list[tuple[Any, ...]]) -> None:
     """`rows` into `table`'s `columns` (names as SQL writes them, quoted if need be)."""
     if not rows:
         return
-    conn = session.connection()
-    mark = "?" if conn.dialect.paramstyle == "qmark" else "%s"
-    statement = (f"INSERT INTO {table} ({', '.join(columns)}) "
-                 f"VALUES ({', '.join([mark] * len(columns))})")
-    if conn.dialect.name != "sqlite":
-        conn.exec_driver_sql(statement, rows)
+    db = writer_of(source)
+    statement = (f"INSERT INTO {table} ({', '.join(columns)}) "  # noqa: S608
+                 f"VALUES ({', '.join(['?'] * len(columns))})")
+    if db.postgres:
+        db.executemany(statement, rows)
         return
-    (cache,) = conn.exec_driver_sql("PRAGMA cache_size").one()
-    conn.exec_driver_sql(f"PRAGMA cache_size = -{ROOMY_CACHE_KIB}")
+    (cache,) = db.row("PRAGMA cache_size") or (0,)
+    db.execute(f"PRAGMA cache_size = -{ROOMY_CACHE_KIB}")
     try:
-        conn.exec_driver_sql(statement, rows)
+        db.executemany(statement, rows)
     finally:
-        conn.exec_driver_sql(f"PRAGMA cache_size = {int(cache)}")
+        db.execute(f"PRAGMA cache_size = {int(cache)}")

@@ -17,12 +17,11 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import func, insert, update
-from sqlmodel import Session, col, select
-
-from qualcode.db.models import Meta, Participant, Quote, Source
+from qualcode.db.batches import id_batches
+from qualcode.db.reader import Reader, json_value
+from qualcode.db.writer import Writer, writer_of
 from qualcode.errors import UserError
 from qualcode.i18n import _
 from qualcode.importers import detect_format, parser_for
@@ -31,7 +30,10 @@ from qualcode.search.normalise import fold
 from qualcode.services import events
 from qualcode.services.bulk_insert import insert_rows
 from qualcode.services.study import ROSTER, ensure_group
-from qualcode.services.table_codings import apply_codings, take_mark_columns
+from qualcode.services.table_codings import apply_codings, mark_columns, take_mark_columns
+
+if TYPE_CHECKING:
+    from sqlmodel import Session
 
 Progress = Callable[[Path], None]
 
@@ -130,23 +132,31 @@ def parse_files(paths: list[Path], fmt: str = "auto",
     return parsed
 
 
-def write_sources(session: Session, sources: list[tuple[str, ParsedSource]],
+def needs_session(db: Reader, sources: list[ParsedSource]) -> bool:
+    """Whether writing `sources` takes the ORM: a transcript (it may correct an earlier
+    version) or a table that carries codings; other tables are plain SQL throughout."""
+    return any(src.kind != "table" or any(turn.codings for turn in src.turns)
+               or mark_columns(db, src) for src in sources)
+
+
+def write_sources(source: Writer | Session, sources: list[tuple[str, ParsedSource]],
                   *, group: str | None, coder: str, add_codes: bool = False,
                   progress: Progress | None = None) -> list[ImportSummary]:
     summaries = []
     with _collector_paused():
         for path, src in sources:
-            summaries.append(write_source(session, path, src, group=group, coder=coder,
+            summaries.append(write_source(source, path, src, group=group, coder=coder,
                                           add_codes=add_codes))
             if progress is not None:
                 progress(Path(path))
     return summaries
 
 
-def write_source(session: Session, path: str, src: ParsedSource, *, group: str | None,
+def write_source(source: Writer | Session, path: str, src: ParsedSource, *, group: str | None,
                  coder: str, add_codes: bool = False) -> ImportSummary:
+    db = writer_of(source)
     summary = ImportSummary(path=path, format=src.format)
-    take_mark_columns(session, src)
+    take_mark_columns(db, src)
     if src.kind == "transcript" and group is None:
         raise UserError(_("a transcript needs --group (which focus group is it?)"), path=path)
     groups: dict[str, int] = {}
@@ -157,16 +167,16 @@ def write_source(session: Session, path: str, src: ParsedSource, *, group: str |
             raise UserError(_("row has no group and no --group was given"), path=path, line=line)
         if chosen not in groups:
             try:
-                groups[chosen] = ensure_group(session, chosen)
+                groups[chosen] = ensure_group(db, chosen)
             except UserError as exc:
                 raise UserError(str(exc), path=path, line=line) from None
         return groups[chosen]
 
     source_group = gid(group, None) if src.kind == "transcript" else None
-    seen = select(Source.id).where(Source.content_hash == src.content_hash)
-    seen = seen.where(Source.group_id == source_group) if source_group else seen.where(
-        col(Source.group_id).is_(None))
-    if session.exec(seen).first() is not None:
+    seen = db.row("SELECT id FROM source WHERE content_hash = ? AND "
+                  + ("group_id = ?" if source_group else "group_id IS NULL"),
+                  (src.content_hash, source_group) if source_group else (src.content_hash,))
+    if seen is not None:
         summary.already_imported = True
         return summary
     digests = [text_hash(turn.text) for turn in src.turns]
@@ -174,7 +184,7 @@ def write_source(session: Session, path: str, src: ParsedSource, *, group: str |
     if source_group is not None:
         from qualcode.services.transcript_versions import find_previous
 
-        previous = find_previous(session, source_group, src, digests)
+        previous = find_previous(db.session, source_group, src, digests)
 
     keys: list[tuple[int, str]] = []
     first_turns: dict[tuple[int, str], ParsedTurn] = {}
@@ -183,7 +193,7 @@ def write_source(session: Session, path: str, src: ParsedSource, *, group: str |
         keys.append((g, turn.speaker))
         first_turns.setdefault(keys[-1], turn)
     summary.notes.extend(src.notes)
-    participants, summary.speakers_added = participant_ids(session, first_turns,
+    participants, summary.speakers_added = participant_ids(db, first_turns,
                                                            notes=summary.notes, where=path)
     turn_participants = [participants[key] for key in keys]
     summary.speakers = len(participants)
@@ -191,51 +201,55 @@ def write_source(session: Session, path: str, src: ParsedSource, *, group: str |
     if previous is not None:
         from qualcode.services.transcript_versions import replace_source
 
-        done = replace_source(session, previous, src, turn_participants, digests, coder=coder)
+        done = replace_source(db.session, previous, src, turn_participants, digests,
+                              coder=coder)
         summary.replaced, summary.unchanged = done.old_name, done.unchanged
         summary.reanchored, summary.quotes_added = done.reanchored, done.added
         summary.removed = done.removed
         summary.notes.extend(done.lost)
-        events.record(session, coder=coder, action="import", path=path, format=src.format,
+        events.record(db, coder=coder, action="import", path=path, format=src.format,
                       source_id=previous.id, replaced=done.old_name, unchanged=done.unchanged,
                       reanchored=done.reanchored, added=done.added, removed=done.removed,
                       lost=done.lost)
         return summary
 
-    source = Source(group_id=source_group, name=src.name, kind=src.kind, format=src.format,
-                    content_hash=src.content_hash, text=src.text, imported_by=coder)
-    session.add(source)
-    session.flush()
+    source_id = db.insert(
+        "INSERT INTO source (group_id, name, kind, format, content_hash, text, imported_at, "
+        "imported_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        (source_group, src.name, src.kind, src.format, src.content_hash, src.text, db.now(),
+         coder))
     inserted = _insert_quotes(
-        session, source.id or 0, src, turn_participants, digests,
+        db, source_id, src, turn_participants, digests,
         dedupe=src.kind != "transcript", group_of={pid: g for (g, _), pid in participants.items()})
     summary.quotes_added = len(inserted)
     summary.duplicates_skipped = len(src.turns) - len(inserted)
     if src.kind == "table" and any(turn.codings for turn in inserted):
-        quote_ids = [int(i) for i, in session.execute(
-            select(Quote.id).where(Quote.source_id == source.id).order_by(col(Quote.id)))]
-        summary.codings_added = apply_codings(session, path, inserted, quote_ids, coder=coder,
-                                              add_codes=add_codes)
-    events.record(session, coder=coder, action="import", path=path, format=src.format,
-                  source_id=source.id, quotes=summary.quotes_added,
+        quote_ids = [int(i) for i, in db.rows(
+            "SELECT id FROM quote WHERE source_id = ? ORDER BY id", (source_id,))]
+        summary.codings_added = apply_codings(db.session, path, inserted, quote_ids,
+                                              coder=coder, add_codes=add_codes)
+    events.record(db, coder=coder, action="import", path=path, format=src.format,
+                  source_id=source_id, quotes=summary.quotes_added,
                   codings=summary.codings_added)
     return summary
 
 
-def _insert_quotes(session: Session, source_id: int, src: ParsedSource, speakers: list[int],
+def _insert_quotes(db: Writer, source_id: int, src: ParsedSource, speakers: list[int],
                    digests: list[str], *, dedupe: bool,
                    group_of: dict[int, int]) -> list[ParsedTurn]:
     """One bulk insert of the new quotes, after the group's existing ones."""
     existing: Counter[tuple[int, int, str]] = Counter()
     if dedupe:  # rows an earlier version of this same table already brought
-        existing.update(session.execute(
-            select(Quote.group_id, Quote.participant_id, Quote.text_hash)
-            .join(Source, col(Source.id) == col(Quote.source_id))
-            .where(Source.name == src.name, Source.kind == "table")))
+        existing.update(db.rows(
+            "SELECT q.group_id, q.participant_id, q.text_hash FROM quote q "
+            "JOIN source s ON s.id = q.source_id WHERE s.name = ? AND s.kind = 'table'",
+            (src.name,)))
     groups = sorted(set(group_of.values()))
-    next_position = dict.fromkeys(groups, 1) | {g: top + 1 for g, top in session.execute(
-        select(Quote.group_id, func.max(Quote.position))
-        .where(col(Quote.group_id).in_(groups)).group_by(col(Quote.group_id)))}
+    next_position = dict.fromkeys(groups, 1)
+    for marks, ids in id_batches(groups):
+        next_position |= {g: top + 1 for g, top in db.rows(
+            f"SELECT group_id, max(position) FROM quote WHERE group_id IN ({marks}) "  # noqa: S608
+            "GROUP BY group_id", ids)}
     rows: list[tuple[Any, ...]] = []
     inserted: list[ParsedTurn] = []
     for turn, pid, digest in zip(src.turns, speakers, digests, strict=True):
@@ -247,12 +261,12 @@ def _insert_quotes(session: Session, source_id: int, src: ParsedSource, speakers
         rows.append((g, pid, source_id, next_position[g], turn.start, turn.end, turn.text,
                      turn.external_id, digest))
         next_position[g] += 1
-    insert_rows(session, "quote", ("group_id", "participant_id", "source_id", "position",
+    insert_rows(db, "quote", ("group_id", "participant_id", "source_id", "position",
                                    "start", '"end"', "text", "external_id", "text_hash"), rows)
     return inserted
 
 
-def participant_ids(session: Session, speakers: dict[tuple[int, str], ParsedTurn], *,
+def participant_ids(source: Writer | Session, speakers: dict[tuple[int, str], ParsedTurn], *,
                     notes: list[str] | None = None, where: str = ""
                     ) -> tuple[dict[tuple[int, str], int], int]:
     """Ids of the (group, label) speakers, created as needed from their first turn.
@@ -261,21 +275,25 @@ def participant_ids(session: Session, speakers: dict[tuple[int, str], ParsedTurn
     ones gain the table's attribute values. A few statements for them all, not a
     query and a flush per speaker.
     """
-    group_ids = list({g for g, _ in speakers})
+    db = writer_of(source)
+    group_ids = sorted({g for g, _ in speakers})
 
     def known() -> dict[tuple[int, str], tuple[int, dict[str, Any]]]:
-        rows = session.execute(select(Participant.id, Participant.group_id, Participant.label,
-                                      Participant.attributes)
-                               .where(col(Participant.group_id).in_(group_ids)))
-        return {(g, label): (pid, attrs) for pid, g, label, attrs in rows}
+        found = {}
+        for marks, ids in id_batches(group_ids):
+            for pid, g, label, attrs in db.rows(
+                    "SELECT id, group_id, label, attributes FROM participant "  # noqa: S608
+                    f"WHERE group_id IN ({marks})", ids):
+                found[(g, label)] = (pid, json_value(attrs))
+        return found
 
     found = known()
     folded = {(g, fold(label)): (g, label) for g, label in found}
-    rosters = {int(k.removeprefix(ROSTER)) for k in session.exec(
-        select(Meta.key).where(col(Meta.key).startswith(ROSTER)))}
+    rosters = {int(k.removeprefix(ROSTER)) for k, in db.rows(
+        'SELECT "key" FROM meta WHERE "key" LIKE ?', (f"{ROSTER}%",))}
     aliases: dict[tuple[int, str], tuple[int, str]] = {}
-    new: list[dict[str, Any]] = []
-    changed: list[dict[str, Any]] = []
+    new: list[tuple[Any, ...]] = []
+    changed: list[tuple[Any, ...]] = []
     for (g, label), turn in speakers.items():
         if (g, label) not in found and (g, fold(label)) in folded:
             aliases[(g, label)] = folded[(g, fold(label))]  # "NADIA" is the listed "Nadia"
@@ -289,15 +307,14 @@ def participant_ids(session: Session, speakers: dict[tuple[int, str], ParsedTurn
                 ).format(where=where, value=turn.line or "?", label=label, items=", ".join(listed))
             )
         if (g, label) not in found:
-            new.append({"group_id": g, "label": label, "is_moderator": turn.is_moderator,
-                        "attributes": dict(turn.attributes)})
+            new.append((g, label, turn.is_moderator, db.json(dict(turn.attributes))))
             continue
         pid, attrs = found[(g, label)]
         if turn.attributes and any(attrs.get(k) != v for k, v in turn.attributes.items()):
-            changed.append({"id": pid, "attributes": {**attrs, **turn.attributes}})
-    if changed:
-        session.execute(update(Participant), changed)
+            changed.append((db.json({**attrs, **turn.attributes}), pid))
+    db.executemany("UPDATE participant SET attributes = ? WHERE id = ?", changed)
     if new:
-        session.execute(insert(Participant), new)
+        db.executemany("INSERT INTO participant (group_id, label, is_moderator, attributes) "
+                       "VALUES (?, ?, ?, ?)", new)
         found = known()
     return {key: found[aliases.get(key, key)][0] for key in speakers}, len(new)

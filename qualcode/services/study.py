@@ -113,20 +113,18 @@ ROSTER = "roster:"
 """Meta key prefix of the groups whose participants the study file lists."""
 
 
-def ensure_group(session: Session, name: str) -> int:
-    """A group named by an import; created outside the design when the project has none."""
-    from sqlmodel import select
-
-    from qualcode.db.ensure import get_or_create
-    from qualcode.db.models import Dimension, Group
-
-    found = session.exec(select(Group.id).where(Group.name == name)).first()
+def ensure_group(source: Writer | Session, name: str) -> int:
+    """A group named by an import; created outside the design when the project has none.
+    Teammates first naming the same group at once each get the one row: the insert gives
+    way to the row a concurrent transaction committed, which is then read."""
+    db = writer_of(source)
+    found = db.row("SELECT id FROM study_group WHERE name = ?", (name,))
     if found is not None:
-        return found
-    if session.exec(select(Dimension.id)).first() is not None:
-        design = load_design(session)
-        design.group(name)  # raises the "unknown group" error with the known names
-    return get_or_create(
-        session,
-        lambda: session.exec(select(Group.id).where(Group.name == name)).first(),
-        lambda: Group(name=name, position=len(session.exec(select(Group.id)).all())))
+        return int(found[0])
+    if db.row("SELECT id FROM dimension LIMIT 1") is not None:
+        load_design(db).group(name)  # raises the "unknown group" error with the known names
+    (count,) = db.row("SELECT count(*) FROM study_group") or (0,)
+    db.execute("INSERT INTO study_group (name, position, attributes) VALUES (?, ?, ?) "
+               "ON CONFLICT (name) DO NOTHING", (name, count, db.json({})))
+    (made,) = db.row("SELECT id FROM study_group WHERE name = ?", (name,)) or (None,)
+    return int(made)

@@ -11,26 +11,32 @@ parent code named after the file, for the team to place later.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
-from sqlmodel import Session, col, select
-
-from qualcode.db.models import Code, utcnow
+from qualcode.db.reader import Reader, reader_of
 from qualcode.errors import UserError
 from qualcode.i18n import _
 from qualcode.importers.base import ParsedSource, ParsedTurn
 from qualcode.importers.quote_table import TRUE_WORDS
 from qualcode.search.normalise import fold
 from qualcode.services.bulk_insert import insert_rows
-from qualcode.services.coders import coder_id
+
+if TYPE_CHECKING:
+    from sqlmodel import Session
 
 
-def take_mark_columns(session: Session, src: ParsedSource) -> None:
-    """Columns named like a code are that code's marks, not participant attributes."""
+def mark_columns(db: Reader | Session, src: ParsedSource) -> dict[str, str]:
+    """A table's columns named like a code, each with that code's name."""
     if src.kind != "table":
-        return
-    codes = {fold(name): name for name in session.exec(select(Code.name)).all()}
+        return {}
+    codes = {fold(name): name for name, in reader_of(db).rows("SELECT name FROM code")}
     columns = {k for turn in src.turns for k in turn.attributes}
-    marks = {k: codes[fold(k)] for k in columns if fold(k) in codes}
+    return {k: codes[fold(k)] for k in columns if fold(k) in codes}
+
+
+def take_mark_columns(db: Reader | Session, src: ParsedSource) -> None:
+    """Columns named like a code are that code's marks, not participant attributes."""
+    marks = mark_columns(db, src)
     if not marks:
         return
     for turn in src.turns:
@@ -46,6 +52,11 @@ def apply_codings(session: Session, path: str, turns: Sequence[ParsedTurn],
     """Store the turns' codings and "none applies" marks; how many codings."""
     if not any(t.codings for t in turns):
         return 0
+    from sqlmodel import select
+
+    from qualcode.db.models import Code, utcnow
+    from qualcode.services.coders import coder_id
+
     known = {name: cid for cid, name in session.exec(select(Code.id, Code.name)).all()}
     folded = {fold(name): cid for name, cid in known.items()}
     coders: dict[str, int] = {}
@@ -80,6 +91,10 @@ def apply_codings(session: Session, path: str, turns: Sequence[ParsedTurn],
 def _added(session: Session, path: str, name: str) -> int:
     """A new code under the parent named after the file (created on first need)."""
     from pathlib import Path
+
+    from sqlmodel import col, select
+
+    from qualcode.db.models import Code
 
     parent_name = f"from {Path(path).name}"
     parent = session.exec(select(Code).where(Code.name == parent_name)).first()

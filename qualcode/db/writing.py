@@ -1,0 +1,73 @@
+"""Opening a project to write one action, with sqlite3 alone when the action allows it.
+
+`import` of a quote table spends its time in one bulk insert; importing SQLAlchemy and
+SQLModel before it cost more than the insert at the demo's size. So an action whose
+statements are all plain SQL (`qualcode.db.writer`) writes on a sqlite3 connection with
+`open_project`'s checks and pragmas, in one BEGIN IMMEDIATE transaction. The rest (a
+PostgreSQL server, a schema to upgrade, an action that also needs the ORM) goes through
+`open_project` and a Session's Writer: the same statements either way.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from qualcode.config import is_url
+from qualcode.db import sqlite as sqlite_db
+from qualcode.db.reader import Reader
+from qualcode.db.schema_version import SCHEMA_REVISION
+from qualcode.db.writer import Writer, writer_of
+
+
+class _NeedsSession(Exception):
+    """The action turned out to need the ORM: its sqlite3 transaction is rolled back."""
+
+
+@contextmanager
+def writing(db: str, *, needs_session: Callable[[Reader], bool]) -> Iterator[Writer]:
+    """A Writer on the project at `db` for one action, committed on success and rolled
+    back on failure. `needs_session` is asked inside the transaction, before anything is
+    written: when it says yes, the action runs in a Session instead (`Writer.session`)."""
+    if is_url(db) or sqlite_db.check_project(Path(db)) != SCHEMA_REVISION:
+        yield from _through_sqlalchemy(db)
+        return
+    try:
+        with _plain(db, needs_session) as writer:
+            yield writer
+    except _NeedsSession:
+        yield from _through_sqlalchemy(db)
+
+
+@contextmanager
+def _plain(db: str, needs_session: Callable[[Reader], bool]) -> Iterator[Writer]:
+    try:
+        connection = sqlite3.connect(db, timeout=sqlite_db.busy_timeout_ms() / 1000)
+        try:
+            sqlite_db.configure(connection)
+            connection.execute("BEGIN IMMEDIATE")
+            writer = Writer(connection)
+            if needs_session(writer):
+                raise _NeedsSession
+            yield writer
+            connection.execute("COMMIT")
+        finally:
+            connection.close()  # a transaction still open is rolled back
+    except sqlite3.Error as exc:
+        explained = sqlite_db.explain(exc, db)
+        if explained is not None:
+            raise explained from None
+        raise
+
+
+def _through_sqlalchemy(db: str) -> Iterator[Writer]:
+    from qualcode.db.engine import open_project
+
+    project = open_project(db, warn=False)  # `check_project` warned already
+    try:
+        with project.write() as session:
+            yield writer_of(session)
+    finally:
+        project.close()

@@ -1,0 +1,85 @@
+"""`import` of a quote table writes with sqlite3 alone (issue 24): no SQLAlchemy imported,
+the same rows as the Session path, and the imports that need the ORM (a coded table, a
+transcript) still take it."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+from typing import Any
+
+from qualcode.db.engine import open_project
+from qualcode.services.imports import parse_files, write_sources
+
+from .conftest import REPO, Cli
+from .heavy_imports import run_probed
+
+STUDY = REPO / "data" / "study.toml"
+CODEBOOK = REPO / "codebooks" / "numerique-sante.yaml"
+TABLE = ("group,speaker,text,âge\n"
+         "G1,Nadia,« Mon dossier médical ? Je ne sais pas qui le lit. »,34\n"
+         "G1,Nadia,Oui.,34\n"
+         "G1,Nadia,Oui.,34\n"
+         "G2,Modératrice,Et vous ?,\n")
+
+
+
+def _project(cli: Cli, db: Path) -> Path:
+    result = cli("--db", str(db), "init", "--study", str(STUDY), "--codebook", str(CODEBOOK))
+    assert result.code == 0, result.err
+    return db
+
+
+def _table(folder: Path, text: str = TABLE) -> Path:
+    table = folder / "verbatims.csv"
+    table.write_text(text, encoding="utf-8")
+    return table
+
+
+def _rows(db: Path) -> dict[str, list[tuple[Any, ...]]]:
+    """Every table's rows, the times they were written left out."""
+    connection = sqlite3.connect(db)
+    try:
+        found = {}
+        for name, in connection.execute("SELECT name FROM sqlite_master WHERE type = 'table'"):
+            cursor = connection.execute(f'SELECT * FROM "{name}" ORDER BY rowid')  # noqa: S608
+            kept = [i for i, d in enumerate(cursor.description)
+                    if d[0] not in ("at", "imported_at", "created_at")]
+            found[name] = [tuple(row[i] for i in kept) for row in cursor]
+        return found
+    finally:
+        connection.close()
+
+
+def test_importing_a_table_imports_no_sqlalchemy(cli: Cli, tmp_path: Path) -> None:
+    db = _project(cli, tmp_path / "p.db")
+    done = run_probed("--db", str(db), "import", str(_table(tmp_path)))
+    assert "IMPORTED []" in done.stderr, done.stderr[-2000:]
+    assert "4 quotes added, 2 speakers (2 new)" in done.stdout
+
+
+def test_sqlite3_and_the_session_write_the_same_rows(cli: Cli, tmp_path: Path) -> None:
+    table = _table(tmp_path)
+    plain = _project(cli, tmp_path / "plain.db")
+    assert cli("--db", str(plain), "import", str(table)).code == 0
+    assert cli("--db", str(plain), "import", str(table)).out.endswith("nothing added\n")
+    through = _project(cli, tmp_path / "session.db")
+    project = open_project(str(through))
+    try:
+        for _round in range(2):
+            with project.write() as session:
+                write_sources(session, [(str(table), parse_files([table])[0])], group=None,
+                              coder="tester")
+    finally:
+        project.close()
+    assert _rows(plain) == _rows(through)
+    assert len(_rows(plain)["quote"]) == 4
+
+
+def test_a_coded_table_still_takes_the_session(cli: Cli, tmp_path: Path) -> None:
+    db = _project(cli, tmp_path / "p.db")
+    table = _table(tmp_path, "group,speaker,text,data security\n"
+                             "G1,Nadia,« Qui lit mon dossier ? »,oui\n")
+    result = cli("--db", str(db), "import", str(table))
+    assert result.code == 0, result.err
+    assert "1 codings" in result.out
