@@ -22,7 +22,7 @@ from qualcode.db import reader as reader_module
 from qualcode.db.reader import Reader
 from qualcode.exchange import qdpx_export, xml_write
 from qualcode.exchange.background_write import written_behind
-from qualcode.exchange.guids import make_guid
+from qualcode.exchange.guids import guid_texts, make_guid
 from qualcode.exchange.qdpx_export import label
 
 from .conftest import REPO, Cli
@@ -139,6 +139,13 @@ def test_guids_are_uuid5(ident: str) -> None:
     namespace = uuid.UUID(int=hash(ident) % (1 << 128))
     assert make_guid(namespace, "quote", ident) == str(uuid.uuid5(namespace, f"quote:{ident}"))
     assert make_guid(namespace, "coding", 12) == str(uuid.uuid5(namespace, "coding:12"))
+
+
+@given(st.lists(st.text(max_size=40) | st.integers(), max_size=50))
+def test_guids_made_in_bulk_are_uuid5(idents: list[str | int]) -> None:
+    namespace = uuid.UUID(int=hash(tuple(idents)) % (1 << 128))
+    assert guid_texts(namespace, "coding", idents) == [
+        str(uuid.uuid5(namespace, f"coding:{i}")) for i in idents]
 
 
 @given(st.lists(st.sampled_from([*"ab é\n\t\u00a0", "x" * 20]), max_size=40).map("".join))

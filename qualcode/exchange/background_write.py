@@ -8,6 +8,7 @@ two-core machine an export is about as long as the slower of the two, not their 
 from __future__ import annotations
 
 import queue
+import sys
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -16,6 +17,11 @@ from typing import BinaryIO, cast
 QUEUED = 4
 """Chunks (about a megabyte each, see `xml_write.FLUSH`) waiting at most: the memory
 the two threads share stays a few megabytes whichever is faster."""
+
+SWITCH = 0.0005
+"""Seconds a thread waits for the GIL before asking for it, while the two run: the
+writing thread needs it back for a moment between deflating, checksumming and writing
+each chunk, and at the default 5 ms it spent more time waiting for it than deflating."""
 
 
 class _Behind:
@@ -48,11 +54,14 @@ def written_behind(sink: BinaryIO) -> Iterator[BinaryIO]:
                     behind.failed = exc
 
     thread = threading.Thread(target=drain, name="qualcode-compress", daemon=True)
+    switch = sys.getswitchinterval()
+    sys.setswitchinterval(SWITCH)
     thread.start()
     try:
         yield cast(BinaryIO, behind)
     finally:
         chunks.put(None)
         thread.join()
+        sys.setswitchinterval(switch)
     if behind.failed is not None:
         raise behind.failed

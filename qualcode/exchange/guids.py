@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import json
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from hashlib import sha1
 from typing import TYPE_CHECKING
 
@@ -56,20 +56,51 @@ def project_namespace(session: Session) -> uuid.UUID:
     return found
 
 
-_VARIANT = {digit: "89ab"[int(digit, 16) & 3] for digit in "0123456789abcdef"}
+_HEXDIGEST = type(sha1()).hexdigest
+_VARIANT = bytes.maketrans(b"0123456789abcdef", b"89ab89ab89ab89ab")
+"""RFC 4122's variant: the high bits of the seventeenth digit set to 10."""
+_DIGITS = (*range(0, 8), *range(9, 13), *range(14, 18), *range(19, 23), *range(24, 36))
+"""Where each of the digest's first 32 hex digits goes in a GUID's 36 characters."""
+_SIZE = 37
+"""A GUID and the newline that ends it."""
+
+
+def guid_texts(namespace: uuid.UUID, kind: str, idents: Iterable[object]) -> list[str]:
+    """`str(uuid5(namespace, f"{kind}:{ident}"))` for each ident, lower case, made in
+    bulk: a 100,000-quote export makes more than two million of them, and the hashing
+    runs in `map` (no Python frame per GUID) while the digits are laid out a column at
+    a time, each column one slice of all the digests (version 5 and the variant set
+    the same way), rather than formatted one GUID at a time."""
+    base = namespace.bytes + f"{kind}:".encode()
+    digits = "".join(map(_HEXDIGEST, map(sha1, map(base.__add__, map(str.encode, map(
+        str, idents)))))).encode()
+    count = len(digits) // 40
+    if not count:
+        return []
+    out = bytearray(_SIZE * count - 1)  # no newline after the last
+    for to, taken in zip(_DIGITS, range(32), strict=True):
+        out[to::_SIZE] = digits[taken::40]
+    out[14::_SIZE] = b"5" * count
+    out[19::_SIZE] = out[19::_SIZE].translate(_VARIANT)
+    for dash in (8, 13, 18, 23):
+        out[dash::_SIZE] = b"-" * count
+    out[36::_SIZE] = b"\n" * (count - 1)
+    return out.decode().split("\n")
+
+
+_VARIANT_DIGIT = {digit: "89ab"[int(digit, 16) & 3] for digit in "0123456789abcdef"}
 
 
 def guid_maker(namespace: uuid.UUID, kind: str) -> Callable[[object], str]:
-    """`ident` → `str(uuid5(namespace, f"{kind}:{ident}"))`, the same text made straight
-    from the SHA-1 digest: a 100,000-quote export makes millions of them, and building a
-    UUID object for each took longer than writing the XML."""
-    prefix = sha1(namespace.bytes + f"{kind}:".encode())  # copied: a fifth faster
+    """`ident` → its GUID as `guid_texts` makes it, one at a time (a `guid_texts` call
+    has a setup that only pays over many)."""
+    prefix = sha1(namespace.bytes + f"{kind}:".encode())
 
     def make(ident: object) -> str:
         digest = prefix.copy()
         digest.update(str(ident).encode())
         h = digest.hexdigest()
-        return f"{h[:8]}-{h[8:12]}-5{h[13:16]}-{_VARIANT[h[16]]}{h[17:20]}-{h[20:32]}"
+        return f"{h[:8]}-{h[8:12]}-5{h[13:16]}-{_VARIANT_DIGIT[h[16]]}{h[17:20]}-{h[20:32]}"
 
     return make
 

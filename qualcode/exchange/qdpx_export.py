@@ -23,11 +23,12 @@ from __future__ import annotations
 import shutil
 import tempfile
 import zipfile
+from collections import deque
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from functools import partial
-from itertools import chain, groupby
-from operator import itemgetter
+from itertools import chain, groupby, repeat
+from operator import add, itemgetter, mul
 from typing import IO, TYPE_CHECKING, Any, BinaryIO, cast
 from uuid import UUID
 
@@ -37,7 +38,13 @@ from qualcode.db.reading import reading
 from qualcode.exchange import markers
 from qualcode.exchange.background_write import written_behind
 from qualcode.exchange.codes import to_refi
-from qualcode.exchange.guids import guid_maker, kept_guids, project_namespace, stored_namespace
+from qualcode.exchange.guids import (
+    guid_maker,
+    guid_texts,
+    kept_guids,
+    project_namespace,
+    stored_namespace,
+)
 from qualcode.exchange.positions import astral_points, point_to_unit
 from qualcode.exchange.qde_write import (
     ProjectStream,
@@ -83,6 +90,14 @@ class _Guids:
         if not kept:
             return make
         return lambda ident: (kept.get(str(ident)) or make(ident)).lower()
+
+    def many(self, kind: str, idents: list[Any]) -> list[str]:
+        """`of(kind)` of each ident, made in bulk (see `guid_texts`)."""
+        made = guid_texts(self.namespace, kind, idents)
+        kept = self.kept.get(kind)
+        if not kept:
+            return made
+        return [(kept.get(str(i)) or g).lower() for i, g in zip(idents, made, strict=True)]
 
 
 def _kind(values: list[Any]) -> str:
@@ -166,10 +181,9 @@ class Export:
     speakers: dict[int, str]
     participant_cases: dict[str, int]
     """participant case GUID → participant id."""
-    quote_guid: Callable[[int], str]
-    selection_guid: Callable[[int], str]
-    """Whole-quote coding selections: both made for the Cases, then again needed for
-    the Sources that follow (see `_kept_by_id`)."""
+    quotes: _Remembered
+    selections: _Remembered
+    """Whole-quote coding selections."""
     summary: Summary = field(default_factory=Summary)
     anchors: dict[int, str] = field(default_factory=dict)
     """memo id → where its quote lies (`place`, named by the whole text)."""
@@ -276,8 +290,8 @@ def build(db: Reader | Session, name: str, *, utf16: bool = False) -> Export:
         head.codes.append(_case_codes(guids, part_cases))
     export = Export(reader, guids, utf16, head, blocks, dict(coder_rows), user_guids,
                     codes, dict(code_rows), group_name, {p[0]: p[2] for p in participants},
-                    participant_cases, _kept_by_id(guids.of("quote"), reader, "quote"),
-                    _kept_by_id(guids.of("coding-selection"), reader, "coding"))
+                    participant_cases, _Remembered(guids, "quote", reader, "quote"),
+                    _Remembered(guids, "coding-selection", reader, "coding"))
     export.summary.users = len(head.users)
     return export
 
@@ -286,28 +300,42 @@ GUID = 36
 """Characters of a GUID as we write it."""
 
 
-def _kept_by_id(make: Callable[[object], str], db: Reader, table: str) -> Callable[[int], str]:
-    """`make`, remembering each GUID in a block of 36 bytes an id (a million codings:
-    38 MB, against 150 as strings in a dict, and a tenth of the time of making it
-    again). Ids far sparser than the rows, or odd GUIDs kept from another file, are
-    made every time instead."""
-    found = db.row(f"SELECT max(id), count(*) FROM {table}")
-    top, count = found if found is not None else (None, 0)
-    if top is None or top > 2 * count + 1024:
-        return make
-    size = GUID * (top + 1)
-    memory = bytearray(size)
+class _Remembered:
+    """One kind's GUIDs, made for the Cases and needed again by the Sources that follow:
+    kept in a block of 36 bytes an id (a million codings: 38 MB, against 150 as
+    strings in a dict), written and read a whole batch at a time, which takes a tenth
+    of the time of making them again. Ids far sparser than the rows, or odd GUIDs kept
+    from another file, are made again instead."""
 
-    def kept(ident: int) -> str:
-        at = GUID * ident
-        if at < size and memory[at]:
-            return memory[at:at + GUID].decode()
-        guid = make(ident)
-        if at < size and len(guid) == GUID:
-            memory[at:at + GUID] = guid.encode()
-        return guid
+    def __init__(self, guids: _Guids, kind: str, db: Reader, table: str) -> None:
+        self._guids, self._kind = guids, kind
+        found = db.row(f"SELECT max(id), count(*) FROM {table}")
+        top, count = found if found is not None else (None, 0)
+        self._top = -1 if top is None or top > 2 * count + 1024 else top
+        self._memory = bytearray(GUID * (self._top + 1))
 
-    return kept
+    def _places(self, ids: list[int]) -> Iterator[slice] | None:
+        if not ids or max(ids) > self._top:
+            return None
+        starts = list(map(mul, ids, repeat(GUID)))
+        return map(slice, starts, map(add, starts, repeat(GUID)))
+
+    def made(self, ids: list[int]) -> list[str]:
+        """The GUIDs of `ids`, remembered."""
+        guids = self._guids.many(self._kind, ids)
+        places = self._places(ids)
+        if places is not None and set(map(len, guids)) == {GUID}:
+            deque(map(self._memory.__setitem__, places, map(str.encode, guids)), maxlen=0)
+        return guids
+
+    def recalled(self, ids: list[int]) -> list[str]:
+        """The GUIDs of `ids`, as remembered if all of them are."""
+        places = self._places(ids)
+        if places is not None:
+            found = b"\n".join(map(self._memory.__getitem__, places))
+            if b"\0" not in found:
+                return found.decode().split("\n")
+        return self._guids.many(self._kind, ids)
 
 
 def _case_codes(guids: _Guids, cases: list[RCase]) -> RCode:
@@ -379,6 +407,15 @@ def _plan(db: Reader, guids: _Guids, user_guids: dict[int, str], by_name: dict[s
     return blocks, group_sources
 
 
+def _guided(batches: Iterator[list[Row]], *made: Callable[[list[Any]], list[str]],
+            column: int = 0) -> Iterator[list[Row]]:
+    """Each row followed by its GUIDs, those of its `column`'s id, each kind made for the
+    whole batch at once (see `guid_texts`)."""
+    for batch in batches:
+        ids = list(map(itemgetter(column), batch))
+        yield list(map(tuple.__add__, batch, zip(*(make(ids) for make in made), strict=True)))
+
+
 class _Alongside:
     """Rows ordered by quote id (their first column), read beside the quotes: `of(qid)`
     gives that quote's rows, skipping those of quotes the block leaves out."""
@@ -424,21 +461,20 @@ def _selections(export: Export, block: _Block, memos: list[tuple[int, str]]) -> 
     """
     db, guids, summary = export.db, export.guids, export.summary
     where, params = _where(block.source_id), _params(block.source_id)
-    codings = _Alongside(db.stream(
+    codings = _Alongside(_guided(db.stream(
         "SELECT c.quote_id, c.id, c.code_id, c.coder_id, c.span_start, c.span_end, c.memo, "
         f"c.created_at FROM coding c JOIN quote q ON q.id = c.quote_id WHERE {where} "
-        "ORDER BY q.id, c.id", params))
+        "ORDER BY q.id, c.id", params), partial(guids.many, "coding"),
+        export.selections.recalled, column=1))
     quote_memos = _Alongside(db.stream(
         "SELECT m.quote_id, m.id, m.coder_id, m.text FROM memo m JOIN quote q "
         f"ON q.id = m.quote_id WHERE {where} ORDER BY q.id, m.id", params))
     reviews = _Alongside(db.stream(
         "SELECT r.quote_id, r.coder_id FROM review r JOIN quote q ON q.id = r.quote_id "
         f"WHERE {where} ORDER BY q.id, r.coder_id", params))
-    quote_guid, case_coding = export.quote_guid, guids.of("case-coding")
-    participant, coding_guid = guids.of("participant"), guids.of("coding")
+    participant = guids.of("participant")
     memo_guid, coding_memo = guids.of("memo"), guids.of("coding-memo")
     review_guid, span_guid = guids.of("review"), guids.of("span")
-    selection_guid = export.selection_guid
     codes, by_of, bys = export.codes, export.by, export.bys
     unclaimed = who(block.user or next(iter(export.user_guids.values()), None), None)
     """The user of a quote's selection when no coding gives one."""
@@ -446,9 +482,10 @@ def _selections(export: Export, block: _Block, memos: list[tuple[int, str]]) -> 
     astral, utf16 = block.astral, export.utf16
     spool = block.spool = tempfile.TemporaryFile() if block.table else None
     at = 0
-    for batch in db.stream("SELECT q.id, q.participant_id, q.group_id, q.start, q.text "
-                           f"FROM quote q WHERE {where} ORDER BY q.id", params):
-        for qid, pid, gid, start, text in batch:
+    for batch in _guided(db.stream("SELECT q.id, q.participant_id, q.group_id, q.start, q.text "
+                                   f"FROM quote q WHERE {where} ORDER BY q.id", params),
+                         export.quotes.recalled, partial(guids.many, "case-coding")):
+        for qid, pid, gid, start, text, quote_guid, case_coding in batch:
             if block.floating is not None and (qid in block.floating) != block.table:
                 continue
             if spool is not None:
@@ -467,18 +504,19 @@ def _selections(export: Export, block: _Block, memos: list[tuple[int, str]]) -> 
             out: list[str] = []
             ranges: set[tuple[int, int]] = set()
             """The stretches already given a selection of their own."""
-            for _qid, cid, code_id, coder_id, span_start, span_end, memo, created in mine:
+            for (_qid, cid, code_id, coder_id, span_start, span_end, memo, created, coding_guid,
+                 selection_guid) in mine:
                 by = bys.get((coder_id, created)) or by_of(coder_id, created)
-                coding = coding_xml(coding_guid(cid), codes[code_id], by,
+                coding = coding_xml(coding_guid, codes[code_id], by,
                                     coding_memo(cid) if memo else None)
                 if memo:
                     coding = description_xml(memo) + coding
                 if span_start is None:
-                    out.append(selection_xml(selection_guid(cid), whole, by, coding))
+                    out.append(selection_xml(selection_guid, whole, by, coding))
                     ranges.add((0, n))
                     continue
                 span = (span_start, span_end)
-                guid = selection_guid(cid) if span in ranges else span_guid(
+                guid = selection_guid if span in ranges else span_guid(
                     f"{qid}:{span_start}:{span_end}")
                 ranges.add(span)
                 out.append(selection_xml(
@@ -493,8 +531,8 @@ def _selections(export: Export, block: _Block, memos: list[tuple[int, str]]) -> 
             person = people.get(pid) or people.setdefault(pid, participant(pid))
             description = said[0][2] if len(said) == 1 else "\n\n".join(
                 f"{name}: {memo}" for _guid, name, memo in said)
-            yield selection_xml(quote_guid(qid), whole, by, description_xml(description)
-                                + coding_xml(case_coding(qid), person, by)
+            yield selection_xml(quote_guid, whole, by, description_xml(description)
+                                + coding_xml(case_coding, person, by)
                                 + note_refs_xml(notes)) + "".join(out)
             summary.selections += 1 + len(mine)
             summary.codings += len(mine)
@@ -527,22 +565,25 @@ def _said(export: Export, rows: list[Row], memo_guid: Callable[[object], str],
 
 def _case_selections(export: Export, case: RCase) -> Iterator[str]:
     """The selections a participant's case claims: their quotes' and the whole-quote
-    codings' (whose GUIDs are made here, and kept for the Sources after)."""
+    codings' (whose GUIDs are made here, and remembered for the Sources after)."""
     pid = export.participant_cases.get(case.guid)
     if pid is None:
         return
-    quote, selection = export.quote_guid, export.selection_guid
     last = None
     for batch in export.db.stream(
             "SELECT q.id, c.id FROM quote q LEFT JOIN coding c ON c.quote_id = q.id "
             "AND c.span_start IS NULL WHERE q.participant_id = ? ORDER BY q.id, c.id", (pid,)):
+        fresh = [qid for qid in dict.fromkeys(qid for qid, _cid in batch) if qid != last]
+        quotes = dict(zip(fresh, export.quotes.made(fresh), strict=True))
+        selections = iter(export.selections.made(
+            [cid for _qid, cid in batch if cid is not None]))
         guids: list[str] = []
         for qid, cid in batch:
             if qid != last:
                 last = qid
-                guids.append(quote(qid))
+                guids.append(quotes[qid])
             if cid is not None:
-                guids.append(selection(cid))
+                guids.append(next(selections))
         yield selection_refs_xml(guids)
 
 
