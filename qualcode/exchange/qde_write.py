@@ -92,6 +92,15 @@ def selection_xml(guid: str, where: str, by: str, body: str = "") -> str:
     return f"{head}>\n{body}{SELECTION}</PlainTextSelection>\n" if body else head + "/>\n"
 
 
+def coded_selection_xml(guid: str, where: str, by: str, coding: str, code: str) -> str:
+    """`selection_xml(guid, where, by, coding_xml(coding, code, by))` in one step: a
+    selection holding one coding and nothing else, which a large project has a million
+    times."""
+    return (f'{SELECTION}<PlainTextSelection guid="{guid}"{where}{by}>\n{_INSIDE}<Coding '
+            f'guid="{coding}"{by}>\n{_DEEPER}<CodeRef targetGUID="{code}"/>\n{_INSIDE}</Coding>\n'
+            f"{SELECTION}</PlainTextSelection>\n")
+
+
 def description_xml(text: str) -> str:
     """A selection's `Description` (nothing when empty)."""
     return f"{_INSIDE}<Description>{escape_text(text)}</Description>\n" if text else ""

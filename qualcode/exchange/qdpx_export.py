@@ -48,6 +48,7 @@ from qualcode.exchange.guids import (
 from qualcode.exchange.positions import astral_points, point_to_unit
 from qualcode.exchange.qde_write import (
     ProjectStream,
+    coded_selection_xml,
     coding_xml,
     description_xml,
     note_refs_xml,
@@ -504,9 +505,18 @@ def _selections(export: Export, block: _Block, memos: list[tuple[int, str]]) -> 
             out: list[str] = []
             ranges: set[tuple[int, int]] = set()
             """The stretches already given a selection of their own."""
+            coded = False
+            """Whether the whole quote has (one is not in `ranges` yet)."""
             for (_qid, cid, code_id, coder_id, span_start, span_end, memo, created, coding_guid,
                  selection_guid) in mine:
                 by = bys.get((coder_id, created)) or by_of(coder_id, created)
+                if span_start is None and not memo:
+                    out.append(coded_selection_xml(selection_guid, whole, by, coding_guid,
+                                                   codes[code_id]))
+                    coded = True
+                    continue
+                if coded:
+                    ranges.add((0, n))
                 coding = coding_xml(coding_guid, codes[code_id], by,
                                     coding_memo(cid) if memo else None)
                 if memo:
