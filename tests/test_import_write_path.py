@@ -83,3 +83,9 @@ def test_a_coded_table_still_takes_the_session(cli: Cli, tmp_path: Path) -> None
     result = cli("--db", str(db), "import", str(table))
     assert result.code == 0, result.err
     assert "1 codings" in result.out
+
+
+def test_a_missing_project_is_refused_before_the_files_are_read(cli: Cli, tmp_path: Path) -> None:
+    unreadable = _table(tmp_path, "group,speaker\n")  # no text column: parsing would refuse it
+    result = cli("--db", str(tmp_path / "none.db"), "import", str(unreadable))
+    assert result.code == 1 and "no project here" in result.err, result.err

@@ -34,7 +34,7 @@ def import_(
                                                 "group."))] = None,
 ) -> None:
     from qualcode.cli.progress import progress_bar
-    from qualcode.db.writing import writing
+    from qualcode.db.writing import writable
     from qualcode.services.imports import needs_session, parse_files, write_sources
 
     st = state(ctx)
@@ -57,9 +57,9 @@ def import_(
         for path, src in zip(files, parse_files(files, fmt), strict=True):
             print(preview(str(path), src), end="")
         return
-    with progress_bar("importing", 2 * len(files)) as advance:
+    with writable(st.db) as project, progress_bar("importing", 2 * len(files)) as advance:
         parsed = parse_files(files, fmt, progress=advance)
-        with writing(st.db, needs_session=lambda db: needs_session(db, parsed)) as writer:
+        with project.action(needs_session=lambda db: needs_session(db, parsed)) as writer:
             summaries = write_sources(writer, [(str(p), s) for p, s in zip(
                 files, parsed, strict=True)], group=group, coder=st.coder,
                 add_codes=add_codes, progress=advance)

@@ -14,6 +14,7 @@ import sqlite3
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from qualcode.config import is_url
 from qualcode.db import sqlite as sqlite_db
@@ -21,24 +22,55 @@ from qualcode.db.reader import Reader
 from qualcode.db.schema_version import SCHEMA_REVISION
 from qualcode.db.writer import Writer, writer_of
 
+if TYPE_CHECKING:
+    from qualcode.db.engine import Project
+
 
 class _NeedsSession(Exception):
     """The action turned out to need the ORM: its sqlite3 transaction is rolled back."""
 
 
+class Writable:
+    """A project checked (and opened, when SQLAlchemy must) before the command's work,
+    so a missing or foreign project is refused before a long parse, as `open_project`
+    refused it; each `action` is then one transaction."""
+
+    def __init__(self, db: str, project: Project | None) -> None:
+        self.db = db
+        self.project = project
+
+    @contextmanager
+    def action(self, *, needs_session: Callable[[Reader], bool]) -> Iterator[Writer]:
+        """A Writer for one action, committed on success, rolled back on failure.
+        `needs_session` is asked inside the sqlite3 transaction, before anything is
+        written: when it says yes, the action runs in a Session (`Writer.session`)."""
+        if self.project is None:
+            try:
+                with _plain(self.db, needs_session) as writer:
+                    yield writer
+                return
+            except _NeedsSession:
+                from qualcode.db.engine import open_project
+
+                self.project = open_project(self.db, warn=False)  # checked already
+        with self.project.write() as session:
+            yield writer_of(session)
+
+
 @contextmanager
-def writing(db: str, *, needs_session: Callable[[Reader], bool]) -> Iterator[Writer]:
-    """A Writer on the project at `db` for one action, committed on success and rolled
-    back on failure. `needs_session` is asked inside the transaction, before anything is
-    written: when it says yes, the action runs in a Session instead (`Writer.session`)."""
+def writable(db: str) -> Iterator[Writable]:
+    """The project at `db`, checked now and closed on exit."""
     if is_url(db) or sqlite_db.check_project(Path(db)) != SCHEMA_REVISION:
-        yield from _through_sqlalchemy(db)
-        return
+        from qualcode.db.engine import open_project
+
+        opened = Writable(db, open_project(db, warn=False))  # `check_project` warned
+    else:
+        opened = Writable(db, None)
     try:
-        with _plain(db, needs_session) as writer:
-            yield writer
-    except _NeedsSession:
-        yield from _through_sqlalchemy(db)
+        yield opened
+    finally:
+        if opened.project is not None:
+            opened.project.close()
 
 
 @contextmanager
@@ -60,14 +92,3 @@ def _plain(db: str, needs_session: Callable[[Reader], bool]) -> Iterator[Writer]
         if explained is not None:
             raise explained from None
         raise
-
-
-def _through_sqlalchemy(db: str) -> Iterator[Writer]:
-    from qualcode.db.engine import open_project
-
-    project = open_project(db, warn=False)  # `check_project` warned already
-    try:
-        with project.write() as session:
-            yield writer_of(session)
-    finally:
-        project.close()
