@@ -36,10 +36,10 @@ def _clean_text(cell: str) -> str:
 
 
 def _csv_cell(cell: str) -> str:
-    """A cell of `decode_text`'s text (line ends and control characters done already),
-    as written before our exporter kept a spreadsheet from running it."""
-    text = unicodedata.normalize("NFC", cell)
-    return (text[1:] if text.startswith(_NEUTRALISED) else text).strip()
+    """A cell of `decode_text`'s text (line ends, control characters and NFC done already
+    for the whole text, and a cell begins and ends beside ASCII punctuation, so it is in
+    NFC too), as written before our exporter kept a spreadsheet from running it."""
+    return (cell[1:] if cell.startswith(_NEUTRALISED) else cell).strip()
 
 
 def rows_to_source(path: Path, fmt: str, header: list[str],
