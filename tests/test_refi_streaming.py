@@ -179,3 +179,23 @@ def test_writes_behind_arrive_in_order_and_their_failure_is_raised() -> None:
     with pytest.raises(OSError, match="No space left"), written_behind(Full()) as behind:
         for _ in range(10):
             behind.write(b"x")
+
+
+class _Rows:
+    """A Reader's `row` answering `max(id), count(*)` for a table of the given ids."""
+
+    def __init__(self, ids: list[int]) -> None:
+        self.ids = ids
+
+    def row(self, text: str, params: Any = ()) -> tuple[int | None, int]:
+        return (max(self.ids, default=None), len(self.ids))
+
+
+@pytest.mark.parametrize("ids", [list(range(1, 50)), [1, 5, 10**6]])
+def test_remembered_guids_are_the_ones_made_even_when_some_were_not(ids: list[int]) -> None:
+    guids = qdpx_export._Guids(uuid.UUID(int=7), {})
+    remembered = qdpx_export._Remembered(guids, "coding-selection", _Rows(ids),  # type: ignore[arg-type]
+                                         "coding")
+    remembered.made(ids[::2])
+    for asked in (ids[::2], ids, ids[1:2], []):
+        assert remembered.recalled(asked) == guids.many("coding-selection", asked)
