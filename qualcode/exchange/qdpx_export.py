@@ -567,25 +567,30 @@ def _said(export: Export, rows: list[Row], memo_guid: Callable[[object], str],
 
 def _case_selections(export: Export, case: RCase) -> Iterator[str]:
     """The selections a participant's case claims: their quotes' and the whole-quote
-    codings' (whose GUIDs are made here, and remembered for the Sources after)."""
+    codings' (whose GUIDs are made here, and remembered for the Sources after). A
+    quote's codings come as one text of ids, aggregated from a subquery in id order
+    (SQLite and PostgreSQL both aggregate in the order of an ordered subquery, though
+    neither promises it; another order would only reorder a case's references): a
+    tenth of the rows a join brings."""
     pid = export.participant_cases.get(case.guid)
     if pid is None:
         return
-    last = None
-    for batch in export.db.stream(
-            "SELECT q.id, c.id FROM quote q LEFT JOIN coding c ON c.quote_id = q.id "
-            "AND c.span_start IS NULL WHERE q.participant_id = ? ORDER BY q.id, c.id", (pid,)):
-        fresh = [qid for qid in dict.fromkeys(qid for qid, _cid in batch) if qid != last]
-        quotes = dict(zip(fresh, export.quotes.made(fresh), strict=True))
-        selections = iter(export.selections.made(
-            [cid for _qid, cid in batch if cid is not None]))
+    db = export.db
+    for batch in db.stream(
+            f"SELECT q.id, (SELECT {db.joined('whole.id')} FROM (SELECT c.id FROM coding c "
+            "WHERE c.quote_id = q.id AND c.span_start IS NULL ORDER BY c.id) AS whole) "
+            "FROM quote q WHERE q.participant_id = ? ORDER BY q.id", (pid,)):
+        quotes = export.quotes.made([qid for qid, _ids in batch])
+        coded = ",".join(ids for _qid, ids in batch if ids)
+        selections = export.selections.made(list(map(int, coded.split(","))) if coded else [])
         guids: list[str] = []
-        for qid, cid in batch:
-            if qid != last:
-                last = qid
-                guids.append(quotes[qid])
-            if cid is not None:
-                guids.append(next(selections))
+        at = 0
+        for (_qid, ids), quote in zip(batch, quotes, strict=True):
+            guids.append(quote)
+            if ids:
+                count = ids.count(",") + 1
+                guids += selections[at:at + count]
+                at += count
         yield selection_refs_xml(guids)
 
 
