@@ -47,6 +47,7 @@ from qualcode.exchange.guids import (
     project_namespace,
     stored_namespace,
 )
+from qualcode.exchange.guids_ahead import Ahead
 from qualcode.exchange.positions import astral_points, point_to_unit
 from qualcode.exchange.qde_write import (
     ProjectStream,
@@ -187,6 +188,7 @@ class Export:
     quotes: _Remembered
     selections: _Remembered
     """Whole-quote coding selections."""
+    coding_guids: Callable[[list[Any]], list[str]]
     summary: Summary = field(default_factory=Summary)
     anchors: dict[int, str] = field(default_factory=dict)
     """memo id → where its quote lies (`place`, named by the whole text)."""
@@ -294,9 +296,27 @@ def build(db: Reader | Session, name: str, *, utf16: bool = False) -> Export:
     export = Export(reader, guids, utf16, head, blocks, dict(coder_rows), user_guids,
                     codes, dict(code_rows), group_name, {p[0]: p[2] for p in participants},
                     participant_cases, _Remembered(guids, "quote", reader, "quote"),
-                    _Remembered(guids, "coding-selection", reader, "coding"))
+                    _Remembered(guids, "coding-selection", reader, "coding"),
+                    _coding_guids(guids, reader))
     export.summary.users = len(head.users)
     return export
+
+
+def _dense_top(db: Reader, table: str) -> int | None:
+    """The table's highest id, unless its ids are far sparser than its rows (then
+    nothing is kept by id)."""
+    found = db.row(f"SELECT max(id), count(*) FROM {table}")
+    top, count = found if found is not None else (None, 0)
+    return None if top is None or top > 2 * count + 1024 else int(top)
+
+
+def _coding_guids(guids: _Guids, db: Reader) -> Callable[[list[Any]], list[str]]:
+    """The codings' GUIDs, made ahead by another process while the Cases are written
+    (see `guids_ahead`), unless some were kept from another file."""
+    top = _dense_top(db, "coding")
+    if top is None or guids.kept.get("coding"):
+        return partial(guids.many, "coding")
+    return Ahead(guids.namespace, "coding", top).of
 
 
 class _Remembered:
@@ -308,10 +328,8 @@ class _Remembered:
 
     def __init__(self, guids: _Guids, kind: str, db: Reader, table: str) -> None:
         self._guids, self._kind = guids, kind
-        found = db.row(f"SELECT max(id), count(*) FROM {table}")
-        top, count = found if found is not None else (None, 0)
-        sparse = top is None or top > 2 * count + 1024
-        self._known: list[str | None] = [] if sparse else [None] * (top + 1)
+        top = _dense_top(db, table)
+        self._known: list[str | None] = [] if top is None else [None] * (top + 1)
 
     def _kept(self, ids: list[int]) -> bool:
         return bool(ids) and max(ids) < len(self._known)
@@ -459,7 +477,7 @@ def _selections(export: Export, block: _Block, memos: list[tuple[int, str]]) -> 
     codings = _Alongside(_guided(db.stream(
         "SELECT c.quote_id, c.id, c.code_id, c.coder_id, c.span_start, c.span_end, c.memo, "
         f"c.created_at FROM coding c JOIN quote q ON q.id = c.quote_id WHERE {where} "
-        "ORDER BY q.id, c.id", params), partial(guids.many, "coding"),
+        "ORDER BY q.id, c.id", params), export.coding_guids,
         export.selections.recalled, column=1))
     quote_memos = _Alongside(db.stream(
         "SELECT m.quote_id, m.id, m.coder_id, m.text FROM memo m JOIN quote q "
