@@ -5,6 +5,7 @@ uuid5's own, and the same code exports a project held on PostgreSQL."""
 from __future__ import annotations
 
 import io
+import os
 import re
 import subprocess
 import sys
@@ -192,7 +193,11 @@ class _Rows:
 
 
 @pytest.mark.parametrize("ids", [list(range(1, 50)), [1, 5, 10**6]])
-def test_remembered_guids_are_the_ones_made_even_when_some_were_not(ids: list[int]) -> None:
+@pytest.mark.parametrize("fork", [True, False])
+def test_remembered_guids_are_the_ones_made_even_when_some_were_not(
+        ids: list[int], fork: bool, monkeypatch: pytest.MonkeyPatch) -> None:
+    if not fork:
+        monkeypatch.delattr(os, "fork", raising=False)
     guids = qdpx_export._Guids(uuid.UUID(int=7), {})
     remembered = qdpx_export._Remembered(guids, "coding-selection", _Rows(ids),  # type: ignore[arg-type]
                                          "coding")

@@ -24,6 +24,10 @@ _SIZE = 37
 """A GUID and its newline."""
 
 
+def forks() -> bool:
+    return hasattr(os, "fork")
+
+
 class Ahead:
     """`guid_texts(namespace, kind, ids)` for ids 0 to `top`, made by a child process
     from the moment this is made; `of` waits for it the first time."""
@@ -34,7 +38,7 @@ class Ahead:
         self._top = top
         self._made: bytes | None = None
         self._file = tempfile.TemporaryFile()
-        self._pid = os.fork() if hasattr(os, "fork") else -1
+        self._pid = os.fork() if forks() else -1
         if self._pid == 0:  # the child: make, write, leave without running the parent's exit
             try:
                 for start in range(0, top + 1, CHUNK):

@@ -47,7 +47,7 @@ from qualcode.exchange.guids import (
     project_namespace,
     stored_namespace,
 )
-from qualcode.exchange.guids_ahead import Ahead
+from qualcode.exchange.guids_ahead import Ahead, forks
 from qualcode.exchange.positions import astral_points, point_to_unit
 from qualcode.exchange.qde_write import (
     ProjectStream,
@@ -310,32 +310,41 @@ def _dense_top(db: Reader, table: str) -> int | None:
     return None if top is None or top > 2 * count + 1024 else int(top)
 
 
+def _ahead(guids: _Guids, kind: str, top: int | None) -> Callable[[list[Any]], list[str]] | None:
+    """A kind's GUIDs made ahead by another process while this one works (see
+    `guids_ahead`), where it can fork, the ids are dense and none was kept from another
+    file."""
+    if top is None or not forks() or guids.kept.get(kind):
+        return None
+    return Ahead(guids.namespace, kind, top).of
+
+
 def _coding_guids(guids: _Guids, db: Reader) -> Callable[[list[Any]], list[str]]:
-    """The codings' GUIDs, made ahead by another process while the Cases are written
-    (see `guids_ahead`), unless some were kept from another file."""
-    top = _dense_top(db, "coding")
-    if top is None or guids.kept.get("coding"):
-        return partial(guids.many, "coding")
-    return Ahead(guids.namespace, "coding", top).of
+    """The codings' GUIDs, made ahead while the Cases are written, else when needed."""
+    return _ahead(guids, "coding", _dense_top(db, "coding")) or partial(guids.many, "coding")
 
 
 class _Remembered:
     """One kind's GUIDs, made for the Cases and needed again by the Sources that follow:
-    kept in a list by id, stored and recalled a whole batch at a time (`map` and
-    `itemgetter`, no Python frame per GUID), a fifth of the time of making them again;
-    a million codings hold 100 MB. Ids far sparser than the rows are made again
-    instead."""
+    made ahead by another process where it can (see `_ahead`); else kept in a list by
+    id, stored and recalled a whole batch at a time (`map` and `itemgetter`, no Python
+    frame per GUID), a fifth of the time of making them again (a million codings hold
+    100 MB). Ids far sparser than the rows are made again instead."""
 
     def __init__(self, guids: _Guids, kind: str, db: Reader, table: str) -> None:
         self._guids, self._kind = guids, kind
         top = _dense_top(db, table)
-        self._known: list[str | None] = [] if top is None else [None] * (top + 1)
+        self._ahead = _ahead(guids, kind, top)
+        self._known: list[str | None] = (
+            [] if top is None or self._ahead is not None else [None] * (top + 1))
 
     def _kept(self, ids: list[int]) -> bool:
         return bool(ids) and max(ids) < len(self._known)
 
     def made(self, ids: list[int]) -> list[str]:
         """The GUIDs of `ids`, remembered."""
+        if self._ahead is not None:
+            return self._ahead(ids)
         guids = self._guids.many(self._kind, ids)
         if self._kept(ids):
             deque(map(self._known.__setitem__, ids, guids), maxlen=0)
@@ -343,6 +352,8 @@ class _Remembered:
 
     def recalled(self, ids: list[int]) -> list[str]:
         """The GUIDs of `ids`, as remembered if all of them are."""
+        if self._ahead is not None:
+            return self._ahead(ids)
         if self._kept(ids):
             found = [self._known[ids[0]]] if len(ids) == 1 else list(
                 itemgetter(*ids)(self._known))
