@@ -28,6 +28,7 @@ def main() -> None:
 
     if hasattr(signal, "SIGPIPE"):  # `qualcode quotes | head`: stop quietly, as Unix tools do
         signal.signal(signal.SIGPIPE, signal.SIG_DFL)
+    import os
     import sys
 
     import typer.main
@@ -35,7 +36,10 @@ def main() -> None:
     from qualcode.cli.language import preselect, translated
 
     preselect(sys.argv[1:])
-    translated(typer.main.get_command(invoked(app, sys.argv[1:])))(prog_name="qualcode")
+    # a shell asking for completions passes its words in the environment, not the arguments
+    completing = "_QUALCODE_COMPLETE" in os.environ
+    chosen = app if completing else invoked(app, sys.argv[1:])
+    translated(typer.main.get_command(chosen))(prog_name="qualcode")
 
 
 def invoked(whole: typer.Typer, args: list[str]) -> typer.Typer:
