@@ -44,10 +44,7 @@ def test_force_never_replaces_a_project(cli: Cli, demo_db: Path, tmp_path: Path,
     assert other.read_bytes() == before
 
 
-EARLY = [(n, c) for n, c in COMMANDS if n != "quotes"]
-
-
-@pytest.mark.parametrize(("name", "command"), EARLY, ids=[n for n, _ in EARLY])
+@pytest.mark.parametrize(("name", "command"), COMMANDS, ids=[n for n, _ in COMMANDS])
 def test_the_refusal_comes_before_the_work(cli: Cli, tmp_path: Path, name: str,
                                            command: list[str]) -> None:
     """Told at once, not after a long report or export: the project is not even read

@@ -110,6 +110,8 @@ def quotes(
 
     if fmt is not None and (fmt not in ("csv", "xlsx") or output is None or as_json):
         raise UserError(_("--format takes csv or xlsx, with -o FILE (and not --json)"))
+    if fmt is not None and output is not None:  # told at once, not after the table is read
+        check_output(output, force=force)
     wanted = QuoteFilter(group=group, code=code, coder=coder, uncoded=uncoded,
                          moderators=moderators)
     if fmt is None:
@@ -131,7 +133,8 @@ def quotes(
     if fmt is not None and output is not None:
         from qualcode.exporters.quote_table import to_csv, to_xlsx
 
-        write_output(output, to_csv(table) if fmt == "csv" else to_xlsx(table), force=force)
+        write_output(output, to_csv(table) if fmt == "csv" else to_xlsx(table),
+                     force=True)  # checked above
         left = (_("; {count} segment codings left out (a cell holds whole-quote "
                   "codes)").format(count=table.segments_left_out)
                 if table.segments_left_out else "")
