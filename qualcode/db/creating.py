@@ -30,9 +30,8 @@ def creating(db: str) -> Iterator[Writer]:
         return
     sqlite_db.create_owner_only(Path(db))
     try:
-        connection = sqlite3.connect(db, timeout=sqlite_db.busy_timeout_ms() / 1000)
+        connection = sqlite_db.connect(db)
         try:
-            sqlite_db.configure(connection)
             # executescript commits a transaction it finds open, so it begins its own
             connection.executescript("BEGIN IMMEDIATE;\n" + SCRIPT.read_text(encoding="utf-8"))
             yield Writer(connection)

@@ -27,9 +27,8 @@ def reading(db: str) -> Iterator[Reader]:
         yield from _through_sqlalchemy(db)
         return
     try:
-        connection = sqlite3.connect(db, timeout=sqlite_db.busy_timeout_ms() / 1000)
+        connection = sqlite_db.connect(db)
         try:
-            sqlite_db.configure(connection)
             connection.execute("BEGIN")
             yield Reader(connection)
         finally:

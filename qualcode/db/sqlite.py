@@ -199,6 +199,18 @@ def readable_by_others(path: Path) -> bool:
     return bool(path.stat().st_mode & (stat.S_IRGRP | stat.S_IROTH))
 
 
+def connect(path: str) -> sqlite3.Connection:
+    """A plain sqlite3 connection to the project at `path`, with `configure`'s pragmas:
+    how the read, write and create paths open a file without SQLAlchemy."""
+    connection = sqlite3.connect(path, timeout=busy_timeout_ms() / 1000)
+    try:
+        configure(connection)
+    except BaseException:
+        connection.close()
+        raise
+    return connection
+
+
 def configure(dbapi_conn: sqlite3.Connection) -> None:
     """Every connection's pragmas, whether SQLAlchemy's pool or a read command opened it;
     transactions are ours to begin (BEGIN IMMEDIATE for a writer, see below)."""

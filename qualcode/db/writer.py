@@ -34,7 +34,7 @@ class Writer(Reader):
         (a corrected transcript, a coded table); a plain sqlite3 Writer is only opened
         for imports that need none (`qualcode.db.writing`)."""
         if self._session is None:
-            raise AssertionError("this write needs a Session; open it with writing(orm=True)")
+            raise AssertionError("this write needs a Session: see needs_session in db.writing")
         return self._session
 
     @property

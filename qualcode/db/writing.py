@@ -76,9 +76,8 @@ def writable(db: str) -> Iterator[Writable]:
 @contextmanager
 def _plain(db: str, needs_session: Callable[[Reader], bool]) -> Iterator[Writer]:
     try:
-        connection = sqlite3.connect(db, timeout=sqlite_db.busy_timeout_ms() / 1000)
+        connection = sqlite_db.connect(db)
         try:
-            sqlite_db.configure(connection)
             connection.execute("BEGIN IMMEDIATE")
             writer = Writer(connection)
             if needs_session(writer):
