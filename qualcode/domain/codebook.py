@@ -15,6 +15,7 @@ from typing import Any
 
 import yaml
 
+from qualcode.domain.yaml_lines import load_with_lines
 from qualcode.errors import UserError
 from qualcode.i18n import _
 
@@ -84,38 +85,6 @@ class Finding:
     fatal: bool = True
 
 
-class _LineLoader(yaml.SafeLoader):
-    """A safe loader that remembers the line where each mapping starts."""
-
-
-class _FastLineLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
-    """The same over libyaml when PyYAML was built with it: C speed, same documents."""
-
-
-def _mapping_with_line(loader: _LineLoader, node: yaml.MappingNode) -> dict[str, Any]:
-    mapping: dict[str, Any] = {str(k): v for k, v in
-                               loader.construct_mapping(node, deep=True).items()}
-    mapping["__line__"] = node.start_mark.line + 1
-    keys = [k.value for k, _ in node.value if isinstance(k, yaml.ScalarNode)]
-    dupes = {k for k in keys if keys.count(k) > 1}
-    if dupes:
-        mapping["__dupkeys__"] = sorted(dupes)
-    return mapping
-
-
-for _loader in (_LineLoader, _FastLineLoader):
-    _loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _mapping_with_line)
-
-
-def _load(text: str) -> Any:
-    """The document, read at C speed; one libyaml refuses is read again by the Python
-    loader, whose wording of the problem (and its line) the findings have always quoted."""
-    try:
-        return yaml.load(text, Loader=_FastLineLoader)  # noqa: S506 (a SafeLoader's C twin)
-    except yaml.YAMLError:
-        return yaml.load(text, Loader=_LineLoader)  # noqa: S506 (a SafeLoader subclass)
-
-
 def _read(path: Path) -> str:
     try:
         return path.read_bytes().decode("utf-8-sig")
@@ -130,7 +99,7 @@ def _read(path: Path) -> str:
 def parse(text: str, where: str) -> tuple[Codebook | None, list[Finding]]:
     """Parse and check a codebook; returns it (None when unusable) and every finding."""
     try:
-        data = _load(text)
+        data = load_with_lines(text)
     except RecursionError:
         return None, [Finding(None, _("codes nested deeper than {MAX_DEPTH} levels").format(
                                         MAX_DEPTH=MAX_DEPTH))]

@@ -16,7 +16,8 @@ from typing import Any
 
 import yaml
 
-from qualcode.domain.codebook import _LineLoader, normalise_name
+from qualcode.domain.codebook import normalise_name
+from qualcode.domain.yaml_lines import load_with_lines
 from qualcode.errors import UserError
 from qualcode.i18n import _
 
@@ -42,7 +43,7 @@ def load_indicators(path: Path, themes: list[str]) -> tuple[str | None, list[Ind
     where = str(path)
     try:
         text = path.read_bytes().decode("utf-8-sig")
-        data = yaml.load(text, Loader=_LineLoader)  # noqa: S506 (a SafeLoader subclass)
+        data = load_with_lines(text)
     except OSError as exc:
         raise UserError(
             _("cannot read the indicators: {strerror}").format(strerror=exc.strerror), path=where
@@ -100,7 +101,7 @@ def find_indicators(project: Path | None, title: str) -> Path | None:
         if not path.is_file():
             continue
         try:
-            data = yaml.load(path.read_bytes().decode("utf-8-sig"), Loader=_LineLoader)  # noqa: S506
+            data = load_with_lines(path.read_bytes().decode("utf-8-sig"))
         except (OSError, UnicodeDecodeError, yaml.YAMLError):
             continue
         if isinstance(data, dict) and title and str(data.get("study", "")) == title:
