@@ -8,14 +8,14 @@ import uuid
 
 import pytest
 
-from qualcode.exchange.guids import guid_texts
+from qualcode.exchange.guids import guid_bytes
 from qualcode.exchange.guids_ahead import CHUNK, Ahead
 
 ASKED = [list(range(0, 40)), [7, 3, 3, 250], [CHUNK - 1, CHUNK, CHUNK + 1], [5], [], [9, 10**6]]
 
 
-def _expected(namespace: uuid.UUID, ids: list[int]) -> list[str]:
-    return guid_texts(namespace, "coding", ids)
+def _expected(namespace: uuid.UUID, ids: list[int]) -> list[bytes]:
+    return guid_bytes(namespace, "coding", ids)
 
 
 def test_guids_made_ahead_are_the_ones_made_in_process() -> None:

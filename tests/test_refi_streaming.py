@@ -23,8 +23,15 @@ from qualcode.db import reader as reader_module
 from qualcode.db.reader import Reader
 from qualcode.exchange import qdpx_export, xml_write
 from qualcode.exchange.background_write import written_behind
-from qualcode.exchange.guids import guid_texts, make_guid
-from qualcode.exchange.qde_write import coded_selection_xml, coding_xml, place, selection_xml, who
+from qualcode.exchange.guids import guid_bytes, make_guid
+from qualcode.exchange.qde_write import (
+    coded_selections,
+    coding_xml,
+    place,
+    selection_refs,
+    selection_xml,
+    who,
+)
 from qualcode.exchange.qdpx_export import label
 
 from .conftest import REPO, Cli
@@ -146,15 +153,23 @@ def test_guids_are_uuid5(ident: str) -> None:
 @given(st.lists(st.text(max_size=40) | st.integers(), max_size=50))
 def test_guids_made_in_bulk_are_uuid5(idents: list[str | int]) -> None:
     namespace = uuid.UUID(int=hash(tuple(idents)) % (1 << 128))
-    assert guid_texts(namespace, "coding", idents) == [
-        str(uuid.uuid5(namespace, f"coding:{i}")) for i in idents]
+    assert guid_bytes(namespace, "coding", idents) == [
+        str(uuid.uuid5(namespace, f"coding:{i}")).encode() for i in idents]
 
 
 @given(st.text(st.characters(min_codepoint=32, max_codepoint=0xD7FF), max_size=30), st.booleans())
-def test_a_selection_of_one_coding_is_written_as_the_general_one(name: str, dated: bool) -> None:
+def test_selections_of_one_coding_are_written_as_the_general_one(name: str, dated: bool) -> None:
     where, by = place(name, 3, 14), who("u-guid", "2023-11-21T09:00:07Z" if dated else None)
-    assert coded_selection_xml("s", where, by, "c", "k") == selection_xml(
-        "s", where, by, coding_xml("c", "k", by))
+    made = coded_selections([b"s1", b"s2"], where.encode(), [by.encode(), b""], [b"c1", b"c2"],
+                            [b"k1", b"k2"])
+    assert b"".join(made).decode() == selection_xml("s1", where, by, coding_xml(
+        "c1", "k1", by)) + selection_xml("s2", where, "", coding_xml("c2", "k2", ""))
+
+
+@pytest.mark.parametrize("guids", [[], [b"a"], [b"a", b"b", b"c"]])
+def test_selection_refs_are_one_line_each(guids: list[bytes]) -> None:
+    assert selection_refs(guids).decode().splitlines() == [
+        f'      <SelectionRef targetGUID="{g.decode()}"/>' for g in guids]
 
 
 @given(st.lists(st.sampled_from([*"ab é\n\t\u00a0", "x" * 20]), max_size=40).map("".join))

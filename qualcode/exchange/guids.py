@@ -65,18 +65,19 @@ _SIZE = 37
 """A GUID and the newline that ends it."""
 
 
-def guid_texts(namespace: uuid.UUID, kind: str, idents: Iterable[object]) -> list[str]:
-    """`str(uuid5(namespace, f"{kind}:{ident}"))` for each ident, lower case, made in
-    bulk: a 100,000-quote export makes more than two million of them, and the hashing
-    runs in `map` (no Python frame per GUID) while the digits are laid out a column at
-    a time, each column one slice of all the digests (version 5 and the variant set
-    the same way), rather than formatted one GUID at a time."""
+def guid_lines(namespace: uuid.UUID, kind: str, idents: Iterable[object]) -> bytes:
+    """`str(uuid5(namespace, f"{kind}:{ident}"))` for each ident, lower case, one a line
+    (no newline after the last), made in bulk: a 100,000-quote export makes more than
+    two million of them, and the hashing runs in `map` (no Python frame per GUID) while
+    the digits are laid out a column at a time, each column one slice of all the
+    digests (version 5 and the variant set the same way), rather than formatted one GUID
+    at a time."""
     base = namespace.bytes + f"{kind}:".encode()
     digits = "".join(map(_HEXDIGEST, map(sha1, map(base.__add__, map(str.encode, map(
         str, idents)))))).encode()
     count = len(digits) // 40
     if not count:
-        return []
+        return b""
     out = bytearray(_SIZE * count - 1)  # no newline after the last
     for to, taken in zip(_DIGITS, range(32), strict=True):
         out[to::_SIZE] = digits[taken::40]
@@ -85,14 +86,23 @@ def guid_texts(namespace: uuid.UUID, kind: str, idents: Iterable[object]) -> lis
     for dash in (8, 13, 18, 23):
         out[dash::_SIZE] = b"-" * count
     out[36::_SIZE] = b"\n" * (count - 1)
-    return out.decode().split("\n")
+    return bytes(out)
+
+
+def split_lines(lines: bytes) -> list[bytes]:
+    """`guid_lines` as a list: the export writes bytes, so GUIDs are never decoded."""
+    return lines.split(b"\n") if lines else []
+
+
+def guid_bytes(namespace: uuid.UUID, kind: str, idents: Iterable[object]) -> list[bytes]:
+    return split_lines(guid_lines(namespace, kind, idents))
 
 
 _VARIANT_DIGIT = {digit: "89ab"[int(digit, 16) & 3] for digit in "0123456789abcdef"}
 
 
 def guid_maker(namespace: uuid.UUID, kind: str) -> Callable[[object], str]:
-    """`ident` → its GUID as `guid_texts` makes it, one at a time (a `guid_texts` call
+    """`ident` → its GUID as `guid_lines` makes it, one at a time (a `guid_lines` call
     has a setup that only pays over many)."""
     prefix = sha1(namespace.bytes + f"{kind}:".encode())
 

@@ -16,7 +16,7 @@ from collections.abc import Callable
 from itertools import repeat
 from operator import add, mul
 
-from qualcode.exchange.guids import guid_texts
+from qualcode.exchange.guids import guid_lines, split_lines
 
 CHUNK = 50_000
 """GUIDs the child makes and writes at a time: its memory stays a few megabytes."""
@@ -29,12 +29,12 @@ def forks() -> bool:
 
 
 class Ahead:
-    """`guid_texts(namespace, kind, ids)` for ids 0 to `top`, made by a child process
+    """`guid_bytes(namespace, kind, ids)` for ids 0 to `top`, made by a child process
     from the moment this is made; `of` waits for it the first time."""
 
     def __init__(self, namespace: uuid.UUID, kind: str, top: int) -> None:
-        self._make: Callable[[list[int]], list[str]] = (
-            lambda ids: guid_texts(namespace, kind, ids))
+        self._make: Callable[[list[int]], bytes] = (
+            lambda ids: guid_lines(namespace, kind, ids))
         self._top = top
         self._made: bytes | None = None
         self._file = tempfile.TemporaryFile()
@@ -42,8 +42,8 @@ class Ahead:
         if self._pid == 0:  # the child: make, write, leave without running the parent's exit
             try:
                 for start in range(0, top + 1, CHUNK):
-                    made = self._make(list(range(start, min(start + CHUNK, top + 1))))
-                    self._file.write(("\n".join(made) + "\n").encode())
+                    self._file.write(self._make(list(range(start, min(start + CHUNK, top + 1))))
+                                     + b"\n")
                 self._file.flush()
             finally:
                 os._exit(0 if self._file.tell() == _SIZE * (top + 1) else 1)
@@ -58,13 +58,13 @@ class Ahead:
             self._file.close()
         return self._made
 
-    def of(self, ids: list[int]) -> list[str]:
+    def of(self, ids: list[int]) -> list[bytes]:
         made = self._ready()
         if made is None or not ids or max(ids) > self._top or min(ids) < 0:
-            return self._make(ids)
+            return split_lines(self._make(ids))
         first = ids[0]
         if ids[-1] - first == len(ids) - 1 and ids == list(range(first, first + len(ids))):
-            return made[_SIZE * first:_SIZE * (first + len(ids)) - 1].decode().split("\n")
+            return made[_SIZE * first:_SIZE * (first + len(ids)) - 1].split(b"\n")
         starts = list(map(mul, ids, repeat(_SIZE)))
-        return b"\n".join(map(made.__getitem__, map(slice, starts, map(
-            add, starts, repeat(_SIZE - 1))))).decode().split("\n")
+        return list(map(made.__getitem__, map(slice, starts, map(
+            add, starts, repeat(_SIZE - 1)))))

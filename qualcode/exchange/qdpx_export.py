@@ -16,8 +16,9 @@ SQL, each with its codings, memos and reviews read alongside (one cursor each, i
 same order), and become XML text at once; no object stands for a selection, and a
 100,000-quote project with a million codings exports in under 200 MB (what is held is
 the GUIDs the Cases and the Sources share, see `_Remembered`). GUIDs are made a fetched
-batch at a time (`guid_texts`). Generated table texts wait in temporary files until
-`project.qde` is closed.
+batch at a time (`guid_lines`) and stay bytes, as the XML of the selections does (see
+`_Selections`). Generated table texts wait in temporary files until `project.qde` is
+closed.
 """
 
 from __future__ import annotations
@@ -25,7 +26,8 @@ from __future__ import annotations
 import shutil
 import tempfile
 import zipfile
-from collections import deque
+from bisect import bisect_right
+from collections import Counter, deque
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from functools import partial
@@ -41,8 +43,8 @@ from qualcode.exchange import markers
 from qualcode.exchange.background_write import written_behind
 from qualcode.exchange.codes import to_refi
 from qualcode.exchange.guids import (
+    guid_bytes,
     guid_maker,
-    guid_texts,
     kept_guids,
     project_namespace,
     stored_namespace,
@@ -51,13 +53,13 @@ from qualcode.exchange.guids_ahead import Ahead, forks
 from qualcode.exchange.positions import astral_points, point_to_unit
 from qualcode.exchange.qde_write import (
     ProjectStream,
-    coded_selection_xml,
+    coded_selections,
     coding_xml,
     description_xml,
     note_refs_xml,
     note_xml,
     place,
-    selection_refs_xml,
+    selection_refs,
     selection_xml,
     source_file,
     source_head,
@@ -95,13 +97,14 @@ class _Guids:
             return make
         return lambda ident: (kept.get(str(ident)) or make(ident)).lower()
 
-    def many(self, kind: str, idents: list[Any]) -> list[str]:
-        """`of(kind)` of each ident, made in bulk (see `guid_texts`)."""
-        made = guid_texts(self.namespace, kind, idents)
+    def many(self, kind: str, idents: list[Any]) -> list[bytes]:
+        """`of(kind)` of each ident, made in bulk and encoded (see `guid_lines`)."""
+        made = guid_bytes(self.namespace, kind, idents)
         kept = self.kept.get(kind)
         if not kept:
             return made
-        return [(kept.get(str(i)) or g).lower() for i, g in zip(idents, made, strict=True)]
+        return [g if k is None else k.lower().encode()
+                for k, g in zip(map(kept.get, map(str, idents)), made, strict=True)]
 
 
 def _kind(values: list[Any]) -> str:
@@ -188,25 +191,39 @@ class Export:
     quotes: _Remembered
     selections: _Remembered
     """Whole-quote coding selections."""
-    coding_guids: Callable[[list[Any]], list[str]]
+    coding_guids: Callable[[list[Any]], list[bytes]]
+    whos: _Whos
     summary: Summary = field(default_factory=Summary)
     anchors: dict[int, str] = field(default_factory=dict)
     """memo id → where its quote lies (`place`, named by the whole text)."""
-    bys: dict[tuple[int, Any], str] = field(default_factory=dict)
 
     def by(self, coder_id: int, created: Any) -> str:
-        """`who` of a coder at a time, kept for the next codings of the same second (a
-        few thousand at most: a coding session shares a few seconds)."""
-        found = self.bys.get((coder_id, created))
-        if found is None:
-            if len(self.bys) >= KEPT_TIMES:
-                self.bys.clear()
-            found = self.bys[coder_id, created] = who(self.user_guids[coder_id], stamp(created))
-        return found
+        """`who` of a coder at a time (see `_Whos`)."""
+        return self.whos.fresh()[coder_id, created].decode()
 
     def stream(self) -> ProjectStream:
         return ProjectStream(self.head, partial(_case_selections, self),
                              partial(_sources, self), partial(_notes, self))
+
+
+class _Whos(dict[tuple[int, Any], bytes]):
+    """`who` of a coder at a time, encoded, made on first use and kept for the next
+    codings of the same second (a few thousand at a time: a coding session shares a
+    few seconds); looked up by `map` over a batch's columns."""
+
+    def __init__(self, user_guids: dict[int, str]) -> None:
+        super().__init__()
+        self._users = user_guids
+
+    def __missing__(self, key: tuple[int, Any]) -> bytes:
+        made = self[key] = who(self._users[key[0]], stamp(key[1])).encode()
+        return made
+
+    def fresh(self) -> _Whos:
+        """This, emptied first when it holds more than `KEPT_TIMES`."""
+        if len(self) >= KEPT_TIMES:
+            self.clear()
+        return self
 
 
 def draw_namespace(db: str) -> None:
@@ -297,7 +314,7 @@ def build(db: Reader | Session, name: str, *, utf16: bool = False) -> Export:
                     codes, dict(code_rows), group_name, {p[0]: p[2] for p in participants},
                     participant_cases, _Remembered(guids, "quote", reader, "quote"),
                     _Remembered(guids, "coding-selection", reader, "coding"),
-                    _coding_guids(guids, reader))
+                    _coding_guids(guids, reader), _Whos(user_guids))
     export.summary.users = len(head.users)
     return export
 
@@ -310,7 +327,8 @@ def _dense_top(db: Reader, table: str) -> int | None:
     return None if top is None or top > 2 * count + 1024 else int(top)
 
 
-def _ahead(guids: _Guids, kind: str, top: int | None) -> Callable[[list[Any]], list[str]] | None:
+def _ahead(guids: _Guids, kind: str, top: int | None
+           ) -> Callable[[list[Any]], list[bytes]] | None:
     """A kind's GUIDs made ahead by another process while this one works (see
     `guids_ahead`), where it can fork, the ids are dense and none was kept from another
     file."""
@@ -319,7 +337,7 @@ def _ahead(guids: _Guids, kind: str, top: int | None) -> Callable[[list[Any]], l
     return Ahead(guids.namespace, kind, top).of
 
 
-def _coding_guids(guids: _Guids, db: Reader) -> Callable[[list[Any]], list[str]]:
+def _coding_guids(guids: _Guids, db: Reader) -> Callable[[list[Any]], list[bytes]]:
     """The codings' GUIDs, made ahead while the Cases are written, else when needed."""
     return _ahead(guids, "coding", _dense_top(db, "coding")) or partial(guids.many, "coding")
 
@@ -335,13 +353,13 @@ class _Remembered:
         self._guids, self._kind = guids, kind
         top = _dense_top(db, table)
         self._ahead = _ahead(guids, kind, top)
-        self._known: list[str | None] = (
+        self._known: list[bytes | None] = (
             [] if top is None or self._ahead is not None else [None] * (top + 1))
 
     def _kept(self, ids: list[int]) -> bool:
         return bool(ids) and max(ids) < len(self._known)
 
-    def made(self, ids: list[int]) -> list[str]:
+    def made(self, ids: list[int]) -> list[bytes]:
         """The GUIDs of `ids`, remembered."""
         if self._ahead is not None:
             return self._ahead(ids)
@@ -350,7 +368,7 @@ class _Remembered:
             deque(map(self._known.__setitem__, ids, guids), maxlen=0)
         return guids
 
-    def recalled(self, ids: list[int]) -> list[str]:
+    def recalled(self, ids: list[int]) -> list[bytes]:
         """The GUIDs of `ids`, as remembered if all of them are."""
         if self._ahead is not None:
             return self._ahead(ids)
@@ -358,7 +376,7 @@ class _Remembered:
             found = [self._known[ids[0]]] if len(ids) == 1 else list(
                 itemgetter(*ids)(self._known))
             if None not in found:
-                return cast(list[str], found)
+                return cast(list[bytes], found)
         return self._guids.many(self._kind, ids)
 
 
@@ -431,12 +449,12 @@ def _plan(db: Reader, guids: _Guids, user_guids: dict[int, str], by_name: dict[s
     return blocks, group_sources
 
 
-def _guided(batches: Iterator[list[Row]], *made: Callable[[list[Any]], list[str]],
-            column: int = 0) -> Iterator[list[Row]]:
-    """Each row followed by its GUIDs, those of its `column`'s id, each kind made for the
-    whole batch at once (see `guid_texts`)."""
+def _guided(batches: Iterator[list[Row]], *made: Callable[[list[Any]], list[bytes]]
+            ) -> Iterator[list[Row]]:
+    """Each row followed by its GUIDs, those of its first column's id, each kind made
+    for the whole batch at once (see `guid_lines`)."""
     for batch in batches:
-        ids = list(map(itemgetter(column), batch))
+        ids = list(map(itemgetter(0), batch))
         yield list(map(tuple.__add__, batch, zip(*(make(ids) for make in made), strict=True)))
 
 
@@ -458,18 +476,45 @@ class _Alongside:
         return rows
 
 
-def _sources(export: Export) -> Iterator[str]:
+class _Upto:
+    """Rows ordered by quote id (their first column), read beside the quotes a slice at
+    a time: `upto(qid)` gives every row not given yet up to that quote's."""
+
+    def __init__(self, batches: Iterator[list[Row]]) -> None:
+        self._batches = batches
+        self._rows: list[Row] = []
+        self._at = 0
+
+    def upto(self, qid: int) -> list[Row]:
+        taken: list[Row] = []
+        while True:
+            if self._at == len(self._rows):
+                self._rows, self._at = next(self._batches, []), 0
+                if not self._rows:
+                    return taken
+            end = bisect_right(self._rows, qid, self._at, key=itemgetter(0))
+            taken += self._rows[self._at:end]
+            self._at = end
+            if end < len(self._rows):
+                return taken
+
+
+def _sources(export: Export) -> Iterator[bytes]:
     for block in export.blocks:
         export.summary.sources += 1
         yield source_head(block.guid, block.name, who(block.user, block.created),
-                          markers.QUOTE_TABLE if block.table else "")
+                          markers.QUOTE_TABLE if block.table else "").encode()
         memos: list[tuple[int, str]] = []
-        yield from _selections(export, block, memos)
-        yield source_tail(guid for _mid, guid in sorted(memos))
+        yield from _Selections(export, block, memos).written()
+        yield source_tail(guid for _mid, guid in sorted(memos)).encode()
 
 
-def _selections(export: Export, block: _Block, memos: list[tuple[int, str]]) -> Iterator[str]:
-    """Each quote's selections, as NVivo writes them; each names its user.
+QUOTES_AT_ONCE = 256
+"""Quotes whose selections are made and joined at once: a couple of megabytes of XML."""
+
+
+class _Selections:
+    """A source's selections, as NVivo writes them; each names its user.
 
     The readers we know differ in what they take from a selection: QualCoder takes the
     coder from `PlainTextSelection/@creatingUser` (not from the coding), keeps one coding
@@ -482,95 +527,164 @@ def _selections(export: Export, block: _Block, memos: list[tuple[int, str]]) -> 
     the selections of whole-quote codings too, and never a span's, so that a span
     covering the whole quote stays a span when qualcode reads the file back (see
     `_case_selections`).
+
+    The quotes come in slices (`QUOTES_AT_ONCE`), their codings with them as columns:
+    GUIDs, coders' times and codes are looked up by `map` over a column, and a quote
+    whose codings are all on the whole quote without a memo (nearly all of a large
+    project's) has them written by `coded_selections`, in bytes; any other quote goes
+    through `_general`, one coding at a time.
     """
-    db, guids, summary = export.db, export.guids, export.summary
-    where, params = _where(block.source_id), _params(block.source_id)
-    codings = _Alongside(_guided(db.stream(
-        "SELECT c.quote_id, c.id, c.code_id, c.coder_id, c.span_start, c.span_end, c.memo, "
-        f"c.created_at FROM coding c JOIN quote q ON q.id = c.quote_id WHERE {where} "
-        "ORDER BY q.id, c.id", params), export.coding_guids,
-        export.selections.recalled, column=1))
-    quote_memos = _Alongside(db.stream(
-        "SELECT m.quote_id, m.id, m.coder_id, m.text FROM memo m JOIN quote q "
-        f"ON q.id = m.quote_id WHERE {where} ORDER BY q.id, m.id", params))
-    reviews = _Alongside(db.stream(
-        "SELECT r.quote_id, r.coder_id FROM review r JOIN quote q ON q.id = r.quote_id "
-        f"WHERE {where} ORDER BY q.id, r.coder_id", params))
-    participant = guids.of("participant")
-    memo_guid, coding_memo = guids.of("memo"), guids.of("coding-memo")
-    review_guid, span_guid = guids.of("review"), guids.of("span")
-    codes, by_of, bys = export.codes, export.by, export.bys
-    unclaimed = who(block.user or next(iter(export.user_guids.values()), None), None)
-    """The user of a quote's selection when no coding gives one."""
-    people: dict[int, str] = {}
-    astral, utf16 = block.astral, export.utf16
-    spool = block.spool = tempfile.TemporaryFile() if block.table else None
-    at = 0
-    for batch in _guided(db.stream("SELECT q.id, q.participant_id, q.group_id, q.start, q.text "
-                                   f"FROM quote q WHERE {where} ORDER BY q.id", params),
-                         export.quotes.recalled, partial(guids.many, "case-coding")):
-        for qid, pid, gid, start, text, quote_guid, case_coding in batch:
+
+    def __init__(self, export: Export, block: _Block, memos: list[tuple[int, str]]) -> None:
+        self.export, self.block, self.memos = export, block, memos
+        guids = export.guids
+        self.participant = guids.of("participant")
+        self.memo_guid, self.coding_memo = guids.of("memo"), guids.of("coding-memo")
+        self.review_guid, self.span_guid = guids.of("review"), guids.of("span")
+        self.codes = {cid: guid.encode() for cid, guid in export.codes.items()}
+        self.unclaimed = who(block.user or next(iter(export.user_guids.values()), None),
+                             None).encode()
+        """The user of a quote's selection when no coding gives one."""
+        self.people: dict[int, bytes] = {}
+        self.at = 0
+        """Where a table's next row starts in its generated text."""
+
+    def written(self) -> Iterator[bytes]:
+        export, block = self.export, self.block
+        db, where, params = export.db, _where(block.source_id), _params(block.source_id)
+        codings = _Upto(db.stream(
+            "SELECT c.quote_id, c.id, c.code_id, c.coder_id, c.span_start, c.span_end, "
+            f"c.memo, c.created_at FROM coding c JOIN quote q ON q.id = c.quote_id WHERE {where} "
+            "ORDER BY q.id, c.id", params))
+        self.quote_memos = _Alongside(db.stream(
+            "SELECT m.quote_id, m.id, m.coder_id, m.text FROM memo m JOIN quote q "
+            f"ON q.id = m.quote_id WHERE {where} ORDER BY q.id, m.id", params))
+        self.reviews = _Alongside(db.stream(
+            "SELECT r.quote_id, r.coder_id FROM review r JOIN quote q ON q.id = r.quote_id "
+            f"WHERE {where} ORDER BY q.id, r.coder_id", params))
+        block.spool = tempfile.TemporaryFile() if block.table else None
+        for batch in _guided(db.stream(
+                "SELECT q.id, q.participant_id, q.group_id, q.start, q.text "
+                f"FROM quote q WHERE {where} ORDER BY q.id", params),
+                export.quotes.recalled, partial(export.guids.many, "case-coding")):
+            for first in range(0, len(batch), QUOTES_AT_ONCE):
+                quotes = batch[first:first + QUOTES_AT_ONCE]
+                yield b"".join(self._slice(quotes, codings.upto(quotes[-1][0])))
+        if block.spool is not None:
+            block.spool.seek(0)
+
+    def _slice(self, quotes: list[Row], rows: list[Row]) -> Iterator[bytes]:
+        """The selections of a slice of quotes, given all their codings' rows."""
+        export, block, summary = self.export, self.block, self.export.summary
+        qids, cids, code_ids, coders, span_starts, span_ends, memos, created = (
+            zip(*rows, strict=True) if rows else ((),) * 8)
+        counts = Counter(qids)
+        coding_guids = export.coding_guids(list(cids))
+        selection_guids = export.selections.recalled(list(cids))
+        bys = list(map(export.whos.fresh().__getitem__, zip(coders, created, strict=True)))
+        codes = list(map(self.codes.__getitem__, code_ids))
+        plain = span_starts.count(None) == len(rows) and not any(memos)
+        astral, utf16 = block.astral, export.utf16
+        end = 0
+        for qid, pid, gid, start, text, quote_guid, case_coding in quotes:
+            at, end = end, end + counts[qid]
             if block.floating is not None and (qid in block.floating) != block.table:
                 continue
-            if spool is not None:
-                row = (f"[{export.groups.get(gid, '?')}] {export.speakers.get(pid, '?')}: "
-                       f"{text}\n\n")
-                start = at + len(row) - len(text) - 2
-                astral.extend(at + p for p in astral_points(row))
-                spool.write(row.encode("utf-8"))
-                at += len(row)
-            mine = codings.of(qid)
+            if block.spool is not None:
+                start = self._row(text, gid, pid)
             n = len(text)
             if astral:
-                summary.moved += sum(start + end > astral[0] for end in (
-                    [n] + [n if c[5] is None else c[5] for c in mine]))
+                summary.moved += sum(start + stop > astral[0] for stop in (
+                    n, *(n if span is None else span for span in span_ends[at:end])))
             whole = _place(label(text), start, n, astral if utf16 else None)
-            out: list[str] = []
-            ranges: set[tuple[int, int]] = set()
-            """The stretches already given a selection of their own."""
-            coded = False
-            """Whether the whole quote has (one is not in `ranges` yet)."""
-            for (_qid, cid, code_id, coder_id, span_start, span_end, memo, created, coding_guid,
-                 selection_guid) in mine:
-                by = bys.get((coder_id, created)) or by_of(coder_id, created)
-                if span_start is None and not memo:
-                    out.append(coded_selection_xml(selection_guid, whole, by, coding_guid,
-                                                   codes[code_id]))
-                    coded = True
-                    continue
-                if coded:
-                    ranges.add((0, n))
-                coding = coding_xml(coding_guid, codes[code_id], by,
-                                    coding_memo(cid) if memo else None)
-                if memo:
-                    coding = description_xml(memo) + coding
-                if span_start is None:
-                    out.append(selection_xml(selection_guid, whole, by, coding))
-                    ranges.add((0, n))
-                    continue
-                span = (span_start, span_end)
-                guid = selection_guid if span in ranges else span_guid(
-                    f"{qid}:{span_start}:{span_end}")
-                ranges.add(span)
-                out.append(selection_xml(
-                    guid, _place(label(text[span_start:span_end]), start + span_start,
-                                 span_end - span_start, astral if utf16 else None), by, coding))
-            memo_rows = quote_memos.of(qid)
-            said = _said(export, memo_rows, memo_guid, memos, _place(
-                text, start, n, astral if utf16 else None)) if memo_rows else []
-            notes = [guid for guid, _who, _text in said] + [
-                review_guid(f"{qid}:{coder}") for _qid, coder in reviews.of(qid)]
-            by = by_of(mine[0][3], mine[0][7]) if mine else unclaimed
-            person = people.get(pid) or people.setdefault(pid, participant(pid))
-            description = said[0][2] if len(said) == 1 else "\n\n".join(
-                f"{name}: {memo}" for _guid, name, memo in said)
-            yield selection_xml(quote_guid, whole, by, description_xml(description)
-                                + coding_xml(case_coding, person, by)
-                                + note_refs_xml(notes)) + "".join(out)
-            summary.selections += 1 + len(mine)
-            summary.codings += len(mine)
-    if spool is not None:
-        spool.seek(0)
+            whole_bytes = whole.encode()
+            by = bys[at] if end > at else self.unclaimed
+            person = self.people.get(pid) or self.people.setdefault(
+                pid, self.participant(pid).encode())
+            memo_rows = self.quote_memos.of(qid)
+            notes = [self.review_guid(f"{qid}:{coder}") for _qid, coder in self.reviews.of(qid)]
+            if memo_rows or notes:
+                said = self._said(memo_rows, _place(text, start, n, astral if utf16 else None))
+                description = said[0][2] if len(said) == 1 else "\n\n".join(
+                    f"{name}: {memo}" for _guid, name, memo in said)
+                byt = by.decode()
+                yield selection_xml(quote_guid.decode(), whole, byt, description_xml(description)
+                                    + coding_xml(case_coding.decode(), person.decode(), byt)
+                                    + note_refs_xml([guid for guid, _who, _text in said]
+                                                    + notes)).encode()
+            else:
+                yield from coded_selections((quote_guid,), whole_bytes, (by,), (case_coding,),
+                                            (person,))
+            if plain or not any(memos[at:end]) and span_starts[at:end].count(None) == end - at:
+                yield from coded_selections(selection_guids[at:end], whole_bytes, bys[at:end],
+                                            coding_guids[at:end], codes[at:end])
+            else:
+                yield self._general(rows[at:end], text, start, whole, coding_guids[at:end],
+                                    selection_guids[at:end])
+            summary.selections += 1 + end - at
+            summary.codings += end - at
+
+    def _row(self, text: str, gid: int, pid: int) -> int:
+        """A quote's row written to its table's text; where the quote starts there."""
+        export, block = self.export, self.block
+        assert block.spool is not None
+        row = f"[{export.groups.get(gid, '?')}] {export.speakers.get(pid, '?')}: {text}\n\n"
+        start = self.at + len(row) - len(text) - 2
+        block.astral.extend(self.at + p for p in astral_points(row))
+        block.spool.write(row.encode("utf-8"))
+        self.at += len(row)
+        return start
+
+    def _general(self, rows: list[Row], text: str, start: int, whole: str,
+                 coding_guids: list[bytes], selection_guids: list[bytes]) -> bytes:
+        """A quote's codings one at a time: spans get a selection of their own, memos a
+        description and a note."""
+        export, n = self.export, len(text)
+        astral = self.block.astral if export.utf16 else None
+        out: list[str] = []
+        ranges: set[tuple[int, int]] = set()
+        """The stretches already given a selection of their own."""
+        coded = False
+        """Whether the whole quote has (one is not in `ranges` yet)."""
+        for (qid, cid, code_id, coder_id, span_start, span_end, memo, created), coding_guid, \
+                selection_guid in zip(rows, map(bytes.decode, coding_guids),
+                                      map(bytes.decode, selection_guids), strict=True):
+            by = export.by(coder_id, created)
+            code = export.codes[code_id]
+            if span_start is None and not memo:
+                out.append(selection_xml(selection_guid, whole, by,
+                                         coding_xml(coding_guid, code, by)))
+                coded = True
+                continue
+            if coded:
+                ranges.add((0, n))
+            coding = coding_xml(coding_guid, code, by, self.coding_memo(cid) if memo else None)
+            if memo:
+                coding = description_xml(memo) + coding
+            if span_start is None:
+                out.append(selection_xml(selection_guid, whole, by, coding))
+                ranges.add((0, n))
+                continue
+            span = (span_start, span_end)
+            guid = selection_guid if span in ranges else self.span_guid(
+                f"{qid}:{span_start}:{span_end}")
+            ranges.add(span)
+            out.append(selection_xml(
+                guid, _place(label(text[span_start:span_end]), start + span_start,
+                             span_end - span_start, astral), by, coding))
+        return "".join(out).encode()
+
+    def _said(self, rows: list[Row], anchor: str) -> list[tuple[str, str, str]]:
+        """A quote's memos as (GUID, coder, text); each is anchored to the quote's stretch
+        (QualCoder's annotation: `anchor` is its `place`, named by the whole text) and
+        listed on its source."""
+        said = []
+        for _qid, mid, coder_id, text in rows:
+            guid = self.memo_guid(mid)
+            self.export.anchors[mid] = anchor
+            self.memos.append((mid, guid))
+            said.append((guid, self.export.coder_names[coder_id], text))
+        return said
 
 
 def _place(name: str, start: int, length: int, astral: list[int] | None) -> str:
@@ -582,21 +696,7 @@ def _place(name: str, start: int, length: int, astral: list[int] | None) -> str:
     return place(name, start, end)
 
 
-def _said(export: Export, rows: list[Row], memo_guid: Callable[[object], str],
-          memos: list[tuple[int, str]], anchor: str) -> list[tuple[str, str, str]]:
-    """A quote's memos as (GUID, coder, text); each is anchored to the quote's stretch
-    (QualCoder's annotation: `anchor` is its `place`, named by the whole text) and
-    listed on its source."""
-    said = []
-    for _qid, mid, coder_id, text in rows:
-        guid = memo_guid(mid)
-        export.anchors[mid] = anchor
-        memos.append((mid, guid))
-        said.append((guid, export.coder_names[coder_id], text))
-    return said
-
-
-def _case_selections(export: Export, case: RCase) -> Iterator[str]:
+def _case_selections(export: Export, case: RCase) -> Iterator[bytes]:
     """The selections a participant's case claims: their quotes' and the whole-quote
     codings' (whose GUIDs are made here, and remembered for the Sources after). A
     quote's codings come as one text of ids, aggregated from a subquery in id order
@@ -614,7 +714,7 @@ def _case_selections(export: Export, case: RCase) -> Iterator[str]:
         quotes = export.quotes.made([qid for qid, _ids in batch])
         coded = ",".join(ids for _qid, ids in batch if ids)
         selections = export.selections.made(list(map(int, coded.split(","))) if coded else [])
-        guids: list[str] = []
+        guids: list[bytes] = []
         at = 0
         for (_qid, ids), quote in zip(batch, quotes, strict=True):
             guids.append(quote)
@@ -622,10 +722,10 @@ def _case_selections(export: Export, case: RCase) -> Iterator[str]:
                 count = ids.count(",") + 1
                 guids += selections[at:at + count]
                 at += count
-        yield selection_refs_xml(guids)
+        yield selection_refs(guids)
 
 
-def _notes(export: Export) -> Iterator[str]:
+def _notes(export: Export) -> Iterator[bytes]:
     """Memos (anchored where their quote's selection lies), coding memos and reviews."""
     db, guids, summary, by = export.db, export.guids, export.summary, export.by
     coders = export.coder_names
@@ -636,7 +736,7 @@ def _notes(export: Export) -> Iterator[str]:
             where = export.anchors.get(mid)  # None: written since its quote was read
             yield note_xml(memo(mid), f"Memo by {coders[coder_id]}", by(coder_id, updated), text,
                            "" if where is None else selection_xml(anchor(mid), where,
-                                                                  by(coder_id, updated)))
+                                                                  by(coder_id, updated))).encode()
     coding_memo = guids.of("coding-memo")
     for batch in db.stream("SELECT id, code_id, coder_id, memo, created_at FROM coding "
                            "WHERE memo IS NOT NULL ORDER BY id"):
@@ -644,14 +744,14 @@ def _notes(export: Export) -> Iterator[str]:
             summary.notes += 1
             yield note_xml(coding_memo(cid),
                            f"Memo by {coders[coder_id]} on {export.code_names[code_id]}",
-                           by(coder_id, created), text)
+                           by(coder_id, created), text).encode()
     review = guids.of("review")
     for batch in db.stream("SELECT quote_id, coder_id, created_at FROM review "
                            "ORDER BY quote_id, coder_id"):
         for qid, coder_id, created in batch:
             summary.notes += 1
             yield note_xml(review(f"{qid}:{coder_id}"), markers.REVIEWED, by(coder_id, created),
-                           f"{coders[coder_id]} reviewed this quote: no code applies.")
+                           f"{coders[coder_id]} reviewed this quote: no code applies.").encode()
 
 
 LABEL_WORDS = 8

@@ -29,8 +29,8 @@ class Node:
     attrs: dict[str, str | None] = field(default_factory=dict)
     children: list[Node] = field(default_factory=list)
     text: str | None = None
-    later: Callable[[], Iterable[str]] | None = None
-    """Children already serialised (indented to their depth), made only when the writer
+    later: Callable[[], Iterable[bytes]] | None = None
+    """Children already serialised and encoded (indented to their depth), made only when the writer
     reaches them, after `children`: a project's sources and notes, streamed from the
     database. A node with no other content whose `later` yields nothing is left out,
     as an empty wrapper (`<Notes/>`) is invalid."""
@@ -71,7 +71,7 @@ def pad(depth: int) -> str:
 
 
 FLUSH = 1 << 20
-"""Characters gathered before they are encoded and written."""
+"""Bytes gathered before they are written."""
 
 
 def serialise(root: Node, namespace: str) -> bytes:
@@ -83,16 +83,17 @@ def serialise(root: Node, namespace: str) -> bytes:
 
 def write_xml(root: Node, namespace: str, sink: BinaryIO) -> None:
     """UTF-8, no BOM (a QualCoder fix), the namespace as the default one on the root;
-    written to `sink` as it goes, a megabyte at a time."""
-    out: list[str] = ['<?xml version="1.0" encoding="utf-8"?>\n']
+    written to `sink` as it goes, a megabyte at a time (a larger streamed piece at
+    once)."""
+    out: list[bytes] = [b'<?xml version="1.0" encoding="utf-8"?>\n']
     size = 0
 
-    def emit(piece: str) -> None:
+    def emit(piece: bytes) -> None:
         nonlocal size
         out.append(piece)
         size += len(piece)
         if size >= FLUSH:
-            sink.write("".join(out).encode("utf-8"))
+            sink.write(piece if len(out) == 1 else b"".join(out))
             out.clear()
             size = 0
 
@@ -104,17 +105,17 @@ def write_xml(root: Node, namespace: str, sink: BinaryIO) -> None:
         first = next(streamed, None)
         if not node.children and first is None:
             if node.later is None:
-                emit(head + "/>\n" if node.text is None else
-                     f"{head}>{escape_text(node.text)}</{node.tag}>\n")
+                emit((head + "/>\n" if node.text is None else
+                      f"{head}>{escape_text(node.text)}</{node.tag}>\n").encode())
             return
-        emit(head + ">\n")
+        emit((head + ">\n").encode())
         for child in node.children:
             write(child, depth + 1)
         if first is not None:
             emit(first)
             for piece in streamed:
                 emit(piece)
-        emit(f"{indent}</{node.tag}>\n")
+        emit(f"{indent}</{node.tag}>\n".encode())
 
     write(root, 0, f' xmlns="{namespace}"')
-    sink.write("".join(out).encode("utf-8"))
+    sink.write(b"".join(out))
