@@ -214,8 +214,8 @@ def test_remembered_guids_are_the_ones_made_even_when_some_were_not(
     if not fork:
         monkeypatch.delattr(os, "fork", raising=False)
     guids = qdpx_export._Guids(uuid.UUID(int=7), {})
-    remembered = qdpx_export._Remembered(guids, "coding-selection", _Rows(ids),  # type: ignore[arg-type]
-                                         "coding")
+    top = qdpx_export._dense_top(_Rows(ids), "coding")  # type: ignore[arg-type]
+    remembered = qdpx_export._Remembered(guids, "coding-selection", top)
     remembered.made(ids[::2])
     for asked in (ids[::2], ids, ids[1:2], []):
         assert remembered.recalled(asked) == guids.many("coding-selection", asked)

@@ -23,12 +23,14 @@ closed.
 
 from __future__ import annotations
 
+import gc
 import shutil
 import tempfile
 import zipfile
 from bisect import bisect_right
 from collections import Counter, deque
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import partial
 from itertools import chain, groupby
@@ -310,11 +312,12 @@ def build(db: Reader | Session, name: str, *, utf16: bool = False) -> Export:
     head.cases = group_cases + part_cases
     if part_cases:
         head.codes.append(_case_codes(guids, part_cases))
+    coding_top = _dense_top(reader, "coding")  # a scan of a million rows: once
     export = Export(reader, guids, utf16, head, blocks, dict(coder_rows), user_guids,
                     codes, dict(code_rows), group_name, {p[0]: p[2] for p in participants},
-                    participant_cases, _Remembered(guids, "quote", reader, "quote"),
-                    _Remembered(guids, "coding-selection", reader, "coding"),
-                    _coding_guids(guids, reader), _Whos(user_guids))
+                    participant_cases, _Remembered(guids, "quote", _dense_top(reader, "quote")),
+                    _Remembered(guids, "coding-selection", coding_top),
+                    _coding_guids(guids, coding_top), _Whos(user_guids))
     export.summary.users = len(head.users)
     return export
 
@@ -337,9 +340,10 @@ def _ahead(guids: _Guids, kind: str, top: int | None
     return Ahead(guids.namespace, kind, top).of
 
 
-def _coding_guids(guids: _Guids, db: Reader) -> Callable[[list[Any]], list[bytes]]:
-    """The codings' GUIDs, made ahead while the Cases are written, else when needed."""
-    return _ahead(guids, "coding", _dense_top(db, "coding")) or partial(guids.many, "coding")
+def _coding_guids(guids: _Guids, top: int | None) -> Callable[[list[Any]], list[bytes]]:
+    """The codings' GUIDs (`top` from `_dense_top`), made ahead while the Cases are
+    written, else when needed."""
+    return _ahead(guids, "coding", top) or partial(guids.many, "coding")
 
 
 class _Remembered:
@@ -349,9 +353,9 @@ class _Remembered:
     frame per GUID), a fifth of the time of making them again (a million codings hold
     100 MB). Ids far sparser than the rows are made again instead."""
 
-    def __init__(self, guids: _Guids, kind: str, db: Reader, table: str) -> None:
+    def __init__(self, guids: _Guids, kind: str, top: int | None) -> None:
+        """`top`: the highest id of the kind's table (`_dense_top`)."""
         self._guids, self._kind = guids, kind
-        top = _dense_top(db, table)
         self._ahead = _ahead(guids, kind, top)
         self._known: list[bytes | None] = (
             [] if top is None or self._ahead is not None else [None] * (top + 1))
@@ -702,15 +706,18 @@ def _case_selections(export: Export, case: RCase) -> Iterator[bytes]:
     quote's codings come as one text of ids, aggregated from a subquery in id order
     (SQLite and PostgreSQL both aggregate in the order of an ordered subquery, though
     neither promises it; another order would only reorder a case's references): a
-    tenth of the rows a join brings."""
+    tenth of the rows a join brings. A whole-quote coding is asked for as
+    `coalesce(span_start, -1) = -1` (a span never starts before 0), the expression
+    the unique index on codings holds: SQLite then answers from the index alone,
+    without reading a million coding rows (a third less time at 100k)."""
     pid = export.participant_cases.get(case.guid)
     if pid is None:
         return
     db = export.db
     for batch in db.stream(
             f"SELECT q.id, (SELECT {db.joined('whole.id')} FROM (SELECT c.id FROM coding c "
-            "WHERE c.quote_id = q.id AND c.span_start IS NULL ORDER BY c.id) AS whole) "
-            "FROM quote q WHERE q.participant_id = ? ORDER BY q.id", (pid,)):
+            "WHERE c.quote_id = q.id AND coalesce(c.span_start, -1) = -1 ORDER BY c.id) "
+            "AS whole) FROM quote q WHERE q.participant_id = ? ORDER BY q.id", (pid,)):
         quotes = export.quotes.made([qid for qid, _ids in batch])
         coded = ",".join(ids for _qid, ids in batch if ids)
         selections = export.selections.made(list(map(int, coded.split(","))) if coded else [])
@@ -769,6 +776,20 @@ def label(text: str) -> str:
     return short + ("…" if len(words) > LABEL_WORDS or short != " ".join(words) else "")
 
 
+@contextmanager
+def _uncollected() -> Iterator[None]:
+    """The cyclic garbage collector paused: the export makes millions of rows, GUIDs
+    and strings and no cycle, and each collection the rows' tuples set off scanned
+    every live container (0.4 s at 100k); memory is still freed by reference counts."""
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was:
+            gc.enable()
+
+
 def write_archive(export: Export, sink: BinaryIO) -> None:
     """The `.qdpx` (once per `build`: it reads as it writes): `project.qde` at the root,
     sources flat in lower-case `sources/`, compressed into `sink` as they are written
@@ -777,7 +798,7 @@ def write_archive(export: Export, sink: BinaryIO) -> None:
     the next part of the XML is made."""
     with zipfile.ZipFile(sink, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=1) as zf:
         with zf.open("project.qde", "w", force_zip64=True) as entry, \
-                written_behind(cast(BinaryIO, entry)) as behind:
+                written_behind(cast(BinaryIO, entry)) as behind, _uncollected():
             write_project_xml(export.stream(), behind)
         for block in export.blocks:
             with zf.open("sources/" + source_file(block.guid), "w", force_zip64=True) as entry:
