@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
+from qualcode.db.batches import id_batches
 from qualcode.db.reader import Reader, reader_of
 from qualcode.errors import UserError
 from qualcode.i18n import _
@@ -92,11 +93,7 @@ def list_quotes(source: Reader | Session, flt: QuoteFilter = QuoteFilter()) -> l
             f"{selected} ORDER BY g.position, g.id, q.position",
         params,
     )
-    views = {r[0]: QuoteView(r[0], r[1], r[2], bool(r[3]), r[4]) for r in rows}
-    if not views:
-        return []
-    _attach_codes(db, views, selected, params)
-    return list(views.values())
+    return _with_codes(db, rows) if rows else []
 
 
 def _consensus_quotes(db: Reader, flt: QuoteFilter) -> list[QuoteView]:
@@ -140,60 +137,67 @@ CLOSURE_CTE = (
 """Every (ancestor, descendant) pair of the codebook tree, each code its own ancestor."""
 
 
-def _attach_codes(db: Reader, views: dict[int, QuoteView], selected: str,
-                  params: dict[str, Any]) -> None:
-    """Codes and review marks of the selected quotes only: one group of a 100k-quote
-    project must not read the whole project's codings."""
-    only = f"IN (SELECT q.id {selected})"
+def _with_codes(db: Reader, rows: list[tuple[Any, ...]]) -> list[QuoteView]:
+    """The selected quotes (id, group, speaker, moderator, text) with their codes, review
+    marks, segments and memos.
+
+    The selection's ids, read once, are passed to each query in batches: its subquery
+    repeated in each query cost as much as the query. Only these quotes' codings are
+    read, since one group of a 100k-quote project must not read the whole project's.
+    """
+    ids = [r[0] for r in rows]
     coders = dict(db.rows("SELECT id, name FROM coder"))
-    by_name = {cid: rank for rank, cid in enumerate(sorted(coders, key=coders.__getitem__))}
+    by_name = sorted(coders, key=coders.__getitem__)
+    rank = {cid: i for i, cid in enumerate(by_name)}
     codes = db.rows("SELECT id, name FROM code ORDER BY position, id")
-    code_name, code_rank = dict(codes), {cid: rank for rank, (cid, _n) in enumerate(codes)}
-    # The bulk, whole-quote codings with no memo, comes one row per quote and coder;
-    # the others (segments, coding memos) one by one, sorted here: the database's sort
-    # of every coding of a large selection by names costs more than the query itself.
-    held: dict[int, dict[int, set[int]]] = {}
-    for quote_id, coder_id, joined in db.rows(
-            CLOSURE_CTE + f"SELECT c.quote_id, c.coder_id, {db.joined('c.code_id')} "
-            f"FROM coding c WHERE c.quote_id {only} AND c.span_start IS NULL "
-            "AND c.memo IS NULL GROUP BY c.quote_id, c.coder_id", params):
-        held.setdefault(quote_id, {})[coder_id] = {int(c) for c in joined.split(",")}
-    rest = db.rows(CLOSURE_CTE + "SELECT c.quote_id, c.coder_id, c.code_id, c.span_start, "
-                   f"c.span_end, c.memo FROM coding c WHERE c.quote_id {only} "
-                   "AND (c.span_start IS NOT NULL OR c.memo IS NOT NULL)", params)
-    rest.sort(key=lambda r: (by_name[r[1]], code_rank[r[2]], -1 if r[3] is None else r[3],
-                             r[4] or 0))
-    for quote_id, coder_id, code_id, start, end, memo in rest:
-        view = views.get(quote_id)
-        if view is None:
-            continue
-        held.setdefault(quote_id, {}).setdefault(coder_id, set()).add(code_id)
+    code_name, code_rank = dict(codes), {cid: i for i, (cid, _n) in enumerate(codes)}
+    held: dict[int, dict[int, list[str]]] = {cid: {} for cid in coders}
+    """Per coder, per quote: the code names, in codebook order."""
+    named: dict[str, list[str]] = {}
+    """The names of each distinct group of code ids (a set: segments may repeat a code),
+    worked out once: a large selection has few distinct groups."""
+    marked: list[tuple[Any, ...]] = []
+    memos: dict[int, list[dict[str, Any]]] = {}
+    reviewers: dict[int, list[str]] = {}
+    for marks, batch in id_batches(ids):
+        for quote_id, coder_id, joined in db.rows(
+                f"SELECT c.quote_id, c.coder_id, {db.joined('c.code_id')} FROM coding c "
+                f"WHERE c.quote_id IN ({marks}) GROUP BY c.quote_id, c.coder_id", batch):
+            names = named.get(joined)
+            if names is None:
+                names = named[joined] = [code_name[c] for c in sorted(
+                    {int(c) for c in joined.split(",")}, key=code_rank.__getitem__)]
+            held[coder_id][quote_id] = names
+        marked += db.rows("SELECT c.quote_id, c.coder_id, c.code_id, c.span_start, "
+                          f"c.span_end, c.memo FROM coding c WHERE c.quote_id IN ({marks}) "
+                          "AND (c.span_start IS NOT NULL OR c.memo IS NOT NULL)", batch)
+        for quote_id, coder, text in db.rows(
+                "SELECT m.quote_id, k.name, m.text FROM memo m JOIN coder k "
+                f"ON k.id = m.coder_id WHERE m.quote_id IN ({marks}) ORDER BY k.name", batch):
+            memos.setdefault(quote_id, []).append({"coder": coder, "code": None, "text": text})
+        for quote_id, coder in db.rows(
+                "SELECT r.quote_id, k.name FROM review r JOIN coder k ON k.id = r.coder_id "
+                f"WHERE r.quote_id IN ({marks})", batch):
+            reviewers.setdefault(quote_id, []).append(coder)
+    texts = {r[0]: r[4] for r in rows} if marked else {}
+    marked.sort(key=lambda r: (rank[r[1]], code_rank[r[2]], -1 if r[3] is None else r[3],
+                               r[4] or 0))
+    segments: dict[int, list[dict[str, Any]]] = {}
+    for quote_id, coder_id, code_id, start, end, memo in marked:
         coder, code = coders[coder_id], code_name[code_id]
         if start is not None:
-            view.segments.append({"code": code, "coder": coder, "start": start, "end": end,
-                                  "text": view.text[start:end]})
+            segments.setdefault(quote_id, []).append({
+                "code": code, "coder": coder, "start": start, "end": end,
+                "text": texts[quote_id][start:end]})
         if memo:
-            view.memos.append({"coder": coder, "code": code, "text": memo})
-    for quote_id, by_coder in held.items():
-        view = views.get(quote_id)
-        if view is not None:
-            view.codes = {coders[k]: [code_name[c] for c in sorted(by_coder[k],
-                                                                   key=code_rank.__getitem__)]
-                          for k in sorted(by_coder, key=by_name.__getitem__)}
-    memos = db.rows(CLOSURE_CTE + "SELECT m.quote_id, k.name, m.text FROM memo m "
-                    f"JOIN coder k ON k.id = m.coder_id WHERE m.quote_id {only} "
-                    "ORDER BY k.name", params)
-    reviews = db.rows(CLOSURE_CTE + "SELECT r.quote_id, k.name FROM review r "
-                      f"JOIN coder k ON k.id = r.coder_id WHERE r.quote_id {only}", params)
-    on_quote: dict[int, list[dict[str, Any]]] = {}
-    for quote_id, coder, text in memos:
-        on_quote.setdefault(quote_id, []).append({"coder": coder, "code": None, "text": text})
-    for quote_id, notes in on_quote.items():
-        if quote_id in views:
-            views[quote_id].memos[:0] = notes
-    for quote_id, coder in reviews:
-        view = views.get(quote_id)
-        if view is not None and coder not in view.reviewed_by:
-            view.reviewed_by.append(coder)
-    for view in views.values():
-        view.reviewed_by = sorted(set(view.reviewed_by) | set(view.codes))
+            memos.setdefault(quote_id, []).append({"coder": coder, "code": code, "text": memo})
+    coding = [(coders[cid], held[cid]) for cid in by_name if held[cid]]
+    views = []
+    for quote_id, group, speaker, moderator, text in rows:
+        mine = {coder: got[quote_id] for coder, got in coding if quote_id in got}
+        marks_by = reviewers.get(quote_id)
+        views.append(QuoteView(
+            quote_id, group, speaker, bool(moderator), text, mine,
+            sorted(set(mine) | set(marks_by)) if marks_by else list(mine),
+            segments.get(quote_id, []), memos.get(quote_id, [])))
+    return views
