@@ -81,3 +81,29 @@ def test_quote_indexes_built_after_the_rows_are_the_schemas(cli: Cli, tmp_path: 
         assert connection.execute("SELECT count(*) FROM quote").fetchone() == (305,)
     finally:
         connection.close()
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "cp1252", "utf-16"])
+def test_line_ends_become_lf_whatever_the_encoding(tmp_path: Path, encoding: str) -> None:
+    """A lone CR before a CRLF is two line ends, whether they are rewritten in the bytes
+    or in the text."""
+    text = "P1 : un\r\r\nP2 : deux\rP3 : trois\r\nP4 : « quatre »\n"
+    assert decode_text(text.encode(encoding), tmp_path / "t.txt") == (
+        "P1 : un\n\nP2 : deux\nP3 : trois\nP4 : « quatre »\n")
+
+
+def test_a_cell_with_a_paragraph_separator_keeps_it_and_the_lines_count(
+        tmp_path: Path) -> None:
+    """`splitlines` would break a row at U+2028 or U+2029: such a table is read as a
+    stream, and an error names the file's own line."""
+    from qualcode.errors import UserError
+    from qualcode.importers.quote_table_csv import parse
+
+    table = tmp_path / "t.csv"
+    table.write_text('group,speaker,text\nG1,P1,"un\u2028deux\u2029trois"\nG1,P2,"x\ny"\n'
+                     'G1,P3,Oui\n', encoding="utf-8")
+    assert [(t.text, t.line) for t in parse(table).turns] == [
+        ("un\u2028deux\u2029trois", 2), ("x\ny", 3), ("Oui", 5)]
+    table.write_text('group,speaker,text\nG1,P1,un\u2028deux\nG1,P2,"x"y\n', encoding="utf-8")
+    with pytest.raises(UserError, match=r"t\.csv:3: malformed CSV"):
+        parse(table)

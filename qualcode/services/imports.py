@@ -188,8 +188,8 @@ def write_source(source: Writer | Session, path: str, src: ParsedSource, *, grou
 
     keys: list[tuple[int, str]] = []
     first_turns: dict[tuple[int, str], ParsedTurn] = {}
-    for turn in src.turns:
-        g = source_group if source_group is not None else gid(turn.group, turn.line)
+    for turn in src.turns:  # a group's id is never 0: `or` moves on from a miss only
+        g = source_group or groups.get(turn.group or group or "") or gid(turn.group, turn.line)
         keys.append((g, turn.speaker))
         first_turns.setdefault(keys[-1], turn)
     summary.notes.extend(src.notes)
