@@ -9,6 +9,7 @@ from qualcode.db.batches import id_batches
 from qualcode.db.reader import Reader, reader_of
 from qualcode.errors import UserError
 from qualcode.i18n import _
+from qualcode.services.collector import collector_paused
 from qualcode.services.agreed import CONSENSUS, agreed
 
 if TYPE_CHECKING:
@@ -93,7 +94,10 @@ def list_quotes(source: Reader | Session, flt: QuoteFilter = QuoteFilter()) -> l
             f"{selected} ORDER BY g.position, g.id, q.position",
         params,
     )
-    return _with_codes(db, rows) if rows else []
+    if not rows:
+        return []
+    with collector_paused():
+        return _with_codes(db, rows)
 
 
 def _consensus_quotes(db: Reader, flt: QuoteFilter) -> list[QuoteView]:
