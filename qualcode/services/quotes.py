@@ -9,8 +9,8 @@ from qualcode.db.batches import id_batches
 from qualcode.db.reader import Reader, reader_of
 from qualcode.errors import UserError
 from qualcode.i18n import _
-from qualcode.services.collector import collector_paused
 from qualcode.services.agreed import CONSENSUS, agreed
+from qualcode.services.collector import collector_paused
 
 if TYPE_CHECKING:
     from sqlmodel import Session
