@@ -23,6 +23,10 @@ def test_guids_made_ahead_are_the_ones_made_in_process() -> None:
     ahead = Ahead(namespace, "coding", CHUNK + 300)
     for ids in ASKED:
         assert ahead.of(ids) == _expected(namespace, ids)
+    for first, count in ((0, 1), (CHUNK - 2, 5), (CHUNK + 290, 11)):
+        assert ahead.run(first, count) == b"\n".join(
+            _expected(namespace, list(range(first, first + count))))
+    assert ahead.run(CHUNK + 295, 10) is None  # beyond what was made
 
 
 def test_without_fork_they_are_made_in_process(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -168,7 +168,7 @@ def test_selections_of_one_coding_are_written_as_the_general_one(name: str, date
 
 @pytest.mark.parametrize("guids", [[], [b"a"], [b"a", b"b", b"c"]])
 def test_selection_refs_are_one_line_each(guids: list[bytes]) -> None:
-    assert selection_refs(guids).decode().splitlines() == [
+    assert selection_refs(b"\n".join(guids)).decode().splitlines() == [
         f'      <SelectionRef targetGUID="{g.decode()}"/>' for g in guids]
 
 
@@ -219,3 +219,10 @@ def test_remembered_guids_are_the_ones_made_even_when_some_were_not(
     remembered.made(ids[::2])
     for asked in (ids[::2], ids, ids[1:2], []):
         assert remembered.recalled(asked) == guids.many("coding-selection", asked)
+    for asked in (ids[:3], ids[1:2], ids[::2]):
+        run = remembered.run(",".join(map(str, asked)))
+        consecutive = asked == list(range(asked[0], asked[0] + len(asked)))
+        if fork and consecutive and top is not None:  # dense ids, made ahead
+            assert run == b"\n".join(guids.many("coding-selection", asked))
+        else:
+            assert run is None  # made by `made` instead

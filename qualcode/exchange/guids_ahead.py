@@ -58,6 +58,14 @@ class Ahead:
             self._file.close()
         return self._made
 
+    def run(self, first: int, count: int) -> bytes | None:
+        """The GUIDs of ids `first` to `first + count - 1`, one a line, as the child
+        left them (one slice, no object per GUID); None if it made none."""
+        made = self._ready()
+        if made is None or first < 0 or first + count - 1 > self._top:
+            return None
+        return made[_SIZE * first:_SIZE * (first + count) - 1]
+
     def of(self, ids: list[int]) -> list[bytes]:
         made = self._ready()
         if made is None or not ids or max(ids) > self._top or min(ids) < 0:

@@ -33,7 +33,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import partial
-from itertools import chain, groupby
+from itertools import chain, groupby, islice
 from operator import itemgetter
 from typing import IO, TYPE_CHECKING, Any, BinaryIO, cast
 from uuid import UUID
@@ -330,20 +330,20 @@ def _dense_top(db: Reader, table: str) -> int | None:
     return None if top is None or top > 2 * count + 1024 else int(top)
 
 
-def _ahead(guids: _Guids, kind: str, top: int | None
-           ) -> Callable[[list[Any]], list[bytes]] | None:
+def _ahead(guids: _Guids, kind: str, top: int | None) -> Ahead | None:
     """A kind's GUIDs made ahead by another process while this one works (see
     `guids_ahead`), where it can fork, the ids are dense and none was kept from another
     file."""
     if top is None or not forks() or guids.kept.get(kind):
         return None
-    return Ahead(guids.namespace, kind, top).of
+    return Ahead(guids.namespace, kind, top)
 
 
 def _coding_guids(guids: _Guids, top: int | None) -> Callable[[list[Any]], list[bytes]]:
     """The codings' GUIDs (`top` from `_dense_top`), made ahead while the Cases are
     written, else when needed."""
-    return _ahead(guids, "coding", top) or partial(guids.many, "coding")
+    ahead = _ahead(guids, "coding", top)
+    return ahead.of if ahead is not None else partial(guids.many, "coding")
 
 
 class _Remembered:
@@ -366,16 +366,26 @@ class _Remembered:
     def made(self, ids: list[int]) -> list[bytes]:
         """The GUIDs of `ids`, remembered."""
         if self._ahead is not None:
-            return self._ahead(ids)
+            return self._ahead.of(ids)
         guids = self._guids.many(self._kind, ids)
         if self._kept(ids):
             deque(map(self._known.__setitem__, ids, guids), maxlen=0)
         return guids
 
+    def run(self, ids: str) -> bytes | None:
+        """The GUIDs of `ids` (in order, comma-separated), one a line, when they are a
+        run of consecutive ids made ahead (as a quote's codings usually are): one slice
+        of what the child made, no object per GUID. None otherwise (see `made`)."""
+        if self._ahead is None:
+            return None
+        count = ids.count(",") + 1
+        first, last = int(ids.partition(",")[0]), int(ids.rpartition(",")[2])
+        return self._ahead.run(first, count) if last - first + 1 == count else None
+
     def recalled(self, ids: list[int]) -> list[bytes]:
         """The GUIDs of `ids`, as remembered if all of them are."""
         if self._ahead is not None:
-            return self._ahead(ids)
+            return self._ahead.of(ids)
         if self._kept(ids):
             found = [self._known[ids[0]]] if len(ids) == 1 else list(
                 itemgetter(*ids)(self._known))
@@ -719,17 +729,19 @@ def _case_selections(export: Export, case: RCase) -> Iterator[bytes]:
             "WHERE c.quote_id = q.id AND coalesce(c.span_start, -1) = -1 ORDER BY c.id) "
             "AS whole) FROM quote q WHERE q.participant_id = ? ORDER BY q.id", (pid,)):
         quotes = export.quotes.made([qid for qid, _ids in batch])
-        coded = ",".join(ids for _qid, ids in batch if ids)
-        selections = export.selections.made(list(map(int, coded.split(","))) if coded else [])
+        runs = [export.selections.run(ids) if ids else b"" for _qid, ids in batch]
+        scattered = ",".join(ids for (_qid, ids), run in zip(batch, runs, strict=True)
+                             if run is None)
+        made = iter(export.selections.made(list(map(int, scattered.split(",")))
+                                           if scattered else []))
         guids: list[bytes] = []
-        at = 0
-        for (_qid, ids), quote in zip(batch, quotes, strict=True):
+        for (_qid, ids), quote, run in zip(batch, quotes, runs, strict=True):
             guids.append(quote)
-            if ids:
-                count = ids.count(",") + 1
-                guids += selections[at:at + count]
-                at += count
-        yield selection_refs(guids)
+            if run:
+                guids.append(run)
+            elif run is None:
+                guids += islice(made, ids.count(",") + 1)
+        yield selection_refs(b"\n".join(guids))
 
 
 def _notes(export: Export) -> Iterator[bytes]:
