@@ -81,7 +81,7 @@ ORIGIN = f"{markers.ORIGIN} {__version__}"
 UTF16 = markers.UTF16_POSITIONS
 Row = tuple[Any, ...]
 KEPT_TIMES = 4096
-"""Coder-and-time attribute texts kept at once (see `Export.by`)."""
+"""Coder-and-time attribute texts kept at once (see `_Whos`)."""
 
 
 class _Guids:
