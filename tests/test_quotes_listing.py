@@ -1,0 +1,91 @@
+"""`quotes`: every coder's codes, segments, memos and review marks on the selected quotes,
+whichever way the selection's ids reach the queries (issue 24), on a file or a server."""
+
+from __future__ import annotations
+
+from functools import partial
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from qualcode.db.batches import id_batches
+from qualcode.db.reading import reading
+from qualcode.services import quotes
+from qualcode.services.quotes import QuoteFilter, list_quotes
+
+from .conftest import REPO, Cli
+from .postgres import postgres_server, postgres_url  # noqa: F401 (fixtures)
+
+WORDS = "Il faut faire attention au hacking"
+"""The demo quote the coders below work on."""
+FILTERS = [["--json"], ["--code", "data security", "--json"], ["--coder", "zoé", "--json"],
+           ["--coder", "anne", "--code", "hacking", "--json"], ["--group", "G1", "--json"],
+           ["--uncoded", "--coder", "Émile", "--json"]]
+
+
+def _work_on(cli: Cli, db: str) -> int:
+    """Three coders added after `seed`, in an order their names do not sort in; the
+    id of the quote they all work on."""
+    found = [q for q in cli("--db", db, "quotes", "--json").json() if WORDS in q["text"]]
+    qid = str(found[0]["id"])
+    steps = [("zoé", qid, "hacking", "--span", "0:7", "--memo", "« piratage » : à revoir"),
+             ("zoé", qid, "hacking", "--span", "20:26"),
+             ("zoé", qid, "commercial use"),
+             ("anne", qid, "storage practices", "hacking"),
+             ("anne", qid, "--memo", "note sur la citation"),
+             ("zoé", qid, "--memo", "autre note"),
+             ("Émile", qid, "--reviewed"),
+             ("Émile", "1", "data security", "--span", "0:5")]
+    for coder, *args in steps:
+        done = cli("--db", db, "--coder", coder, "code", *args)
+        assert done.code == 0, done.err
+    return int(qid)
+
+
+def test_codes_segments_and_memos_of_every_coder_in_order(cli: Cli, demo_db: Path) -> None:
+    qid = _work_on(cli, str(demo_db))
+    (quote,) = [q for q in cli("--db", str(demo_db), "quotes", "--json").json()
+                if q["id"] == qid]
+    assert list(quote["codes"]) == ["anne", "seed", "zoé"]
+    assert quote["codes"]["zoé"] == ["commercial use", "hacking"]  # codebook order, once
+    assert quote["codes"]["anne"] == ["hacking", "storage practices"]
+    assert quote["reviewed_by"] == ["anne", "seed", "zoé", "Émile"]
+    text = quote["text"]
+    assert quote["segments"] == [
+        {"code": "hacking", "coder": "zoé", "start": 0, "end": 7, "text": text[0:7]},
+        {"code": "hacking", "coder": "zoé", "start": 20, "end": 26, "text": text[20:26]}]
+    assert quote["memos"] == [
+        {"coder": "anne", "code": None, "text": "note sur la citation"},
+        {"coder": "zoé", "code": None, "text": "autre note"},
+        {"coder": "zoé", "code": "hacking", "text": "« piratage » : à revoir"}]
+
+
+def _listed(db: str, flt: QuoteFilter) -> list[dict[str, Any]]:
+    with reading(db) as reader:
+        return [q.as_json() for q in list_quotes(reader, flt)]
+
+
+def test_the_ids_in_small_batches_give_the_same_quotes(cli: Cli, demo_db: Path,
+                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each quote's codings, memos and marks come whole from its own batch."""
+    _work_on(cli, str(demo_db))
+    wanted = [QuoteFilter(), QuoteFilter(code="data security"), QuoteFilter(coder="zoé")]
+    whole = [_listed(str(demo_db), flt) for flt in wanted]
+    monkeypatch.setattr(quotes, "id_batches", partial(id_batches, size=2))
+    assert [_listed(str(demo_db), flt) for flt in wanted] == whole
+    assert any(q["segments"] and q["memos"] for q in whole[0])
+
+
+def test_postgresql_lists_the_same_quotes(cli: Cli, demo_db: Path, postgres_url: str,  # noqa: F811
+                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    """string_agg's groups and the server's collation leave the output as the file's."""
+    monkeypatch.chdir(REPO)
+    assert cli("--db", postgres_url, "demo", "--no-tui").code == 0
+    _work_on(cli, str(demo_db))
+    _work_on(cli, postgres_url)
+    for args in FILTERS:
+        on_file = cli("--db", str(demo_db), "quotes", *args)
+        on_server = cli("--db", postgres_url, "quotes", *args)
+        assert on_file.code == on_server.code == 0, (args, on_server.err)
+        assert on_server.out == on_file.out, args
