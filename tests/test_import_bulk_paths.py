@@ -107,3 +107,26 @@ def test_a_cell_with_a_paragraph_separator_keeps_it_and_the_lines_count(
     table.write_text('group,speaker,text\nG1,P1,un\u2028deux\nG1,P2,"x"y\n', encoding="utf-8")
     with pytest.raises(UserError, match=r"t\.csv:3: malformed CSV"):
         parse(table)
+
+
+def test_bulk_rows_read_back_as_given_with_columns_left_empty(tmp_path: Path) -> None:
+    """A column None in every row is written as NULL rather than bound; one None in its
+    first row only keeps its later values."""
+    from qualcode.db.writer import Writer
+    from qualcode.services.bulk_insert import insert_rows
+
+    connection = sqlite3.connect(tmp_path / "t.db")
+    try:
+        connection.execute("CREATE TABLE t (a INTEGER, b VARCHAR, c VARCHAR, d INTEGER, "
+                           "e VARCHAR)")
+        connection.execute("CREATE INDEX ix_t_c ON t (c)")
+        rows = [(n, None, None if n == 0 else f"« {n} »", None, "é") for n in range(50)]
+        columns = ("a", "b", "c", "d", "e")
+        insert_rows(Writer(connection), "t", columns, rows)
+        insert_rows(Writer(connection), "t", columns, [(None, None, "x", 7, None)])
+        assert connection.execute("SELECT * FROM t ORDER BY rowid").fetchall() == [
+            *rows, (None, None, "x", 7, None)]
+        assert connection.execute("SELECT sql FROM sqlite_master WHERE name = 'ix_t_c'"
+                                  ).fetchone() == ("CREATE INDEX ix_t_c ON t (c)",)
+    finally:
+        connection.close()

@@ -11,6 +11,7 @@ transaction.
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
@@ -50,7 +51,8 @@ class Writer(Reader):
         finally:
             cursor.close()
 
-    def executemany(self, text: str, rows: list[tuple[Any, ...]]) -> None:
+    def executemany(self, text: str, rows: Iterable[tuple[Any, ...]]) -> None:
+        """Run one statement for each row; an empty list runs nothing."""
         if rows:
             cursor = self.connection.cursor()
             try:
