@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from qualcode.db.batches import id_batches
+from qualcode.db.batches import qmark_batches
 from qualcode.db.reading import reading
 from qualcode.services import quotes
 from qualcode.services.quotes import QuoteFilter, list_quotes
@@ -72,7 +72,7 @@ def test_the_ids_in_small_batches_give_the_same_quotes(cli: Cli, demo_db: Path,
     _work_on(cli, str(demo_db))
     wanted = [QuoteFilter(), QuoteFilter(code="data security"), QuoteFilter(coder="zoé")]
     whole = [_listed(str(demo_db), flt) for flt in wanted]
-    monkeypatch.setattr(quotes, "id_batches", partial(id_batches, size=2))
+    monkeypatch.setattr(quotes, "qmark_batches", partial(qmark_batches, size=2))
     assert [_listed(str(demo_db), flt) for flt in wanted] == whole
     assert any(q["segments"] and q["memos"] for q in whole[0])
 

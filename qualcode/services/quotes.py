@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
-from qualcode.db.batches import id_batches
+from qualcode.db.batches import qmark_batches
 from qualcode.db.reader import Reader, reader_of
 from qualcode.errors import UserError
 from qualcode.i18n import _
@@ -163,7 +163,7 @@ def _with_codes(db: Reader, rows: list[tuple[Any, ...]]) -> list[QuoteView]:
     marked: list[tuple[Any, ...]] = []
     memos: dict[int, list[dict[str, Any]]] = {}
     reviewers: dict[int, list[str]] = {}
-    for marks, batch in id_batches(ids):
+    for marks, batch in qmark_batches(ids):
         for quote_id, coder_id, joined in db.rows(
                 f"SELECT c.quote_id, c.coder_id, {db.joined('c.code_id')} FROM coding c "
                 f"WHERE c.quote_id IN ({marks}) GROUP BY c.quote_id, c.coder_id", batch):
