@@ -2,19 +2,22 @@
 
 An export hashes two million GUIDs and its main thread is the one that sets its pace
 (the compressing thread waits for it); the codings' GUIDs depend on nothing but their
-ids, so a child process makes them all while the parent writes the Cases, and leaves
-them in a temporary file, 37 bytes an id, that the parent reads once when the Sources
-need them. Where `os.fork` is missing, or the child fails, they are made in process.
+ids, so a child process makes them all while the parent writes the Cases, and writes
+them in id order to a temporary file, 37 bytes an id, from which the parent reads
+the ids it needs as soon as the child has reached them (the Cases ask for them in
+roughly increasing order). Where `os.fork` is missing, or the child fails before
+reaching an id, they are made in process.
 """
 
 from __future__ import annotations
 
 import os
 import tempfile
+import time
 import uuid
 from collections.abc import Callable
 from itertools import repeat
-from operator import add, mul
+from operator import add, mul, sub
 
 from qualcode.exchange.guids import guid_lines, split_lines
 
@@ -28,51 +31,61 @@ def forks() -> bool:
     return hasattr(os, "fork")
 
 
+POLL = 0.001
+"""Seconds between two looks at how far the child has written."""
+
+
 class Ahead:
     """`guid_bytes(namespace, kind, ids)` for ids 0 to `top`, made by a child process
-    from the moment this is made; `of` waits for it the first time."""
+    from the moment this is made; `of` and `run` wait for it to reach their ids."""
 
     def __init__(self, namespace: uuid.UUID, kind: str, top: int) -> None:
         self._make: Callable[[list[int]], bytes] = (
             lambda ids: guid_lines(namespace, kind, ids))
         self._top = top
-        self._made: bytes | None = None
         self._file = tempfile.TemporaryFile()
+        self._written = 0
+        """Bytes of the file the child has written, as last seen."""
         self._pid = os.fork() if forks() else -1
         if self._pid == 0:  # the child: make, write, leave without running the parent's exit
             try:
                 for start in range(0, top + 1, CHUNK):
                     self._file.write(self._make(list(range(start, min(start + CHUNK, top + 1))))
                                      + b"\n")
-                self._file.flush()
+                    self._file.flush()
             finally:
                 os._exit(0 if self._file.tell() == _SIZE * (top + 1) else 1)
 
-    def _ready(self) -> bytes | None:
-        if self._pid > 0:
-            _pid, status = os.waitpid(self._pid, 0)
-            self._pid = -1
-            if status == 0:
-                self._file.seek(0)
-                self._made = self._file.read()  # kept as bytes: half the memory of text
-            self._file.close()
-        return self._made
+    def _lines(self, first: int, last: int) -> bytes | None:
+        """The lines of ids `first` to `last`, each with its newline, once the child has
+        written them; None if it never will (it failed, or there is none)."""
+        if first < 0 or last > self._top:
+            return None
+        needed = _SIZE * (last + 1)
+        while self._written < needed:
+            if self._pid <= 0:
+                return None
+            ended, _status = os.waitpid(self._pid, os.WNOHANG)
+            self._written = os.fstat(self._file.fileno()).st_size  # all of it once ended
+            if ended:
+                self._pid = -1  # a failed child's lines are right as far as they go
+            elif self._written < needed:
+                time.sleep(POLL)
+        return os.pread(self._file.fileno(), needed - _SIZE * first, _SIZE * first)
 
     def run(self, first: int, count: int) -> bytes | None:
         """The GUIDs of ids `first` to `first + count - 1`, one a line, as the child
-        left them (one slice, no object per GUID); None if it made none."""
-        made = self._ready()
-        if made is None or first < 0 or first + count - 1 > self._top:
-            return None
-        return made[_SIZE * first:_SIZE * (first + count) - 1]
+        wrote them (one read, no object per GUID); None if it did not."""
+        lines = self._lines(first, first + count - 1)
+        return lines[:-1] if lines is not None else None
 
     def of(self, ids: list[int]) -> list[bytes]:
-        made = self._ready()
-        if made is None or not ids or max(ids) > self._top or min(ids) < 0:
+        lines = self._lines(min(ids), max(ids)) if ids else None
+        if lines is None:
             return split_lines(self._make(ids))
-        first = ids[0]
-        if ids[-1] - first == len(ids) - 1 and ids == list(range(first, first + len(ids))):
-            return made[_SIZE * first:_SIZE * (first + len(ids)) - 1].split(b"\n")
-        starts = list(map(mul, ids, repeat(_SIZE)))
-        return list(map(made.__getitem__, map(slice, starts, map(
+        first = min(ids)
+        if ids[0] == first and ids == list(range(first, first + len(ids))):
+            return lines[:-1].split(b"\n")
+        starts = list(map(mul, map(sub, ids, repeat(first)), repeat(_SIZE)))
+        return list(map(lines.__getitem__, map(slice, starts, map(
             add, starts, repeat(_SIZE - 1)))))

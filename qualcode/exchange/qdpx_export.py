@@ -254,6 +254,11 @@ def build(db: Reader | Session, name: str, *, utf16: bool = False) -> Export:
     if namespace is None:
         raise RuntimeError("the GUID namespace is drawn by a write: draw_namespace(db) first")
     guids = _Guids(namespace, kept_guids(reader))
+    coding_top = _dense_top(reader, "coding")  # a scan of a million rows: once
+    # GUIDs made ahead (`_ahead`) start first, to have the rest of `build` to run in
+    quotes = _Remembered(guids, "quote", _dense_top(reader, "quote"))
+    selections = _Remembered(guids, "coding-selection", coding_top)
+    coding_guids = _coding_guids(guids, coding_top)
     head = RProject(name=name, origin=ORIGIN + (f" ({UTF16})" if utf16 else ""))
     coder_rows = reader.rows("SELECT id, name FROM coder ORDER BY id")
     coder_guid = guids.of("coder")
@@ -312,12 +317,9 @@ def build(db: Reader | Session, name: str, *, utf16: bool = False) -> Export:
     head.cases = group_cases + part_cases
     if part_cases:
         head.codes.append(_case_codes(guids, part_cases))
-    coding_top = _dense_top(reader, "coding")  # a scan of a million rows: once
     export = Export(reader, guids, utf16, head, blocks, dict(coder_rows), user_guids,
                     codes, dict(code_rows), group_name, {p[0]: p[2] for p in participants},
-                    participant_cases, _Remembered(guids, "quote", _dense_top(reader, "quote")),
-                    _Remembered(guids, "coding-selection", coding_top),
-                    _coding_guids(guids, coding_top), _Whos(user_guids))
+                    participant_cases, quotes, selections, coding_guids, _Whos(user_guids))
     export.summary.users = len(head.users)
     return export
 
