@@ -130,3 +130,25 @@ def test_bulk_rows_read_back_as_given_with_columns_left_empty(tmp_path: Path) ->
                                   ).fetchone() == ("CREATE INDEX ix_t_c ON t (c)",)
     finally:
         connection.close()
+
+
+def test_a_coded_tables_times_are_stored_as_a_coding_made_by_hand(cli: Cli,
+                                                                   tmp_path: Path) -> None:
+    """The bulk path once wrote `…+00:00` where the ORM writes the bare UTC time."""
+    db = tmp_path / "p.db"
+    assert cli("--db", str(db), "init", "--study", str(STUDY),
+               "--codebook", str(CODEBOOK)).code == 0
+    table = tmp_path / "coded.csv"
+    table.write_text("group,speaker,text,codes\nG1,Nadia,« Qui lit mon dossier ? »,"
+                     "data security\nG1,Paul,Personne.,\n", encoding="utf-8")
+    done = cli("--db", str(db), "import", str(table))
+    assert done.code == 0 and "1 codings" in done.out, done.err
+    assert cli("--db", str(db), "code", "2", "data security").code == 0
+    connection = sqlite3.connect(db)
+    try:
+        times = [at for at, in connection.execute(
+            "SELECT created_at FROM coding ORDER BY quote_id")]
+    finally:
+        connection.close()
+    shape = re.compile(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{6}")
+    assert len(times) == 2 and all(shape.fullmatch(at) for at in times), times

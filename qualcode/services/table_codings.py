@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from qualcode.db.reader import Reader, reader_of
+from qualcode.db.writer import writer_of
 from qualcode.errors import UserError
 from qualcode.i18n import _
 from qualcode.importers.base import ParsedSource, ParsedTurn
@@ -54,7 +55,7 @@ def apply_codings(session: Session, path: str, turns: Sequence[ParsedTurn],
         return 0
     from sqlmodel import select
 
-    from qualcode.db.models import Code, utcnow
+    from qualcode.db.models import Code
     from qualcode.services.coders import coder_id
 
     known = {name: cid for cid, name in session.exec(select(Code.id, Code.name)).all()}
@@ -78,9 +79,7 @@ def apply_codings(session: Session, path: str, turns: Sequence[ParsedTurn],
                                     line=turn.coded_by.get(who or "", turn.line or 0))
                 code = known[name] = folded[fold(name)] = _added(session, path, name)
             codings[(quote_id, code, coders[person])] = None
-    # SQLite stores a time as its ISO text: formatted once, not once a row.
-    sqlite = session.get_bind().dialect.name == "sqlite"
-    now: object = utcnow().isoformat(" ") if sqlite else utcnow()
+    now = writer_of(session).now()  # once, not once a row; stored as the ORM stores it
     insert_rows(session, "coding", ("quote_id", "code_id", "coder_id", "created_at"),
                 [(q, c, k, now) for q, c, k in codings])
     insert_rows(session, "review", ("quote_id", "coder_id", "created_at"),
