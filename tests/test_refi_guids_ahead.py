@@ -45,3 +45,17 @@ def test_a_failed_child_leaves_them_made_in_process(monkeypatch: pytest.MonkeyPa
     ahead = Ahead(namespace, "coding", 300)
     for ids in ASKED:
         assert ahead.of(ids) == _expected(namespace, ids)
+
+
+def test_guids_read_a_window_at_a_time_are_the_ones_made(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    from qualcode.exchange import guids_ahead
+
+    monkeypatch.setattr(guids_ahead, "WINDOW", 37 * 3 + 5)  # three GUIDs a read
+    namespace = uuid.UUID(int=14)
+    ahead = Ahead(namespace, "coding", 60)
+    for first, count in ((0, 1), (1, 2), (2, 5), (40, 3), (41, 1), (10, 1), (55, 6)):
+        assert ahead.run(first, count) == b"\n".join(
+            _expected(namespace, list(range(first, first + count))))
+    for ids in ([5, 9, 6], [60], [30, 31, 32, 33]):
+        assert ahead.of(ids) == _expected(namespace, ids)

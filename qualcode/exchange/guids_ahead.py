@@ -33,6 +33,9 @@ def forks() -> bool:
 
 POLL = 0.001
 """Seconds between two looks at how far the child has written."""
+WINDOW = 1 << 20
+"""Bytes of the file read at once and kept for the next asks (a case's quotes are
+asked for one at a time, in increasing order: one read for thousands of them)."""
 
 
 class Ahead:
@@ -46,6 +49,8 @@ class Ahead:
         self._file = tempfile.TemporaryFile()
         self._written = 0
         """Bytes of the file the child has written, as last seen."""
+        self._window, self._window_at = b"", 0
+        """The bytes last read, and where in the file they start."""
         self._pid = os.fork() if forks() else -1
         if self._pid == 0:  # the child: make, write, leave without running the parent's exit
             try:
@@ -71,7 +76,12 @@ class Ahead:
                 self._pid = -1  # a failed child's lines are right as far as they go
             elif self._written < needed:
                 time.sleep(POLL)
-        return os.pread(self._file.fileno(), needed - _SIZE * first, _SIZE * first)
+        start, at = _SIZE * first, self._window_at
+        if start < at or needed > at + len(self._window):
+            self._window_at = at = start
+            self._window = os.pread(self._file.fileno(),
+                                    max(needed, min(start + WINDOW, self._written)) - start, start)
+        return self._window[start - at:needed - at]
 
     def run(self, first: int, count: int) -> bytes | None:
         """The GUIDs of ids `first` to `first + count - 1`, one a line, as the child
