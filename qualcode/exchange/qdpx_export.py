@@ -14,8 +14,9 @@
 The file is written as the database is read: quotes stream in id order through plain
 SQL, each with its codings, memos and reviews read alongside (one cursor each, in the
 same order), and become XML text at once; no object stands for a selection, and a
-100,000-quote project with a million codings exports in under 200 MB (what is held is
-the GUIDs the Cases and the Sources share, see `_Remembered`). GUIDs are made a fetched
+100,000-quote project with a million codings exports in under 100 MB where processes
+fork (the GUIDs the Cases and the Sources share are read from the child that made
+them), under 200 MB elsewhere (they are held, see `_Remembered`). GUIDs are made a fetched
 batch at a time (`guid_lines`) and stay bytes, as the XML of the selections does (see
 `_Selections`). Generated table texts wait in temporary files until `project.qde` is
 closed.
