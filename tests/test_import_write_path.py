@@ -1,6 +1,6 @@
-"""`import` of a quote table writes with sqlite3 alone (issue 24): no SQLAlchemy imported,
-the same rows as the Session path, and the imports that need the ORM (a coded table, a
-transcript) still take it."""
+"""`import` of a quote table, coded or not, writes with sqlite3 alone (issue 24): no
+SQLAlchemy imported, the same rows as the Session path, and the imports that need the
+ORM (a code the codebook lacks, a transcript) still take it."""
 
 from __future__ import annotations
 
@@ -51,6 +51,20 @@ def _rows(db: Path) -> dict[str, list[tuple[Any, ...]]]:
         connection.close()
 
 
+def _written_in_a_session(db: Path, table: Path, *, rounds: int) -> Path:
+    """`table` imported `rounds` times through an ORM Session, as before the sqlite3
+    path."""
+    project = open_project(str(db))
+    try:
+        for _round in range(rounds):
+            with project.write() as session:
+                write_sources(session, [(str(table), parse_files([table])[0])], group=None,
+                              coder="tester")
+    finally:
+        project.close()
+    return db
+
+
 def test_importing_a_table_imports_no_sqlalchemy(cli: Cli, tmp_path: Path) -> None:
     db = _project(cli, tmp_path / "p.db")
     done = run_probed("--db", str(db), "import", str(_table(tmp_path)))
@@ -63,26 +77,38 @@ def test_sqlite3_and_the_session_write_the_same_rows(cli: Cli, tmp_path: Path) -
     plain = _project(cli, tmp_path / "plain.db")
     assert cli("--db", str(plain), "import", str(table)).code == 0
     assert cli("--db", str(plain), "import", str(table)).out.endswith("nothing added\n")
-    through = _project(cli, tmp_path / "session.db")
-    project = open_project(str(through))
-    try:
-        for _round in range(2):
-            with project.write() as session:
-                write_sources(session, [(str(table), parse_files([table])[0])], group=None,
-                              coder="tester")
-    finally:
-        project.close()
+    through = _written_in_a_session(_project(cli, tmp_path / "session.db"), table, rounds=2)
     assert _rows(plain) == _rows(through)
     assert len(_rows(plain)["quote"]) == 4
 
 
-def test_a_coded_table_still_takes_the_session(cli: Cli, tmp_path: Path) -> None:
+CODED = ("group,speaker,text,coder,codes,data security\n"
+         "G1,Nadia,« Qui lit mon dossier ? »,alice,Hacking;practicality,oui\n"
+         "G1,Nadia,« Qui lit mon dossier ? »,bob,,\n"
+         "G1,Paul,Personne.,,,x\n")
+
+
+def test_a_coded_table_imports_with_sqlite3_alone_and_as_the_session_does(
+        cli: Cli, tmp_path: Path) -> None:
+    table = _table(tmp_path, CODED)
+    plain = _project(cli, tmp_path / "plain.db")
+    done = run_probed("--db", str(plain), "import", str(table))
+    assert "IMPORTED []" in done.stderr, done.stderr[-2000:]
+    assert "4 codings" in done.stdout, done.stdout
+    through = _written_in_a_session(_project(cli, tmp_path / "session.db"), table, rounds=1)
+    assert _rows(plain) == _rows(through)
+    assert len(_rows(plain)["coding"]) == 4 and len(_rows(plain)["review"]) == 1
+    assert sorted(name for _id, name in _rows(plain)["coder"]) == ["alice", "bob", "tester"]
+
+
+def test_a_code_the_codebook_lacks_takes_the_session_to_be_added(cli: Cli,
+                                                                  tmp_path: Path) -> None:
     db = _project(cli, tmp_path / "p.db")
-    table = _table(tmp_path, "group,speaker,text,data security\n"
-                             "G1,Nadia,« Qui lit mon dossier ? »,oui\n")
-    result = cli("--db", str(db), "import", str(table))
-    assert result.code == 0, result.err
-    assert "1 codings" in result.out
+    table = _table(tmp_path, "group,speaker,text,codes\nG1,Nadia,Oui.,méfiance\n")
+    refused = cli("--db", str(db), "import", str(table))
+    assert refused.code == 1 and "unknown code 'méfiance'" in refused.err, refused.err
+    added = run_probed("--db", str(db), "import", "--add-codes", str(table))
+    assert "IMPORTED []" not in added.stderr and "1 codings" in added.stdout, added.stderr
 
 
 def test_a_missing_project_is_refused_before_the_files_are_read(cli: Cli, tmp_path: Path) -> None:

@@ -32,8 +32,9 @@ class Writer(Reader):
     @property
     def session(self) -> Session:
         """The Session this Writer runs in, for the writes still made through the ORM
-        (a corrected transcript, a coded table); a plain sqlite3 Writer is only opened
-        for imports that need none (`qualcode.db.writing`)."""
+        (a corrected transcript, a code a coded table adds, a team member's role); a
+        plain sqlite3 Writer is only opened for imports that need none
+        (`qualcode.db.writing`)."""
         if self._session is None:
             raise AssertionError("this write needs a Session: see needs_session in db.writing")
         return self._session

@@ -30,7 +30,7 @@ from qualcode.search.normalise import fold
 from qualcode.services import events
 from qualcode.services.bulk_insert import insert_rows
 from qualcode.services.study import ROSTER, ensure_group
-from qualcode.services.table_codings import apply_codings, mark_columns, take_mark_columns
+from qualcode.services.table_codings import apply_codings, lacks_codes, take_mark_columns
 
 if TYPE_CHECKING:
     from sqlmodel import Session
@@ -134,9 +134,9 @@ def parse_files(paths: list[Path], fmt: str = "auto",
 
 def needs_session(db: Reader, sources: list[ParsedSource]) -> bool:
     """Whether writing `sources` takes the ORM: a transcript (it may correct an earlier
-    version) or a table that carries codings; other tables are plain SQL throughout."""
-    return any(src.kind != "table" or any(turn.codings for turn in src.turns)
-               or mark_columns(db, src) for src in sources)
+    version) or a table naming a code the codebook lacks; other tables, coded ones
+    included, are plain SQL throughout."""
+    return any(src.kind != "table" or lacks_codes(db, src) for src in sources)
 
 
 def write_sources(source: Writer | Session, sources: list[tuple[str, ParsedSource]],
@@ -226,7 +226,7 @@ def write_source(source: Writer | Session, path: str, src: ParsedSource, *, grou
     if src.kind == "table" and any(turn.codings for turn in inserted):
         quote_ids = [int(i) for i, in db.rows(
             "SELECT id FROM quote WHERE source_id = ? ORDER BY id", (source_id,))]
-        summary.codings_added = apply_codings(db.session, path, inserted, quote_ids,
+        summary.codings_added = apply_codings(db, path, inserted, quote_ids,
                                               coder=coder, add_codes=add_codes)
     events.record(db, coder=coder, action="import", path=path, format=src.format,
                   source_id=source_id, quotes=summary.quotes_added,

@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from qualcode.db.reader import Reader, reader_of
-from qualcode.db.writer import writer_of
+from qualcode.db.writer import Writer, writer_of
 from qualcode.errors import UserError
 from qualcode.i18n import _
 from qualcode.importers.base import ParsedSource, ParsedTurn
@@ -48,18 +48,31 @@ def take_mark_columns(db: Reader | Session, src: ParsedSource) -> None:
                 turn.coded_by.setdefault("", turn.line or 0)
 
 
-def apply_codings(session: Session, path: str, turns: Sequence[ParsedTurn],
+def lacks_codes(db: Reader, src: ParsedSource) -> bool:
+    """Whether a table's codes name one the codebook lacks: the import then stops, or
+    adds it (`add_codes`) through the ORM; every other coded table is plain SQL."""
+    named = {name for turn in src.turns for _who, name in turn.codings if name is not None}
+    if not named:
+        return False
+    known, folded = _codes(db)
+    return any(name not in known and fold(name) not in folded for name in named)
+
+
+def _codes(db: Reader) -> tuple[dict[str, int], dict[str, int]]:
+    """The codebook's ids by name, and by folded name."""
+    known = {str(name): int(cid) for name, cid in db.rows("SELECT name, id FROM code")}
+    return known, {fold(name): cid for name, cid in known.items()}
+
+
+def apply_codings(source: Writer | Session, path: str, turns: Sequence[ParsedTurn],
                   quote_ids: Sequence[int], *, coder: str, add_codes: bool) -> int:
     """Store the turns' codings and "none applies" marks; how many codings."""
     if not any(t.codings for t in turns):
         return 0
-    from sqlmodel import select
-
-    from qualcode.db.models import Code
     from qualcode.services.coders import coder_id
 
-    known = {name: cid for cid, name in session.exec(select(Code.id, Code.name)).all()}
-    folded = {fold(name): cid for name, cid in known.items()}
+    db = writer_of(source)
+    known, folded = _codes(db)
     coders: dict[str, int] = {}
     codings: dict[tuple[int, int, int], None] = {}
     reviews: dict[tuple[int, int], None] = {}
@@ -67,7 +80,7 @@ def apply_codings(session: Session, path: str, turns: Sequence[ParsedTurn],
         for who, name in turn.codings:
             person = who or coder
             if person not in coders:
-                coders[person] = coder_id(session, person)
+                coders[person] = coder_id(db, person)
             if name is None:
                 reviews[(quote_id, coders[person])] = None
                 continue
@@ -77,12 +90,12 @@ def apply_codings(session: Session, path: str, turns: Sequence[ParsedTurn],
                     raise UserError(_("unknown code {name!r} (add it to the codebook, or import "
                                       "with --add-codes)").format(name=name), path=path,
                                     line=turn.coded_by.get(who or "", turn.line or 0))
-                code = known[name] = folded[fold(name)] = _added(session, path, name)
+                code = known[name] = folded[fold(name)] = _added(db.session, path, name)
             codings[(quote_id, code, coders[person])] = None
-    now = writer_of(session).now()  # once, not once a row; stored as the ORM stores it
-    insert_rows(session, "coding", ("quote_id", "code_id", "coder_id", "created_at"),
+    now = db.now()  # once, not once a row; stored as the ORM stores it
+    insert_rows(db, "coding", ("quote_id", "code_id", "coder_id", "created_at"),
                 [(q, c, k, now) for q, c, k in codings])
-    insert_rows(session, "review", ("quote_id", "coder_id", "created_at"),
+    insert_rows(db, "review", ("quote_id", "coder_id", "created_at"),
                 [(q, k, now) for q, k in reviews])
     return len(codings)
 
