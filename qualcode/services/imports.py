@@ -11,10 +11,8 @@ version of a transcript replaces the old one (`transcript_versions`).
 
 from __future__ import annotations
 
-import gc
 from collections import Counter
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -29,6 +27,7 @@ from qualcode.importers.base import ParsedSource, ParsedTurn, text_hash
 from qualcode.search.normalise import fold
 from qualcode.services import events
 from qualcode.services.bulk_insert import insert_rows
+from qualcode.services.collector import collector_paused
 from qualcode.services.study import ROSTER, ensure_group
 from qualcode.services.table_codings import apply_codings, lacks_codes, take_mark_columns
 
@@ -106,24 +105,10 @@ def preview(path: str, src: ParsedSource) -> str:
     return "\n".join(out) + "\n"
 
 
-@contextmanager
-def _collector_paused() -> Iterator[None]:
-    """No cyclic garbage collection meanwhile: parsing and writing a table create
-    objects they keep (turns, rows), and the collector's passes over them, which find
-    nothing to free, took a third of a 100,000-row table's parse."""
-    paused = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if paused:
-            gc.enable()
-
-
 def parse_files(paths: list[Path], fmt: str = "auto",
                 progress: Progress | None = None) -> list[ParsedSource]:
     parsed = []
-    with _collector_paused():
+    with collector_paused():
         for path in paths:
             chosen = detect_format(path) if fmt == "auto" else fmt
             parsed.append(parser_for(chosen)(path))
@@ -143,7 +128,7 @@ def write_sources(source: Writer | Session, sources: list[tuple[str, ParsedSourc
                   *, group: str | None, coder: str, add_codes: bool = False,
                   progress: Progress | None = None) -> list[ImportSummary]:
     summaries = []
-    with _collector_paused():
+    with collector_paused():
         for path, src in sources:
             summaries.append(write_source(source, path, src, group=group, coder=coder,
                                           add_codes=add_codes))
