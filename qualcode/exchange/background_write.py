@@ -15,8 +15,9 @@ from contextlib import contextmanager
 from typing import BinaryIO, cast
 
 QUEUED = 4
-"""Chunks (about a megabyte each, see `xml_write.FLUSH`) waiting at most: the memory
-the two threads share stays a few megabytes whichever is faster."""
+"""Chunks (a megabyte or two each: `xml_write.FLUSH`, or a slice of quotes'
+selections) waiting at most: the memory the two threads share stays under ten
+megabytes whichever is faster."""
 
 SWITCH = 0.0005
 """Seconds a thread waits for the GIL before asking for it, while the two run: the

@@ -596,8 +596,8 @@ class _Selections:
         qids, cids, code_ids, coders, span_starts, span_ends, memos, created = (
             zip(*rows, strict=True) if rows else ((),) * 8)
         counts = Counter(qids)
-        coding_guids = export.coding_guids(list(cids))
-        selection_guids = export.selections.recalled(list(cids))
+        ids = list(cids)
+        coding_guids, selection_guids = export.coding_guids(ids), export.selections.recalled(ids)
         bys = list(map(export.whos.fresh().__getitem__, zip(coders, created, strict=True)))
         codes = list(map(self.codes.__getitem__, code_ids))
         plain = span_starts.count(None) == len(rows) and not any(memos)
