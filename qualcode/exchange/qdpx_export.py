@@ -24,14 +24,12 @@ closed.
 
 from __future__ import annotations
 
-import gc
 import shutil
 import tempfile
 import zipfile
 from bisect import bisect_right
 from collections import Counter, deque
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import partial
 from itertools import chain, groupby, islice
@@ -73,6 +71,7 @@ from qualcode.exchange.qde_write import (
 )
 from qualcode.exchange.refi_model import RCase, RCode, RProject, RUser, RVariable, Value
 from qualcode.services.codebook_export import export_codebook
+from qualcode.services.collector import collector_paused
 from qualcode.services.design import load_design
 
 if TYPE_CHECKING:
@@ -791,20 +790,6 @@ def label(text: str) -> str:
     return short + ("…" if len(words) > LABEL_WORDS or short != " ".join(words) else "")
 
 
-@contextmanager
-def _uncollected() -> Iterator[None]:
-    """The cyclic garbage collector paused: the export makes millions of rows, GUIDs
-    and strings and no cycle, and each collection the rows' tuples set off scanned
-    every live container (0.4 s at 100k); memory is still freed by reference counts."""
-    was = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was:
-            gc.enable()
-
-
 def write_archive(export: Export, sink: BinaryIO) -> None:
     """The `.qdpx` (once per `build`: it reads as it writes): `project.qde` at the root,
     sources flat in lower-case `sources/`, compressed into `sink` as they are written
@@ -813,7 +798,7 @@ def write_archive(export: Export, sink: BinaryIO) -> None:
     the next part of the XML is made."""
     with zipfile.ZipFile(sink, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=1) as zf:
         with zf.open("project.qde", "w", force_zip64=True) as entry, \
-                written_behind(cast(BinaryIO, entry)) as behind, _uncollected():
+                written_behind(cast(BinaryIO, entry)) as behind, collector_paused():
             write_project_xml(export.stream(), behind)
         for block in export.blocks:
             with zf.open("sources/" + source_file(block.guid), "w", force_zip64=True) as entry:
