@@ -73,7 +73,7 @@ def _indexes_after(db: Writer, table: str, count: int) -> Iterator[None]:
     its keys sorted once, instead of placing them one by one in a growing b-tree
     (100,000 quotes: 0.45 s -> 0.25 s of insert and 0.12 s of index). The statements
     are the project's own (`sqlite_master`), run again in the same transaction, so the
-    schema is unchanged and a failed import rolls the drop back with the rest. Unique
+    schema is unchanged and a failed import rolls the drops back with the rest. Unique
     indexes stay: they check the rows as they come."""
     held = db.row(f"SELECT count(*) FROM (SELECT 1 FROM {table} LIMIT ?)",  # noqa: S608
                   (count,))
@@ -82,8 +82,9 @@ def _indexes_after(db: Writer, table: str, count: int) -> Iterator[None]:
         "AND sql IS NOT NULL AND sql NOT LIKE 'CREATE UNIQUE %'", (table,))
     for name, _sql in indexes:
         db.execute(f'DROP INDEX "{name}"')
-    try:
-        yield
-    finally:
-        for _name, sql in indexes:
-            db.execute(sql)
+    yield
+    # Not on failure: the caller rolls the drops back with the rows, and SQLite may
+    # already have (a full disk ends the transaction), when making them again would
+    # raise "already exists" in place of the error the user must read.
+    for _name, sql in indexes:
+        db.execute(sql)
