@@ -57,12 +57,14 @@ def project_namespace(session: Session) -> uuid.UUID:
 
 
 _HEXDIGEST = type(sha1()).hexdigest
-_VARIANT = bytes.maketrans(b"0123456789abcdef", b"89ab89ab89ab89ab")
+_VARIANT_DIGIT = {digit: "89ab"[int(digit, 16) & 3] for digit in "0123456789abcdef"}
 """RFC 4122's variant: the high bits of the seventeenth digit set to 10."""
+_VARIANT = bytes.maketrans("".join(_VARIANT_DIGIT).encode(),
+                           "".join(_VARIANT_DIGIT.values()).encode())
 _DIGITS = (*range(0, 8), *range(9, 13), *range(14, 18), *range(19, 23), *range(24, 36))
 """Where each of the digest's first 32 hex digits goes in a GUID's 36 characters."""
-_SIZE = 37
-"""A GUID and the newline that ends it."""
+LINE = 37
+"""Bytes of a GUID and the newline that ends it, in `guid_lines`."""
 
 
 def guid_lines(namespace: uuid.UUID, kind: str, idents: Iterable[object]) -> bytes:
@@ -78,14 +80,14 @@ def guid_lines(namespace: uuid.UUID, kind: str, idents: Iterable[object]) -> byt
     count = len(digits) // 40
     if not count:
         return b""
-    out = bytearray(_SIZE * count - 1)  # no newline after the last
+    out = bytearray(LINE * count - 1)  # no newline after the last
     for to, taken in zip(_DIGITS, range(32), strict=True):
-        out[to::_SIZE] = digits[taken::40]
-    out[14::_SIZE] = b"5" * count
-    out[19::_SIZE] = out[19::_SIZE].translate(_VARIANT)
+        out[to::LINE] = digits[taken::40]
+    out[14::LINE] = b"5" * count
+    out[19::LINE] = out[19::LINE].translate(_VARIANT)
     for dash in (8, 13, 18, 23):
-        out[dash::_SIZE] = b"-" * count
-    out[36::_SIZE] = b"\n" * (count - 1)
+        out[dash::LINE] = b"-" * count
+    out[36::LINE] = b"\n" * (count - 1)
     return bytes(out)
 
 
@@ -97,8 +99,6 @@ def split_lines(lines: bytes) -> list[bytes]:
 def guid_bytes(namespace: uuid.UUID, kind: str, idents: Iterable[object]) -> list[bytes]:
     return split_lines(guid_lines(namespace, kind, idents))
 
-
-_VARIANT_DIGIT = {digit: "89ab"[int(digit, 16) & 3] for digit in "0123456789abcdef"}
 
 
 def guid_maker(namespace: uuid.UUID, kind: str) -> Callable[[object], str]:

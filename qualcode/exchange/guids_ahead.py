@@ -19,23 +19,19 @@ from collections.abc import Callable
 from itertools import repeat
 from operator import add, mul, sub
 
-from qualcode.exchange.guids import guid_lines, split_lines
+from qualcode.exchange.guids import LINE, guid_lines, split_lines
 
 CHUNK = 50_000
 """GUIDs the child makes and writes at a time: its memory stays a few megabytes."""
-_SIZE = 37
-"""A GUID and its newline."""
-
-
-def forks() -> bool:
-    return hasattr(os, "fork")
-
-
 POLL = 0.001
 """Seconds between two looks at how far the child has written."""
 WINDOW = 1 << 20
 """Bytes of the file read at once and kept for the next asks (a case's quotes are
 asked for one at a time, in increasing order: one read for thousands of them)."""
+
+
+def forks() -> bool:
+    return hasattr(os, "fork")
 
 
 class Ahead:
@@ -59,14 +55,14 @@ class Ahead:
                                      + b"\n")
                     self._file.flush()
             finally:
-                os._exit(0 if self._file.tell() == _SIZE * (top + 1) else 1)
+                os._exit(0 if self._file.tell() == LINE * (top + 1) else 1)
 
     def _lines(self, first: int, last: int) -> bytes | None:
         """The lines of ids `first` to `last`, each with its newline, once the child has
         written them; None if it never will (it failed, or there is none)."""
         if first < 0 or last > self._top:
             return None
-        needed = _SIZE * (last + 1)
+        needed = LINE * (last + 1)
         while self._written < needed:
             if self._pid <= 0:
                 return None
@@ -76,7 +72,7 @@ class Ahead:
                 self._pid = -1  # a failed child's lines are right as far as they go
             elif self._written < needed:
                 time.sleep(POLL)
-        start, at = _SIZE * first, self._window_at
+        start, at = LINE * first, self._window_at
         if start < at or needed > at + len(self._window):
             self._window_at = at = start
             self._window = os.pread(self._file.fileno(),
@@ -96,6 +92,6 @@ class Ahead:
         first = min(ids)
         if ids[0] == first and ids == list(range(first, first + len(ids))):
             return lines[:-1].split(b"\n")
-        starts = list(map(mul, map(sub, ids, repeat(first)), repeat(_SIZE)))
+        starts = list(map(mul, map(sub, ids, repeat(first)), repeat(LINE)))
         return list(map(lines.__getitem__, map(slice, starts, map(
-            add, starts, repeat(_SIZE - 1)))))
+            add, starts, repeat(LINE - 1)))))

@@ -158,12 +158,12 @@ def _with_codes(db: Reader, rows: list[tuple[Any, ...]]) -> list[QuoteView]:
     coder_rank = {cid: i for i, cid in enumerate(by_name)}
     codes = db.rows("SELECT id, name FROM code ORDER BY position, id")
     code_name, code_rank = dict(codes), {cid: i for i, (cid, _n) in enumerate(codes)}
+    # per coder, per quote: the code names, in codebook order
     held: dict[int, dict[int, list[str]]] = {cid: {} for cid in coders}
-    """Per coder, per quote: the code names, in codebook order."""
+    # the names of each distinct group of code ids (a set: segments may repeat a code),
+    # worked out once and shared by the quotes that have it: 130,000 groups at 100k are
+    # 30,000 distinct ones
     named: dict[str, list[str]] = {}
-    """The names of each distinct group of code ids (a set: segments may repeat a code),
-    worked out once and shared by the quotes that have it: 130,000 groups at 100k are
-    30,000 distinct ones."""
     marked: list[tuple[Any, ...]] = []
     memos: dict[int, list[dict[str, Any]]] = {}
     reviewers: dict[int, list[str]] = {}
