@@ -12,8 +12,12 @@ import sys
 from pathlib import Path
 
 import typer
+import typer.main
+from typer.core import TyperOption
 from typer.main import get_command_name
 
+from qualcode import __version__
+from qualcode.__main__ import ROOT_VALUES, only_version
 from qualcode.cli import invoked
 from qualcode.cli.app import app
 
@@ -68,3 +72,50 @@ def test_version_prints_alone(tmp_path: Path) -> None:
     done = qualcode("--version", cwd=tmp_path)
     assert done.returncode == 0
     assert done.stdout.startswith("qualcode ")
+
+
+VERSION_ONLY = [["--version"], ["--db", "p.db", "--version"], ["--version", "--db=p.db"],
+                ["--lang", "xx", "--coder", "--version", "--version"], ["--lang=", "--version"],
+                ["--db", "--version", "--version"]]
+NOT_VERSION_ONLY = [[], ["--db", "p.db"], ["--version", "report"], ["--help", "--version"],
+                    ["--version", "-h"], ["--bogus", "--version"], ["--version", "--db"],
+                    ["--version=1"], ["--version", "--"], ["--db", "--version"]]
+
+
+def test_the_version_is_answered_before_the_command_line_only_when_it_alone_is_asked() -> None:
+    for args in VERSION_ONLY:
+        assert only_version(args), args
+    for args in NOT_VERSION_ONLY:
+        assert not only_version(args), args
+
+
+def test_the_early_version_answers_as_the_whole_command_line_does(tmp_path: Path) -> None:
+    """Every argument list the early answer takes gets the same output and status from
+    the whole command line, which has no early answer."""
+    whole = [sys.executable, "-c", "import sys; from qualcode.cli import main; "
+             "sys.argv[0] = 'qualcode'; main()"]
+    for args in VERSION_ONLY:
+        early = qualcode(*args, cwd=tmp_path)
+        late = subprocess.run([*whole, *args], cwd=tmp_path, capture_output=True, text=True,
+                              check=False, env={**os.environ, "QUALCODE_CODER": "tester"})
+        assert (early.returncode, early.stdout, early.stderr) == (
+            late.returncode, late.stdout, late.stderr), args
+        assert early.stdout == f"qualcode {__version__}\n"
+
+
+def test_the_early_version_knows_every_root_option_that_takes_a_value() -> None:
+    root = typer.main.get_command(app)
+    taking = {name for param in root.params if isinstance(param, TyperOption)
+              and not param.is_flag and not param.count for name in param.opts}
+    assert taking == set(ROOT_VALUES)
+
+
+def test_the_early_version_loads_no_command_line(tmp_path: Path) -> None:
+    probe = ("import runpy, sys; sys.argv = ['qualcode', '--db', 'x.db', '--version']; "
+             "runpy.run_module('qualcode', run_name='__main__'); "
+             "print(sorted(m for m in sys.modules if m.split('.')[0] in "
+             "('typer', 'click', 'sqlite3', 'qualcode')))")
+    done = subprocess.run([sys.executable, "-c", probe], cwd=tmp_path, capture_output=True,
+                          text=True, check=True)
+    assert done.stdout.splitlines() == [f"qualcode {__version__}",
+                                        "['qualcode']"]  # run as __main__, not kept as a module

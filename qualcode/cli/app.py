@@ -98,9 +98,9 @@ def _root(
     version: Annotated[bool, typer.Option("--version", help=N_("Show the version."))] = False,
 ) -> None:
     if version:
-        from qualcode import __version__
+        from qualcode import version_line
 
-        print(f"qualcode {__version__}")
+        print(version_line())
         raise typer.Exit()
     from qualcode.settings import keymap
     from qualcode.settings import load as load_settings
