@@ -43,6 +43,23 @@ def test_rows_spanning_lines(tmp_path: Path) -> None:
         parse_files([table])
 
 
+@pytest.mark.parametrize("encoding", ["utf-8", "cp1252", "utf-16"])
+def test_page_breaks_stay_inside_their_cells(tmp_path: Path, encoding: str) -> None:
+    """A form feed or vertical tab (FileMaker's line break in a field) is a line break
+    inside its cell, quoted or not: it neither ends the row nor shifts the lines."""
+    table = tmp_path / "t.csv"
+    content = ("group,speaker,text\nG1,Zoé,Déjà vu\x0cailleurs\nG1,Léa,\"Oui\x0bnon\"\n"
+               "G1,Zoé,\"fin\nde ligne\x0c\"\nG1,Léa,dernier\n")
+    table.write_bytes(content.encode(encoding))
+    (src,) = parse_files([table])
+    assert [(t.line, t.speaker, t.text) for t in src.turns] == [
+        (2, "Zoé", "Déjà vu\nailleurs"), (3, "Léa", "Oui\nnon"), (4, "Zoé", "fin\nde ligne"),
+        (6, "Léa", "dernier")]
+    table.write_bytes((content + "G1,Zoé\x0c\n").encode(encoding))
+    with pytest.raises(UserError, match=r"t.csv:7: row has no text"):
+        parse_files([table])
+
+
 @pytest.mark.parametrize("enabled", [True, False])
 def test_collector_left_as_found(tmp_path: Path, enabled: bool) -> None:
     good, bad = tmp_path / "good.csv", tmp_path / "bad.csv"

@@ -104,7 +104,8 @@ def _utf16_without_bom(head: bytes) -> str | None:
     return None
 
 
-def decode_text(data: bytes, path: Path, notes: list[str] | None = None) -> str:
+def decode_text(data: bytes, path: Path, notes: list[str] | None = None, *,
+                keep_page_breaks: bool = False) -> str:
     """Bytes from a French office to NFC text with LF line ends.
 
     BOMs are trusted first (UTF-8, UTF-16), then a BOM-less UTF-16 shape; then strict
@@ -113,6 +114,10 @@ def decode_text(data: bytes, path: Path, notes: list[str] | None = None) -> str:
     charset-normalizer decides only for what neither reads: on a short French text it
     guesses mac_roman or cp1250 as often as cp1252, so it cannot go first. Binary
     content is refused rather than decoded into mojibake.
+
+    A vertical tab or form feed becomes a line break, unless `keep_page_breaks`: a CSV
+    reader must see it whole, since a line break outside quotes would end the row
+    (`page_breaks_as_lines` then turns it into one inside its cell).
     """
     head = data[:4096]
     whole: str | None = None  # the encoding every byte was read in, when one was
@@ -141,7 +146,7 @@ def decode_text(data: bytes, path: Path, notes: list[str] | None = None) -> str:
         # Dense control codes are a binary file; a stray one is removed below, noted.
         raise UserError(_("binary file, not text (wrong format?)"), path=str(path))
     if whole is None or _strays_in_bytes(data, whole):
-        text = without_controls(text, str(path), notes)
+        text = without_controls(text, str(path), notes, keep_page_breaks=keep_page_breaks)
     return unicodedata.normalize("NFC", text)
 
 
@@ -152,6 +157,8 @@ _BLANK = re.compile(r"[ \n\t]*\Z")
 _STRAY = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 """Characters no export format may hold (XLSX, DOCX and REFI-QDA's XML forbid them, form
 feed and vertical tab included): a page break becomes a line break, the rest go."""
+_PAGE_BREAKS = "\x0b\x0c"
+_AS_LINES = str.maketrans(dict.fromkeys(_PAGE_BREAKS, "\n"))
 
 
 _NOT_C0_STRAY = bytes(b for b in range(256) if b >= 0x80 or not _STRAY.match(chr(b)))
@@ -169,8 +176,10 @@ def _strays_in_bytes(data: bytes, encoding: str) -> bool:
     return encoding == "utf-8" and _C1_IN_UTF8.search(data) is not None
 
 
-def without_controls(text: str, where: str, notes: list[str] | None) -> str:
-    """`text` without stray control characters, each line that held some noted."""
+def without_controls(text: str, where: str, notes: list[str] | None, *,
+                     keep_page_breaks: bool = False) -> str:
+    """`text` without stray control characters, each line that held some noted; page
+    breaks become line breaks, or stay for the caller to place them."""
     if not _STRAY.search(text):
         return text
     lines = sorted({text.count("\n", 0, m.start()) + 1 for m in _STRAY.finditer(text)})
@@ -178,7 +187,18 @@ def without_controls(text: str, where: str, notes: list[str] | None) -> str:
         shown = ", ".join(map(str, lines[:10])) + (" …" if len(lines) > 10 else "")
         notes.append(_("{where}:{lines}: control characters removed (lines {shown})").format(
                          where=where, lines=lines[0], shown=shown))
-    return _STRAY.sub(lambda m: "\n" if m.group() in "\x0b\x0c" else "", text)
+    return _STRAY.sub(lambda m: (m.group() if keep_page_breaks else "\n")
+                      if m.group() in _PAGE_BREAKS else "", text)
+
+
+def has_page_breaks(text: str) -> bool:
+    return any(c in text for c in _PAGE_BREAKS)
+
+
+def page_breaks_as_lines(text: str) -> str:
+    """A vertical tab or form feed kept by `decode_text` as a line break (FileMaker writes
+    a line break inside a field as a vertical tab)."""
+    return text.translate(_AS_LINES)
 
 
 def _decode_narrow(data: bytes, path: Path, notes: list[str] | None

@@ -15,7 +15,14 @@ from pathlib import Path
 
 from qualcode.errors import UserError
 from qualcode.i18n import _
-from qualcode.importers.base import ParsedSource, content_hash, decode_text, read_bytes
+from qualcode.importers.base import (
+    ParsedSource,
+    content_hash,
+    decode_text,
+    has_page_breaks,
+    page_breaks_as_lines,
+    read_bytes,
+)
 from qualcode.importers.quote_table import rows_to_source
 
 
@@ -26,7 +33,7 @@ def _delimiter(header: str) -> str:
 
 def parse(path: Path) -> ParsedSource:
     data = read_bytes(path)
-    text = decode_text(data, path)
+    text = decode_text(data, path, keep_page_breaks=True)
     end = text.find("\n")  # not `partition`, which copies the rest of the text
     first = text if end < 0 else text[:end]
     skipped = 0
@@ -35,10 +42,11 @@ def parse(path: Path) -> ParsedSource:
     else:
         delimiter = _delimiter(first)
     # A list of lines reads faster than a stream (40 ms less at 100k rows). `splitlines`
-    # also breaks at U+2028 and U+2029, which a cell may hold, so such a text is read as
-    # a stream; its other breaks (\v, \f, \x1c-\x1e, \x85) `decode_text` removed.
+    # also breaks at U+2028 and U+2029 and at the page breaks kept for the cells, so such
+    # a text is read as a stream; its other breaks (\x1c-\x1e, \x85) `decode_text` removed.
+    breaks = has_page_breaks(text)
     lines: Iterable[str] = (io.StringIO(text, newline="")
-                            if "\u2028" in text or "\u2029" in text
+                            if breaks or "\u2028" in text or "\u2029" in text
                             else text.splitlines(keepends=True))
     reader = csv.reader(lines, delimiter=delimiter, strict=True)
     try:
@@ -53,6 +61,8 @@ def parse(path: Path) -> ParsedSource:
     one_line_each = reader.line_num + skipped - start + 1 == len(records)
     rows = (zip(range(start, start + len(records)), records, strict=True) if one_line_each
             else _numbered(start, records))
+    if breaks:  # each page break a line break inside its cell, once the lines are counted
+        rows = ((line, [page_breaks_as_lines(cell) for cell in cells]) for line, cells in rows)
     return rows_to_source(path, "csv", header, rows, content_hash(data), header_line=1 + skipped)
 
 
