@@ -93,14 +93,16 @@ def _heat_map(view: View) -> Figure:
     fig = Figure(figsize=(max(5.0, 0.85 * len(groups) + 3.2), 0.32 * len(themes) + 1.4),
                  dpi=DPI)
     ax = fig.add_subplot()
-    ax.imshow(values, cmap="Blues", vmin=0, vmax=max(0.01, max(map(max, values), default=0)),
-              aspect="auto")
+    top = max(0.01, max(map(max, values), default=0))
+    # one pixel a cell, scaled by the viewer ("none"): resampled to the figure's size, a
+    # 100-group map was a 13,000-pixel-wide picture computed in floats, 600 MB
+    ax.imshow(values, cmap="Blues", vmin=0, vmax=top, aspect="auto", interpolation="none")
     for i, row in enumerate(values):
         for j, share in enumerate(row):
             cell = view.cell(themes[i]["name"], groups[j]["name"])
             mark = MARK.get(cell.get("flag") or "", "")
             text = (percent(share, 0) if cell["base"] else "–") + (f" {mark}" if mark else "")
-            dark = share > 0.6 * max(0.01, max(map(max, values)))
+            dark = share > 0.6 * top
             ax.text(j, i, text, ha="center", va="center", fontsize=7,
                     color="white" if dark else INK)
     ax.set_xticks(range(len(groups)), [view.short_label(g, "\n") for g in groups], fontsize=7.5)
