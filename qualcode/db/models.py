@@ -185,6 +185,10 @@ class Coding(SQLModel, table=True):
         ),
         Index("ix_coding_code", "code_id"),
         Index("ix_coding_coder", "coder_id"),
+        # the codings `quotes` shows beside the codes (migration 0005 says why)
+        Index("ix_coding_marked", "quote_id",
+              sqlite_where=text("span_start IS NOT NULL OR memo IS NOT NULL"),
+              postgresql_where=text("span_start IS NOT NULL OR memo IS NOT NULL")),
         CheckConstraint(
             "(span_start IS NULL AND span_end IS NULL) OR (span_start IS NOT NULL AND "
             "span_end IS NOT NULL AND span_start >= 0 AND span_end > span_start)",

@@ -196,4 +196,5 @@ CREATE TABLE search_entry (
 	PRIMARY KEY (quote_id), 
 	FOREIGN KEY(quote_id) REFERENCES quote (id) ON DELETE CASCADE
 );
-INSERT INTO alembic_version (version_num) VALUES ('0004');
+CREATE INDEX ix_coding_marked ON coding (quote_id) WHERE span_start IS NOT NULL OR memo IS NOT NULL;
+INSERT INTO alembic_version (version_num) VALUES ('0005');
