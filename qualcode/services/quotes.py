@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
+from qualcode.db.alongside import alongside
 from qualcode.db.batches import qmark_batches
 from qualcode.db.reader import Reader, reader_of
 from qualcode.errors import UserError
@@ -96,14 +98,12 @@ def list_quotes(source: Reader | Session, flt: QuoteFilter = QuoteFilter()) -> l
         "FROM quote q JOIN study_group g ON g.id = q.group_id "
         f"JOIN participant p ON p.id = q.participant_id WHERE {' AND '.join(where)}"
     )
-    rows = db.rows(CLOSURE_CTE + "SELECT q.id, g.name, p.label, p.is_moderator, q.text "
-            f"{selected} ORDER BY g.position, g.id, q.position",
-        params,
-    )
-    if not rows:
-        return []
+    team = _Team(db)
     with collector_paused():
-        return _with_codes(db, rows)
+        held = alongside(db, partial(_codes_held, team=team, selected=selected, params=params))
+        rows = db.rows(CLOSURE_CTE + "SELECT q.id, g.name, p.label, p.is_moderator, q.text "
+                       f"{selected} ORDER BY g.position, g.id, q.position", params)
+        return _with_codes(db, rows, held(), team) if rows else []
 
 
 def _consensus_quotes(db: Reader, flt: QuoteFilter) -> list[QuoteView]:
@@ -147,47 +147,64 @@ CLOSURE_CTE = (
 """Every (ancestor, descendant) pair of the codebook tree, each code its own ancestor."""
 
 
-def _with_codes(db: Reader, rows: list[tuple[Any, ...]]) -> list[QuoteView]:
+class _Team:
+    """The coders (in name order) and the codebook (in its order), read once."""
+
+    def __init__(self, db: Reader) -> None:
+        self.coders: dict[int, str] = dict(db.rows("SELECT id, name FROM coder"))
+        self.by_name = sorted(self.coders, key=self.coders.__getitem__)
+        self.coder_rank = {cid: i for i, cid in enumerate(self.by_name)}
+        codes = db.rows("SELECT id, name FROM code ORDER BY position, id")
+        self.code_name: dict[int, str] = dict(codes)
+        self.code_rank = {cid: i for i, (cid, _n) in enumerate(codes)}
+
+
+def _codes_held(db: Reader, *, team: _Team, selected: str,
+                params: dict[str, Any]) -> dict[int, dict[str, list[str]]]:
+    """Per selected quote, per coder (in name order): the code names, in codebook order.
+
+    One row per quote, a column per coder: grouping by quote alone follows uq_coding's
+    order, where grouping by (quote, coder) sorted every coding first. The selection is
+    the subquery, not its ids, so that this can start before the quotes are read
+    (`alongside`)."""
+    per_coder = "".join(f", {db.joined('c.code_id')} FILTER (WHERE c.coder_id = {int(cid)})"
+                        for cid in team.by_name)
+    names_in_order = [team.coders[cid] for cid in team.by_name]
+    rank = {str(cid): i for cid, i in team.code_rank.items()}
+    name = {str(cid): code for cid, code in team.code_name.items()}
+    # the names of each distinct list of code ids (a set: segments may repeat a code),
+    # worked out once and shared by the quotes that have it: 130,000 lists at 100k are
+    # 30,000 distinct ones
+    named: dict[str, list[str]] = {}
+    held: dict[int, dict[str, list[str]]] = {}
+    for quote_id, *joined in db.rows(
+            CLOSURE_CTE + f"SELECT c.quote_id{per_coder} FROM coding c "
+            f"WHERE c.quote_id IN (SELECT q.id {selected}) GROUP BY c.quote_id", params):
+        mine = held[quote_id] = {}
+        for coder, listed in zip(names_in_order, joined, strict=True):
+            if listed is not None:
+                names = named.get(listed)
+                if names is None:
+                    names = named[listed] = [name[c] for c in sorted(
+                        set(listed.split(",")), key=rank.__getitem__)]
+                mine[coder] = names
+    return held
+
+
+def _with_codes(db: Reader, rows: list[tuple[Any, ...]],
+                held: dict[int, dict[str, list[str]]], team: _Team) -> list[QuoteView]:
     """The selected quotes (id, group, speaker, moderator, text) with their codes, review
     marks, segments and memos.
 
-    The selection's ids, read once, are passed to each query in batches: its subquery
-    repeated in each query cost as much as the query. Only these quotes' codings are
-    read, since one group of a 100k-quote project must not read the whole project's.
+    The selection's ids, read once, are passed to the other queries in batches: its
+    subquery repeated in each query cost as much as the query. Only these quotes' rows
+    are read, since one group of a 100k-quote project must not read the whole project's.
     """
     ids = [r[0] for r in rows]
-    coders = dict(db.rows("SELECT id, name FROM coder"))
-    by_name = sorted(coders, key=coders.__getitem__)
-    coder_rank = {cid: i for i, cid in enumerate(by_name)}
-    codes = db.rows("SELECT id, name FROM code ORDER BY position, id")
-    code_name, code_rank = dict(codes), {cid: i for i, (cid, _n) in enumerate(codes)}
-    # per quote, per coder (in name order): the code names, in codebook order
-    held: dict[int, dict[str, list[str]]] = {}
-    # the names of each distinct group of code ids (a set: segments may repeat a code),
-    # worked out once and shared by the quotes that have it: 130,000 groups at 100k are
-    # 30,000 distinct ones
-    named: dict[str, list[str]] = {}
     marked: list[tuple[Any, ...]] = []
     memos: dict[int, list[dict[str, Any]]] = {}
     reviewers: dict[int, list[str]] = {}
-    # one row per quote, a column per coder: grouping by quote alone follows uq_coding's
-    # order, where grouping by (quote, coder) sorted every coding first
-    per_coder = "".join(f", {db.joined('c.code_id')} FILTER (WHERE c.coder_id = {int(cid)})"
-                        for cid in by_name)
-    names_by_rank = [coders[cid] for cid in by_name]
     for marks, batch in qmark_batches(ids):
-        for quote_id, *joined in db.rows(f"SELECT c.quote_id{per_coder} FROM coding c "
-                                         f"WHERE c.quote_id IN ({marks}) GROUP BY c.quote_id",
-                                         batch):
-            mine = held[quote_id] = {}
-            for coder, listed in zip(names_by_rank, joined, strict=True):
-                if listed is None:
-                    continue
-                names = named.get(listed)
-                if names is None:
-                    names = named[listed] = [code_name[c] for c in sorted(
-                        {int(c) for c in listed.split(",")}, key=code_rank.__getitem__)]
-                mine[coder] = names
         marked += db.rows("SELECT c.quote_id, c.coder_id, c.code_id, c.span_start, "
                           f"c.span_end, c.memo FROM coding c WHERE c.quote_id IN ({marks}) "
                           "AND (c.span_start IS NOT NULL OR c.memo IS NOT NULL)", batch)
@@ -200,8 +217,9 @@ def _with_codes(db: Reader, rows: list[tuple[Any, ...]]) -> list[QuoteView]:
                 f"WHERE r.quote_id IN ({marks})", batch):
             reviewers.setdefault(quote_id, []).append(coder)
     texts = {r[0]: r[4] for r in rows} if marked else {}
-    marked.sort(key=lambda r: (coder_rank[r[1]], code_rank[r[2]], -1 if r[3] is None else r[3],
-                               r[4] or 0))
+    coders, code_name, code_rank = team.coders, team.code_name, team.code_rank
+    marked.sort(key=lambda r: (team.coder_rank[r[1]], code_rank[r[2]],
+                               -1 if r[3] is None else r[3], r[4] or 0))
     segments: dict[int, list[dict[str, Any]]] = {}
     for quote_id, coder_id, code_id, start, end, memo in marked:
         coder, code = coders[coder_id], code_name[code_id]
