@@ -101,7 +101,10 @@ def list_quotes(source: Reader | Session, flt: QuoteFilter = QuoteFilter()) -> l
     )
     team = _Team(db)
     with collector_paused():
-        held = alongside(db, partial(_codes_held, team=team, selected=selected, params=params))
+        held: Callable[[], dict[int, dict[str, list[str]]]] = (
+            dict if flt.uncoded and flt.coder is None  # nobody coded them: no codes to read
+            else alongside(db, partial(_codes_held, team=team, selected=selected,
+                                       params=params)))
         rows = db.rows(CLOSURE_CTE + "SELECT q.id, g.name, p.label, p.is_moderator, q.text "
                        f"{selected} ORDER BY g.position, g.id, q.position", params)
         return _with_codes(db, rows, held, team)
