@@ -77,6 +77,18 @@ def test_the_ids_in_small_batches_give_the_same_quotes(cli: Cli, demo_db: Path,
     assert any(q["segments"] and q["memos"] for q in whole[0])
 
 
+def test_codes_read_beside_are_the_codes_read_on_the_first_connection(
+        cli: Cli, demo_db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """On a file, every quote's codes come from a second connection (`alongside`)."""
+    _work_on(cli, str(demo_db))
+    wanted = [QuoteFilter(), QuoteFilter(code="data security"), QuoteFilter(coder="zoé"),
+              QuoteFilter(uncoded=True, coder="Émile"), QuoteFilter(coder="consensus")]
+    beside = [_listed(str(demo_db), flt) for flt in wanted]
+    monkeypatch.setattr(quotes, "alongside", lambda db, work: lambda: work(db))
+    assert [_listed(str(demo_db), flt) for flt in wanted] == beside
+    assert any(len(q["codes"]) == 3 for q in beside[0])
+
+
 def test_postgresql_lists_the_same_quotes(cli: Cli, demo_db: Path, postgres_url: str,  # noqa: F811
                                           monkeypatch: pytest.MonkeyPatch) -> None:
     """string_agg's groups and the server's collation leave the output as the file's."""
