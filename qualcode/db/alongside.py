@@ -3,9 +3,10 @@
 sqlite3 lets go of the GIL while SQLite steps through a statement, so two connections
 on two threads run two queries at once: `quotes` reads every selected quote's codes on
 one while the other reads the quotes themselves. The second connection's snapshot must
-be the first's, and it starts later: a write committed in between (it changes a count,
-a largest id, or adds an event, as every change qualcode makes does) is caught by
-comparing SNAPSHOT on both, and the work is then done again on the first connection.
+be the first's, and it starts later: a write committed in between is caught by comparing
+SNAPSHOT on both (each change qualcode makes records an event; an edit by hand in SQL
+that keeps every count and largest id is not caught), and the work is then done again
+on the first connection.
 On PostgreSQL, a Session's connection or a database in memory, the work runs on the
 first connection when its result is asked for.
 """
