@@ -39,10 +39,7 @@ def agreed(source: Reader | Session) -> dict[int, frozenset[int]]:
     coders = dict(db.rows("SELECT id, name FROM coder"))
     people = {cid for cid, name in coders.items() if name not in RESERVED_CODERS}
     reserved = sorted(set(coders) - people)
-    adjudicated = {q for (q,) in db.rows(
-        "SELECT c.quote_id FROM coding c JOIN coder k ON k.id = c.coder_id WHERE k.name = ? "
-        "UNION SELECT r.quote_id FROM review r JOIN coder k ON k.id = r.coder_id "
-        "WHERE k.name = ?", (CONSENSUS, CONSENSUS))}
+    adjudicated = adjudicated_quotes(db)
     assigned: dict[int, set[int]] = {}
     for quote_id, coder_id in db.rows("SELECT quote_id, coder_id FROM assignment"):
         assigned.setdefault(quote_id, set()).add(coder_id)
@@ -79,6 +76,14 @@ def agreed(source: Reader | Session) -> dict[int, frozenset[int]]:
     out.update((q, frozenset(codes)) for q, codes in held.items())
     out.update(_compared(db, sorted(one_by_one), people, assigned))
     return out
+
+
+def adjudicated_quotes(db: Reader) -> set[int]:
+    """The quotes the consensus coded or marked "none applies"."""
+    return {q for (q,) in db.rows(
+        "SELECT c.quote_id FROM coding c JOIN coder k ON k.id = c.coder_id WHERE k.name = ? "
+        "UNION SELECT r.quote_id FROM review r JOIN coder k ON k.id = r.coder_id "
+        "WHERE k.name = ?", (CONSENSUS, CONSENSUS))}
 
 
 def _compared(db: Reader, quotes: list[int], people: set[int], assigned: dict[int, set[int]]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Container
 from dataclasses import dataclass, field, replace
 from functools import partial
 from typing import TYPE_CHECKING, Any
@@ -12,7 +12,7 @@ from qualcode.db.batches import qmark_batches
 from qualcode.db.reader import Reader, reader_of
 from qualcode.errors import UserError
 from qualcode.i18n import _
-from qualcode.services.agreed import CONSENSUS, agreed
+from qualcode.services.agreed import CONSENSUS, adjudicated_quotes, agreed
 from qualcode.services.collector import collector_paused
 
 if TYPE_CHECKING:
@@ -53,7 +53,9 @@ class QuoteFilter:
     """With `uncoded`, moderators' turns too (they are not in the coding queue)."""
 
 
-def list_quotes(source: Reader | Session, flt: QuoteFilter = QuoteFilter()) -> list[QuoteView]:
+def list_quotes(source: Reader | Session, flt: QuoteFilter = QuoteFilter(), *,
+                among: Container[int] | None = None) -> list[QuoteView]:
+    """The quotes `flt` selects (those of them `among`, when given) in transcript order."""
     db = reader_of(source)
     where = ["1=1"]
     params: dict[str, Any] = {}
@@ -107,6 +109,8 @@ def list_quotes(source: Reader | Session, flt: QuoteFilter = QuoteFilter()) -> l
                                        params=params)))
         rows = db.rows(CLOSURE_CTE + "SELECT q.id, g.name, p.label, p.is_moderator, q.text "
                        f"{selected} ORDER BY g.position, g.id, q.position", params)
+        if among is not None:
+            rows = [row for row in rows if row[0] in among]
         return _with_codes(db, rows, held, team)
 
 
@@ -119,7 +123,8 @@ def _consensus_quotes(db: Reader, flt: QuoteFilter) -> list[QuoteView]:
     from qualcode.services.code_tree import code_tree, resolve_codes
 
     settled = agreed(db)
-    views = list_quotes(db, replace(flt, coder=None))
+    views = list_quotes(db, replace(flt, coder=None),
+                        among=settled.keys() | adjudicated_quotes(db))
     names = {node.id: node.name for node in code_tree(db)}
     order = {node.id: i for i, node in enumerate(code_tree(db))}
     within: set[str] | None = None
