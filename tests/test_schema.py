@@ -10,6 +10,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlmodel import SQLModel
 
+from qualcode.db import models as _models  # noqa: F401 (puts the tables in SQLModel.metadata)
 from qualcode.db.engine import create_project
 from qualcode.db.migrate import head_revision
 from qualcode.db.schema_version import SCHEMA_REVISION
