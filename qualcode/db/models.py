@@ -16,6 +16,8 @@ from typing import Any
 from sqlalchemy import JSON, CheckConstraint, Column, DateTime, Index, UniqueConstraint, text
 from sqlmodel import Field, SQLModel
 
+from qualcode.db.marked import MARKED
+
 
 def utcnow() -> datetime:
     return datetime.now(UTC)
@@ -187,8 +189,7 @@ class Coding(SQLModel, table=True):
         Index("ix_coding_coder", "coder_id"),
         # the codings `quotes` shows beside the codes (migration 0005 says why)
         Index("ix_coding_marked", "quote_id",
-              sqlite_where=text("span_start IS NOT NULL OR memo IS NOT NULL"),
-              postgresql_where=text("span_start IS NOT NULL OR memo IS NOT NULL")),
+              sqlite_where=text(MARKED), postgresql_where=text(MARKED)),
         CheckConstraint(
             "(span_start IS NULL AND span_end IS NULL) OR (span_start IS NOT NULL AND "
             "span_end IS NOT NULL AND span_start >= 0 AND span_end > span_start)",

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 
 from qualcode.config import RESERVED_CODERS
 from qualcode.db.batches import qmark_batches
+from qualcode.db.marked import MARKED
 from qualcode.db.reader import Reader, reader_of
 
 if TYPE_CHECKING:
@@ -43,8 +44,8 @@ def agreed(source: Reader | Session) -> dict[int, frozenset[int]]:
     assigned: dict[int, set[int]] = {}
     for quote_id, coder_id in db.rows("SELECT quote_id, coder_id FROM assignment"):
         assigned.setdefault(quote_id, set()).add(coder_id)
-    spanned = {q for (q,) in db.rows(  # the unique index's own expression: no row read
-        "SELECT DISTINCT quote_id FROM coding WHERE coalesce(span_start, -1) <> -1")}
+    spanned = {q for (q,) in db.rows(  # from the few marked codings' index
+        f"SELECT DISTINCT quote_id FROM coding WHERE ({MARKED}) AND span_start IS NOT NULL")}
     one_by_one = (set(assigned) | spanned) - adjudicated
     # people who marked a quote "none applies" without coding it
     only_reviewed: dict[int, int] = {}

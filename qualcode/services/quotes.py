@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 from qualcode.db.alongside import alongside
 from qualcode.db.batches import qmark_batches
+from qualcode.db.marked import MARKED
 from qualcode.db.reader import Reader, reader_of
 from qualcode.errors import UserError
 from qualcode.i18n import _
@@ -221,7 +222,7 @@ def _with_codes(db: Reader, rows: list[tuple[Any, ...]],
     for marks, batch in qmark_batches(ids):
         marked += db.rows("SELECT c.quote_id, c.coder_id, c.code_id, c.span_start, "
                           f"c.span_end, c.memo FROM coding c WHERE c.quote_id IN ({marks}) "
-                          "AND (c.span_start IS NOT NULL OR c.memo IS NOT NULL)", batch)
+                          f"AND ({MARKED})", batch)
         for quote_id, coder, text in db.rows(
                 "SELECT m.quote_id, k.name, m.text FROM memo m JOIN coder k "
                 f"ON k.id = m.coder_id WHERE m.quote_id IN ({marks}) ORDER BY k.name", batch):
