@@ -187,8 +187,14 @@ def without_controls(text: str, where: str, notes: list[str] | None, *,
         shown = ", ".join(map(str, lines[:10])) + (" …" if len(lines) > 10 else "")
         notes.append(_("{where}:{lines}: control characters removed (lines {shown})").format(
                          where=where, lines=lines[0], shown=shown))
-    return _STRAY.sub(lambda m: (m.group() if keep_page_breaks else "\n")
-                      if m.group() in _PAGE_BREAKS else "", text)
+    page_break = None if keep_page_breaks else "\n"  # None: the character itself
+
+    def replaced(found: re.Match[str]) -> str:
+        if found.group() in _PAGE_BREAKS:
+            return page_break or found.group()
+        return ""
+
+    return _STRAY.sub(replaced, text)
 
 
 def has_page_breaks(text: str) -> bool:
