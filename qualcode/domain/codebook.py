@@ -13,9 +13,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
-
-from qualcode.domain.yaml_lines import load_with_lines
 from qualcode.errors import UserError
 from qualcode.i18n import _
 
@@ -97,7 +94,13 @@ def _read(path: Path) -> str:
 
 
 def parse(text: str, where: str) -> tuple[Codebook | None, list[Finding]]:
-    """Parse and check a codebook; returns it (None when unusable) and every finding."""
+    """Parse and check a codebook; returns it (None when unusable) and every finding.
+    PyYAML is loaded here, not with the module: the read commands that only name codes
+    (`normalise_name`) would pay 10 ms for it."""
+    import yaml
+
+    from qualcode.domain.yaml_lines import load_with_lines
+
     try:
         data = load_with_lines(text)
     except RecursionError:
@@ -297,6 +300,7 @@ def validate_file(path: Path) -> list[Finding]:
 
 def to_yaml(book: Codebook) -> str:
     """Block-style YAML with SPEC's key order, accents kept, nothing empty written."""
+    import yaml
 
     def node(code: CodeSpec) -> dict[str, Any]:
         out: dict[str, Any] = {"name": code.name}
