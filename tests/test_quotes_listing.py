@@ -3,6 +3,7 @@ whichever way the selection's ids reach the queries (issue 24), on a file or a s
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -63,7 +64,7 @@ def test_codes_segments_and_memos_of_every_coder_in_order(cli: Cli, demo_db: Pat
 
 def _listed(db: str, flt: QuoteFilter) -> list[dict[str, Any]]:
     with reading(db) as reader:
-        return [q.as_json() for q in list_quotes(reader, flt)]
+        return [asdict(q) for q in list_quotes(reader, flt)]
 
 
 def test_the_ids_in_small_batches_give_the_same_quotes(cli: Cli, demo_db: Path,

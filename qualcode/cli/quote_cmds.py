@@ -142,10 +142,7 @@ def quotes(
                   output=output, rows=len(table.rows), quotes=len(views), left=left))
         return
     if as_json:
-        from qualcode.services.collector import collector_paused
-
-        with collector_paused():  # 100k quotes' dicts: collections that free nothing
-            emit_json([v.as_json() for v in views])
+        emit_json(views)  # the records are the JSON (QuoteView)
         return
     from qualcode.safety.terminal import printable
 
