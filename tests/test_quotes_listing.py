@@ -102,3 +102,18 @@ def test_postgresql_lists_the_same_quotes(cli: Cli, demo_db: Path, postgres_url:
         on_server = cli("--db", postgres_url, "quotes", *args)
         assert on_file.code == on_server.code == 0, (args, on_server.err)
         assert on_server.out == on_file.out, args
+
+
+@pytest.mark.parametrize("coder", [None, "seed"])
+def test_the_quotes_of_a_code_are_found_in_the_code_index_alone(demo_db: Path,
+                                                                coder: str | None) -> None:
+    """The selection by code reads ix_coding_code, which holds the quote and the coder:
+    without them there, each coding of the code was a row to read (schema 0006)."""
+    with reading(str(demo_db)) as reader:
+        seen: list[str] = []
+        reader.connection.set_trace_callback(seen.append)
+        assert list_quotes(reader, QuoteFilter(code="data security", coder=coder))
+        reader.connection.set_trace_callback(None)
+        (statement,) = [s for s in seen if "ORDER BY g.position" in s]
+        plan = [row[3] for row in reader.rows("EXPLAIN QUERY PLAN " + statement)]
+    assert any("USING COVERING INDEX ix_coding_code (code_id=?)" in step for step in plan)

@@ -185,7 +185,8 @@ class Coding(SQLModel, table=True):
             text("coalesce(span_end, -1)"),
             unique=True,
         ),
-        Index("ix_coding_code", "code_id"),
+        # the quotes of a code answered from the index alone (migration 0006 says why)
+        Index("ix_coding_code", "code_id", "quote_id", "coder_id"),
         Index("ix_coding_coder", "coder_id"),
         # the codings `quotes` shows beside the codes (migration 0005 says why)
         Index("ix_coding_marked", "quote_id",

@@ -3,7 +3,7 @@
 A test asserts it equals the Alembic head, so the two cannot drift.
 """
 
-SCHEMA_REVISION = "0005"
+SCHEMA_REVISION = "0006"
 
 
 def known_revisions() -> frozenset[str]:

@@ -142,7 +142,6 @@ CREATE TABLE coding (
 	FOREIGN KEY(coder_id) REFERENCES coder (id) ON DELETE CASCADE, 
 	FOREIGN KEY(quote_id) REFERENCES quote (id) ON DELETE CASCADE
 );
-CREATE INDEX ix_coding_code ON coding (code_id);
 CREATE INDEX ix_coding_coder ON coding (coder_id);
 CREATE UNIQUE INDEX uq_coding ON coding (quote_id, code_id, coder_id, coalesce(span_start, -1), coalesce(span_end, -1));
 CREATE TABLE memo (
@@ -197,4 +196,5 @@ CREATE TABLE search_entry (
 	FOREIGN KEY(quote_id) REFERENCES quote (id) ON DELETE CASCADE
 );
 CREATE INDEX ix_coding_marked ON coding (quote_id) WHERE span_start IS NOT NULL OR memo IS NOT NULL;
-INSERT INTO alembic_version (version_num) VALUES ('0005');
+CREATE INDEX ix_coding_code ON coding (code_id, quote_id, coder_id);
+INSERT INTO alembic_version (version_num) VALUES ('0006');
