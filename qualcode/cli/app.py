@@ -150,7 +150,7 @@ def json_text(data: Any) -> str:
 
 def emit_json(data: Any) -> None:
     """Written as the bytes orjson makes: decoding 50 MB (`quotes --json` at 100k) for
-    the text layer to encode it again cost 0.15 s. A long array goes out a few thousand
+    the text layer to encode it again cost 0.15 s. A long array goes out `JSON_CHUNK`
     items at a time, as the same bytes: each piece is what orjson writes for that slice,
     its brackets cut (they stand alone on their lines, the items indented as inside the
     whole array)."""
@@ -161,11 +161,14 @@ def emit_json(data: Any) -> None:
         return
     import orjson
 
-    out.write(b"[\n")
-    for start in range(0, len(data), JSON_CHUNK):
-        piece = orjson.dumps(data[start:start + JSON_CHUNK],
-                             option=orjson.OPT_INDENT_2 | orjson.OPT_NON_STR_KEYS)
-        if start:
-            out.write(b",\n")
-        out.write(memoryview(piece)[2:-2])  # without "[\n" and "\n]"
-    out.write(b"\n]\n")
+    from qualcode.services.collector import collector_paused
+
+    with collector_paused():  # every item lives to the end: a collection frees nothing
+        out.write(b"[\n")
+        for start in range(0, len(data), JSON_CHUNK):
+            piece = orjson.dumps(data[start:start + JSON_CHUNK],
+                                 option=orjson.OPT_INDENT_2 | orjson.OPT_NON_STR_KEYS)
+            if start:
+                out.write(b",\n")
+            out.write(memoryview(piece)[2:-2])  # without "[\n" and "\n]"
+        out.write(b"\n]\n")
