@@ -55,7 +55,7 @@ def report(db: str) -> str:
 def quote_pieces(db: str, code: str) -> Iterator[str]:
     """`qualcode quotes --code CODE --json` byte for byte, a quote at a time: the quotes
     carrying the code (named exactly) or a sub-code, each with every coder's codes in
-    codebook order (position, id), its reviewers, segments and memos. A coder's codes on
+    codebook order (`tree_order`), its reviewers, segments and memos. A coder's codes on
     a quote come as one SQL group, rendered once per distinct group; strings go through
     the C encoder, since `json.dumps(indent=2)` would run the pure-Python one."""
     from json.encoder import encode_basestring as enc
@@ -70,8 +70,7 @@ def quote_pieces(db: str, code: str) -> Iterator[str]:
             "WHERE code_id IN under", (code,))
         coders = {cid: (name, enc(name)) for cid, name in conn.execute(
             "SELECT id, name FROM coder")}
-        codes = {cid: enc(name) for cid, name in conn.execute(
-            "SELECT id, name FROM code ORDER BY position, id")}
+        codes = {cid: enc(name) for cid, name, _parent, _exclusive in tree_order(conn)}
         rank = {str(cid): i for i, cid in enumerate(codes)}
         lines = [f"\n        {name}" for name in codes.values()]
         quotes = conn.execute(

@@ -62,6 +62,20 @@ def test_codes_segments_and_memos_of_every_coder_in_order(cli: Cli, demo_db: Pat
         {"coder": "zoé", "code": "hacking", "text": "« piratage » : à revoir"}]
 
 
+
+def test_a_coders_codes_come_in_codebook_order(cli: Cli, demo_db: Path) -> None:
+    """Each code before its sub-codes, as the codebook lists them: not by their place
+    among their siblings across themes (which put a data security sub-code between two
+    dehumanisation ones)."""
+    db = str(demo_db)
+    qid = str(cli("--db", db, "quotes", "--json").json()[0]["id"])
+    done = cli("--db", db, "--coder", "zoé", "code", qid, "data sensitivity",
+               "quality of care", "loss of human contact")
+    assert done.code == 0, done.err
+    (quote,) = [q for q in cli("--db", db, "quotes", "--json").json() if str(q["id"]) == qid]
+    assert quote["codes"]["zoé"] == ["loss of human contact", "quality of care",
+                                     "data sensitivity"]
+
 def _listed(db: str, flt: QuoteFilter) -> list[dict[str, Any]]:
     with reading(db) as reader:
         return [asdict(q) for q in list_quotes(reader, flt)]

@@ -11,6 +11,7 @@ import sqlite3
 from dataclasses import asdict
 from typing import Any
 
+from benchmarks.floors import tree_order
 from benchmarks.harness import Case, Corpus, read_project
 
 GROUP = "G1"
@@ -36,12 +37,15 @@ def floor(corpus: Corpus) -> str:
                 "ORDER BY q.position", (GROUP,))
         }
         reviewed: dict[int, set[str]] = {}
-        for qid, coder, code, start, end, memo in conn.execute(
-                "SELECT c.quote_id, k.name, d.name, c.span_start, c.span_end, c.memo "
-                "FROM coding c "
-                "JOIN coder k ON k.id = c.coder_id JOIN code d ON d.id = c.code_id "
-                "JOIN quote q ON q.id = c.quote_id JOIN study_group g ON g.id = q.group_id "
-                "WHERE g.name = ? ORDER BY k.name, d.position, d.id, c.span_start", (GROUP,)):
+        rank = {cid: i for i, (cid, *_rest) in enumerate(tree_order(conn))}
+        codings = conn.execute(
+            "SELECT c.quote_id, k.name, c.code_id, d.name, c.span_start, c.span_end, c.memo "
+            "FROM coding c "
+            "JOIN coder k ON k.id = c.coder_id JOIN code d ON d.id = c.code_id "
+            "JOIN quote q ON q.id = c.quote_id JOIN study_group g ON g.id = q.group_id "
+            "WHERE g.name = ?", (GROUP,)).fetchall()
+        codings.sort(key=lambda c: (c[1], rank[c[2]], -1 if c[4] is None else c[4]))
+        for qid, coder, _code_id, code, start, end, memo in codings:
             quote = quotes[qid]
             names = quote["codes"].setdefault(coder, [])
             if code not in names:

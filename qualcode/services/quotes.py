@@ -14,6 +14,7 @@ from qualcode.db.reader import Reader, reader_of
 from qualcode.errors import UserError
 from qualcode.i18n import _
 from qualcode.services.agreed import CONSENSUS, adjudicated_quotes, agreed
+from qualcode.services.code_tree import code_tree, resolve_codes
 from qualcode.services.collector import collector_paused
 
 if TYPE_CHECKING:
@@ -61,8 +62,6 @@ def list_quotes(source: Reader | Session, flt: QuoteFilter = QuoteFilter(), *,
         where.append("g.name = :group")
         params["group"] = flt.group
     if flt.code is not None:
-        from qualcode.services.code_tree import resolve_codes
-
         (node,) = resolve_codes(db, [flt.code])
         # through ix_coding_code, which holds the quote and the coder: 0.035 s at 100k
         # where scanning every coding in uq_coding took 0.08 s
@@ -118,8 +117,6 @@ def _consensus_quotes(db: Reader, flt: QuoteFilter) -> list[QuoteView]:
     Agreed codes are shown under `consensus` as adjudicated ones are; they are read
     from the coders' codings (services.agreed), so they follow any later change.
     """
-    from qualcode.services.code_tree import code_tree, resolve_codes
-
     settled = agreed(db)
     views = list_quotes(db, replace(flt, coder=None),
                         among=settled.keys() | adjudicated_quotes(db))
@@ -161,9 +158,9 @@ class _Team:
         self.coders: dict[int, str] = dict(db.rows("SELECT id, name FROM coder"))
         self.by_name = sorted(self.coders, key=self.coders.__getitem__)
         self.coder_rank = {cid: i for i, cid in enumerate(self.by_name)}
-        codes = db.rows("SELECT id, name FROM code ORDER BY position, id")
-        self.code_name: dict[int, str] = dict(codes)
-        self.code_rank = {cid: i for i, (cid, _n) in enumerate(codes)}
+        tree = code_tree(db)  # codebook order: each code before its sub-codes
+        self.code_name: dict[int, str] = {node.id: node.name for node in tree}
+        self.code_rank = {node.id: i for i, node in enumerate(tree)}
 
 
 def _codes_held(db: Reader, *, team: _Team, selected: str,
