@@ -4,6 +4,10 @@
 command tree take 80 ms to load, four times a bare Python start, and a script that only
 asks which qualcode it runs should not wait for them. Anything else, an error included,
 goes to the whole command line, so it is parsed and reported exactly as before.
+
+A command may leave its results to the process's end (`cli.app.left_to_exit`): once it
+has succeeded, the process then ends without Python's teardown. This is done here, in
+the process's own entry, not in `cli.main`, which a script may call more than once.
 """
 
 from __future__ import annotations
@@ -40,7 +44,18 @@ def main() -> None:
         return
     from qualcode.cli import main as whole
 
-    whole()
+    try:
+        whole()
+    except SystemExit as done:
+        from qualcode.cli.app import ends_at_once
+
+        if done.code in (None, 0) and ends_at_once():  # output written, project closed
+            import os
+
+            sys.stdout.flush()
+            sys.stderr.flush()
+            os._exit(0)
+        raise
 
 
 if __name__ == "__main__":

@@ -21,6 +21,8 @@ from qualcode.__main__ import ROOT_VALUES, only_version
 from qualcode.cli import invoked
 from qualcode.cli.app import app
 
+from .conftest import Cli
+
 
 def names(chosen: typer.Typer) -> set[str]:
     commands = {c.name or get_command_name(getattr(c.callback, "__name__", ""))
@@ -119,3 +121,27 @@ def test_the_early_version_loads_no_command_line(tmp_path: Path) -> None:
                           text=True, check=True)
     assert done.stdout.splitlines() == [f"qualcode {__version__}",
                                         "['qualcode']"]  # run as __main__, not kept as a module
+
+
+def test_a_listing_ends_at_once_with_its_whole_output(cli: Cli, demo_db: Path,
+                                                      tmp_path: Path) -> None:
+    """`quotes` leaves its records to the process's end, which skips Python's teardown:
+    every byte is still written, through a pipe as to a file (buffered, as outside this
+    test's environment), and the status is 0; a command that fails ends as before."""
+    db = str(demo_db)
+    env = {**{k: v for k, v in os.environ.items() if k != "PYTHONUNBUFFERED"},
+           "QUALCODE_CODER": "tester", "LANG": "C.UTF-8"}
+    run = [sys.executable, "-m", "qualcode", "--db", db]
+    for args in (["quotes", "--json"], ["quotes"], ["quotes", "--code", "hacking", "--json"]):
+        whole = cli("--db", db, *args)
+        piped = subprocess.run([*run, *args], cwd=tmp_path, env=env, capture_output=True,
+                               text=True, check=False)
+        assert (piped.returncode, piped.stdout) == (0, whole.out), piped.stderr
+        into = tmp_path / "out.txt"
+        with into.open("wb") as file:
+            status = subprocess.run([*run, *args], cwd=tmp_path, env=env, stdout=file,
+                                    check=False).returncode
+        assert status == 0 and into.read_text(encoding="utf-8") == whole.out
+    failed = subprocess.run([*run, "quotes", "--code", "no such code", "--json"],
+                            cwd=tmp_path, env=env, capture_output=True, text=True, check=False)
+    assert failed.returncode == 1 and "no such code" in failed.stderr and not failed.stdout

@@ -8,7 +8,7 @@ from typing import Annotated, BinaryIO
 
 import typer
 
-from qualcode.cli.app import app, emit_json, state
+from qualcode.cli.app import app, emit_json, left_to_exit, state
 from qualcode.cli.output import Force, check_output, write_output
 from qualcode.i18n import N_, _
 
@@ -143,6 +143,7 @@ def quotes(
         return
     if as_json:
         emit_json(views)  # the records are the JSON (QuoteView)
+        left_to_exit(views)
         return
     from qualcode.safety.terminal import printable
 
@@ -152,6 +153,7 @@ def quotes(
         print(printable(f"#{v.id} {v.group} {v.speaker}{who}" + (f"  [{codes}]" if codes
                                                                    else "")))
         print(f"    {printable(v.text)}")
+    left_to_exit(views)
 
 
 @app.command(help=N_("Apply or remove codes on a quote (or a segment of it) as the current coder."))
