@@ -123,16 +123,22 @@ def test_the_early_version_loads_no_command_line(tmp_path: Path) -> None:
                                         "['qualcode']"]  # run as __main__, not kept as a module
 
 
-def test_a_listing_ends_at_once_with_its_whole_output(cli: Cli, demo_db: Path,
+def test_a_read_command_ends_at_once_with_its_whole_output(cli: Cli, demo_db: Path,
                                                       tmp_path: Path) -> None:
-    """`quotes` leaves its records to the process's end, which skips Python's teardown:
-    every byte is still written, through a pipe as to a file (buffered, as outside this
-    test's environment), and the status is 0; a command that fails ends as before."""
+    """The read commands leave their results to the process's end, which skips Python's
+    teardown: every byte is still written, through a pipe as to a file (buffered, as
+    outside this test's environment), and the status is 0; a command that fails ends
+    as before."""
     db = str(demo_db)
     env = {**{k: v for k, v in os.environ.items() if k != "PYTHONUNBUFFERED"},
            "QUALCODE_CODER": "tester", "LANG": "C.UTF-8"}
     run = [sys.executable, "-m", "qualcode", "--db", db]
-    for args in (["quotes", "--json"], ["quotes"], ["quotes", "--code", "hacking", "--json"]):
+    second = cli("--db", db, "--coder", "anne", "code", "1", "hacking")  # for `agreement`
+    assert second.code == 0, second.err
+    for args in (["quotes", "--json"], ["quotes"], ["quotes", "--code", "hacking", "--json"],
+                 ["report", "--format", "json"], ["report"], ["search", "données santé"],
+                 ["segments"], ["segments", "--format", "json"], ["agreement"],
+                 ["agreement", "--format", "json", "--bootstrap", "50"]):
         whole = cli("--db", db, *args)
         piped = subprocess.run([*run, *args], cwd=tmp_path, env=env, capture_output=True,
                                text=True, check=False)

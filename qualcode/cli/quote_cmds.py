@@ -271,19 +271,21 @@ def segments(
         raise UserError(_("xlsx is a file: give -o FILE.xlsx"))
     if output is not None:
         check_output(output, force=force)
+    count = 0
+
+    def into(sink: BinaryIO) -> None:
+        nonlocal count
+        count = write(table, fmt, sink)
+
     with reading(state(ctx).db) as db:
         table = segment_rows(db, code=code, coder=coder, group=group)
         if output is None:
             write(table, fmt, sys.stdout.buffer, bom=False)
-            return
-        count = 0
-
-        def into(sink: BinaryIO) -> None:
-            nonlocal count
-            count = write(table, fmt, sink)
-
-        write_output(output, into, force=True)  # checked above, before the rows were read
-    print(_("{output}: {count} coded segments").format(output=output, count=count))
+        else:
+            write_output(output, into, force=True)  # checked above, before rows were read
+    if output is not None:
+        print(_("{output}: {count} coded segments").format(output=output, count=count))
+    left_to_exit(table)
 
 
 @app.command(help=N_("Who did what, when (from the project's journal)."))

@@ -8,7 +8,7 @@ from typing import Annotated, Any
 
 import typer
 
-from qualcode.cli.app import State, app, emit_json, json_text, state
+from qualcode.cli.app import State, app, emit_json, json_text, left_to_exit, state
 from qualcode.cli.output import Force, check_output, write_output
 from qualcode.i18n import N_, _
 
@@ -116,13 +116,14 @@ def report(
                           where=where or [], all_quotes=all_quotes, context=context)
     if fmt == "json" and output is None:
         emit_json(data)
-        return
-    content = render(data, fmt)
-    if output is None:
-        sys.stdout.write(content if isinstance(content, str) else content.decode())
-        return
-    write_output(output, content, force=True)  # checked above
-    print(_("wrote {output}").format(output=output))
+    else:
+        content = render(data, fmt)
+        if output is None:
+            sys.stdout.write(content if isinstance(content, str) else content.decode())
+        else:
+            write_output(output, content, force=True)  # checked above
+            print(_("wrote {output}").format(output=output))
+    left_to_exit(data)
 
 
 def run_spec(st: State, path: Path, *, force: bool) -> None:

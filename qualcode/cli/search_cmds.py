@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from qualcode.cli.app import app, emit_json, state
+from qualcode.cli.app import app, emit_json, left_to_exit, state
 from qualcode.i18n import N_, _
 from qualcode.safety.terminal import printable
 
@@ -123,6 +123,7 @@ def search(
     if index.fresh.entries:
         sys.stdout.flush()  # the answer first: keeping the index is for the next search
         _keep_index(db, index.fresh)
+    left_to_exit(index)
 
 
 @app.command(help=N_("Codes suggested for quotes, from the codebook's keywords and from the "

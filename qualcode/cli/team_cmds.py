@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from qualcode.cli.app import _Group, app, emit_json, state
+from qualcode.cli.app import _Group, app, emit_json, left_to_exit, state
 from qualcode.config import masked
 from qualcode.i18n import N_, _
 
@@ -47,6 +47,7 @@ def agreement(
         emit_json(data)
     else:
         print(to_markdown(data), end="")
+    left_to_exit(data)
 
 
 @app.command(help=N_("Draw a double-coding sample, stratified by group, for every listed coder "
