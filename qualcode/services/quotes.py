@@ -125,8 +125,9 @@ def _consensus_quotes(db: Reader, flt: QuoteFilter) -> list[QuoteView]:
     settled = agreed(db)
     views = list_quotes(db, replace(flt, coder=None),
                         among=settled.keys() | adjudicated_quotes(db))
-    names = {node.id: node.name for node in code_tree(db)}
-    order = {node.id: i for i, node in enumerate(code_tree(db))}
+    tree = code_tree(db)
+    names = {node.id: node.name for node in tree}
+    order = {node.id: i for i, node in enumerate(tree)}
     within: set[str] | None = None
     if flt.code is not None:
         (node,) = resolve_codes(db, [flt.code])
