@@ -200,16 +200,19 @@ def _codes_held(db: Reader, *, team: _Team, chosen: str,
 class _NamedLists(dict[str, list[str]]):
     """The code names of each distinct list of code ids as SQL joined them (a set:
     segments may repeat a code), in codebook order, worked out once and shared by the
-    quotes that have it: 130,000 lists at 100k are 30,000 distinct ones."""
+    quotes that have it: 130,000 lists at 100k are 30,000 distinct ones. Ids are ranked
+    and the ranks sorted as plain ints, names looked up last: 20 ms less at 100k than
+    sorting (rank, name) pairs."""
 
     def __init__(self, team: _Team) -> None:
         super().__init__()
-        self.ranked = {str(cid): (rank, team.code_name[cid])
-                       for cid, rank in team.code_rank.items()}
+        self.rank = {str(cid): rank for cid, rank in team.code_rank.items()}.__getitem__
+        in_order = sorted(team.code_rank, key=team.code_rank.__getitem__)
+        self.name = [team.code_name[cid] for cid in in_order].__getitem__
 
     def __missing__(self, listed: str) -> list[str]:
-        names = self[listed] = [name for _rank, name in sorted(
-            {self.ranked[c] for c in listed.split(",")})]
+        names = self[listed] = list(map(self.name, sorted(set(map(self.rank,
+                                                                  listed.split(","))))))
         return names
 
 
