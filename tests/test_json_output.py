@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 
+from qualcode.exporters import json_array
 from qualcode.services.quotes import QuoteView
 
 cli_app = importlib.import_module("qualcode.cli.app")  # the package's `app` is the Typer one
@@ -28,7 +29,7 @@ def _expected(data: Any) -> bytes:
 def test_an_array_in_pieces_is_the_array_at_once(
         size: int, monkeypatch: pytest.MonkeyPatch,
         capsysbinary: pytest.CaptureFixture[bytes]) -> None:
-    monkeypatch.setattr(cli_app, "JSON_CHUNK", 3)  # pieces of 3: every boundary met
+    monkeypatch.setattr(json_array, "CHUNK", 3)  # pieces of 3: every boundary met
     items = [{"id": i, "texte": f"« données de santé » n° {i}", "codes": {"zoé": ["sécurité"]},
               "vide": [], "rien": None} for i in range(size)]
     assert _printed(items, capsysbinary) == _expected(items)
@@ -38,7 +39,7 @@ def test_quote_records_are_written_as_their_fields(
         monkeypatch: pytest.MonkeyPatch, capsysbinary: pytest.CaptureFixture[bytes]) -> None:
     """`quotes --json` hands the records themselves to the encoder: their fields, in
     order, are SPEC's keys."""
-    monkeypatch.setattr(cli_app, "JSON_CHUNK", 2)
+    monkeypatch.setattr(json_array, "CHUNK", 2)
     views = [QuoteView(i, "G1", "Aïcha", i == 0, "J’ai peur… du piratage",
                        {"anne": ["piratage"]}, ["anne", "zoé"],
                        [{"code": "piratage", "coder": "anne", "start": 6, "end": 10,
@@ -53,3 +54,18 @@ def test_quote_records_are_written_as_their_fields(
 def test_other_values_are_written_whole(capsysbinary: pytest.CaptureFixture[bytes]) -> None:
     report = {"scope": "all coders", "groups": [{"name": "G1", "quotes": 3}], "share": 0.1167}
     assert _printed(report, capsysbinary) == _expected(report)
+
+
+@pytest.mark.parametrize("size", [0, 1, 3, 4, 7])
+def test_a_streamed_array_is_the_array_at_once(
+        size: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`segments --format json` streams a million rows through a generator: the pieces
+    it writes are the whole array's bytes, however the rows fall into them."""
+    import io
+
+    monkeypatch.setattr(json_array, "CHUNK", 3)
+    rows = [{"thème": "sécurité des données", "texte": f"« piratage »\n\t\"{i}\" \\ \x01",
+             "début": i, "modérateur": i % 2 == 0, "mémo": None} for i in range(size)]
+    sink = io.BytesIO()
+    assert json_array.write_array(iter(rows), sink) == size
+    assert sink.getvalue() == _expected(rows)

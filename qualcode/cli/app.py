@@ -17,6 +17,7 @@ from typer.exceptions import TyperException
 
 from qualcode.config import DEFAULT_DB, resolve_coder
 from qualcode.errors import UserError
+from qualcode.exporters.json_array import json_bytes, write_array
 from qualcode.i18n import N_, _
 
 
@@ -126,24 +127,6 @@ def _root(
         open_workbench(ctx.obj)
 
 
-JSON_CHUNK = 500
-"""Items of a long array written at a time: 50 MB written at once (`quotes --json` at
-100k) were 12,000 fresh pages to fault in, twice (orjson's buffer, then its copy); in
-pieces of 500 quotes (0.5 MB) the same memory serves each piece, where pieces of 2,000
-still faulted in 7,000 pages, not 3,900."""
-
-
-def json_bytes(data: Any) -> bytes:
-    """JSON as the commands print it: UTF-8 as written (accents kept), two-space indents,
-    a final newline. orjson writes exactly what `json.dumps(…, indent=2)` does, ten times
-    faster: the standard library's C encoder does not indent, and its Python one took
-    longer than the query for `quotes --json` on 100,000 quotes."""
-    import orjson
-
-    return orjson.dumps(data, option=orjson.OPT_INDENT_2 | orjson.OPT_APPEND_NEWLINE
-                        | orjson.OPT_NON_STR_KEYS)
-
-
 def json_text(data: Any) -> str:
     return json_bytes(data).decode()
 
@@ -167,25 +150,13 @@ def ends_at_once() -> bool:
 
 def emit_json(data: Any) -> None:
     """Written as the bytes orjson makes: decoding 50 MB (`quotes --json` at 100k) for
-    the text layer to encode it again cost 0.15 s. A long array goes out `JSON_CHUNK`
-    items at a time, as the same bytes: each piece is what orjson writes for that slice,
-    its brackets cut (they stand alone on their lines, the items indented as inside the
-    whole array)."""
+    the text layer to encode it again cost 0.15 s. A long array goes out in pieces."""
     sys.stdout.flush()
     out = sys.stdout.buffer
-    if not isinstance(data, list) or len(data) <= JSON_CHUNK:
+    if not isinstance(data, list):
         out.write(json_bytes(data))
         return
-    import orjson
-
     from qualcode.services.collector import collector_paused
 
     with collector_paused():  # every item lives to the end: a collection frees nothing
-        out.write(b"[\n")
-        for start in range(0, len(data), JSON_CHUNK):
-            piece = orjson.dumps(data[start:start + JSON_CHUNK],
-                                 option=orjson.OPT_INDENT_2 | orjson.OPT_NON_STR_KEYS)
-            if start:
-                out.write(b",\n")
-            out.write(memoryview(piece)[2:-2])  # without "[\n" and "\n]"
-        out.write(b"\n]\n")
+        write_array(data, out)

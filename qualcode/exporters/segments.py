@@ -14,12 +14,13 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 import re
 from typing import Any, BinaryIO
 
+from qualcode.exporters.json_array import write_array
 from qualcode.i18n import _
 from qualcode.safety.spreadsheet import csv_cell, csv_row, strings_only, text_cell
+from qualcode.services.collector import collector_paused
 from qualcode.services.segments import SegmentTable
 
 FORMATS = ("csv", "xlsx", "md", "json")
@@ -66,14 +67,9 @@ def _csv(table: SegmentTable, sink: BinaryIO, bom: bool) -> int:
 
 
 def _json(table: SegmentTable, sink: BinaryIO) -> int:
-    """What `json.dumps(rows, indent=1)` gives, one row at a time."""
-    count = 0
-    for record in table.records():
-        item = json.dumps(record, ensure_ascii=False, indent=1).replace("\n", "\n ")
-        sink.write(("[\n " if not count else ",\n ").encode() + item.encode("utf-8"))
-        count += 1
-    sink.write(b"\n]\n" if count else b"[]\n")
-    return count
+    """The rows as every JSON output is written (`json_array`), a piece at a time."""
+    with collector_paused():  # each piece's records are freed as it is written
+        return write_array(table.records(), sink)
 
 
 def _plain(value: object) -> object:
