@@ -131,3 +131,16 @@ def test_the_quotes_of_a_code_are_found_in_the_code_index_alone(demo_db: Path,
         (statement,) = [s for s in seen if "ORDER BY g.position" in s]
         plan = [row[3] for row in reader.rows("EXPLAIN QUERY PLAN " + statement)]
     assert any("USING COVERING INDEX ix_coding_code (code_id=?)" in step for step in plan)
+
+
+def test_a_group_that_does_not_exist_is_named_not_an_empty_list(cli: Cli, demo_db: Path) -> None:
+    """A mistyped group once printed nothing and exited 0, as if it had no quotes."""
+    db = str(demo_db)
+    for asked in ("G9", "g1", "G1' OR '1'='1"):
+        for fmt in (("--json",), ()):
+            result = cli("--db", db, "quotes", "--group", asked, *fmt)
+            assert result.code == 1 and result.out == "", (asked, result.out)
+            assert f"unknown group {asked!r}" in result.err and "G1, G2" in result.err
+            assert result.err.count("\n") == 1
+    assert {q["group"] for q in cli("--db", db, "quotes", "--group", "G3", "--json").json()} \
+        == {"G3"}
