@@ -109,12 +109,15 @@ def list_quotes(source: Reader | Session, flt: QuoteFilter = QuoteFilter(), *,
             dict if flt.uncoded and flt.coder is None  # nobody coded them: no codes to read
             else alongside(db, partial(_codes_held, team=team, chosen=chosen,
                                        params=params)))
-        rows = db.rows(
-            CLOSURE_CTE + f"SELECT q.id, g.name, p.label, p.is_moderator, q.text {quotes} "
-            "WHERE " + " AND ".join(where + [f"q.id IN ({ids})" for ids in within] or ["1=1"])
-            + " ORDER BY g.position, g.id, q.position", params)
-        if among is not None:
-            rows = [row for row in rows if row[0] in among]
+        found = db.rows(
+            CLOSURE_CTE + "SELECT g.position, g.id, q.position, q.id, g.name, p.label, "
+            f"p.is_moderator, q.text {quotes} "
+            "WHERE " + " AND ".join(where + [f"q.id IN ({ids})" for ids in within] or ["1=1"]),
+            params)
+        # transcript order, sorted here: SQL's sorter carried every text along (0.02 s more
+        # at 100k); (group's place, group, quote's place) is unique, so no text is compared
+        found.sort()
+        rows = [row[3:] for row in found if among is None or row[3] in among]
         return _with_codes(db, rows, held, team)
 
 
