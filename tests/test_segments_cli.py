@@ -13,7 +13,7 @@ from openpyxl import load_workbook
 from qualcode.db.engine import open_project
 from qualcode.services.coding import undo_last
 
-from .conftest import Cli
+from .conftest import REPO, Cli
 
 WORDS = "on peut être hacké"
 
@@ -105,3 +105,68 @@ def test_segments_in_every_format(cli: Cli, demo_db: Path, tmp_path: Path) -> No
                          (("--group", "G9"), "unknown group")]:
         result = cli("--db", db, "segments", *args)
         assert result.code == 1 and needle in result.err, (args, result.err)
+
+
+def test_a_participant_attribute_that_is_a_list_is_one_cell_in_every_format(
+        cli: Cli, demo_db: Path, tmp_path: Path) -> None:
+    """A study file may list a participant's `langues = ["fr", "ar"]`: `segments` as CSV
+    stopped on it with an internal error (and a traceback after it); quotes' table and
+    the Markdown wrote Python's `['fr', 'ar']`. Each now holds its JSON text."""
+    db = str(demo_db)
+    study = tmp_path / "study.toml"
+    study.write_text((REPO / "data/study.toml").read_text(encoding="utf-8") + """
+[[groups]]
+name = "G7"
+csp = "CSP-"
+age = "60+"
+
+[[groups.participants]]
+label = "Nadia"
+langues = ["français", "arabe"]
+""", encoding="utf-8")
+    assert cli("--db", db, "study", "import", str(study)).code == 0
+    transcript = tmp_path / "g7.txt"
+    transcript.write_text("NADIA : Mes données de santé, je les garde.\n", encoding="utf-8")
+    assert cli("--db", db, "import", str(transcript), "--group", "G7").code == 0
+    (quote,) = cli("--db", db, "quotes", "--group", "G7", "--json").json()
+    assert cli("--db", db, "--coder", "alice", "code", str(quote["id"]), "hacking").code == 0
+    cell = '["français", "arabe"]'
+    as_csv = cli("--db", db, "segments", "--group", "G7")
+    assert as_csv.code == 0 and as_csv.err == "", as_csv.err
+    (row,) = csv.DictReader(io.StringIO(as_csv.out))
+    assert row["participant langues"] == cell and row["speaker"] == "Nadia"
+    (record,) = json.loads(cli("--db", db, "segments", "--group", "G7", "--format",
+                               "json").out)
+    assert record["participant langues"] == ["français", "arabe"]
+    assert '\\["français", "arabe"\\]' in cli("--db", db, "segments", "--group", "G7",
+                                             "--format", "md").out
+    book = tmp_path / "g7.xlsx"
+    assert cli("--db", db, "segments", "--format", "xlsx", "-o", str(book)).code == 0
+    sheet = load_workbook(book)["all segments"]
+    header = [c.value for c in sheet[1]]
+    column = header.index("participant langues")
+    assert cell in [r[column] for r in sheet.iter_rows(min_row=2, values_only=True)]
+    table = tmp_path / "quotes.csv"
+    assert cli("--db", db, "quotes", "--format", "csv", "-o", str(table)).code == 0
+    with table.open(encoding="utf-8-sig", newline="") as fh:
+        nadia = [r for r in csv.DictReader(fh) if r["speaker"] == "Nadia"]
+    assert nadia and all(r["langues"] == cell for r in nadia)
+
+
+def test_equal_keys_are_not_the_same_cell() -> None:
+    """The CSV makes each text of the rows' heads safe once; 1, 1.0 and True are equal
+    as keys but are three different cells."""
+    from qualcode.exporters.segments import write
+    from qualcode.services.segments import SegmentTable
+
+    columns = ["theme", "code", "coder", "group", "speaker", "moderator", "participant n",
+               "quote", "start", "end", "text", "memo"]
+    rows = [("t", "c", "anne", "G1", speaker, moderator, n, 1, None, None, "=1+1", "")
+            for speaker, moderator, n in (("P1", False, 1), ("P2", False, 1.0),
+                                          ("P3", True, True), ("P4", False, "1"))]
+    sink = io.BytesIO()
+    assert write(SegmentTable(columns, iter(rows)), "csv", sink, bom=False) == 4
+    read = list(csv.DictReader(io.StringIO(sink.getvalue().decode())))
+    assert [(r["moderator"], r["participant n"]) for r in read] == [
+        ("", "1"), ("", "1.0"), ("oui", "oui"), ("", "1")]
+    assert {r["text"] for r in read} == {"'=1+1"}

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Mapping, Sequence
+from contextlib import suppress
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -75,7 +76,11 @@ class Reader:
             while batch := cursor.fetchmany(FETCH):
                 yield batch
         finally:
-            cursor.close()
+            # a stream left by an error is closed when collected, maybe after its
+            # connection: its cursor has nothing left to free, and the driver's complaint
+            # would reach the user as a traceback after the error's own line
+            with suppress(Exception):
+                cursor.close()
 
 
 def json_value(value: Any) -> Any:

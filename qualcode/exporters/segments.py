@@ -19,7 +19,7 @@ from typing import Any, BinaryIO
 
 from qualcode.exporters.json_array import write_array
 from qualcode.i18n import _
-from qualcode.safety.spreadsheet import csv_cell, csv_row, strings_only, text_cell
+from qualcode.safety.spreadsheet import cell_value, csv_cell, strings_only, text_cell
 from qualcode.services.collector import collector_paused
 from qualcode.services.segments import SegmentTable
 
@@ -40,23 +40,41 @@ def write(table: SegmentTable, fmt: str, sink: BinaryIO, *, bom: bool = True) ->
 
 
 def _csv(table: SegmentTable, sink: BinaryIO, bom: bool) -> int:
+    """Each cell made safe once: the cells before the quote id by their values (code,
+    coder, group and speaker names recur on every row), the words by quote while its
+    rows follow one another (one per coder, for a code applied to the whole quote).
+    Making every cell safe again took 1.5 of the 18 s of a million codings. A row's head
+    is keyed whole: its group and speaker name its attributes, so equal heads (where 1
+    equals 1.0) are the same participant's."""
     buffer = io.StringIO()
     buffer.write("\ufeff" if bom else "")
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(table.columns)
     said = table.columns.index("quote")
     assert table.columns[said:] == ["quote", "start", "end", "text", "memo"]
-    safe: dict[tuple[Any, ...], list[object]] = {}
+    safe_head: dict[tuple[Any, ...], list[object]] = {}
+    safe: dict[str, object] = {}
+    last_quote: object = None
+    last_words: object = ""
     count = 0
     for row in table.rows:
         head = row[:said]
-        cells = safe.get(head)
+        try:
+            cells = safe_head.get(head)
+        except TypeError:  # a list among a participant's attributes: made safe each time
+            cells = [csv_cell(_plain(v)) for v in head]
         if cells is None:
-            cells = safe[head] = csv_row([_plain(v) for v in head])
+            cells = safe_head[head] = [_safe(safe, v) for v in head]
         quote, start, end, text, memo = row[said:]
+        if start is not None:
+            words: object = csv_cell(text)
+        elif quote == last_quote:
+            words = last_words
+        else:
+            words = last_words = csv_cell(text)
+            last_quote = quote
         writer.writerow([*cells, quote, "" if start is None else start,
-                         "" if end is None else end, csv_cell(text),
-                         csv_cell(memo) if memo else ""])
+                         "" if end is None else end, words, csv_cell(memo) if memo else ""])
         count += 1
         if not count % 10_000:
             sink.write(buffer.getvalue().encode("utf-8"))
@@ -64,6 +82,17 @@ def _csv(table: SegmentTable, sink: BinaryIO, bom: bool) -> int:
             buffer.truncate()
     sink.write(buffer.getvalue().encode("utf-8"))
     return count
+
+
+def _safe(made: dict[str, object], value: object) -> object:
+    """A cell of the row's head: a text made safe once (keyed by the text alone: 1 and
+    True, equal as keys, are not the same cell)."""
+    if not isinstance(value, str):
+        return csv_cell(_plain(value))
+    found = made.get(value)
+    if found is None:
+        found = made[value] = csv_cell(value)
+    return found
 
 
 def _json(table: SegmentTable, sink: BinaryIO) -> int:
@@ -77,7 +106,7 @@ def _plain(value: object) -> object:
         return ""
     if isinstance(value, bool):
         return "oui" if value else ""
-    return value
+    return cell_value(value)
 
 
 _MD_SPECIAL = re.compile(r"([\\|*_`<>\[\]#])")
