@@ -33,9 +33,8 @@ def json_bytes(data: Any) -> bytes:
 
 def write_array(items: Iterable[Any], sink: BinaryIO) -> int:
     """`items` into `sink` as `json_bytes(list(items))` would write them, CHUNK at a
-    time; how many. Each piece is what orjson writes for that slice,
-    its brackets cut: they stand alone on their lines, and the items are indented as
-    inside the whole array."""
+    time; how many. Each piece is what orjson writes for that slice, its brackets cut:
+    they stand alone on their lines, and the items are indented as inside the array."""
     import orjson
 
     option = orjson.OPT_INDENT_2 | orjson.OPT_NON_STR_KEYS
