@@ -52,9 +52,10 @@ def report(db: str) -> str:
         conn.close()
 
 
-def quote_pieces(db: str, code: str) -> Iterator[str]:
+def quote_pieces(db: str, code: str | None = None) -> Iterator[str]:
     """`qualcode quotes --code CODE --json` byte for byte, a quote at a time: the quotes
-    carrying the code (named exactly) or a sub-code, each with every coder's codes in
+    carrying the code (named exactly) or a sub-code (every quote, without a code; that is
+    `qualcode quotes --json`), each with every coder's codes in
     codebook order (`tree_order`), its reviewers, segments and memos. A coder's codes on
     a quote come as one SQL group, rendered once per distinct group; strings go through
     the C encoder, since `json.dumps(indent=2)` would run the pure-Python one."""
@@ -63,11 +64,14 @@ def quote_pieces(db: str, code: str) -> Iterator[str]:
     conn = sqlite3.connect(db)
     try:
         conn.execute("CREATE TEMP TABLE chosen (id INTEGER PRIMARY KEY)")
-        conn.execute(  # the covering index's scan beats a row lookup per coding
-            "WITH RECURSIVE under(id) AS (SELECT id FROM code WHERE name = ? UNION ALL "
-            "SELECT c.id FROM code c JOIN under u ON c.parent_id = u.id) "
-            "INSERT INTO chosen SELECT DISTINCT quote_id FROM coding INDEXED BY uq_coding "
-            "WHERE code_id IN under", (code,))
+        if code is None:
+            conn.execute("INSERT INTO chosen SELECT id FROM quote")
+        else:
+            conn.execute(  # the covering index's scan beats a row lookup per coding
+                "WITH RECURSIVE under(id) AS (SELECT id FROM code WHERE name = ? UNION ALL "
+                "SELECT c.id FROM code c JOIN under u ON c.parent_id = u.id) "
+                "INSERT INTO chosen SELECT DISTINCT quote_id FROM coding INDEXED BY uq_coding "
+                "WHERE code_id IN under", (code,))
         coders = {cid: (name, enc(name)) for cid, name in conn.execute(
             "SELECT id, name FROM coder")}
         codes = {cid: enc(name) for cid, name, _parent, _exclusive in tree_order(conn)}
@@ -144,7 +148,7 @@ def quote_pieces(db: str, code: str) -> Iterator[str]:
     yield "[]\n" if opening == "[\n" else "\n]\n"
 
 
-def quotes_with_code(db: str, code: str) -> str:
+def quotes_with_code(db: str, code: str | None = None) -> str:
     return "".join(quote_pieces(db, code))
 
 

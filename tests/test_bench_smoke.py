@@ -235,6 +235,9 @@ def test_whole_process_floors_compute_what_the_commands_print(smoke: Corpus) -> 
     shown = _qualcode(smoke, "quotes", "--code", "data security", "--json")
     assert floors.quotes_with_code(str(smoke.db), "data security") == shown
     assert json.loads(shown)
+    every = _qualcode(smoke, "quotes", "--json")
+    assert floors.quotes_with_code(str(smoke.db)) == every
+    assert len(json.loads(every)) == smoke.quotes
     assert floors.report(str(smoke.db)) == report_json.floor(smoke)
     segments = floors.segments(str(smoke.db))
     assert _qualcode(smoke, "segments", "--format", "json") == segments
