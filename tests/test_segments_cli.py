@@ -7,6 +7,7 @@ import io
 import json
 import zipfile
 from pathlib import Path
+from xml.etree import ElementTree
 
 from openpyxl import load_workbook
 
@@ -110,8 +111,9 @@ def test_segments_in_every_format(cli: Cli, demo_db: Path, tmp_path: Path) -> No
 def test_a_participant_attribute_that_is_a_list_is_one_cell_in_every_format(
         cli: Cli, demo_db: Path, tmp_path: Path) -> None:
     """A study file may list a participant's `langues = ["fr", "ar"]`: `segments` as CSV
-    stopped on it with an internal error (and a traceback after it); quotes' table and
-    the Markdown wrote Python's `['fr', 'ar']`. Each now holds its JSON text."""
+    stopped on it with an internal error (and a traceback after it); quotes' table, the
+    Markdown and the REFI-QDA export wrote Python's `['fr', 'ar']`. Each now holds its
+    JSON text."""
     db = str(demo_db)
     study = tmp_path / "study.toml"
     study.write_text((REPO / "data/study.toml").read_text(encoding="utf-8") + """
@@ -151,6 +153,11 @@ langues = ["français", "arabe"]
     with table.open(encoding="utf-8-sig", newline="") as fh:
         nadia = [r for r in csv.DictReader(fh) if r["speaker"] == "Nadia"]
     assert nadia and all(r["langues"] == cell for r in nadia)
+    archive = tmp_path / "projet.qdpx"
+    assert cli("--db", db, "export", str(archive)).code == 0
+    with zipfile.ZipFile(archive) as package:
+        qde = ElementTree.fromstring(package.read("project.qde"))
+    assert cell in {value.text for value in qde.iter("{urn:QDA-XML:project:1.0}TextValue")}
 
 
 def test_equal_keys_are_not_the_same_cell() -> None:

@@ -40,6 +40,7 @@ from uuid import UUID
 from qualcode import __version__
 from qualcode.db.reader import Reader, json_value, reader_of
 from qualcode.db.reading import reading
+from qualcode.domain.attributes import flat_value
 from qualcode.exchange import markers
 from qualcode.exchange.background_write import written_behind
 from qualcode.exchange.codes import to_refi
@@ -122,7 +123,7 @@ def _kind(values: list[Any]) -> str:
 
 def _plain(value: Any, kind: str) -> Value:
     if kind == "Text":
-        return value if isinstance(value, str) else str(value)
+        return value if isinstance(value, str) else str(flat_value(value))
     assert isinstance(value, str | bool | int | float)
     return value
 

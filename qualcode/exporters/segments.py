@@ -17,9 +17,10 @@ import io
 import re
 from typing import Any, BinaryIO
 
+from qualcode.domain.attributes import flat_value
 from qualcode.exporters.json_array import write_array
 from qualcode.i18n import _
-from qualcode.safety.spreadsheet import cell_value, csv_cell, strings_only, text_cell
+from qualcode.safety.spreadsheet import csv_cell, strings_only, text_cell
 from qualcode.services.collector import collector_paused
 from qualcode.services.segments import SegmentTable
 
@@ -106,7 +107,7 @@ def _plain(value: object) -> object:
         return ""
     if isinstance(value, bool):
         return "oui" if value else ""
-    return cell_value(value)
+    return flat_value(value)
 
 
 _MD_SPECIAL = re.compile(r"([\\|*_`<>\[\]#])")

@@ -35,17 +35,6 @@ def csv_cell(value: object) -> object:
     return "'" + text if text.startswith(FORMULA_START) else text
 
 
-def cell_value(value: object) -> object:
-    """An attribute's value as one cell: a list or a table (a study file may give a
-    participant `langues = ["fr", "ar"]`) as its JSON text, accents kept, where Python's
-    repr (`['fr', 'ar']`) or an error came out."""
-    if isinstance(value, list | dict):
-        import json
-
-        return json.dumps(value, ensure_ascii=False)
-    return value
-
-
 def csv_row(values: list[object]) -> list[object]:
     return [csv_cell(v) for v in values]
 

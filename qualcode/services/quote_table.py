@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from sqlalchemy import text as sql
 from sqlmodel import Session
 
-from qualcode.safety.spreadsheet import cell_value
+from qualcode.domain.attributes import flat_value
 from qualcode.services.code_tree import code_tree
 
 COLUMNS = ("id", "group", "speaker", "text", "coder", "codes", "moderator")
@@ -61,7 +61,7 @@ def coded_table(session: Session, quote_ids: list[int] | None = None) -> CodedTa
     for quote_id, external, group, speaker, moderator, attrs, text in quotes:
         plain = _attributes(attrs)
         tail = ["oui" if moderator else "",
-                *(str(cell_value(plain.get(a, ""))) for a in attributes)]
+                *(str(flat_value(plain.get(a, ""))) for a in attributes)]
         base = [external or str(quote_id), group, speaker, text]
         coders = work.get(quote_id) or {"": set()}
         for coder in sorted(coders):
