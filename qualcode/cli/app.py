@@ -153,10 +153,7 @@ def emit_json(data: Any) -> None:
     the text layer to encode it again cost 0.15 s. A long array goes out in pieces."""
     sys.stdout.flush()
     out = sys.stdout.buffer
-    if not isinstance(data, list):
-        out.write(json_bytes(data))
-        return
-    from qualcode.services.collector import collector_paused
-
-    with collector_paused():  # every item lives to the end: a collection frees nothing
+    if isinstance(data, list):
         write_array(data, out)
+    else:
+        out.write(json_bytes(data))

@@ -14,6 +14,8 @@ from collections.abc import Iterable
 from itertools import islice
 from typing import Any, BinaryIO
 
+from qualcode.services.collector import collector_paused
+
 CHUNK = 500
 """Items of a long array written at a time: 50 MB written at once (`quotes --json` at
 100k) were 12,000 fresh pages to fault in, twice (orjson's buffer, then its copy); in
@@ -34,15 +36,18 @@ def json_bytes(data: Any) -> bytes:
 def write_array(items: Iterable[Any], sink: BinaryIO) -> int:
     """`items` into `sink` as `json_bytes(list(items))` would write them, CHUNK at a
     time; how many. Each piece is what orjson writes for that slice, its brackets cut:
-    they stand alone on their lines, and the items are indented as inside the array."""
+    they stand alone on their lines, and the items are indented as inside the array.
+    The items form no cycle, whether they live to the end (`quotes --json`'s records) or
+    are freed piece by piece (a million segments): a collection would free nothing."""
     import orjson
 
     option = orjson.OPT_INDENT_2 | orjson.OPT_NON_STR_KEYS
     count = 0
     pieces = iter(items)
-    while piece := list(islice(pieces, CHUNK)):
-        sink.write(b"[\n" if not count else b",\n")
-        sink.write(memoryview(orjson.dumps(piece, option=option))[2:-2])  # no "[\n", "\n]"
-        count += len(piece)
+    with collector_paused():
+        while piece := list(islice(pieces, CHUNK)):
+            sink.write(b"[\n" if not count else b",\n")
+            sink.write(memoryview(orjson.dumps(piece, option=option))[2:-2])  # no "[\n", "\n]"
+            count += len(piece)
     sink.write(b"\n]\n" if count else b"[]\n")
     return count

@@ -21,7 +21,6 @@ from qualcode.domain.attributes import flat_value
 from qualcode.exporters.json_array import write_array
 from qualcode.i18n import _
 from qualcode.safety.spreadsheet import csv_cell, strings_only, text_cell
-from qualcode.services.collector import collector_paused
 from qualcode.services.segments import SegmentTable
 
 FORMATS = ("csv", "xlsx", "md", "json")
@@ -98,8 +97,7 @@ def _safe(made: dict[str, object], value: object) -> object:
 
 def _json(table: SegmentTable, sink: BinaryIO) -> int:
     """The rows as every JSON output is written (`json_array`), a piece at a time."""
-    with collector_paused():  # each piece's records are freed as it is written
-        return write_array(table.records(), sink)
+    return write_array(table.records(), sink)
 
 
 def _plain(value: object) -> object:
