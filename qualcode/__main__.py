@@ -2,10 +2,11 @@
 
 `qualcode --version` is answered here, before the command line is loaded: Typer and the
 command tree take 80 ms to load, four times a bare Python start, and a script that only
-asks which qualcode it runs should not wait for them. Anything else, an error included,
-goes to the whole command line, so it is parsed and reported exactly as before.
+asks which qualcode it runs should not wait for them. `quotes` and `segments` as
+scripts call them are run without Typer either (`cli.quick`). Anything else, an error
+included, goes to the whole command line, so it is parsed and reported exactly as before.
 
-A command may leave its results to the process's end (`cli.app.left_to_exit`): once it
+A command may leave its results to the process's end (`cli.ending.left_to_exit`): once it
 has succeeded, the process then ends without Python's teardown. This is done here, in
 the process's own entry, not in `cli.main`, which a script may call more than once.
 """
@@ -37,25 +38,38 @@ def only_version(args: Sequence[str]) -> bool:
 
 
 def main() -> None:
-    if only_version(sys.argv[1:]):
+    args = sys.argv[1:]
+    if only_version(args):
         from qualcode import version_line
 
         print(version_line())
         return
-    from qualcode.cli import main as whole
+    from qualcode.cli.quick import run
+
+    status = run(args)
+    if status is not None:
+        _end(status)
+        sys.exit(status)
+    from qualcode.cli.whole import main as whole
 
     try:
         whole()
     except SystemExit as done:
-        from qualcode.cli.app import ends_at_once
-
-        if done.code in (None, 0) and ends_at_once():  # output written, project closed
-            import os
-
-            sys.stdout.flush()
-            sys.stderr.flush()
-            os._exit(0)
+        _end(done.code)
         raise
+
+
+def _end(status: object) -> None:
+    """Once a command has succeeded, its output written and its project closed: the
+    process ends at once when the command left its results to it."""
+    from qualcode.cli.ending import ends_at_once
+
+    if status in (None, 0) and ends_at_once():
+        import os
+
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(0)
 
 
 if __name__ == "__main__":

@@ -20,7 +20,7 @@ import pytest
 from typer.testing import CliRunner
 
 from qualcode import i18n
-from qualcode.cli import app
+from qualcode.cli.whole import app
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED = REPO.parent / "shared"

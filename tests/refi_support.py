@@ -16,7 +16,7 @@ from typing import Any
 
 from typer.testing import CliRunner
 
-from qualcode.cli import app
+from qualcode.cli.whole import app
 from qualcode.exchange.schema_check import compiled_schema
 
 from .conftest import Result

@@ -56,7 +56,7 @@ def cli(db: str, coder: str, rng: random.Random, until: float) -> None:
     """Applies codes it has not applied yet, through the real command line."""
     import sqlite3
 
-    from qualcode.cli import app, quote_cmds  # noqa: F401  (loaded before "ready")
+    from qualcode.cli.whole import app, quote_cmds  # noqa: F401  (loaded before "ready")
     from qualcode.db import engine  # noqa: F401
     from qualcode.services import coding  # noqa: F401
 

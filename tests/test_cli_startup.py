@@ -18,8 +18,7 @@ from typer.main import get_command_name
 
 from qualcode import __version__
 from qualcode.__main__ import ROOT_VALUES, only_version
-from qualcode.cli import invoked
-from qualcode.cli.app import app
+from qualcode.cli.whole import app, invoked
 
 from .conftest import Cli
 

@@ -200,7 +200,7 @@ def test_every_help_text_of_every_command_is_in_the_catalogue() -> None:
     docstrings, so each command's help is given as `help=N_(…)`."""
     import typer.main
 
-    from qualcode.cli import app
+    from qualcode.cli.whole import app
 
     with PO.open("rb") as f:
         french = {m.id: m.string for m in read_po(f) if m.id}

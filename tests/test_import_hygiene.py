@@ -8,7 +8,7 @@ import sys
 import pytest
 
 
-@pytest.mark.parametrize("module", ["qualcode.cli", "qualcode.services.coding",
+@pytest.mark.parametrize("module", ["qualcode.cli.whole", "qualcode.services.coding",
                                     "qualcode.reports.counts", "qualcode.db.engine"])
 def test_no_textual_outside_the_tui(module: str) -> None:
     code = f"import sys, {module}; print('textual' in sys.modules)"

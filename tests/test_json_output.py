@@ -3,21 +3,19 @@ array written at once, which is `json.dumps(…, indent=2)` with accents kept.""
 
 from __future__ import annotations
 
-import importlib
 import json
 from dataclasses import asdict
 from typing import Any
 
 import pytest
 
+from qualcode.cli.json_output import emit_json
 from qualcode.exporters import json_array
 from qualcode.services.quotes import QuoteView
 
-cli_app = importlib.import_module("qualcode.cli.app")  # the package's `app` is the Typer one
-
 
 def _printed(data: Any, capsysbinary: pytest.CaptureFixture[bytes]) -> bytes:
-    cli_app.emit_json(data)
+    emit_json(data)
     return capsysbinary.readouterr().out
 
 

@@ -24,7 +24,7 @@ def _project(turns: int) -> tuple[Path, Path, str]:
     """A project holding one transcript of `turns` turns, its map, and its text."""
     from typer.testing import CliRunner
 
-    from qualcode.cli.app import app
+    from qualcode.cli.whole import app
 
     folder = Path(tempfile.mkdtemp(prefix="qualcode-bench-pseudo-"))
     lines = [f"P{n % 5 + 1} : Réponse {n}, " + (f"{list(NAMES)[n % 3]} en parle aussi."

@@ -8,8 +8,9 @@ from typing import Annotated
 
 import typer
 
-from qualcode.cli.app import State, app, state
+from qualcode.cli.app import app, state
 from qualcode.cli.output import Force, check_output, write_output
+from qualcode.cli.state import State
 from qualcode.i18n import N_, _
 
 VALIDATE_UP_TO = 2_000_000  # bytes of project.qde `export` checks unasked (1.5 s at most)

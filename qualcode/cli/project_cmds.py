@@ -7,7 +7,8 @@ from typing import Annotated
 
 import typer
 
-from qualcode.cli.app import State, app, state
+from qualcode.cli.app import app, state
+from qualcode.cli.state import State
 from qualcode.config import masked
 from qualcode.i18n import N_, _
 

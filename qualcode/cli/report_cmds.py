@@ -8,8 +8,11 @@ from typing import Annotated, Any
 
 import typer
 
-from qualcode.cli.app import State, app, emit_json, json_text, left_to_exit, state
+from qualcode.cli.app import app, state
+from qualcode.cli.ending import left_to_exit
+from qualcode.cli.json_output import emit_json, json_text
 from qualcode.cli.output import Force, check_output, write_output
+from qualcode.cli.state import State
 from qualcode.i18n import N_, _
 
 BINARY = ("xlsx", "docx")

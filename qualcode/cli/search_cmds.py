@@ -7,7 +7,9 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from qualcode.cli.app import app, emit_json, left_to_exit, state
+from qualcode.cli.app import app, state
+from qualcode.cli.ending import left_to_exit
+from qualcode.cli.json_output import emit_json
 from qualcode.i18n import N_, _
 from qualcode.safety.terminal import printable
 

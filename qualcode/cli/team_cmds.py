@@ -8,7 +8,9 @@ from typing import Annotated
 
 import typer
 
-from qualcode.cli.app import _Group, app, emit_json, left_to_exit, state
+from qualcode.cli.app import _Group, app, state
+from qualcode.cli.ending import left_to_exit
+from qualcode.cli.json_output import emit_json
 from qualcode.config import masked
 from qualcode.i18n import N_, _
 

@@ -1,0 +1,112 @@
+"""`quotes` and `segments` as scripts call them, run without Typer.
+
+Loading Typer and the command tree took 37 ms of every process, where Python itself
+starts in 20 ms: on the demo project, more than the query. A command line made only of
+options this path knows, each given once, with values that cannot be taken for options,
+is parsed here and run by the very bodies the whole command line runs (`cli.reads`),
+with the same state (`cli.state`) and the same failures (`cli.ending`). Anything else
+(help, -o, a misspelt or repeated option, a wrong --lang, completion) goes to Typer,
+which parses and reports it as before. A test holds these tables to the Typer
+commands' own options.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+ROOT = {"--db": "db", "--coder": "coder", "--lang": "lang"}
+"""The root options the quick path takes, and their parameters."""
+
+VALUES = {
+    "quotes": {"--group": "group", "--code": "code", "--coder": "coder"},
+    "segments": {"--code": "code", "--coder": "coder", "--group": "group", "--format": "fmt"},
+}
+"""Per command, the options taking a value, and their parameters."""
+
+FLAGS = {
+    "quotes": {"--uncoded": "uncoded", "--moderators": "moderators", "--json": "as_json"},
+    "segments": {},
+}
+"""Per command, the options that are flags, and their parameters."""
+
+
+@dataclass(frozen=True)
+class Parsed:
+    root: dict[str, str]
+    command: str
+    options: dict[str, Any]
+
+
+def parse(args: Sequence[str]) -> Parsed | None:
+    """The command line as the quick path takes it, or None when it is Typer's."""
+    rest = list(args)
+    root: dict[str, str] = {}
+    while rest and rest[0].startswith("-"):
+        if not _take_value(rest, ROOT, root):
+            return None
+    if not rest or rest[0] not in VALUES:
+        return None
+    command = rest.pop(0)
+    options: dict[str, Any] = {}
+    while rest:
+        flag = FLAGS[command].get(rest[0])
+        if flag is not None:
+            if flag in options:
+                return None
+            options[flag] = True
+            rest.pop(0)
+        elif not _take_value(rest, VALUES[command], options):
+            return None
+    return Parsed(root, command, options)
+
+
+def _take_value(rest: list[str], known: dict[str, str], into: dict[str, Any]) -> bool:
+    """Move the option at the head of `rest` (`--name value` or `--name=value`) into
+    `into` under its parameter; False when it is not one of `known`, is repeated, or
+    its value starts with a dash (Click would take it; a user probably did not mean to)."""
+    name, equals, value = rest.pop(0).partition("=")
+    parameter = known.get(name)
+    if parameter is None or parameter in into:
+        return False
+    if not equals:
+        if not rest:
+            return False
+        value = rest.pop(0)
+    if value.startswith("-"):
+        return False
+    into[parameter] = value
+    return True
+
+
+def run(args: Sequence[str]) -> int | None:
+    """The exit status of the command `args` names, run here; None when Typer must run
+    it (nothing has been done then)."""
+    if "_QUALCODE_COMPLETE" in os.environ:
+        return None
+    parsed = parse(args)
+    if parsed is None:
+        return None
+    from qualcode import i18n
+
+    lang = parsed.root.get("lang")
+    if lang is not None and lang not in i18n.LANGUAGES:
+        return None  # Typer says what is wrong with it
+    from qualcode.cli import reads
+    from qualcode.cli.ending import failure, quiet_pipe, say
+    from qualcode.cli.state import make_state
+
+    quiet_pipe()
+    body: Callable[..., None] = getattr(reads, parsed.command)
+    try:
+        body(make_state(parsed.root.get("db"), parsed.root.get("coder"), lang),
+             **parsed.options)
+    except (Exception, KeyboardInterrupt) as exc:
+        told = failure(exc)
+        if told is None:
+            raise
+        say(told[0])
+        return told[1]
+    return 0

@@ -1,0 +1,106 @@
+"""`quotes` and `segments` without Typer (`cli.quick`): what the quick path takes, it
+runs as the whole command line would, byte for byte; anything else is left to Typer."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import typer.main
+from typer.core import TyperOption
+
+from qualcode.cli.quick import FLAGS, ROOT, VALUES, Parsed, parse
+from qualcode.cli.whole import app
+
+from .conftest import Cli
+
+WHOLE = [sys.executable, "-c",
+         "import sys; from qualcode.cli import main; sys.argv[0] = 'qualcode'; main()"]
+QUICK = [sys.executable, "-m", "qualcode"]
+
+
+def _run(command: list[str], args: list[str], cwd: Path) -> tuple[int, str, str]:
+    env = {**{k: v for k, v in os.environ.items() if k != "PYTHONUNBUFFERED"},
+           "QUALCODE_CODER": "tester", "LANG": "C.UTF-8"}
+    done = subprocess.run([*command, *args], cwd=cwd, env=env, capture_output=True,
+                          text=True, check=False)
+    return done.returncode, done.stdout, done.stderr
+
+
+def test_the_tables_are_the_typer_commands_options() -> None:
+    """Each option the quick path takes is the Typer command's, with the same parameter
+    name, and a flag there exactly when it is one here."""
+    whole = typer.main.get_command(app)
+    assert isinstance(whole, typer.core.TyperGroup)
+    for name, params in [(None, ROOT)] + [(command, {**VALUES[command], **FLAGS[command]})
+                                          for command in VALUES]:
+        command = whole if name is None else whole.commands[name]
+        declared = {opt: (param.name, param.is_flag) for param in command.params
+                    if isinstance(param, TyperOption) for opt in param.opts}
+        for option, parameter in params.items():
+            flag = name is not None and option in FLAGS[name]
+            assert declared[option] == (parameter, flag), (name, option)
+
+
+@pytest.mark.parametrize(("args", "parsed"), [
+    (["quotes"], Parsed({}, "quotes", {})),
+    (["--db", "p.db", "--lang=fr", "quotes", "--code=données", "--json", "--group", "G1"],
+     Parsed({"db": "p.db", "lang": "fr"}, "quotes",
+            {"code": "données", "as_json": True, "group": "G1"})),
+    (["--coder", "zoé", "segments", "--coder", "anne", "--format", "md"],
+     Parsed({"coder": "zoé"}, "segments", {"coder": "anne", "fmt": "md"})),
+])
+def test_what_the_quick_path_takes(args: list[str], parsed: Parsed) -> None:
+    assert parse(args) == parsed
+
+
+@pytest.mark.parametrize("args", [
+    [], ["--version"], ["--help"], ["quotes", "--help"], ["quotes", "-h"], ["report"],
+    ["quotes", "--json", "--json"], ["quotes", "--code", "a", "--code", "b"],
+    ["--db", "a.db", "--db", "b.db", "quotes"], ["quotes", "--code"], ["quotes", "--code", "-x"],
+    ["quotes", "--code=-x"], ["quotes", "--format", "csv", "-o", "t.csv"],
+    ["segments", "--json"], ["segments", "-o", "s.csv"], ["quotes", "--cod", "x"],
+    ["quotes", "extra"], ["--db", "p.db"], ["--bogus", "quotes"], ["quotes", "--", "--json"],
+])
+def test_everything_else_is_left_to_typer(args: list[str]) -> None:
+    assert parse(args) is None
+
+
+CASES = [
+    ["quotes"], ["quotes", "--json"], ["quotes", "--code", "data security", "--json"],
+    ["quotes", "--group", "G2", "--coder", "tester"], ["quotes", "--uncoded", "--moderators"],
+    ["quotes", "--uncoded", "--coder", "tester", "--json"], ["quotes", "--coder", "consensus"],
+    ["--lang", "fr", "quotes", "--group", "G9"], ["quotes", "--group", "G1' OR '1'='1"],
+    ["quotes", "--code", "pas un code"], ["--lang", "fr", "quotes", "--coder", "personne"],
+    ["segments"], ["segments", "--format", "md", "--code", "data security"],
+    ["--coder", "zoé", "segments", "--format=json", "--group", "G1"],
+    ["segments", "--format", "xlsx"], ["--lang", "fr", "segments", "--format", "pdf"],
+]
+
+
+def test_the_quick_path_answers_as_the_whole_command_line(cli: Cli, demo_db: Path,
+                                                          tmp_path: Path) -> None:
+    """Same status, output and error line, in English and in French, on success and on
+    failure; and a project that does not exist is refused the same way."""
+    assert cli("--db", str(demo_db), "code", "1", "hacking").code == 0
+    statuses = []
+    for db, args in [(demo_db, case) for case in CASES] + [
+            (tmp_path / "nowhere.db", ["quotes", "--json"])]:
+        quick = _run(QUICK, ["--db", str(db), *args], tmp_path)
+        whole = _run(WHOLE, ["--db", str(db), *args], tmp_path)
+        assert quick == whole, args
+        statuses.append(quick[0])
+    assert statuses.count(0) >= 10 and statuses.count(1) >= 5
+
+
+def test_the_quick_path_loads_no_typer(demo_db: Path, tmp_path: Path) -> None:
+    """The point of it: neither Typer nor the command tree is imported."""
+    status, _out, err = _run([sys.executable, "-X", "importtime", "-m", "qualcode"],
+                             ["--db", str(demo_db), "quotes", "--json"], tmp_path)
+    assert status == 0
+    loaded = {line.split("|")[-1].strip() for line in err.splitlines() if "|" in line}
+    assert "qualcode.services.quotes" in loaded
+    assert not {"typer", "click", "qualcode.cli.whole", "qualcode.cli.app"} & loaded
