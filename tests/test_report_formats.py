@@ -30,7 +30,7 @@ from hypothesis import strategies as st
 from scipy.stats import fisher_exact
 from statsmodels.stats import multitest
 
-from qualcode.cli.report_cmds import render
+from qualcode.cli.reporting import render
 from qualcode.db.engine import create_project, open_project
 from qualcode.domain.codebook import Codebook, CodeSpec
 from qualcode.domain.study import GroupSpec, StudySpec

@@ -17,7 +17,7 @@ def _report(corpus: Corpus) -> dict[str, Any]:
 
 def _format(fmt: str) -> Any:
     def run(corpus: Corpus) -> object:
-        from qualcode.cli.report_cmds import render
+        from qualcode.cli.reporting import render
 
         return render(_report(corpus), fmt)
 

@@ -1,4 +1,5 @@
-"""`quotes` and `segments` as scripts call them, run without Typer.
+"""The read commands (`quotes`, `segments`, `report`, `search`, `agreement`) as scripts
+call them, run without Typer.
 
 Loading Typer and the command tree took 37 ms of every process, where Python itself
 starts in 20 ms: on the demo project, more than the query. A command line made only of
@@ -23,14 +24,32 @@ ROOT = {"--db": "db", "--coder": "coder", "--lang": "lang"}
 VALUES = {
     "quotes": {"--group": "group", "--code": "code", "--coder": "coder"},
     "segments": {"--code": "code", "--coder": "coder", "--group": "group", "--format": "fmt"},
+    "report": {"--format": "fmt", "--coder": "coder", "--theme": "theme", "--by": "by",
+               "--quotes": "quotes"},
+    "search": {"--limit": "limit", "--group": "group", "--code": "code", "--coder": "coder"},
+    "agreement": {"--coders": "coders", "--format": "fmt", "--bootstrap": "bootstrap",
+                  "--seed": "seed"},
 }
 """Per command, the options taking a value, and their parameters."""
 
 FLAGS = {
     "quotes": {"--uncoded": "uncoded", "--moderators": "moderators", "--json": "as_json"},
     "segments": {},
+    "report": {"--consensus": "consensus", "--subthemes": "subthemes", "--context": "context",
+               "--all-quotes": "all_quotes"},
+    "search": {"--regex": "regex", "--json": "as_json"},
+    "agreement": {"--by-group": "by_group", "--assigned": "assigned"},
 }
 """Per command, the options that are flags, and their parameters."""
+
+ARGUMENTS = {"search": "query"}
+"""Per command, its one argument: any word that is not an option, given once."""
+
+INTEGERS: dict[str, dict[str, tuple[int, int | None]]] = {
+    "report": {"quotes": (0, None)}, "search": {"limit": (1, None)},
+    "agreement": {"bootstrap": (0, 100_000), "seed": (0, None)}}
+"""Per command, the parameters that are whole numbers, and the range taken here: only
+plain digits within it (Click's other spellings and its messages are its own)."""
 
 
 @dataclass(frozen=True)
@@ -53,14 +72,44 @@ def parse(args: Sequence[str]) -> Parsed | None:
     options: dict[str, Any] = {}
     while rest:
         flag = FLAGS[command].get(rest[0])
-        if flag is not None:
+        argument = ARGUMENTS.get(command)
+        if argument is not None and not rest[0].startswith("-"):
+            if argument in options:
+                return None
+            options[argument] = rest.pop(0)
+        elif flag is not None:
             if flag in options:
                 return None
             options[flag] = True
             rest.pop(0)
         elif not _take_value(rest, VALUES[command], options):
             return None
+    for parameter, (least, most) in INTEGERS.get(command, {}).items():
+        value = options.get(parameter)
+        if value is not None:
+            if not (value.isascii() and value.isdigit()) or int(value) < least or (
+                    most is not None and int(value) > most):
+                return None
+            options[parameter] = int(value)
+    if not _known_format(command, options.get("fmt")):
+        return None  # Typer names the formats
+    if command in ARGUMENTS and ARGUMENTS[command] not in options:
+        return None  # Typer says it is missing
     return Parsed(root, command, options)
+
+
+def _known_format(command: str, fmt: str | None) -> bool:
+    """Whether `command` takes `fmt` (None: not given) without Typer's own message:
+    report and agreement refuse an unknown format through Typer, segments in its body."""
+    if fmt is None or command not in ("report", "agreement"):
+        return True
+    if command == "report":
+        from qualcode.reports.spec import FORMATS
+
+        return fmt in FORMATS
+    from qualcode.cli.reads import AGREEMENT_FORMATS
+
+    return fmt in AGREEMENT_FORMATS
 
 
 def _take_value(rest: list[str], known: dict[str, str], into: dict[str, Any]) -> bool:

@@ -7,65 +7,15 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
+from qualcode.cli import reads
 from qualcode.cli.app import app, state
-from qualcode.cli.ending import left_to_exit
 from qualcode.cli.json_output import emit_json
+from qualcode.cli.reads import quote_rows
 from qualcode.i18n import N_, _
 from qualcode.safety.terminal import printable
 
 if TYPE_CHECKING:
     from sqlmodel import Session
-
-    from qualcode.db.reader import Reader
-    from qualcode.search.kept import Fresh
-
-
-def _quotes(source: Reader | Session, ids: set[int]) -> dict[int, tuple[str, str, str]]:
-    """Group, speaker and text of these quotes."""
-    from qualcode.db.batches import id_batches
-    from qualcode.db.reader import reader_of
-
-    reader = reader_of(source)
-    found: dict[int, tuple[str, str, str]] = {}
-    for marks, params in id_batches(sorted(ids)):
-        found.update((int(qid), (grp, speaker, text)) for qid, grp, speaker, text in reader.rows(
-            "SELECT q.id, g.name, p.label, q.text FROM quote q "
-            "JOIN study_group g ON g.id = q.group_id JOIN participant p ON p.id = q.participant_id "
-            f"WHERE q.id IN ({marks})", params))
-    return found
-
-
-def _keep_index(db: str, fresh: Fresh) -> None:
-    """Write what this search indexed anew, so the next one reads it; a project busy
-    elsewhere or not writable keeps its index as it was (the next search retries)."""
-    from sqlalchemy.exc import SQLAlchemyError
-
-    from qualcode.db.engine import open_project
-    from qualcode.db.reader import reader_of
-    from qualcode.errors import UserError
-    from qualcode.search.kept import keep
-
-    try:
-        project = open_project(db, warn=False)
-        try:
-            with project.write() as session:
-                keep(reader_of(session), fresh)
-        finally:
-            project.close()
-    except (SQLAlchemyError, UserError):
-        return
-
-
-def _highlight(text: str, spans: tuple[tuple[int, int], ...]) -> str:
-    """Matched words in bold on a terminal; plain text when piped."""
-    if not sys.stdout.isatty():
-        return printable(text)
-    out, last = [], 0
-    for start, end in spans:  # the words escaped first, then our own styling around them
-        out += [printable(text[last:start]),
-                typer.style(printable(text[start:end]), bold=True, underline=True)]
-        last = end
-    return "".join(out + [printable(text[last:])])
 
 
 @app.command(help=N_("Accent- and typo-tolerant search over quotes, best first."))
@@ -99,33 +49,8 @@ def search(
     ] = None,
     as_json: Annotated[bool, typer.Option("--json", help=N_("JSON, as SPEC describes."))] = False,
 ) -> None:
-    from qualcode.db.reading import reading
-    from qualcode.search.engine import SearchIndex
-    from qualcode.search.filters import SearchFilter, quote_ids
-
-    db = state(ctx).db
-    with reading(db) as reader:
-        within = quote_ids(reader, SearchFilter(group=group, levels=tuple(level or ()),
-                                                code=code, coder=coder))
-        index = SearchIndex.load(reader, read_texts=False)
-        run = index.search_regex if regex else index.search
-        hits = run(query, limit=limit, within=within)
-        rows = _quotes(reader, {h.quote_id for h in hits})
-    if as_json:
-        emit_json([{"id": h.quote_id, "group": rows[h.quote_id][0],
-                    "speaker": rows[h.quote_id][1], "score": h.score,
-                    "text": rows[h.quote_id][2]} for h in hits])
-    else:
-        if not hits:
-            print(_("no quote matches"), file=sys.stderr)
-        for h in hits:
-            grp, speaker, text = rows[h.quote_id]
-            print(printable(f"#{h.quote_id} {grp} {speaker}  ({h.score:.0f})"))
-            print(f"    {_highlight(text, h.spans)}")
-    if index.fresh.entries:
-        sys.stdout.flush()  # the answer first: keeping the index is for the next search
-        _keep_index(db, index.fresh)
-    left_to_exit(index)
+    reads.search(state(ctx), query, limit=limit, regex=regex, group=group, level=level,
+                 code=code, coder=coder, as_json=as_json)
 
 
 @app.command(help=N_("Codes suggested for quotes, from the codebook's keywords and from the "
@@ -269,7 +194,7 @@ def duplicates(
     try:
         with project.read() as session:
             pairs = near_duplicates(session, threshold=threshold)
-            rows = _quotes(session, {i for a, b, _ in pairs for i in (a, b)})
+            rows = quote_rows(session, {i for a, b, _ in pairs for i in (a, b)})
     finally:
         project.close()
     if as_json:

@@ -8,13 +8,10 @@ from typing import Annotated
 
 import typer
 
+from qualcode.cli import reads
 from qualcode.cli.app import _Group, app, state
-from qualcode.cli.ending import left_to_exit
-from qualcode.cli.json_output import emit_json
 from qualcode.config import masked
 from qualcode.i18n import N_, _
-
-FORMATS = ("md", "json")
 
 
 @app.command(help=N_("Inter-coder agreement per code and exclusive parent: %, Cohen, Fleiss, "
@@ -35,21 +32,11 @@ def agreement(
     assigned: Annotated[bool, typer.Option("--assigned", help=N_("Only the double-coding "
                                            "sample drawn by `assign`."))] = False,
 ) -> None:
-    if fmt not in FORMATS:
+    if fmt not in reads.AGREEMENT_FORMATS:
         raise typer.BadParameter(_("unknown format {fmt!r} (available: {items})").format(
-                                     fmt=fmt, items=', '.join(FORMATS)))
-    from qualcode.db.reading import reading
-    from qualcode.reports.agreement import compute, to_markdown
-
-    names = [c.strip() for c in coders.split(",") if c.strip()] if coders else None
-    with reading(state(ctx).db) as reader:
-        data = compute(reader, names, by_group=by_group, replicates=bootstrap, seed=seed,
-                       assigned=assigned)
-    if fmt == "json":
-        emit_json(data)
-    else:
-        print(to_markdown(data), end="")
-    left_to_exit(data)
+                                     fmt=fmt, items=', '.join(reads.AGREEMENT_FORMATS)))
+    reads.agreement(state(ctx), coders=coders, fmt=fmt, by_group=by_group, bootstrap=bootstrap,
+                    seed=seed, assigned=assigned)
 
 
 @app.command(help=N_("Draw a double-coding sample, stratified by group, for every listed coder "
