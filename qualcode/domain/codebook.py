@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from qualcode.domain.names import normalise_name
 from qualcode.errors import UserError
 from qualcode.i18n import _
 
@@ -95,8 +96,8 @@ def _read(path: Path) -> str:
 
 def parse(text: str, where: str) -> tuple[Codebook | None, list[Finding]]:
     """Parse and check a codebook; returns it (None when unusable) and every finding.
-    PyYAML is loaded here, not with the module: the read commands that only name codes
-    (`normalise_name`) would pay 10 ms for it."""
+    PyYAML is loaded here, not with the module: what only needs the codebook's records
+    or limits would pay 10 ms for it."""
     import yaml
 
     from qualcode.domain.yaml_lines import load_with_lines
@@ -228,10 +229,6 @@ def _code(raw: Any, findings: list[Finding], depth: int = 0) -> CodeSpec | None:
         children=children,
         line=line,
     )
-
-
-def normalise_name(name: str) -> str:
-    return " ".join(name.casefold().split())
 
 
 def _check_tree(book: Codebook) -> list[Finding]:

@@ -22,7 +22,8 @@ from __future__ import annotations
 import re
 from itertools import chain, count
 
-from qualcode.domain.codebook import COLOR, HOTKEYS, Codebook, CodeSpec, normalise_name
+from qualcode.domain.codebook import COLOR, HOTKEYS, Codebook, CodeSpec
+from qualcode.domain.names import normalise_name
 from qualcode.exchange.markers import GROUPING
 from qualcode.exchange.refi_model import RCode
 from qualcode.i18n import _

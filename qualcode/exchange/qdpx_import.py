@@ -42,7 +42,8 @@ from qualcode.db.models import (
     Study,
     utcnow,
 )
-from qualcode.domain.codebook import Codebook, CodeSpec, normalise_name
+from qualcode.domain.codebook import Codebook, CodeSpec
+from qualcode.domain.names import normalise_name
 from qualcode.domain.study import GroupSpec, StudySpec
 from qualcode.exchange import markers
 from qualcode.exchange.codes import from_refi

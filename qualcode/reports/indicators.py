@@ -16,7 +16,7 @@ from typing import Any
 
 import yaml
 
-from qualcode.domain.codebook import normalise_name
+from qualcode.domain.names import normalise_name
 from qualcode.domain.yaml_lines import load_with_lines
 from qualcode.errors import UserError
 from qualcode.i18n import _

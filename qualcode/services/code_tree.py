@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from qualcode.db.reader import Reader, json_value, reader_of
-from qualcode.domain.codebook import normalise_name
+from qualcode.domain.names import normalise_name
 from qualcode.errors import UserError
 from qualcode.i18n import _
 

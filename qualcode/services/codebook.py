@@ -12,7 +12,8 @@ from typing import TYPE_CHECKING, Any
 
 from qualcode.db.reader import json_value
 from qualcode.db.writer import Writer, writer_of
-from qualcode.domain.codebook import Codebook, CodeSpec, normalise_name
+from qualcode.domain.codebook import Codebook, CodeSpec
+from qualcode.domain.names import normalise_name
 from qualcode.errors import UserError
 from qualcode.i18n import _
 

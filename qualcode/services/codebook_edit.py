@@ -16,7 +16,8 @@ from sqlalchemy import text as sql
 from sqlmodel import Session, col, select
 
 from qualcode.db.models import Code
-from qualcode.domain.codebook import COLOR, HOTKEYS, MAX_NAME, MIN_NAME, normalise_name
+from qualcode.domain.codebook import COLOR, HOTKEYS, MAX_NAME, MIN_NAME
+from qualcode.domain.names import normalise_name
 from qualcode.errors import UserError
 from qualcode.i18n import _
 from qualcode.services import events

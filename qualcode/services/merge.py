@@ -24,7 +24,7 @@ from sqlalchemy import text as sql
 from sqlmodel import Session, col, select
 
 from qualcode.db.models import Code, Coding, Memo, Review
-from qualcode.domain.codebook import normalise_name
+from qualcode.domain.names import normalise_name
 from qualcode.search.normalise import fold
 from qualcode.services import events
 from qualcode.services.coders import coder_id

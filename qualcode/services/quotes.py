@@ -16,7 +16,6 @@ from qualcode.i18n import _
 from qualcode.services.agreed import CONSENSUS, adjudicated_quotes, agreed
 from qualcode.services.code_tree import code_tree, resolve_codes
 from qualcode.services.collector import collector_paused
-from qualcode.services.design import load_design
 
 if TYPE_CHECKING:
     from sqlmodel import Session
@@ -61,6 +60,8 @@ def list_quotes(source: Reader | Session, flt: QuoteFilter = QuoteFilter(), *,
     within: list[str] = []  # subqueries of quote ids the quote's must be among
     params: dict[str, Any] = {}
     if flt.group is not None:
+        from qualcode.services.design import load_design  # 2 ms of start-up: only here
+
         load_design(db).group(flt.group)  # an unknown group is one line naming the others
         where.append("g.name = :group")
         params["group"] = flt.group
