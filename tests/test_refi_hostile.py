@@ -72,6 +72,12 @@ def test_paths_outside_the_archive(cli: Cli, project: Path, tmp_path: Path, name
     assert not (tmp_path / "evil.txt").exists()
 
 
+def test_an_entry_without_a_name(cli: Cli, project: Path, tmp_path: Path) -> None:
+    """zipfile reads such an entry, then fails on it (`ZipInfo.is_dir` reads the name's
+    last character): it was an internal error, found by the fuzzed import."""
+    refused(cli, project, entry(tmp_path / "n.qdpx", ""), "refused", "without a name")
+
+
 def test_symbolic_link(cli: Cli, project: Path, tmp_path: Path) -> None:
     qdpx = entry(tmp_path / "l.qdpx", "sources/a.txt", b"/etc/passwd", mode=0o120777)
     refused(cli, project, qdpx, "refused", "symbolic link")

@@ -65,6 +65,8 @@ class SafeArchive:
         found: dict[str, zipfile.ZipInfo] = {}
         for info in infos:
             name = info.filename.replace("\\", "/")
+            if not name:  # zipfile itself fails on it (`is_dir` reads its last character)
+                raise self._refuse(_("an entry without a name"))
             parts = name.split("/")
             if name.startswith("/") or _DRIVE.match(name) or "\x00" in name:
                 raise self._refuse(_("absolute path {filename!r} in the archive").format(
