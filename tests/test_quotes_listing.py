@@ -22,7 +22,8 @@ WORDS = "Il faut faire attention au hacking"
 """The demo quote the coders below work on."""
 FILTERS = [["--json"], ["--code", "data security", "--json"], ["--coder", "zoé", "--json"],
            ["--coder", "anne", "--code", "hacking", "--json"], ["--group", "G1", "--json"],
-           ["--uncoded", "--coder", "Émile", "--json"]]
+           ["--uncoded", "--coder", "Émile", "--json"], ["--coder", "consensus", "--json"],
+           ["--coder", "consensus", "--code", "data security", "--json"]]
 
 
 def _work_on(cli: Cli, db: str) -> int:

@@ -56,6 +56,14 @@ class Reader:
         aggregate = "group_concat" if self.qmark else "string_agg"
         return f"{aggregate}(CAST({expression} AS TEXT), ',')"
 
+    def listed_ids(self, name: str) -> str:
+        """A subquery of the integers in the JSON array passed as parameter `name`: a
+        set of ids of any size in one parameter, which both connections of a read
+        can use (a temporary table is seen by its own connection only)."""
+        if self.qmark:
+            return f"SELECT value FROM json_each(:{name})"
+        return f"SELECT CAST(value AS bigint) FROM json_array_elements_text(CAST(:{name} AS json))"
+
     def rows(self, text: str, params: Params = ()) -> list[tuple[Any, ...]]:
         cursor = self.connection.cursor()
         try:
