@@ -22,9 +22,11 @@ WHOLE = [sys.executable, "-c",
 QUICK = [sys.executable, "-m", "qualcode"]
 
 
-def _run(command: list[str], args: list[str], cwd: Path) -> tuple[int, str, str]:
-    env = {**{k: v for k, v in os.environ.items() if k != "PYTHONUNBUFFERED"},
-           "QUALCODE_CODER": "tester", "LANG": "C.UTF-8"}
+def _run(command: list[str], args: list[str], cwd: Path,
+         lang: str = "C.UTF-8") -> tuple[int, str, str]:
+    env = {**{k: v for k, v in os.environ.items()
+              if k not in ("PYTHONUNBUFFERED", "LC_ALL", "LC_MESSAGES")},
+           "QUALCODE_CODER": "tester", "LANG": lang}
     done = subprocess.run([*command, *args], cwd=cwd, env=env, capture_output=True,
                           text=True, check=False)
     return done.returncode, done.stdout, done.stderr
@@ -141,3 +143,18 @@ def test_the_quick_path_loads_no_typer(cli: Cli, demo_db: Path, tmp_path: Path,
     loaded = {line.split("|")[-1].strip() for line in err.splitlines() if "|" in line}
     assert module in loaded
     assert not {"typer", "click", "qualcode.cli.whole", "qualcode.cli.app"} & loaded
+
+
+def test_a_broken_settings_file_is_told_in_the_language_chosen_before_it(
+        demo_db: Path, tmp_path: Path) -> None:
+    """The settings cannot choose the language when they cannot be read: the flag, then
+    the locale do, on both paths, before the one line that names the file's line."""
+    (tmp_path / "qualcode.toml").write_text('lang = "fr"\ndb = [broken\n', encoding="utf-8")
+    for lang, args, words in [("C.UTF-8", ["quotes"], "not valid TOML"),
+                              ("C.UTF-8", ["--lang", "fr", "report"], "TOML invalide"),
+                              ("fr_FR.UTF-8", ["search", "x"], "TOML invalide"),
+                              ("fr_FR.UTF-8", ["--lang", "en", "agreement"], "not valid TOML")]:
+        quick = _run(QUICK, ["--db", str(demo_db), *args], tmp_path, lang)
+        whole = _run(WHOLE, ["--db", str(demo_db), *args], tmp_path, lang)
+        assert quick == whole, args
+        assert quick[0] == 1 and words in quick[2] and "qualcode.toml:2" in quick[2], quick

@@ -30,7 +30,17 @@ FRAME = (N_("Usage:"), N_("Options"), N_("Commands"), N_("Arguments"), N_("Error
 
 
 def preselect(argv: Sequence[str]) -> None:
-    """Use the language this run will use, before the command line is parsed."""
+    """Use the language this run will use, before the command line is parsed, Typer's
+    own words included."""
+    choose_early(argv)
+    if i18n.current != i18n.DEFAULT:
+        _translate_frame()
+
+
+def choose_early(argv: Sequence[str]) -> None:
+    """Use the language the arguments, the settings and the locale choose, before
+    anything can fail: a broken settings file is then told in that language. The quick
+    path (`cli.quick`) calls this alone."""
     flag = None
     for i, arg in enumerate(argv):
         if arg == "--":
@@ -48,8 +58,6 @@ def preselect(argv: Sequence[str]) -> None:
     except Exception:  # noqa: BLE001 - a bad settings file is reported by the command itself
         setting = None
     i18n.use(i18n.choose(flag, setting))
-    if i18n.current != i18n.DEFAULT:
-        _translate_frame()
 
 
 def translated(command: Any) -> Any:

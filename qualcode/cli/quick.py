@@ -145,9 +145,11 @@ def run(args: Sequence[str]) -> int | None:
         return None  # Typer says what is wrong with it
     from qualcode.cli import reads
     from qualcode.cli.ending import failure, quiet_pipe, say
+    from qualcode.cli.language import choose_early
     from qualcode.cli.state import make_state
 
     quiet_pipe()
+    choose_early(args)
     body: Callable[..., None] = getattr(reads, parsed.command)
     try:
         body(make_state(parsed.root.get("db"), parsed.root.get("coder"), lang),
