@@ -15,7 +15,8 @@ from typer.core import TyperArgument, TyperOption
 from qualcode.cli.quick import ARGUMENTS, FLAGS, INTEGERS, ROOT, VALUES, Parsed, parse
 from qualcode.cli.whole import app
 
-from .conftest import Cli
+from .conftest import REPO, Cli
+from .postgres import postgres_server, postgres_url  # noqa: F401 (fixtures)
 
 WHOLE = [sys.executable, "-c",
          "import sys; from qualcode.cli import main; sys.argv[0] = 'qualcode'; main()"]
@@ -158,3 +159,18 @@ def test_a_broken_settings_file_is_told_in_the_language_chosen_before_it(
         whole = _run(WHOLE, ["--db", str(demo_db), *args], tmp_path, lang)
         assert quick == whole, args
         assert quick[0] == 1 and words in quick[2] and "qualcode.toml:2" in quick[2], quick
+
+
+def test_on_a_postgresql_server_too(cli: Cli, postgres_url: str,  # noqa: F811
+                                    monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """The bodies read a server through SQLAlchemy, whichever path parsed the line."""
+    monkeypatch.chdir(REPO)
+    assert cli("--db", postgres_url, "demo", "--no-tui").code == 0
+    assert cli("--db", postgres_url, "--coder", "anne", "code", "1", "hacking").code == 0
+    for args in (["quotes", "--json", "--code", "data security"], ["report", "--format", "md"],
+                 ["segments", "--format", "json"], ["search", "données santé", "--json"],
+                 ["agreement", "--bootstrap", "20"], ["quotes", "--group", "G9"]):
+        quick = _run(QUICK, ["--db", postgres_url, *args], tmp_path)
+        whole = _run(WHOLE, ["--db", postgres_url, *args], tmp_path)
+        assert quick == whole, args
+        assert quick[0] == (1 if "G9" in args else 0), quick[2]
