@@ -253,3 +253,17 @@ def test_errors_and_summaries_are_french_under_a_french_locale(tmp_path: Path) -
     assert made.returncode == 0 and "créé" in made.stdout, made
     english = _run("--db", str(tmp_path / "none.db"), "quotes", cwd=tmp_path)
     assert "no project here" in english.stderr
+
+
+@pytest.mark.parametrize("count", [-1, 0, 1, 2, 10])
+def test_english_without_gettext_is_what_gettext_gives(count: int) -> None:
+    """English is answered without loading gettext (`i18n._English`): the same words as
+    gettext's NullTranslations, plurals included."""
+    import gettext
+
+    from qualcode.i18n import _English
+
+    null, english = gettext.NullTranslations(), _English()
+    assert english.gettext("données") == null.gettext("données")
+    assert english.ngettext("a quote", "quotes", count) == null.ngettext("a quote", "quotes",
+                                                                          count)

@@ -15,8 +15,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 ROOT = {"--db": "db", "--coder": "coder", "--lang": "lang"}
 """The root options the quick path takes, and their parameters."""
@@ -52,8 +51,7 @@ INTEGERS: dict[str, dict[str, tuple[int, int | None]]] = {
 plain digits within it (Click's other spellings and its messages are its own)."""
 
 
-@dataclass(frozen=True)
-class Parsed:
+class Parsed(NamedTuple):
     root: dict[str, str]
     command: str
     options: dict[str, Any]
