@@ -128,11 +128,14 @@ def measure(case: Case, corpus: Corpus, repeat: int) -> Timing:
 
     Alternating them means a neighbour's burst of work on a shared machine slows
     all alike, so the ratios hold even when the absolute times wander. `rss_run` is
-    the peak right after the first `run`, before the floor ever ran. The peer's warm-up
-    also installs it and builds its project on first use; a peer that cannot run here
-    leaves its reason in `peer_skipped`.
+    the peak right after the first `run`, before the floor ever ran. Each reading is
+    held at or above the one before: the kernel sums its resident-set counters per CPU
+    and may read a high-water mark a few pages below one it reported earlier (CI saw
+    36 KB less). The peer's warm-up also installs it and builds its project on first
+    use; a peer that cannot run here leaves its reason in `peer_skipped`.
     """
-    timing = Timing(rss_base=_max_rss())
+    base = _max_rss()
+    timing = Timing(rss_base=base)
     ops: list[tuple[str, Callable[[Corpus], object], list[float]]] = [
         ("run", case.run, timing.run_times)]
     if case.floor is not None:
@@ -140,7 +143,7 @@ def measure(case: Case, corpus: Corpus, repeat: int) -> Timing:
     step = "run"
     try:
         case.run(corpus)
-        timing.rss_run = _max_rss()
+        timing.rss_run = base = max(_max_rss(), base)
         step = "floor"
         if case.floor is not None:
             case.floor(corpus)
@@ -166,7 +169,7 @@ def measure(case: Case, corpus: Corpus, repeat: int) -> Timing:
         timing.skipped = str(skip) or "skipped by the case"
     except Exception as exc:  # a broken case is reported, the others still run
         timing.error = f"{step}: {type(exc).__name__}: {exc}"
-    timing.rss_peak = _max_rss()
+    timing.rss_peak = max(_max_rss(), base)
     return timing
 
 
