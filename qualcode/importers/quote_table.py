@@ -3,6 +3,7 @@ participant attribute columns. Shared by the CSV and XLSX importers."""
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from collections.abc import Callable, Iterable, Sequence
 from functools import lru_cache
@@ -35,6 +36,11 @@ def _clean_text(cell: str) -> str:
     return unicodedata.normalize("NFC", without_controls(text, "", None)).strip()
 
 
+_NEUTRALISING = re.compile("'[" + re.escape("".join(m[1] for m in _NEUTRALISED)) + "]")
+"""Where a text may hold a cell our CSV writer neutralised: one search of the whole
+text (14 ms at 100,000 rows) instead of a test of each of its cells (40 ms)."""
+
+
 def _csv_cell(cell: str) -> str:
     """A cell of `decode_text`'s text (line ends, control characters and NFC done already
     for the whole text, and a cell begins and ends beside ASCII punctuation, so it is in
@@ -42,10 +48,18 @@ def _csv_cell(cell: str) -> str:
     return (cell[1:] if cell.startswith(_NEUTRALISED) else cell).strip()
 
 
+def csv_cleaner(text: str) -> Callable[[str], str]:
+    """How the cells of the CSV `text` are cleaned: as `_csv_cell`, or, when no cell of
+    it can begin with a neutralising apostrophe, by `str.strip` alone."""
+    return _csv_cell if _NEUTRALISING.search(text) else str.strip
+
+
 def rows_to_source(path: Path, fmt: str, header: list[str],
-                   rows: Iterable[tuple[int, Sequence[object]]], digest: str, *,
-                   header_line: int = 1) -> ParsedSource:
-    """Turn a header and (line, cells) rows into turns, checking every row."""
+                   rows: Iterable[tuple[int, Sequence[Any]]], digest: str, *,
+                   header_line: int = 1, clean: Callable[[Any], str] | None = None
+                   ) -> ParsedSource:
+    """Turn a header and (line, cells) rows into turns, checking every row. `clean`
+    makes a cell's text, `_clean` (for any value) unless the caller knows better."""
     names = [_clean(h).lstrip("\ufeff").casefold() for h in header]
     for required in REQUIRED:
         if required not in names:
@@ -61,7 +75,7 @@ def rows_to_source(path: Path, fmt: str, header: list[str],
             line=header_line,
         )
     index = {name: i for i, name in enumerate(names)}
-    clean: Callable[[Any], str] = _csv_cell if fmt == "csv" else _clean
+    clean = clean or _clean
     width = len(names)
     attrs = [(i, _clean(header[i])) for i, n in enumerate(names) if n and n not in RESERVED]
     at_speaker, at_text = index["speaker"], index["text"]
@@ -123,8 +137,10 @@ def rows_to_source(path: Path, fmt: str, header: list[str],
             by_id[key] = turn
     if not turns:
         raise UserError(_("the table has a header but no rows"), path=str(path))
+    # Each text is NFC: `_clean` makes it so, and a CSV cell is a piece of `decode_text`'s
+    # NFC text cut beside ASCII punctuation (`_csv_cell`); a property test holds both.
     return ParsedSource(name=path.name, format=fmt, kind="table", content_hash=digest,
-                        turns=turns)
+                        turns=turns, nfc=True)
 
 
 def _add_codings(turn: ParsedTurn, coder: str | None, codes: list[str], line: int) -> None:

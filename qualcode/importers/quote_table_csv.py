@@ -23,7 +23,7 @@ from qualcode.importers.base import (
     page_breaks_as_lines,
     read_bytes,
 )
-from qualcode.importers.quote_table import rows_to_source
+from qualcode.importers.quote_table import csv_cleaner, rows_to_source
 
 
 def _delimiter(header: str) -> str:
@@ -63,7 +63,8 @@ def parse(path: Path) -> ParsedSource:
             else _numbered(start, records))
     if breaks:  # each page break a line break inside its cell, once the lines are counted
         rows = ((line, [page_breaks_as_lines(cell) for cell in cells]) for line, cells in rows)
-    return rows_to_source(path, "csv", header, rows, content_hash(data), header_line=1 + skipped)
+    return rows_to_source(path, "csv", header, rows, content_hash(data), header_line=1 + skipped,
+                          clean=csv_cleaner(text))
 
 
 def _numbered(first: int, records: list[list[str]]) -> Iterator[tuple[int, list[str]]]:

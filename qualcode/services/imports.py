@@ -23,7 +23,7 @@ from qualcode.db.writer import Writer, writer_of
 from qualcode.errors import UserError
 from qualcode.i18n import _
 from qualcode.importers import detect_format, parser_for
-from qualcode.importers.base import ParsedSource, ParsedTurn, text_hash
+from qualcode.importers.base import ParsedSource, ParsedTurn, text_hashes
 from qualcode.search.normalise import fold
 from qualcode.services import events
 from qualcode.services.bulk_insert import insert_rows
@@ -164,7 +164,7 @@ def write_source(source: Writer | Session, path: str, src: ParsedSource, *, grou
     if seen is not None:
         summary.already_imported = True
         return summary
-    digests = [text_hash(turn.text) for turn in src.turns]
+    digests = text_hashes([turn.text for turn in src.turns], nfc=src.nfc)
     previous = None
     if source_group is not None:
         from qualcode.services.transcript_versions import find_previous
