@@ -12,7 +12,19 @@ import pytest
 import typer.main
 from typer.core import TyperArgument, TyperOption
 
-from qualcode.cli.quick import ARGUMENTS, FLAGS, INTEGERS, ROOT, VALUES, Parsed, parse
+from qualcode.cli import reads, writes
+from qualcode.cli.quick import (
+    ARGUMENTS,
+    FLAGS,
+    INTEGERS,
+    MANY,
+    PATHS,
+    ROOT,
+    VALUES,
+    WRITES,
+    Parsed,
+    parse,
+)
 from qualcode.cli.whole import app
 
 from .conftest import REPO, Cli
@@ -52,8 +64,16 @@ def test_the_tables_are_the_typer_commands_options() -> None:
             assert kind.name in ("int", "int range"), (name, parameter)
             assert least >= (getattr(kind, "min", None) or 0), (name, parameter)
             assert getattr(kind, "max", None) in (None, most), (name, parameter)
-        arguments = [param.name for param in command.params if isinstance(param, TyperArgument)]
-        assert arguments == ([ARGUMENTS[name]] if name in ARGUMENTS else []), name
+        arguments = {param.name: param.nargs for param in command.params
+                     if isinstance(param, TyperArgument)}
+        assert arguments == ({ARGUMENTS[name]: 1} if name in ARGUMENTS else {}) | (
+            {MANY[name]: -1} if name in MANY else {}), name
+        taken = set(params.values()) | set(arguments)
+        paths = {param.name for param in command.params if param.type.name == "path"}
+        assert paths & taken == set(PATHS.get(name or "", ())), name
+    for name, function in WRITES.items():
+        assert name in whole.commands and callable(getattr(writes, function)), name
+    assert set(VALUES) - set(WRITES) <= set(dir(reads))
 
 
 @pytest.mark.parametrize(("args", "parsed"), [
@@ -69,6 +89,11 @@ def test_the_tables_are_the_typer_commands_options() -> None:
      Parsed({}, "search", {"limit": 3, "query": "données santé", "as_json": True})),
     (["agreement", "--bootstrap", "100000", "--seed=0", "--by-group"],
      Parsed({}, "agreement", {"bootstrap": 100_000, "seed": 0, "by_group": True})),
+    (["init", "--study", "é.toml", "--codebook=c.yaml"],
+     Parsed({}, "init", {"study": Path("é.toml"), "codebook": Path("c.yaml")})),
+    (["--db", "p.db", "import", "a.csv", "--group", "G1", "b.txt", "--dry-run"],
+     Parsed({"db": "p.db"}, "import",
+            {"files": [Path("a.csv"), Path("b.txt")], "group": "G1", "dry_run": True})),
 ])
 def test_what_the_quick_path_takes(args: list[str], parsed: Parsed) -> None:
     assert parse(args) == parsed
@@ -86,6 +111,9 @@ def test_what_the_quick_path_takes(args: list[str], parsed: Parsed) -> None:
     ["search"], ["search", "a", "b"], ["search", "a", "--limit", "0"], ["search", "-x"],
     ["search", "a", "--level", "CSP-"], ["agreement", "--format", "xml"],
     ["agreement", "--bootstrap", "100001"], ["agreement", "--seed", "-1"],
+    ["import"], ["import", "--group", "G1"], ["import", "a.csv", "-x"], ["init", "extra"],
+    ["import", "a.csv", "--dry-run", "--dry-run"], ["init", "--study"], ["import", "--help"],
+    ["import", "a.csv", "--", "-b.csv"],
 ])
 def test_everything_else_is_left_to_typer(args: list[str]) -> None:
     assert parse(args) is None
@@ -174,3 +202,61 @@ def test_on_a_postgresql_server_too(cli: Cli, postgres_url: str,  # noqa: F811
         whole = _run(WHOLE, ["--db", postgres_url, *args], tmp_path)
         assert quick == whole, args
         assert quick[0] == (1 if "G9" in args else 0), quick[2]
+
+
+INIT_AND_IMPORT = [
+    ["init", "--study", "study.toml", "--codebook", "book.yaml"], ["init"],
+    ["import", "--dry-run", "table.csv"], ["import", "table.csv"], ["import", "table.csv"],
+    ["import", "g1.txt"], ["--lang", "fr", "import", "g1.txt"],
+    ["import", "g1.txt", "--group", "G1"], ["import", "absent.csv"],
+    ["import", "--groups", "map.csv", "table.csv"], ["import", "broken.qdpx"],
+    ["import", "table.csv", "broken.qdpx"], ["import", "--format", "rtf", "g1.txt"],
+    ["--coder", "zoé", "import", "other.csv", "--group=G2", "g1.txt"], ["quotes", "--json"],
+]
+
+
+def test_init_and_import_answer_as_the_whole_command_line(tmp_path: Path) -> None:
+    """A project started by each path, step by step in folders alike: the same status,
+    output and error line at each step, successes and failures, and the same quotes."""
+    statuses = []
+    for path, command in (("quick", QUICK), ("whole", WHOLE)):
+        folder = tmp_path / path
+        folder.mkdir()
+        (folder / "study.toml").write_bytes((REPO / "data" / "study.toml").read_bytes())
+        (folder / "book.yaml").write_bytes((REPO / "codebooks" / "numerique-sante.yaml")
+                                           .read_bytes())
+        (folder / "table.csv").write_text(
+            "group;speaker;text\nG1;Zoé;« Le dossier médical, c'est rassurant. »\n"
+            "G1;Animatrice;Et vous ?\nG2;Loïc;J'ai peur qu'on pirate mes données.\n",
+            encoding="cp1252")
+        (folder / "other.csv").write_text("speaker,text\nNadia,Oui.\nNadia,Oui.\n",
+                                          encoding="utf-8")
+        (folder / "g1.txt").write_text("Animatrice : Bonjour à tous.\n\nÉlodie : Bonjour.\n",
+                                       encoding="utf-8")
+        (folder / "map.csv").write_text("source,group\n", encoding="utf-8")
+        (folder / "broken.qdpx").write_bytes(b"PK\x03\x04 not a whole archive")
+        statuses.append([_run(command, ["--db", "p.db", *args], folder)
+                         for args in INIT_AND_IMPORT])
+    quick, whole = statuses
+    for args, one, other in zip(INIT_AND_IMPORT, quick, whole, strict=True):
+        assert one == other, args
+    codes = [status for status, _out, _err in quick]
+    assert codes.count(0) >= 7 and codes.count(1) >= 6, quick
+    assert "« Le dossier médical, c'est rassurant. »" in quick[-1][1]
+
+
+@pytest.mark.parametrize("args", [
+    ["init", "--study", "study.toml"], ["import", "table.csv"],
+    ["import", "table.csv", "--dry-run"],
+])
+def test_init_and_import_load_no_typer(tmp_path: Path, args: list[str]) -> None:
+    (tmp_path / "study.toml").write_bytes((REPO / "data" / "study.toml").read_bytes())
+    (tmp_path / "table.csv").write_text("group,speaker,text\nG1,Zoé,Oui.\n", encoding="utf-8")
+    if args[0] == "import":
+        assert _run(QUICK, ["--db", "p.db", "init", "--study", "study.toml"], tmp_path)[0] == 0
+    status, _out, err = _run([sys.executable, "-X", "importtime", "-m", "qualcode"],
+                             ["--db", "p.db", *args], tmp_path)
+    assert status == 0, err
+    loaded = {line.split("|")[-1].strip() for line in err.splitlines() if "|" in line}
+    assert "qualcode.cli.writes" in loaded
+    assert not {"typer", "click", "qualcode.cli.whole", "qualcode.cli.app"} & loaded

@@ -1,4 +1,5 @@
-"""REFI-QDA exchange: `export FILE.qdpx`, and the `.qdpx` branch of `import`."""
+"""REFI-QDA exchange: `export FILE.qdpx` (the `.qdpx` branch of `import` is in
+`cli.writes`)."""
 
 from __future__ import annotations
 
@@ -10,7 +11,6 @@ import typer
 
 from qualcode.cli.app import app, state
 from qualcode.cli.output import Force, check_output, write_output
-from qualcode.cli.state import State
 from qualcode.i18n import N_, _
 
 VALIDATE_UP_TO = 2_000_000  # bytes of project.qde `export` checks unasked (1.5 s at most)
@@ -102,60 +102,3 @@ def _check_written(file: Path, *, always: bool) -> None:
                           "programs may refuse it (--no-validate skips this check)").format(
                             count=len(errors)),
                         path=str(file))
-
-
-def import_qdpx(st: State, file: Path, *, group: str | None = None,
-                groups: Path | None = None) -> None:
-    """Parse the whole archive first, then write it in one transaction. `group` (all
-    sources) or `groups` (a `source,group` CSV) puts the sources into a study's groups."""
-    from qualcode.db.engine import open_project
-    from qualcode.errors import UserError
-    from qualcode.exchange.qdpx_import import plan, skipped_counts, write
-    from qualcode.exchange.regroup import load_group_map, regroup
-    from qualcode.importers.qdpx import read
-
-    if group is not None and groups is not None:
-        raise UserError(_("give --group (one group for every source) or --groups MAP.csv, "
-                        "not both"))
-    mapping = load_group_map(groups) if groups is not None else None
-    refi = read(file)
-    project = open_project(st.db)
-    try:
-        todo = plan(refi, st.coder)
-        if group is not None or mapping is not None:
-            regroup(todo, group=group, mapping=mapping, map_path=str(groups or ""))
-        with project.write() as session:
-            result = write(session, todo, path=str(file), coder=st.coder,
-                           name=refi.name or file.stem)
-    except UserError as exc:  # e.g. a group the project's design does not have
-        hint = ("" if group is not None or groups is not None or "unknown group" not in str(exc)
-                else _("; put the file's sources into the study's groups with --group G or "
-                       "--groups MAP.csv (columns source,group)"))
-        if exc.path and not hint:
-            raise
-        raise UserError(str(exc) + hint, path=None if exc.path else str(file)) from None
-    finally:
-        project.close()
-    already = (_(" ({count} already imported)").format(count=result.already)
-               if result.already else "")
-    print(
-        _(
-            "{file}: {sources} sources{already}, {quotes} quotes, {codings} codings by {count} "
-            "coders, {memos} memos, {reviews} reviews; codes {codes_added} added, "
-            "{codes_updated} updated"
-        ).format(
-            file=file,
-            sources=result.sources,
-            already=already,
-            quotes=result.quotes,
-            codings=result.codings,
-            count=len(result.coders),
-            memos=result.memos,
-            reviews=result.reviews,
-            codes_added=result.codes_added,
-            codes_updated=result.codes_updated,
-        )
-    )
-    for line in skipped_counts(todo.skipped):
-        print(_("{file}: not imported: {line}").format(file=file, line=line)
-              if not line.startswith(("note:", "warning:")) else f"{file}: {line}")

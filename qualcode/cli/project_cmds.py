@@ -7,6 +7,7 @@ from typing import Annotated
 
 import typer
 
+from qualcode.cli import writes
 from qualcode.cli.app import app, state
 from qualcode.cli.state import State
 from qualcode.config import masked
@@ -22,28 +23,7 @@ def init(
         Path | None, typer.Option("--codebook", help=N_("Codebook (YAML)."))
     ] = None,
 ) -> None:
-    from qualcode.db.creating import creating
-    from qualcode.domain.codebook import load_codebook
-    from qualcode.domain.study import load_study
-    from qualcode.services import events
-    from qualcode.services.codebook import import_codebook
-    from qualcode.services.study import apply_study
-
-    st = state(ctx)
-    spec = load_study(study) if study else None
-    book = load_codebook(codebook) if codebook else None
-    with creating(st.db) as writer:
-        if spec is not None:
-            apply_study(writer, spec)
-        if book is not None:
-            import_codebook(writer, book)
-        events.record(writer, coder=st.coder, action="init",
-                      study=str(study) if study else None,
-                      codebook=str(codebook) if codebook else None)
-    groups = f", {len(spec.groups)} groups" if spec else ""
-    codes = f", {sum(1 for _ in book.walk())} codes" if book else ""
-    print(_("created {project}{groups}{codes}").format(
-              project=masked(st.db), groups=groups, codes=codes))
+    writes.init(state(ctx), study=study, codebook=codebook)
 
 
 @app.command(help=N_("Build the demo project (the study « Les Français et le numérique en "

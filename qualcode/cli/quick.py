@@ -1,11 +1,12 @@
-"""The read commands (`quotes`, `segments`, `report`, `search`, `agreement`) as scripts
-call them, run without Typer.
+"""The commands scripts run most, as scripts call them, run without Typer: the read
+commands (`quotes`, `segments`, `report`, `search`, `agreement`) and the two that start
+a project (`init`, `import`).
 
 Loading Typer and the command tree took 37 ms of every process, where Python itself
 starts in 20 ms: on the demo project, more than the query. A command line made only of
 options this path knows, each given once, with values that cannot be taken for options,
-is parsed here and run by the very bodies the whole command line runs (`cli.reads`),
-with the same state (`cli.state`) and the same failures (`cli.ending`). Anything else
+is parsed here and run by the very bodies the whole command line runs (`cli.reads`,
+`cli.writes`), with the same state (`cli.state`) and the same failures (`cli.ending`). Anything else
 (help, -o, a misspelt or repeated option, a wrong --lang, completion) goes to Typer,
 which parses and reports it as before. A test holds these tables to the Typer
 commands' own options.
@@ -15,7 +16,8 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Sequence
-from typing import Any, NamedTuple
+from pathlib import Path
+from typing import Any, NamedTuple, cast
 
 ROOT = {"--db": "db", "--coder": "coder", "--lang": "lang"}
 """The root options the quick path takes, and their parameters."""
@@ -28,6 +30,8 @@ VALUES = {
     "search": {"--limit": "limit", "--group": "group", "--code": "code", "--coder": "coder"},
     "agreement": {"--coders": "coders", "--format": "fmt", "--bootstrap": "bootstrap",
                   "--seed": "seed"},
+    "init": {"--study": "study", "--codebook": "codebook"},
+    "import": {"--group": "group", "--format": "fmt", "--groups": "groups"},
 }
 """Per command, the options taking a value, and their parameters."""
 
@@ -38,11 +42,23 @@ FLAGS = {
                "--all-quotes": "all_quotes"},
     "search": {"--regex": "regex", "--json": "as_json"},
     "agreement": {"--by-group": "by_group", "--assigned": "assigned"},
+    "init": {},
+    "import": {"--dry-run": "dry_run", "--add-codes": "add_codes"},
 }
 """Per command, the options that are flags, and their parameters."""
 
 ARGUMENTS = {"search": "query"}
 """Per command, its one argument: any word that is not an option, given once."""
+
+MANY = {"import": "files"}
+"""Per command, its argument given one or more times: every word that is not an option."""
+
+PATHS = {"init": ("study", "codebook"), "import": ("files", "groups")}
+"""Per command, the parameters that are paths, made `Path`s as Typer makes them."""
+
+WRITES = {"init": "init", "import": "import_"}
+"""The commands that write, and the function of `cli.writes` that does each one's work;
+a read command's is the function of `cli.reads` of its name."""
 
 INTEGERS: dict[str, dict[str, tuple[int, int | None]]] = {
     "report": {"quotes": (0, None)}, "search": {"limit": (1, None)},
@@ -71,7 +87,9 @@ def parse(args: Sequence[str]) -> Parsed | None:
     while rest:
         flag = FLAGS[command].get(rest[0])
         argument = ARGUMENTS.get(command)
-        if argument is not None and not rest[0].startswith("-"):
+        if command in MANY and not rest[0].startswith("-"):
+            options.setdefault(MANY[command], []).append(rest.pop(0))
+        elif argument is not None and not rest[0].startswith("-"):
             if argument in options:
                 return None
             options[argument] = rest.pop(0)
@@ -91,8 +109,13 @@ def parse(args: Sequence[str]) -> Parsed | None:
             options[parameter] = int(value)
     if not _known_format(command, options.get("fmt")):
         return None  # Typer names the formats
-    if command in ARGUMENTS and ARGUMENTS[command] not in options:
+    if any(command in table and table[command] not in options for table in (ARGUMENTS, MANY)):
         return None  # Typer says it is missing
+    for parameter in PATHS.get(command, ()):
+        value = options.get(parameter)
+        if value is not None:
+            options[parameter] = ([Path(v) for v in value] if isinstance(value, list)
+                                  else Path(value))
     return Parsed(root, command, options)
 
 
@@ -128,6 +151,16 @@ def _take_value(rest: list[str], known: dict[str, str], into: dict[str, Any]) ->
     return True
 
 
+def _body(command: str) -> Callable[..., None]:
+    if command in WRITES:
+        from qualcode.cli import writes
+
+        return cast(Callable[..., None], getattr(writes, WRITES[command]))
+    from qualcode.cli import reads
+
+    return cast(Callable[..., None], getattr(reads, command))
+
+
 def run(args: Sequence[str]) -> int | None:
     """The exit status of the command `args` names, run here; None when Typer must run
     it (nothing has been done then)."""
@@ -141,14 +174,13 @@ def run(args: Sequence[str]) -> int | None:
     lang = parsed.root.get("lang")
     if lang is not None and lang not in i18n.LANGUAGES:
         return None  # Typer says what is wrong with it
-    from qualcode.cli import reads
     from qualcode.cli.ending import failure, quiet_pipe, say
     from qualcode.cli.language import choose_early
     from qualcode.cli.state import make_state
 
     quiet_pipe()
     choose_early(args)
-    body: Callable[..., None] = getattr(reads, parsed.command)
+    body = _body(parsed.command)
     try:
         body(make_state(parsed.root.get("db"), parsed.root.get("coder"), lang),
              **parsed.options)

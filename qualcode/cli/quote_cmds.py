@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from qualcode.cli import reads
+from qualcode.cli import reads, writes
 from qualcode.cli.app import app, state
 from qualcode.cli.output import Force
 from qualcode.i18n import N_, _
@@ -34,40 +34,8 @@ def import_(
                                                 "CSV `source,group` giving each source's "
                                                 "group."))] = None,
 ) -> None:
-    from qualcode.cli.progress import progress_bar
-    from qualcode.db.writing import writable
-    from qualcode.services.imports import needs_session, parse_files, write_sources
-
-    st = state(ctx)
-    # A .qdpx is a whole project (codes, coders, codings), not a ParsedSource: own path.
-    if fmt == "qdpx" or (fmt == "auto" and any(f.suffix.lower() == ".qdpx" for f in files)):
-        from qualcode.cli.exchange_cmds import import_qdpx
-        from qualcode.errors import UserError
-
-        if len(files) != 1:
-            raise UserError(_("import a .qdpx project alone"))
-        import_qdpx(st, files[0], group=group, groups=groups)
-        return
-    if groups is not None:
-        from qualcode.errors import UserError
-
-        raise UserError(_("--groups is for a .qdpx project; a transcript takes --group"))
-    if dry_run:
-        from qualcode.services.imports import preview
-
-        for path, src in zip(files, parse_files(files, fmt), strict=True):
-            print(preview(str(path), src), end="")
-        return
-    with writable(st.db) as project, progress_bar("importing", 2 * len(files)) as advance:
-        parsed = parse_files(files, fmt, progress=advance)
-        with project.action(needs_session=lambda db: needs_session(db, parsed)) as writer:
-            summaries = write_sources(writer, [(str(p), s) for p, s in zip(
-                files, parsed, strict=True)], group=group, coder=st.coder,
-                add_codes=add_codes, progress=advance)
-    for summary in summaries:
-        print(summary.line())
-        for note in summary.notes:
-            print(f"  {note}")
+    writes.import_(state(ctx), files, group=group, fmt=fmt, dry_run=dry_run,
+                   add_codes=add_codes, groups=groups)
 
 
 @app.command(help=N_("List quotes with their ids and codes, in transcript order."))
