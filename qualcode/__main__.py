@@ -4,8 +4,8 @@
 command tree take 80 ms to load, four times a bare Python start, and a script that only
 asks which qualcode it runs should not wait for them. The read commands (`quotes`,
 `segments`, `report`, `search`, `agreement`), `init` and `import`, as scripts call them,
-are run without Typer either (`cli.quick`). Anything else, an error included, goes to the whole command line,
-so it is parsed and reported exactly as before.
+are run without Typer either (`cli.quick`). Anything else, an error included, goes to
+the whole command line, so it is parsed and reported exactly as before.
 
 A command may leave its results to the process's end (`cli.ending.left_to_exit`): once it
 has succeeded, the process then ends without Python's teardown. This is done here, in
