@@ -6,20 +6,30 @@ verbatim that starts with `=` as a formula.
 
 from __future__ import annotations
 
-import csv
 import io
 
-from qualcode.safety.spreadsheet import csv_row, strings_only, text_cell
+from qualcode.exporters.csv_fields import csv_field
+from qualcode.safety.spreadsheet import csv_cell, strings_only, text_cell
 from qualcode.services.quote_table import CodedTable
 
 
 def to_csv(table: CodedTable) -> bytes:
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(table.header)
-    for row in table.rows:
-        writer.writerow(csv_row(list(row)))
-    return ("\ufeff" + out.getvalue()).encode("utf-8")
+    """Each distinct text made safe and written as a CSV field once: a quote's words
+    repeat on each of its coders' rows, group, speaker, coder and codes on many more
+    (at 100,000 quotes, 270,000 rows of 13 cells: 3.5 million cells, 120,000 distinct)."""
+    made: dict[str, str] = {}
+
+    def field(value: object) -> str:
+        if not isinstance(value, str):  # 1 and True are equal keys, not equal cells
+            return csv_field(csv_cell(value))
+        found = made.get(value)
+        if found is None:
+            found = made[value] = csv_field(csv_cell(value))
+        return found
+
+    lines = [",".join(map(csv_field, table.header))]
+    lines += [",".join(map(field, row)) for row in table.rows]
+    return ("\ufeff" + "\r\n".join(lines) + "\r\n").encode("utf-8")
 
 
 def to_xlsx(table: CodedTable) -> bytes:
