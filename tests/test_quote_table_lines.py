@@ -6,7 +6,10 @@ and PostgreSQL alike, through the bulk insert, which gives SQLite's page cache b
 
 from __future__ import annotations
 
+import csv
 import gc
+import io
+import json
 from pathlib import Path
 
 import pytest
@@ -122,6 +125,24 @@ def test_a_coded_table_brings_its_codings_and_reviews(
     assert codings == [("Mes données ?", "alice", "data security"),
                        ("Non.", "alice", "data security"), ("Non.", "alice", "reassurance")]
     assert reviews == [("Mes données ?", "bob")]
+    listed = json.loads(cli("--db", db, "quotes", "--json").out)
+    asked = next(q["id"] for q in listed if q["text"] == "Mes données ?")
+    assert cli("--db", db, "--coder", "carol", "code", str(asked), "hacking", "--text",
+               "données").code == 0
+    out = tmp_path / "out.csv"
+    done = cli("--db", db, "quotes", "--format", "csv", "-o", str(out))
+    assert "1 segment codings left out" in done.out, done.out
+    rows = [r[:6] for r in csv.reader(io.StringIO(out.read_text(encoding="utf-8-sig")))]
+    first, second, third = (q["id"] for q in listed)  # no id column: a row, a quote
+    assert asked == first
+    assert rows[1:] == [[str(first), "G1", "Awa", "Mes données ?", "alice", "data security"],
+                        [str(first), "G1", "Awa", "Mes données ?", "carol", ""],
+                        [str(second), "G1", "Awa", "Mes données ?", "bob", ""],
+                        [str(third), "G2", "Karim", "Non.", "alice",
+                         "data security;reassurance"]]
+    done = cli("--db", db, "quotes", "--group", "G2", "--format", "csv", "-o", str(out),
+               "--force")  # the segment is another group's: none of this table's is left out
+    assert done.code == 0 and "left out" not in done.out, done.out
 
 
 def test_the_page_cache_is_narrowed_again(cli: Cli, tmp_path: Path) -> None:

@@ -35,22 +35,14 @@ def quotes(st: State, *, group: str | None = None, code: str | None = None,
         check_output(output, force=force)
     wanted = QuoteFilter(group=group, code=code, coder=coder, uncoded=uncoded,
                          moderators=moderators)
-    if fmt is None:
-        from qualcode.db.reading import reading
+    from qualcode.db.reading import reading
 
-        with reading(st.db) as db:
-            views = list_quotes(db, wanted)
-    else:
-        from qualcode.db.engine import open_project
-        from qualcode.services.quote_table import coded_table
+    with reading(st.db) as db:
+        views = list_quotes(db, wanted)
+        if fmt is not None:
+            from qualcode.services.quote_table import coded_table
 
-        project = open_project(st.db)
-        try:
-            with project.read() as session:
-                views = list_quotes(session, wanted)
-                table = coded_table(session, [v.id for v in views])
-        finally:
-            project.close()
+            table = coded_table(db, [v.id for v in views])
     if fmt is not None and output is not None:
         from qualcode.cli.output import write_output
         from qualcode.exporters.quote_table import to_csv, to_xlsx
