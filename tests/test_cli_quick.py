@@ -202,6 +202,13 @@ def test_on_a_postgresql_server_too(cli: Cli, postgres_url: str,  # noqa: F811
         whole = _run(WHOLE, ["--db", postgres_url, *args], tmp_path)
         assert quick == whole, args
         assert quick[0] == (1 if "G9" in args else 0), quick[2]
+    (tmp_path / "table.csv").write_text("group;speaker;text\nG2;Zoé;« Oui, ça rassure. »\n",
+                                        encoding="utf-8")
+    added = _run(QUICK, ["--db", postgres_url, "import", "table.csv"], tmp_path)
+    assert added[0] == 0 and "1 quotes added" in added[1], added
+    again = [_run(command, ["--db", postgres_url, "import", "table.csv"], tmp_path)
+             for command in (QUICK, WHOLE)]
+    assert again[0] == again[1] and "already imported" in again[0][1], again
 
 
 INIT_AND_IMPORT = [
