@@ -76,6 +76,15 @@ def _qc_export(corpus: Corpus) -> Timed:
         target.unlink(missing_ok=True)
 
 
+def _coded_table(corpus: Corpus) -> Timed:
+    _FOLDER.mkdir(parents=True, exist_ok=True)
+    target = _FOLDER / f"{corpus.size}-coded.csv"
+    try:
+        return _qualcode(corpus, "quotes", "--format", "csv", "-o", str(target), "--force")
+    finally:
+        target.unlink(missing_ok=True)
+
+
 def _fresh(name: str) -> Path:
     folder = _FOLDER / name
     shutil.rmtree(folder, ignore_errors=True)
@@ -146,6 +155,10 @@ CASES = [
          _floors("segments"), repeat=3,
          notes="every coding as a row, with cell and attributes, vs a stdlib script "
                "printing the same JSON"),
+    Case("process: segments (csv)", lambda c: _qualcode(c, "segments"), repeat=3,
+         notes="every coding as a CSV row, to stdout (what a spreadsheet opens); no floor"),
+    Case("process: quotes --format csv -o", _coded_table, repeat=3,
+         notes="the coded quote table (a row per quote and coder) into a file; no floor"),
     Case("process: search", lambda c: _qualcode(c, "search", QUERY),
          lambda c: _python("-c", SEARCH_FLOOR, str(c.db), QUERY),
          notes="whole process vs rapidfuzz over the folded texts, start-up included"),
