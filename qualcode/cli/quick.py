@@ -6,9 +6,9 @@ Loading Typer and the command tree took 37 ms of every process, where Python its
 starts in 20 ms: on the demo project, more than the query. A command line made only of
 options this path knows, each given once, with values that cannot be taken for options,
 is parsed here and run by the very bodies the whole command line runs (`cli.reads`,
-`cli.writes`), with the same state (`cli.state`) and the same failures (`cli.ending`). Anything else
-(help, -o, a misspelt or repeated option, a wrong --lang, completion) goes to Typer,
-which parses and reports it as before. A test holds these tables to the Typer
+`cli.writes`), with the same state (`cli.state`) and the same failures (`cli.ending`).
+Anything else (help, -o, a misspelt or repeated option, a wrong --lang, completion) goes
+to Typer, which parses and reports it as before. A test holds these tables to the Typer
 commands' own options.
 """
 
