@@ -105,3 +105,28 @@ def test_markdown_report_shows_html_in_quotes_and_names_without_running_it(
     assert "<img" not in out and "<script" not in out and "<b>" not in out
     assert "&lt;img src=x onerror=alert(1)>" in out and "&lt;b>gras&lt;/b>" in out
     assert "< 3 fois" in out and "<35" in out  # a < that opens nothing stays as written
+
+
+def test_a_coded_tables_workbook_holds_every_text_as_text(cli: Cli, hostile_project: str,
+                                                          tmp_path: Path) -> None:
+    """Streamed row by row, each text is a string cell as written: not a formula, and
+    not an error value either (openpyxl stores `#N/A` as one); the header bold, the
+    first row frozen, the verbatims wrapped."""
+    from openpyxl import load_workbook
+
+    errors = tmp_path / "errors.csv"
+    errors.write_text("group,speaker,text\nG2,#N/A,#N/A\nG2,Zoé,#DIV/0!\n", encoding="utf-8")
+    assert cli("--db", hostile_project, "import", str(errors)).code == 0
+    table = tmp_path / "quotes.xlsx"
+    assert cli("--db", hostile_project, "quotes", "--format", "xlsx", "-o", str(table)).code == 0
+    sheet = load_workbook(table).active
+    assert sheet is not None and sheet.freeze_panes == "A2"
+    rows = list(sheet.iter_rows())
+    assert [c.value for c in rows[0][:6]] == ["id", "group", "speaker", "text", "coder",
+                                              "codes"]
+    assert all(c.font.b for c in rows[0])
+    texts = {row[3].value for row in rows[1:]}
+    assert {*HOSTILE, "#N/A", "#DIV/0!"} <= texts
+    for row in rows[1:]:
+        assert row[3].alignment.wrap_text
+        assert all(c.data_type == "s" for c in row if isinstance(c.value, str)), row
