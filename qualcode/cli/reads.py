@@ -42,18 +42,21 @@ def quotes(st: State, *, group: str | None = None, code: str | None = None,
         if fmt is not None:
             from qualcode.services.quote_table import coded_table
 
-            table = coded_table(db, [v.id for v in views])
+            chosen = [v.id for v in views]
+            views = []  # the table holds the words: the listing's copies go first
+            table = coded_table(db, chosen)
     if fmt is not None and output is not None:
         from qualcode.cli.output import write_output
-        from qualcode.exporters.quote_table import to_csv, to_xlsx
+        from qualcode.exporters.quote_table import to_xlsx, write_csv
 
-        write_output(output, to_csv(table) if fmt == "csv" else to_xlsx(table),
+        write_output(output, (lambda sink: write_csv(table, sink)) if fmt == "csv"
+                     else to_xlsx(table),
                      force=True)  # checked above
         left = (_("; {count} segment codings left out (a cell holds whole-quote "
                   "codes)").format(count=table.segments_left_out)
                 if table.segments_left_out else "")
         print(_("{output}: {rows} rows, {quotes} quotes{left}").format(
-                  output=output, rows=len(table.rows), quotes=len(views), left=left))
+                  output=output, rows=len(table.rows), quotes=len(chosen), left=left))
         return
     if as_json:
         emit_json(views)  # the records are the JSON (QuoteView)

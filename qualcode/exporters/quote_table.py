@@ -7,6 +7,7 @@ verbatim that starts with `=` as a formula.
 from __future__ import annotations
 
 import io
+from typing import BinaryIO
 
 from qualcode.exporters.csv_fields import csv_field
 from qualcode.safety.spreadsheet import csv_cell, text_cell
@@ -14,9 +15,17 @@ from qualcode.services.quote_table import COLUMNS, CodedTable
 
 
 def to_csv(table: CodedTable) -> bytes:
-    """Each distinct text made safe and written as a CSV field once: a quote's words
-    repeat on each of its coders' rows, group, speaker, coder and codes on many more
-    (at 100,000 quotes, 270,000 rows of 13 cells: 3.5 million cells, 120,000 distinct)."""
+    data = io.BytesIO()
+    write_csv(table, data)
+    return data.getvalue()
+
+
+def write_csv(table: CodedTable, sink: BinaryIO) -> None:
+    """UTF-8 with a BOM, written 10,000 rows at a time: the whole text held twice (as
+    text, then encoded) took 0.4 GB at 100,000 quotes. Each distinct text is made safe
+    and written as a CSV field once: a quote's words repeat on each of its coders' rows,
+    group, speaker, coder and codes on many more (at 100,000 quotes, 270,000 rows of 13
+    cells: 3.5 million cells, 120,000 distinct)."""
     made: dict[str, str] = {}
 
     def field(value: object) -> str:
@@ -27,9 +36,10 @@ def to_csv(table: CodedTable) -> bytes:
             found = made[value] = csv_field(csv_cell(value))
         return found
 
-    lines = [",".join(map(csv_field, table.header))]
-    lines += [",".join(map(field, row)) for row in table.rows]
-    return ("\ufeff" + "\r\n".join(lines) + "\r\n").encode("utf-8")
+    sink.write(("\ufeff" + ",".join(map(csv_field, table.header)) + "\r\n").encode("utf-8"))
+    for start in range(0, len(table.rows), 10_000):
+        lines = [",".join(map(field, row)) for row in table.rows[start:start + 10_000]]
+        sink.write(("\r\n".join(lines) + "\r\n").encode("utf-8"))
 
 
 def to_xlsx(table: CodedTable) -> bytes:
