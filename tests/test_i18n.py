@@ -249,8 +249,11 @@ def test_errors_and_summaries_are_french_under_a_french_locale(tmp_path: Path) -
     assert missing.returncode == 1
     assert missing.stderr.startswith("qualcode: ") and "aucun projet ici" in missing.stderr
     assert len(missing.stderr.strip().splitlines()) == 1
-    made = _run("--db", str(tmp_path / "p.db"), "init", lang="fr_FR.UTF-8", cwd=tmp_path)
-    assert made.returncode == 0 and "créé" in made.stdout, made
+    made = _run("--db", str(tmp_path / "p.db"), "init", "--study", str(REPO / "data/study.toml"),
+                "--codebook", str(REPO / "codebooks/numerique-sante.yaml"),
+                lang="fr_FR.UTF-8", cwd=tmp_path)
+    assert made.returncode == 0, made
+    assert made.stdout == f"créé {tmp_path / 'p.db'}, 6 groupes, 25 codes\n", made
     english = _run("--db", str(tmp_path / "none.db"), "quotes", cwd=tmp_path)
     assert "no project here" in english.stderr
 

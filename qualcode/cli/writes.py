@@ -30,8 +30,8 @@ def init(st: State, *, study: Path | None = None, codebook: Path | None = None) 
         events.record(writer, coder=st.coder, action="init",
                       study=str(study) if study else None,
                       codebook=str(codebook) if codebook else None)
-    groups = f", {len(spec.groups)} groups" if spec else ""
-    codes = f", {sum(1 for _ in book.walk())} codes" if book else ""
+    groups = _(", {count} groups").format(count=len(spec.groups)) if spec else ""
+    codes = _(", {count} codes").format(count=sum(1 for _ in book.walk())) if book else ""
     print(_("created {project}{groups}{codes}").format(
               project=masked(st.db), groups=groups, codes=codes))
 
