@@ -24,10 +24,12 @@ def _table(corpus: Corpus) -> Path:
     path = corpus.db.parent / "coded.csv"
     if not path.is_file():
         from benchmarks.harness import read_project
-        from qualcode.exporters.quote_table import to_csv
+        from qualcode.exporters.quote_table import write_csv
         from qualcode.services.quote_table import coded_table
 
-        path.write_bytes(to_csv(read_project(corpus.db, coded_table)))
+        table = read_project(corpus.db, coded_table)
+        with path.open("wb") as sink:
+            write_csv(table, sink)
     return path
 
 

@@ -17,6 +17,7 @@ import re
 from typing import Any, BinaryIO
 
 from qualcode.domain.attributes import flat_value
+from qualcode.domain.repeated_texts import once_per_text
 from qualcode.exporters.csv_fields import csv_field
 from qualcode.exporters.json_array import write_array
 from qualcode.i18n import _
@@ -54,7 +55,7 @@ def _csv(table: SegmentTable, sink: BinaryIO, bom: bool) -> int:
     said = table.columns.index("quote")
     assert table.columns[said:] == ["quote", "start", "end", "text", "memo"]
     safe_head: dict[tuple[Any, ...], str] = {}
-    safe: dict[str, str] = {}
+    safe = once_per_text(lambda value: csv_field(csv_cell(_plain(value))))
     last_quote: object = None
     last_words = ""
     count = 0
@@ -63,9 +64,9 @@ def _csv(table: SegmentTable, sink: BinaryIO, bom: bool) -> int:
         try:
             cells = safe_head.get(head)
         except TypeError:  # a list among a participant's attributes: made safe each time
-            cells = "".join(csv_field(csv_cell(_plain(v))) + "," for v in head)
+            cells = "".join(safe(v) + "," for v in head)
         if cells is None:
-            cells = safe_head[head] = "".join(_safe(safe, v) + "," for v in head)
+            cells = safe_head[head] = "".join(safe(v) + "," for v in head)
         quote, start, end, text, memo = row[said:]
         if start is not None:
             words = csv_field(csv_cell(text))
@@ -83,17 +84,6 @@ def _csv(table: SegmentTable, sink: BinaryIO, bom: bool) -> int:
             pieces.clear()
     sink.write("".join(pieces).encode("utf-8"))
     return count
-
-
-def _safe(made: dict[str, str], value: object) -> str:
-    """A cell of the row's head, made safe and written as CSV: a text once (keyed by the
-    text alone: 1 and True, equal as keys, are not the same cell)."""
-    if not isinstance(value, str):
-        return csv_field(csv_cell(_plain(value)))
-    found = made.get(value)
-    if found is None:
-        found = made[value] = csv_field(csv_cell(value))
-    return found
 
 
 def _json(table: SegmentTable, sink: BinaryIO) -> int:
@@ -124,16 +114,7 @@ def _markdown(table: SegmentTable, count: int, sink: BinaryIO) -> None:
     shown = [c for c in table.columns if c not in ("theme", "start", "end")]
     lines = [_("# Coded segments ({count})").format(count=count), "",
              "| " + " | ".join(shown) + " |", "|" + "---|" * len(shown)]
-    escaped: dict[str, str] = {}
-
-    def cell(value: object) -> str:
-        if not isinstance(value, str):  # 1 and True are equal keys, not equal cells
-            return _md(value)
-        found = escaped.get(value)
-        if found is None:
-            found = escaped[value] = _md(value)
-        return found
-
+    cell = once_per_text(_md)
     for row in table.records():
         lines.append("| " + " | ".join(cell(row[c]) for c in shown) + " |")
         if len(lines) >= 10_000:

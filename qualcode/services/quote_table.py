@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 
 from qualcode.db.reader import Reader, reader_of
 from qualcode.domain.attributes import flat_value
+from qualcode.domain.repeated_texts import once_per_text
 from qualcode.services.code_tree import code_tree
 
 if TYPE_CHECKING:
@@ -62,16 +63,7 @@ def coded_table(source: Reader | Session, quote_ids: list[int] | None = None) ->
     for quote_id, coder in db.rows(
             "SELECT r.quote_id, k.name FROM review r JOIN coder k ON k.id = r.coder_id"):
         work.setdefault(quote_id, {}).setdefault(coder, set())
-    read: dict[str, dict[str, object]] = {}  # JSON text, as SQLite gives it, by text
-
-    def attributes_of(raw: object) -> dict[str, object]:
-        if not isinstance(raw, str):
-            return _attributes(raw)
-        found = read.get(raw)
-        if found is None:
-            found = read[raw] = _attributes(raw)
-        return found
-
+    attributes_of = once_per_text(_attributes)  # JSON text, as SQLite gives it
     attributes: list[str] = []
     for row in quotes:
         attributes += [key for key in attributes_of(row[5])
