@@ -14,8 +14,8 @@ from __future__ import annotations
 
 import os
 import re
-from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NamedTuple
 
 from qualcode.errors import UserError, toml_error
 from qualcode.i18n import N_, _
@@ -44,16 +44,18 @@ ENVIRONMENT = {"db": "QUALCODE_DB", "coder": "QUALCODE_CODER", "lang": "QUALCODE
 PROJECT_FILE = "qualcode.toml"
 
 
-@dataclass(frozen=True)
-class Setting:
+class Setting(NamedTuple):
     value: str
     origin: str
     """Where it was found: a file's path, an environment variable, or "default"."""
 
 
-@dataclass
 class Settings:
-    found: dict[str, Setting] = field(default_factory=dict)
+    """Every command reads them: a plain class, since `dataclasses` costs 8 ms of
+    start-up (it imports `inspect`)."""
+
+    def __init__(self) -> None:
+        self.found: dict[str, Setting] = {}
 
     def get(self, key: str) -> str | None:
         setting = self.found.get(key)

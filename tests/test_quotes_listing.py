@@ -3,7 +3,6 @@ whichever way the selection's ids reach the queries (issue 24), on a file or a s
 
 from __future__ import annotations
 
-from dataclasses import asdict
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -79,7 +78,7 @@ def test_a_coders_codes_come_in_codebook_order(cli: Cli, demo_db: Path) -> None:
 
 def _listed(db: str, flt: QuoteFilter) -> list[dict[str, Any]]:
     with reading(db) as reader:
-        return [asdict(q) for q in list_quotes(reader, flt)]
+        return [vars(q) for q in list_quotes(reader, flt)]
 
 
 def test_the_ids_in_small_batches_give_the_same_quotes(cli: Cli, demo_db: Path,

@@ -6,7 +6,6 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
-from dataclasses import asdict
 from pathlib import Path
 
 import pytest
@@ -74,7 +73,7 @@ def _through_session(db: str) -> tuple[object, ...]:
 def _answers(reader: Reader) -> tuple[object, ...]:
     report = compute(reader, Scope(consensus=False), Options(quotes=3, by="age"))
     consensus = compute(reader, Scope(consensus=True), Options(theme="data security"))
-    quotes = [asdict(q) for q in list_quotes(reader, QuoteFilter(code="hacking"))]
+    quotes = [vars(q) for q in list_quotes(reader, QuoteFilter(code="hacking"))]
     table = segment_rows(reader, coder="seed")
     return report, consensus, quotes, table.columns, list(table.records())
 

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from dataclasses import asdict
 from typing import Any
 
 from benchmarks.floors import tree_order
@@ -21,7 +20,7 @@ def run(corpus: Corpus) -> str:
     from qualcode.services.quotes import QuoteFilter, list_quotes
 
     views = read_project(corpus.db, lambda s: list_quotes(s, QuoteFilter(group=GROUP)))
-    return json.dumps([asdict(v) for v in views], ensure_ascii=False)
+    return json.dumps(views, default=vars, ensure_ascii=False)
 
 
 def floor(corpus: Corpus) -> str:

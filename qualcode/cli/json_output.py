@@ -1,4 +1,4 @@
-"""JSON on standard output, as the bytes orjson makes."""
+"""JSON on standard output, as the bytes `exporters.json_array` makes."""
 
 from __future__ import annotations
 
@@ -13,8 +13,8 @@ def json_text(data: Any) -> str:
 
 
 def emit_json(data: Any) -> None:
-    """Written as the bytes orjson makes: decoding 50 MB (`quotes --json` at 100k) for
-    the text layer to encode it again cost 0.15 s. A long array goes out in pieces."""
+    """Written as bytes: decoding 50 MB (`quotes --json` at 100k) for the text layer
+    to encode it again cost 0.15 s. A long array goes out in pieces."""
     sys.stdout.flush()
     out = sys.stdout.buffer
     if isinstance(data, list):

@@ -25,7 +25,7 @@ def run_spec(st: State, path: Path, *, force: bool) -> None:
         check_output(target, force=force)
     data = compute_report(st, coder=spec.coder, consensus=spec.consensus, quotes=spec.quotes,
                           theme=spec.theme, subthemes=spec.subthemes,
-                          indicators=spec.indicators, by=spec.by, where=spec.where,
+                          indicators=spec.indicators, by=spec.by, where=list(spec.where),
                           all_quotes=spec.all_quotes, context=spec.context,
                           language=spec.lang)
     for fmt, target in spec.outputs.items():

@@ -10,8 +10,7 @@ partitions of the participants, so a column's distinct counts are sums of its me
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from qualcode.db.reader import Reader, json_value, reader_of
 from qualcode.errors import UserError
@@ -25,8 +24,7 @@ NONE = "(none)"
 """The column of participants who have no value for the `--by` attribute."""
 
 
-@dataclass(frozen=True)
-class Columns:
+class Columns(NamedTuple):
     """The report's columns in order, and who falls in which."""
 
     names: list[str]

@@ -9,8 +9,8 @@ beside their theme (a joint display).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from qualcode.db.batches import id_batches
 from qualcode.db.reader import Reader, reader_of
@@ -31,8 +31,7 @@ DEFAULT_QUOTES = 3
 RESERVED = ("consensus", "auto")
 
 
-@dataclass(frozen=True)
-class Scope:
+class Scope(NamedTuple):
     """Whose codings count: everyone but `auto` (default), one coder, or consensus."""
 
     coder: str | None = None
@@ -52,8 +51,7 @@ class Scope:
         return name != "auto"
 
 
-@dataclass(frozen=True)
-class Options:
+class Options(NamedTuple):
     """What the report covers beyond its scope."""
 
     theme: str | None = None
@@ -62,7 +60,7 @@ class Options:
     """Illustrative quotes per theme and group."""
     subthemes_cooccur: bool = False
     """Co-occurrence of every code in the report, not only the top-level themes."""
-    indicators: list[Indicator] = field(default_factory=list)
+    indicators: Sequence[Indicator] = ()
     by: str | None = None
     """A participant (else group) attribute whose values are the columns, not the groups."""
     where: tuple[tuple[str, str], ...] = ()
@@ -219,8 +217,7 @@ def _levels(design: Design, codes: list[CodeNode], cells: list[dict[str, Any]],
     return out
 
 
-@dataclass(frozen=True)
-class _Scoped:
+class _Scoped(NamedTuple):
     ancestors: dict[int, tuple[int, ...]]
     """Code id → the report numbers of the code and its ancestors."""
     coders: frozenset[int]

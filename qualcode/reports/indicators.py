@@ -10,9 +10,8 @@ first whose `study` is the project's: figures of another study are never shown.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import yaml
 
@@ -24,8 +23,7 @@ from qualcode.i18n import _
 FIELDS = ("id", "value", "unit", "wording", "base", "source", "theme")
 
 
-@dataclass(frozen=True)
-class Indicator:
+class Indicator(NamedTuple):
     id: str
     value: float
     unit: str

@@ -13,10 +13,9 @@ import heapq
 from bisect import insort
 from collections import Counter
 from collections.abc import Iterator
-from dataclasses import dataclass
 from itertools import islice
 from operator import itemgetter
-from typing import Any
+from typing import Any, NamedTuple
 
 from qualcode.db.reader import FETCH, Reader
 
@@ -28,8 +27,7 @@ _LENGTH_CAP = (1 << CODERS_SHIFT) - 1
 _NEVER = 1 << 62
 
 
-@dataclass(frozen=True)
-class ScanSpec:
+class ScanSpec(NamedTuple):
     """The report's codes are numbered 0…n-1 in tree order, its columns (the groups, or
     an attribute's values) 0…g-1; the Tally's `group_*` lists are per column."""
 
@@ -52,8 +50,7 @@ class ScanSpec:
     """How many columns; the number of groups when None."""
 
 
-@dataclass
-class Tally:
+class Tally(NamedTuple):
     """What the pass found; cell (code c, group g) is index c * groups + g."""
 
     quotes: list[int]

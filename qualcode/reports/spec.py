@@ -24,9 +24,8 @@ over the new coding. Files named in it are read and written relative to the spec
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from qualcode.errors import UserError, toml_error
 from qualcode.i18n import LANGUAGES, _
@@ -38,8 +37,7 @@ TYPES: dict[str, type | tuple[type, ...]] = {
     "context": bool, "all_quotes": bool, "subthemes": bool, "indicators": str, "lang": str}
 
 
-@dataclass(frozen=True)
-class ReportSpec:
+class ReportSpec(NamedTuple):
     """What `report` needs, as the spec file gives it."""
 
     outputs: dict[str, Path]
@@ -47,7 +45,7 @@ class ReportSpec:
     consensus: bool = False
     theme: str | None = None
     by: str | None = None
-    where: list[str] = field(default_factory=list)
+    where: tuple[str, ...] = ()
     quotes: int = 3
     context: bool = False
     all_quotes: bool = False
@@ -112,6 +110,8 @@ def load_spec(path: Path) -> ReportSpec:
     if values.get("lang") not in (None, *LANGUAGES):
         raise UserError(_("lang is fr or en, not {value!r}").format(value=values["lang"]),
                         path=where, line=line_of(text, "lang"))
+    if "where" in values:
+        values["where"] = tuple(values["where"])
     if "indicators" in values:
         values["indicators"] = path.parent / values["indicators"]
     return ReportSpec(outputs=files, **values)

@@ -3,8 +3,7 @@ query that a read command sends without SQLAlchemy and the workbench through its
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from qualcode.db.reader import Reader, json_value, reader_of
 from qualcode.domain.names import normalise_name
@@ -15,9 +14,9 @@ if TYPE_CHECKING:
     from sqlmodel import Session
 
 
-@dataclass(frozen=True)
-class CodeNode:
-    """A code as the rest of the program sees it: no ORM object leaves a session."""
+class CodeNode(NamedTuple):
+    """A code as the rest of the program sees it: no ORM object leaves a session. A
+    NamedTuple: read commands build the tree without paying for `dataclasses`."""
 
     id: int
     name: str

@@ -6,8 +6,7 @@ workbench and the services through their Session, with the same queries.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from qualcode.db.reader import Reader, json_value, reader_of
 from qualcode.errors import UserError
@@ -17,16 +16,14 @@ if TYPE_CHECKING:
     from sqlmodel import Session
 
 
-@dataclass(frozen=True)
-class GroupInfo:
+class GroupInfo(NamedTuple):
     id: int
     name: str
     levels: dict[str, str]
-    attributes: dict[str, Any] = field(default_factory=dict)
+    attributes: dict[str, Any]
 
 
-@dataclass(frozen=True)
-class Design:
+class Design(NamedTuple):
     title: str
     dimensions: dict[str, list[str]]
     groups: list[GroupInfo]

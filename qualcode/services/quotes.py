@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Collection
-from dataclasses import dataclass, field, replace
 from functools import partial
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from qualcode.db.alongside import alongside
 from qualcode.db.batches import qmark_batches
@@ -21,29 +20,30 @@ if TYPE_CHECKING:
     from sqlmodel import Session
 
 
-@dataclass
 class QuoteView:
     """A quote as listed: a record to read (quotes with the same codes share their
-    lists of code names). Its fields, in SPEC's order, are `quotes --json`'s: orjson
-    writes the record as it is, where a dict built per quote cost 0.035 s more at 100k
-    and as much again to free. Not slotted: orjson reads a record's `__dict__` whole, a
-    slotted one field by field (0.072 s against 0.044 s at 100k)."""
+    lists of code names). Its attributes, in SPEC's order, are `quotes --json`'s: the
+    JSON writer takes the record's `__dict__` as it is, where a dict built per quote
+    cost 0.035 s more at 100k and as much again to free. A plain class, not a
+    dataclass: `dataclasses` would cost every command 8 ms of start-up."""
 
-    id: int
-    group: str
-    speaker: str
-    moderator: bool
-    text: str
-    codes: dict[str, list[str]] = field(default_factory=dict)
-    reviewed_by: list[str] = field(default_factory=list)
-    segments: list[dict[str, Any]] = field(default_factory=list)
-    """Codings on a stretch of the text: code, coder, start, end, and the words."""
-    memos: list[dict[str, Any]] = field(default_factory=list)
-    """On the quote (`code` null) or on one coding."""
+    def __init__(self, quote_id: int, group: str, speaker: str, moderator: bool, text: str,
+                 codes: dict[str, list[str]], reviewed_by: list[str],
+                 segments: list[dict[str, Any]], memos: list[dict[str, Any]]) -> None:
+        self.id = quote_id
+        self.group = group
+        self.speaker = speaker
+        self.moderator = moderator
+        self.text = text
+        self.codes = codes
+        self.reviewed_by = reviewed_by
+        self.segments = segments
+        """Codings on a stretch of the text: code, coder, start, end, and the words."""
+        self.memos = memos
+        """On the quote (`code` null) or on one coding."""
 
 
-@dataclass(frozen=True)
-class QuoteFilter:
+class QuoteFilter(NamedTuple):
     group: str | None = None
     code: str | None = None
     coder: str | None = None
@@ -132,7 +132,7 @@ def _consensus_quotes(db: Reader, flt: QuoteFilter) -> list[QuoteView]:
     from the coders' codings (services.agreed), so they follow any later change.
     """
     settled = agreed(db)
-    views = list_quotes(db, replace(flt, coder=None),
+    views = list_quotes(db, flt._replace(coder=None),
                         among=settled.keys() | adjudicated_quotes(db))
     tree = code_tree(db)
     names = {node.id: node.name for node in tree}
