@@ -1,38 +1,43 @@
 """The study design file (TOML): dimensions with ordered levels, and the groups.
 
-Parsed into plain dataclasses, checked as a whole, and only then written: a bad file
-gives one line naming the file and line and leaves the project untouched.
+Parsed into plain records, checked as a whole, and only then written: a bad file
+gives one line naming the file and line and leaves the project untouched. The records
+are NamedTuples, not dataclasses: `import` names them (`services.study`) without
+reading a study, and `dataclasses` costs 8 ms of its start-up (it imports `inspect`).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import tomllib
-from dataclasses import dataclass, field
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from qualcode.errors import UserError, toml_error
 from qualcode.i18n import _
 
 
-@dataclass(frozen=True)
-class ParticipantSpec:
+class ParticipantSpec(NamedTuple):
+    """A participant the study file lists in a group's roster. Read, never changed, as
+    every record here: a default `{}` is the one dict every record left without shares."""
+
     label: str
-    attributes: dict[str, Any] = field(default_factory=dict)
+    attributes: dict[str, Any] = {}
 
 
-@dataclass(frozen=True)
-class GroupSpec:
+class GroupSpec(NamedTuple):
+    """A group of the study, its level of each dimension, and its attributes."""
+
     name: str
     levels: dict[str, str]
-    attributes: dict[str, Any] = field(default_factory=dict)
-    participants: list[ParticipantSpec] = field(default_factory=list)
+    attributes: dict[str, Any] = {}
+    participants: Sequence[ParticipantSpec] = ()
     """The group's roster, when the study lists it: transcript labels are matched to it."""
 
 
-@dataclass(frozen=True)
-class StudySpec:
+class StudySpec(NamedTuple):
+    """The whole study file, checked: what `services.study` writes into a project."""
+
     title: str
     attributes: dict[str, Any]
     dimensions: dict[str, list[str]]
@@ -58,6 +63,8 @@ def _line_of(text: str, needle: str) -> int | None:
 
 
 def load_study(path: Path) -> StudySpec:
+    import tomllib  # 6 ms: only a command that reads a study file pays for it
+
     try:
         raw = path.read_bytes()
     except OSError as exc:

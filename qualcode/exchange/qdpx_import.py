@@ -58,7 +58,8 @@ from qualcode.exchange.refi_model import (
     Value,
 )
 from qualcode.i18n import _
-from qualcode.importers.base import ParsedTurn, content_hash, is_moderator_label, text_hash
+from qualcode.importers.base import ParsedTurn, content_hash, text_hash
+from qualcode.importers.moderators import is_moderator_label
 from qualcode.services import events
 from qualcode.services.codebook import import_codebook
 from qualcode.services.coders import coder_id

@@ -9,10 +9,13 @@ from __future__ import annotations
 import importlib
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from qualcode.errors import UserError
 from qualcode.i18n import _
-from qualcode.importers.base import ParsedSource
+
+if TYPE_CHECKING:
+    from qualcode.importers.base import ParsedSource
 
 FORMATS: dict[str, str] = {
     "txt": "qualcode.importers.transcript_text:parse_txt",

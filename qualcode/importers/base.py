@@ -11,61 +11,65 @@ import hashlib
 import re
 import unicodedata
 from collections.abc import Iterable
-from dataclasses import dataclass, field
-from functools import lru_cache
 from pathlib import Path
 
 from qualcode.errors import UserError
 from qualcode.i18n import _
 
-MODERATOR_LABELS = frozenset(
-    {"animateur", "animatrice", "moderateur", "moderatrice", "moderator",
-     "interviewer", "intervieweur", "intervieweuse", "facilitator", "facilitatrice",
-     "facilitateur", "enqueteur", "enqueteuse", "host"}
-)
-"""First words (folded) of a moderator's label. Not "interviewé(e)": that is the person
-interviewed."""
+# Kept importable from here, where they were (the benchmarks' cases import them so).
+from qualcode.importers.moderators import MODERATOR_LABELS as MODERATOR_LABELS
+from qualcode.importers.moderators import is_moderator_label as is_moderator_label
 
 
-@dataclass(slots=True)
 class ParsedTurn:
-    speaker: str
-    text: str
-    start: int | None = None
-    end: int | None = None
-    is_moderator: bool = False
-    group: str | None = None
-    external_id: str | None = None
-    attributes: dict[str, str] = field(default_factory=dict)
-    line: int | None = None
-    codings: list[tuple[str | None, str | None]] = field(default_factory=list)
-    """From a coded table: (coder or None for the importing coder, code name); a None
-    code is a coder's row with no code: reviewed, none applies."""
-    coded_by: dict[str, int] = field(default_factory=dict)
-    """Coder (or "") → the line of the row that coded the turn: errors name that row."""
+    """One turn of a parsed file, as the import service writes it: a quote, its speaker
+    and where it stands. A class of its own, not a dataclass: `import` makes one a row
+    and `dataclasses` costs 8 ms of its start-up (it imports `inspect`)."""
+
+    __slots__ = ("speaker", "text", "start", "end", "is_moderator", "group", "external_id",
+                 "attributes", "line", "codings", "coded_by")
+
+    def __init__(self, speaker: str, text: str, start: int | None = None,
+                 end: int | None = None, is_moderator: bool = False, group: str | None = None,
+                 external_id: str | None = None, attributes: dict[str, str] | None = None,
+                 line: int | None = None,
+                 codings: list[tuple[str | None, str | None]] | None = None,
+                 coded_by: dict[str, int] | None = None) -> None:
+        self.speaker = speaker
+        self.text = text
+        self.start = start
+        self.end = end
+        self.is_moderator = is_moderator
+        self.group = group
+        self.external_id = external_id
+        self.attributes: dict[str, str] = {} if attributes is None else attributes
+        self.line = line
+        self.codings: list[tuple[str | None, str | None]] = [] if codings is None else codings
+        """From a coded table: (coder or None for the importing coder, code name); a None
+        code is a coder's row with no code: reviewed, none applies."""
+        self.coded_by: dict[str, int] = {} if coded_by is None else coded_by
+        """Coder (or "") → the line of the row that coded the turn: errors name that row."""
 
 
-@dataclass
 class ParsedSource:
-    name: str
-    format: str
-    kind: str  # "transcript" or "table"
-    content_hash: str
-    turns: list[ParsedTurn]
-    text: str | None = None
-    notes: list[str] = field(default_factory=list)
-    """Doubtful readings, `file:line: what was decided`, for the researcher to check."""
-    nfc: bool = False
-    """Whether every turn's text is in NFC already (`text_hashes` then skips it)."""
+    """One parsed file: plain data, no database (see the module's docstring). A class of
+    its own, not a dataclass (see `ParsedTurn`)."""
 
+    __slots__ = ("name", "format", "kind", "content_hash", "turns", "text", "notes", "nfc")
 
-@lru_cache(maxsize=4096)  # a table asks once a row; its speakers are few
-def is_moderator_label(label: str) -> bool:
-    from qualcode.search.normalise import fold
-
-    words = fold(label).replace("-", " ").split(" ")
-    first = words[0].removeprefix("l'")  # "L'animatrice"
-    return first in MODERATOR_LABELS
+    def __init__(self, name: str, format: str, kind: str, content_hash: str,  # noqa: A002
+                 turns: list[ParsedTurn], text: str | None = None,
+                 notes: list[str] | None = None, nfc: bool = False) -> None:
+        self.name = name
+        self.format = format
+        self.kind = kind  # "transcript" or "table"
+        self.content_hash = content_hash
+        self.turns = turns
+        self.text = text
+        self.notes: list[str] = [] if notes is None else notes
+        """Doubtful readings, `file:line: what was decided`, for the researcher to check."""
+        self.nfc = nfc
+        """Whether every turn's text is in NFC already (`text_hashes` then skips it)."""
 
 
 def content_hash(data: str | bytes) -> str:

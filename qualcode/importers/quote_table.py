@@ -12,12 +12,8 @@ from typing import Any
 
 from qualcode.errors import UserError
 from qualcode.i18n import _
-from qualcode.importers.base import (
-    ParsedSource,
-    ParsedTurn,
-    is_moderator_label,
-    without_controls,
-)
+from qualcode.importers.base import ParsedSource, ParsedTurn, without_controls
+from qualcode.importers.moderators import is_moderator_label
 
 REQUIRED = ("speaker", "text")
 RESERVED = ("group", "speaker", "text", "id", "moderator", "codes", "coder")

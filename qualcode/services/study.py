@@ -2,26 +2,31 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from qualcode.db.writer import Writer, writer_of
-from qualcode.domain.study import ParticipantSpec, StudySpec
 from qualcode.errors import UserError
 from qualcode.i18n import _
-from qualcode.services.design import load_design
 
 if TYPE_CHECKING:
     from sqlmodel import Session
 
+    from qualcode.domain.study import ParticipantSpec, StudySpec
 
-@dataclass
+
 class DesignChanges:
-    """What a study file added to the project's design."""
+    """What a study file added to the project's design. A plain class, not a dataclass:
+    `import` loads this module (`ensure_group`), and `dataclasses` costs 8 ms of its
+    start-up (it imports `inspect`)."""
 
-    groups: list[str] = field(default_factory=list)
-    levels: list[str] = field(default_factory=list)
-    participants: int = 0
+    __slots__ = ("groups", "levels", "participants")
+
+    def __init__(self, groups: list[str] | None = None, levels: list[str] | None = None,
+                 participants: int = 0) -> None:
+        self.groups: list[str] = [] if groups is None else groups
+        self.levels: list[str] = [] if levels is None else levels
+        self.participants = participants
 
     def line(self) -> str:
         parts = [
@@ -88,12 +93,12 @@ def apply_study(source: Writer | Session, spec: StudySpec) -> DesignChanges:
     return changes
 
 
-def add_roster(db: Writer, group_id: int, roster: list[ParticipantSpec]) -> int:
+def add_roster(db: Writer, group_id: int, roster: Sequence[ParticipantSpec]) -> int:
     """The study's participants of a group, created if new; how many were. The group is
     then known to have a roster: imports match labels to it and report the others."""
     if not roster:
         return 0
-    from qualcode.importers.base import is_moderator_label
+    from qualcode.importers.moderators import is_moderator_label
 
     have = {label for label, in db.rows(
         "SELECT label FROM participant WHERE group_id = ?", (group_id,))}
@@ -122,6 +127,8 @@ def ensure_group(source: Writer | Session, name: str) -> int:
     if found is not None:
         return int(found[0])
     if db.row("SELECT id FROM dimension LIMIT 1") is not None:
+        from qualcode.services.design import load_design  # only for a group not found
+
         load_design(db).group(name)  # raises the "unknown group" error with the known names
     (count,) = db.row("SELECT count(*) FROM study_group") or (0,)
     db.execute("INSERT INTO study_group (name, position, attributes) VALUES (?, ?, ?) "
