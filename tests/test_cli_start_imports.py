@@ -159,17 +159,35 @@ def test_import_loads_what_it_uses_only(tmp_path: Path) -> None:
     assert not [found for found in run.top_level if _ours(found[0]) and found[1] != "csv"]
 
 
-def test_a_transcripts_path_imports_no_dataclasses_of_its_own(tmp_path: Path) -> None:
-    """A transcript is written in a Session (it may correct an earlier one), whose ORM
-    loads `dataclasses`: the modules held here still do not import it themselves."""
-    folder = _project(tmp_path / "p")
-    _run(folder, "init", "--study", "study.toml")
+def _transcripts(folder: Path) -> None:
     (folder / "g1.vtt").write_text("WEBVTT\n\n00:00:01.000 --> 00:00:02.000\n"
                                    "<v Animatrice>Bonjour.\n", encoding="utf-8")
     (folder / "g1.md").write_text("# G1\n\nAnimatrice : Bonjour.\n\nZoé : Oui.\n",
                                   encoding="utf-8")
+
+
+def test_a_groups_first_transcript_loads_what_it_uses_only(tmp_path: Path) -> None:
+    """Written with sqlite3 alone (it can correct no earlier one): no ORM, and nothing
+    else the table's path does without."""
+    folder = _project(tmp_path / "p")
+    _run(folder, "init", "--study", "study.toml")
+    _transcripts(folder)
+    run = _run(folder, "import", "g1.md", "--group", "G1")
+    assert {"qualcode.services.imports", "qualcode.importers.transcript"} <= run.loaded
+    assert not {"sqlalchemy", "sqlmodel", "rapidfuzz", "tomllib", "yaml", "tempfile",
+                "dataclasses", "inspect", "qualcode.services.design"} & run.loaded
+    assert not [found for found in run.top_level if _ours(found[0])]
+
+
+def test_a_transcripts_path_imports_no_dataclasses_of_its_own(tmp_path: Path) -> None:
+    """Two transcripts of a group are written in a Session (the second may correct the
+    first), whose ORM loads `dataclasses`: the modules held here still do not import it
+    themselves."""
+    folder = _project(tmp_path / "p")
+    _run(folder, "init", "--study", "study.toml")
+    _transcripts(folder)
     run = _run(folder, "import", "g1.vtt", "g1.md", "--group", "G1")
-    assert {"qualcode.importers.transcript", "webvtt"} <= run.loaded
+    assert {"qualcode.importers.transcript", "webvtt", "sqlalchemy"} <= run.loaded
     assert not {"tomllib", "yaml"} & run.loaded
     assert not [found for found in run.top_level if _ours(found[0])]
 

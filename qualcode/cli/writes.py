@@ -58,7 +58,7 @@ def import_(st: State, files: list[Path], *, group: str | None = None, fmt: str 
         return
     with writable(st.db) as project, progress_bar("importing", 2 * len(files)) as advance:
         parsed = parse_files(files, fmt, progress=advance)
-        with project.action(needs_session=lambda db: needs_session(db, parsed)) as writer:
+        with project.action(needs_session=lambda db: needs_session(db, parsed, group)) as writer:
             summaries = write_sources(writer, [(str(p), s) for p, s in zip(
                 files, parsed, strict=True)], group=group, coder=st.coder,
                 add_codes=add_codes, progress=advance)
