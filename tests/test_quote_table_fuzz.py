@@ -17,9 +17,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from qualcode.domain.control_chars import without_controls
 from qualcode.exporters.quote_table import to_xlsx, write_csv
 from qualcode.importers import parser_for
-from qualcode.importers.base import without_controls
 from qualcode.services.quote_table import COLUMNS, CodedTable
 
 WORDS = st.text(alphabet=st.characters(codec="utf-8", exclude_categories=("Cs",),

@@ -13,6 +13,7 @@ import unicodedata
 from collections.abc import Iterable
 from pathlib import Path
 
+from qualcode.domain.control_chars import STRAY, without_controls
 from qualcode.errors import UserError
 from qualcode.i18n import _
 
@@ -171,19 +172,12 @@ _BLANK = re.compile(r"[ \n\t]*\Z")
 """A text of nothing but blanks: matched from the start, it stops at the first word
 (`strip` would copy the whole text to find out)."""
 
-_STRAY = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
-"""Characters no export format may hold (XLSX, DOCX and REFI-QDA's XML forbid them, form
-feed and vertical tab included): a page break becomes a line break, the rest go."""
-_PAGE_BREAKS = "\x0b\x0c"
-_AS_LINES = str.maketrans(dict.fromkeys(_PAGE_BREAKS, "\n"))
-
-
-_NOT_C0_STRAY = bytes(b for b in range(256) if b >= 0x80 or not _STRAY.match(chr(b)))
+_NOT_C0_STRAY = bytes(b for b in range(256) if b >= 0x80 or not STRAY.match(chr(b)))
 _C1_IN_UTF8 = re.compile(b"\xc2[\x80-\x9f]")
 
 
 def _strays_in_bytes(data: bytes, encoding: str) -> bool:
-    """Whether text read whole in `encoding` (UTF-8 or Windows-1252) may hold a `_STRAY`
+    """Whether text read whole in `encoding` (UTF-8 or Windows-1252) may hold a `STRAY`
     character, told from its bytes: a regex over a 30 MB text took 90 ms, these two
     passes 20. The C0 controls and DEL are their own bytes in both encodings; a C1
     control is U+0080-U+009F, `\\xc2\\x80`-`\\xc2\\x9f` in UTF-8 (Windows-1252 decodes no
@@ -191,37 +185,6 @@ def _strays_in_bytes(data: bytes, encoding: str) -> bool:
     if data.translate(None, _NOT_C0_STRAY):
         return True
     return encoding == "utf-8" and _C1_IN_UTF8.search(data) is not None
-
-
-def without_controls(text: str, where: str, notes: list[str] | None, *,
-                     keep_page_breaks: bool = False) -> str:
-    """`text` without stray control characters, each line that held some noted; page
-    breaks become line breaks, or stay for the caller to place them."""
-    if not _STRAY.search(text):
-        return text
-    lines = sorted({text.count("\n", 0, m.start()) + 1 for m in _STRAY.finditer(text)})
-    if notes is not None:
-        shown = ", ".join(map(str, lines[:10])) + (" …" if len(lines) > 10 else "")
-        notes.append(_("{where}:{lines}: control characters removed (lines {shown})").format(
-                         where=where, lines=lines[0], shown=shown))
-    page_break = None if keep_page_breaks else "\n"  # None: the character itself
-
-    def replaced(found: re.Match[str]) -> str:
-        if found.group() in _PAGE_BREAKS:
-            return page_break or found.group()
-        return ""
-
-    return _STRAY.sub(replaced, text)
-
-
-def has_page_breaks(text: str) -> bool:
-    return any(c in text for c in _PAGE_BREAKS)
-
-
-def page_breaks_as_lines(text: str) -> str:
-    """A vertical tab or form feed kept by `decode_text` as a line break (FileMaker writes
-    a line break inside a field as a vertical tab)."""
-    return text.translate(_AS_LINES)
 
 
 def _decode_narrow(data: bytes, path: Path, notes: list[str] | None

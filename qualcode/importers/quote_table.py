@@ -10,9 +10,10 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from qualcode.domain.control_chars import without_controls
 from qualcode.errors import UserError
 from qualcode.i18n import _
-from qualcode.importers.base import ParsedSource, ParsedTurn, without_controls
+from qualcode.importers.base import ParsedSource, ParsedTurn
 from qualcode.importers.moderators import is_moderator_label
 
 REQUIRED = ("speaker", "text")

@@ -13,16 +13,10 @@ import io
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
+from qualcode.domain.control_chars import has_page_breaks, page_breaks_as_lines
 from qualcode.errors import UserError
 from qualcode.i18n import _
-from qualcode.importers.base import (
-    ParsedSource,
-    content_hash,
-    decode_text,
-    has_page_breaks,
-    page_breaks_as_lines,
-    read_bytes,
-)
+from qualcode.importers.base import ParsedSource, content_hash, decode_text, read_bytes
 from qualcode.importers.quote_table import csv_cleaner, rows_to_source
 
 

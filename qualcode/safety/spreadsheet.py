@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from qualcode.importers.base import without_controls
+from qualcode.domain.control_chars import without_controls
 
 if TYPE_CHECKING:
     from openpyxl import Workbook

@@ -15,8 +15,7 @@ exports of one project line up).
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from qualcode.db.reader import Reader, json_value, reader_of
 from qualcode.errors import UserError
@@ -30,8 +29,7 @@ if TYPE_CHECKING:
 Row = tuple[Any, ...]
 
 
-@dataclass(frozen=True)
-class SegmentTable:
+class SegmentTable(NamedTuple):
     columns: list[str]
     rows: Iterator[Row]
     """Each a tuple in `columns` order, read once; `theme` is the top-level code, for
