@@ -8,7 +8,6 @@ URL names, then the login name.
 
 from __future__ import annotations
 
-import getpass
 import os
 import re
 from urllib.parse import unquote
@@ -30,6 +29,8 @@ def resolve_coder(coder: str | None, db: str = "") -> str:
         user = db.split("://", 1)[1].split("@", 1)
         if len(user) == 2 and user[0].split(":", 1)[0]:
             return unquote(user[0].split(":", 1)[0])
+    import getpass  # it loads termios: only for a coder no setting names
+
     try:
         return getpass.getuser()
     except (KeyError, OSError):  # no passwd entry, e.g. in a container
