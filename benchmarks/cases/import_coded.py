@@ -16,8 +16,9 @@ import tempfile
 import unicodedata
 from pathlib import Path
 
-from benchmarks.cases.import_tables import import_table, insert_speakers
+from benchmarks.cases.import_tables import import_table
 from benchmarks.harness import Case, Corpus
+from benchmarks.import_floor import insert_speakers
 
 
 def _table(corpus: Corpus) -> Path:
