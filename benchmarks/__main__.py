@@ -12,6 +12,8 @@ from benchmarks.peers import ENABLED
 from benchmarks.process import compile_bytecode
 from benchmarks.run import RESULTS, Options, main, worker
 
+SIZES = (corpora.DEMO, *corpora.PROFILES)
+
 
 def parse(argv: list[str]) -> argparse.Namespace:
     parser = argparse.ArgumentParser(
@@ -19,9 +21,9 @@ def parse(argv: list[str]) -> argparse.Namespace:
         description="Time qualcode's operations against their bare floors on generated "
                     "corpora; prints medians, ratios and peak memory, writes "
                     "benchmarks/results/latest.json.")
-    parser.add_argument("--sizes", default="1k,10k,100k",
-                        help=f"comma-separated, among {', '.join(corpora.PROFILES)} "
-                             "(default: 1k,10k,100k)")
+    parser.add_argument("--sizes", default="demo,1k,10k,100k",
+                        help=f"comma-separated, among {', '.join(SIZES)} "
+                             "(default: demo,1k,10k,100k)")
     parser.add_argument("--cases", default="",
                         help="comma-separated substrings of case or module names")
     parser.add_argument("--repeat", type=int, default=None,
@@ -39,9 +41,9 @@ def parse(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--worker", nargs=4, metavar=("MODULE", "CASE", "CORPUS", "N"),
                         help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
-    unknown = [s for s in args.sizes.split(",") if s not in corpora.PROFILES]
+    unknown = [s for s in args.sizes.split(",") if s not in SIZES]
     if unknown:
-        parser.error(f"unknown size {unknown[0]!r} (sizes: {', '.join(corpora.PROFILES)})")
+        parser.error(f"unknown size {unknown[0]!r} (sizes: {', '.join(SIZES)})")
     if args.repeat is not None and args.repeat < 1:
         parser.error("--repeat must be at least 1")
     return args

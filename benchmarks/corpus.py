@@ -57,6 +57,9 @@ class Profile:
     """Least and most codes alice applies to a turn she codes."""
 
 
+DEMO = "demo"
+"""The demo project itself (`build_demo_corpus`), not a generated one."""
+
 PROFILES: dict[str, Profile] = {
     "smoke": Profile(300, 0.45, (1, 3)),
     "1k": Profile(1_000, 0.45, (1, 3)),
@@ -164,8 +167,49 @@ def load(size: str, root: Path = OUT, seed: int = SEED) -> Corpus:
     folder = root / size
     manifest = read_manifest(folder)
     if manifest is None or manifest.version != GENERATOR_VERSION or manifest.seed != seed:
-        build(size, folder, seed=seed)
+        if size == DEMO:
+            build_demo_corpus(folder, seed)
+        else:
+            build(size, folder, seed=seed)
     return corpus_at(folder)
+
+
+def build_demo_corpus(folder: Path, seed: int = SEED) -> Manifest:
+    """The demo as `make demo` builds it (`qualcode demo`: the study's 22 quotes, coded
+    by `seed`), its empty twin as `init` makes it, and its study, codebook and quote table
+    as raw files: the issue asks the read commands to hold their floors on the demo too."""
+    from qualcode.domain.study import load_study
+    from qualcode.services.demo import build_demo
+
+    if folder.exists():
+        shutil.rmtree(folder)
+    (folder / "raw").mkdir(parents=True)
+    shutil.copyfile(STUDY_FILE, folder / "raw" / "study.toml")
+    shutil.copyfile(CODEBOOK_FILE, folder / "raw" / "codebook.yaml")
+    shutil.copyfile(REPO / "data" / "quotes.csv", folder / "raw" / "quotes.csv")
+    _empty_project(folder / "empty.db", load_study(STUDY_FILE))
+    build_demo(str(folder / "project.db"))
+    _checkpoint(folder / "project.db")
+    conn = sqlite3.connect(folder / "project.db")
+    try:
+        def one(sql: str) -> int:
+            return int(conn.execute(sql).fetchone()[0])
+
+        manifest = Manifest(
+            version=GENERATOR_VERSION, seed=seed, size=DEMO,
+            quotes=one("SELECT count(*) FROM quote"),
+            groups=one("SELECT count(*) FROM study_group"),
+            participants=one("SELECT count(*) FROM participant"),
+            moderators=one("SELECT count(*) FROM participant WHERE is_moderator"),
+            moderator_quotes=one("SELECT count(*) FROM quote q JOIN participant p "
+                                 "ON p.id = q.participant_id WHERE p.is_moderator"),
+            codings=dict(conn.execute("SELECT k.name, count(*) FROM coding c "
+                                      "JOIN coder k ON k.id = c.coder_id GROUP BY k.name")))
+    finally:
+        conn.close()
+    (folder / "manifest.json").write_text(json.dumps(manifest.__dict__, indent=2,
+                                                     ensure_ascii=False), encoding="utf-8")
+    return manifest
 
 
 def corpus_at(folder: Path) -> Corpus:

@@ -42,8 +42,9 @@ def insert_table(conn: sqlite3.Connection, table: Path) -> int:
     data = table.read_bytes()
     with table.open(encoding="utf-8", newline="") as fh:
         reader = csv.reader(fh)
-        next(reader)
-        rows = list(reader)
+        header = next(reader)
+        at = [header.index(name) for name in ("group", "speaker", "text")]
+        rows = [[row[i] for i in at] for row in reader]  # the demo's has ids and attributes
     conn.execute("BEGIN IMMEDIATE")
     groups = dict(conn.execute("SELECT name, id FROM study_group"))
     speakers = sorted({(groups[g], s) for g, s, _text in rows})

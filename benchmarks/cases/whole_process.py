@@ -19,10 +19,12 @@ from __future__ import annotations
 import shutil
 import sys
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 
 from benchmarks import peers, process
-from benchmarks.harness import Case, Corpus, Timed
+from benchmarks.corpus import DEMO
+from benchmarks.harness import SIZES, Case, Corpus, Timed
 
 _FOLDER = Path(__file__).resolve().parents[1] / "out" / "whole"
 
@@ -134,7 +136,11 @@ def _floors(what: str, *args: str) -> Callable[[Corpus], Timed]:
     return floor
 
 
-CASES = [
+NOT_ON_THE_DEMO = {"process: agreement --format json"}
+"""The demo has one coder (`seed`): agreement refuses it, as it should."""
+
+CASES = [case if case.name in NOT_ON_THE_DEMO else replace(case, sizes=(DEMO, *SIZES))
+         for case in [
     Case("process: --version", lambda c: _qualcode(c, "--version"),
          lambda c: _python("-c", "import sqlite3"),
          peer=_qc("version"), peer_name="qc version",
@@ -191,4 +197,4 @@ CASES = [
          notes="init with the study and codebook, then the quote table, vs two processes: "
                "the same study and codebook read and a new project made with the same "
                "schema and rows, then the table inserted with sqlite3"),
-]
+]]
