@@ -156,6 +156,9 @@ class Manifest:
     kappa: dict[str, float | None] = field(default_factory=dict)
     """Cohen's kappa per theme between alice and bob, as SPEC's agreement defines units."""
     seconds: float = 0.0
+    inputs: str = ""
+    """The demo's: a digest of the files it is built from (`demo_inputs`), so a cached
+    demo corpus is rebuilt when the demo's study, codebook, quotes or codings change."""
 
     @property
     def total_codings(self) -> int:
@@ -163,32 +166,59 @@ class Manifest:
 
 
 def load(size: str, root: Path = OUT, seed: int = SEED) -> Corpus:
-    """The corpus of that size, built once and cached until the generator changes."""
+    """The corpus of that size, built once and cached until the generator changes (the
+    demo's: until the generator or the demo's own files change)."""
     folder = root / size
     manifest = read_manifest(folder)
-    if manifest is None or manifest.version != GENERATOR_VERSION or manifest.seed != seed:
-        if size == DEMO:
+    stale = manifest is None or manifest.version != GENERATOR_VERSION or manifest.seed != seed
+    if size == DEMO:
+        if manifest is None or stale or manifest.inputs != demo_inputs():
             build_demo_corpus(folder, seed)
-        else:
-            build(size, folder, seed=seed)
+    elif stale:
+        build(size, folder, seed=seed)
     return corpus_at(folder)
 
 
-def build_demo_corpus(folder: Path, seed: int = SEED) -> Manifest:
-    """The demo as `make demo` builds it (`qualcode demo`: the study's 22 quotes, coded
-    by `seed`), its empty twin as `init` makes it, and its study, codebook and quote table
-    as raw files: the issue asks the read commands to hold their floors on the demo too."""
-    from qualcode.domain.study import load_study
-    from qualcode.services.demo import build_demo
+def demo_inputs() -> str:
+    """A digest of the files `qualcode demo` builds its project from (the package's
+    `qualcode/demo/`, which `data/` and `codebooks/` link to)."""
+    from qualcode.services.demo import DemoFiles
 
+    files = DemoFiles.find()
+    digest = hashlib.sha256()
+    for path in (files.study, files.codebook, files.quotes, files.codings):
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def build_demo_corpus(folder: Path, seed: int = SEED) -> Manifest:
+    """The demo as `make demo` builds it (`qualcode demo`, through `build_demo`: the
+    study's 22 quotes, coded by `seed`); its empty twin made by the command itself,
+    `qualcode init --study data/study.toml --codebook codebooks/numerique-sante.yaml`;
+    and its study, codebook and quote table as raw files: the issue asks the read
+    commands to hold their floors on the demo too. The demo has no transcript (its
+    quotes come from a table), so `raw/transcripts` is absent and the cases that import
+    transcripts leave this size out (their `sizes`)."""
+    import subprocess
+    import sys
+
+    from qualcode.services.demo import DemoFiles, build_demo
+
+    files = DemoFiles.find()
     if folder.exists():
         shutil.rmtree(folder)
     (folder / "raw").mkdir(parents=True)
-    shutil.copyfile(STUDY_FILE, folder / "raw" / "study.toml")
-    shutil.copyfile(CODEBOOK_FILE, folder / "raw" / "codebook.yaml")
-    shutil.copyfile(REPO / "data" / "quotes.csv", folder / "raw" / "quotes.csv")
-    _empty_project(folder / "empty.db", load_study(STUDY_FILE))
-    build_demo(str(folder / "project.db"))
+    for source, name in ((files.study, "study.toml"), (files.codebook, "codebook.yaml"),
+                         (files.quotes, "quotes.csv")):
+        shutil.copyfile(source, folder / "raw" / name)
+    made = subprocess.run([sys.executable, "-m", "qualcode", "--db", str(folder / "empty.db"),
+                           "init", "--study", "data/study.toml",
+                           "--codebook", "codebooks/numerique-sante.yaml"],
+                          cwd=REPO, check=False, capture_output=True, text=True)
+    if made.returncode:
+        raise RuntimeError(f"qualcode init for the demo corpus failed: {made.stderr.strip()}")
+    _checkpoint(folder / "empty.db")
+    build_demo(str(folder / "project.db"), files)
     _checkpoint(folder / "project.db")
     conn = sqlite3.connect(folder / "project.db")
     try:
@@ -204,7 +234,8 @@ def build_demo_corpus(folder: Path, seed: int = SEED) -> Manifest:
             moderator_quotes=one("SELECT count(*) FROM quote q JOIN participant p "
                                  "ON p.id = q.participant_id WHERE p.is_moderator"),
             codings=dict(conn.execute("SELECT k.name, count(*) FROM coding c "
-                                      "JOIN coder k ON k.id = c.coder_id GROUP BY k.name")))
+                                      "JOIN coder k ON k.id = c.coder_id GROUP BY k.name")),
+            inputs=demo_inputs())
     finally:
         conn.close()
     (folder / "manifest.json").write_text(json.dumps(manifest.__dict__, indent=2,
