@@ -155,6 +155,7 @@ def test_make_bench_measures_the_demo_first_and_the_commands_there(demo: Corpus)
     on_demo = {c.name for c in whole_process.CASES if corpora.DEMO in c.sizes}
     assert {"process: search", "process: init + import quotes.csv",
             "process: report --format json", "process: quotes --json"} <= on_demo
+    assert on_demo == {c.name for c in whole_process.CASES} - whole_process.NOT_ON_THE_DEMO
     # The demo has no transcript: the case importing them skips it, without running.
     row = run_case("import_transcripts", find_case("import_transcripts",
                                                    "import transcripts (txt)"),

@@ -6,15 +6,14 @@ earlier version."""
 
 from __future__ import annotations
 
-import sqlite3
 from pathlib import Path
-from typing import Any
 
 from qualcode.db.engine import open_project
 from qualcode.services.imports import parse_files, write_sources
 
 from .conftest import REPO, Cli
 from .heavy_imports import run_probed
+from .table_rows import table_rows
 
 STUDY = REPO / "data" / "study.toml"
 TRANSCRIPT = ("Réunion G1\n\n"
@@ -30,21 +29,6 @@ def _project(cli: Cli, db: Path) -> Path:
     result = cli("--db", str(db), "init", "--study", str(STUDY))
     assert result.code == 0, result.err
     return db
-
-
-def _rows(db: Path) -> dict[str, list[tuple[Any, ...]]]:
-    """Every table's rows, the times they were written left out."""
-    connection = sqlite3.connect(db)
-    try:
-        found = {}
-        for name, in connection.execute("SELECT name FROM sqlite_master WHERE type = 'table'"):
-            cursor = connection.execute(f'SELECT * FROM "{name}" ORDER BY rowid')  # noqa: S608
-            kept = [i for i, d in enumerate(cursor.description)
-                    if d[0] not in ("at", "imported_at", "created_at")]
-            found[name] = [tuple(row[i] for i in kept) for row in cursor]
-        return found
-    finally:
-        connection.close()
 
 
 def _transcript(folder: Path, name: str = "g1.txt", text: str = TRANSCRIPT) -> Path:
@@ -75,8 +59,8 @@ def test_it_writes_the_rows_the_session_writes(cli: Cli, tmp_path: Path) -> None
                           group="G1", coder="tester")
     finally:
         project.close()
-    assert _rows(plain) == _rows(through)
-    assert len(_rows(plain)["quote"]) == 5
+    assert table_rows(plain) == table_rows(through)
+    assert len(table_rows(plain)["quote"]) == 5
 
 
 def test_a_later_transcript_of_the_group_takes_the_session_and_replaces(
@@ -87,7 +71,7 @@ def test_a_later_transcript_of_the_group_takes_the_session_and_replaces(
     done = run_probed("--db", str(db), "import", str(corrected), "--group", "G1")
     assert "IMPORTED []" not in done.stderr, done.stderr[-2000:]
     assert "a corrected version of g1.txt" in done.stdout, done.stdout
-    assert len(_rows(db)["source"]) == 1
+    assert len(table_rows(db)["source"]) == 1
 
 
 def test_two_transcripts_of_one_import_take_the_session(cli: Cli, tmp_path: Path) -> None:

@@ -4,15 +4,14 @@ ORM (a code the codebook lacks, a transcript) still take it."""
 
 from __future__ import annotations
 
-import sqlite3
 from pathlib import Path
-from typing import Any
 
 from qualcode.db.engine import open_project
 from qualcode.services.imports import parse_files, write_sources
 
 from .conftest import REPO, Cli
 from .heavy_imports import run_probed
+from .table_rows import table_rows
 
 STUDY = REPO / "data" / "study.toml"
 CODEBOOK = REPO / "codebooks" / "numerique-sante.yaml"
@@ -36,21 +35,6 @@ def _table(folder: Path, text: str = TABLE) -> Path:
     return table
 
 
-def _rows(db: Path) -> dict[str, list[tuple[Any, ...]]]:
-    """Every table's rows, the times they were written left out."""
-    connection = sqlite3.connect(db)
-    try:
-        found = {}
-        for name, in connection.execute("SELECT name FROM sqlite_master WHERE type = 'table'"):
-            cursor = connection.execute(f'SELECT * FROM "{name}" ORDER BY rowid')  # noqa: S608
-            kept = [i for i, d in enumerate(cursor.description)
-                    if d[0] not in ("at", "imported_at", "created_at")]
-            found[name] = [tuple(row[i] for i in kept) for row in cursor]
-        return found
-    finally:
-        connection.close()
-
-
 def _written_in_a_session(db: Path, table: Path, *, rounds: int) -> Path:
     """`table` imported `rounds` times through an ORM Session, as before the sqlite3
     path."""
@@ -72,14 +56,14 @@ def test_importing_a_table_imports_no_sqlalchemy(cli: Cli, tmp_path: Path) -> No
     assert "4 quotes added, 2 speakers (2 new)" in done.stdout
 
 
-def test_sqlite3_and_the_session_write_the_same_rows(cli: Cli, tmp_path: Path) -> None:
+def test_sqlite3_and_the_session_write_the_sametable_rows(cli: Cli, tmp_path: Path) -> None:
     table = _table(tmp_path)
     plain = _project(cli, tmp_path / "plain.db")
     assert cli("--db", str(plain), "import", str(table)).code == 0
     assert cli("--db", str(plain), "import", str(table)).out.endswith("nothing added\n")
     through = _written_in_a_session(_project(cli, tmp_path / "session.db"), table, rounds=2)
-    assert _rows(plain) == _rows(through)
-    assert len(_rows(plain)["quote"]) == 4
+    assert table_rows(plain) == table_rows(through)
+    assert len(table_rows(plain)["quote"]) == 4
 
 
 CODED = ("group,speaker,text,coder,codes,data security\n"
@@ -96,9 +80,9 @@ def test_a_coded_table_imports_with_sqlite3_alone_and_as_the_session_does(
     assert "IMPORTED []" in done.stderr, done.stderr[-2000:]
     assert "4 codings" in done.stdout, done.stdout
     through = _written_in_a_session(_project(cli, tmp_path / "session.db"), table, rounds=1)
-    assert _rows(plain) == _rows(through)
-    assert len(_rows(plain)["coding"]) == 4 and len(_rows(plain)["review"]) == 1
-    assert sorted(name for _id, name in _rows(plain)["coder"]) == ["alice", "bob", "tester"]
+    assert table_rows(plain) == table_rows(through)
+    assert len(table_rows(plain)["coding"]) == 4 and len(table_rows(plain)["review"]) == 1
+    assert sorted(name for _id, name in table_rows(plain)["coder"]) == ["alice", "bob", "tester"]
 
 
 def test_a_code_the_codebook_lacks_takes_the_session_to_be_added(cli: Cli,
